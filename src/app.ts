@@ -1,0 +1,136 @@
+// Composition root: configuration + modules + plugins → ORM, queue, pub/sub, outbox, schema, server.
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { GraphQLSchema } from 'graphql';
+import { Redis } from 'ioredis';
+import type { OrdoConfig } from './config.js';
+import { coreModules } from './modules.js';
+import { openDatabase, migrate, type Em, type Orm } from './kernel/db.js';
+import { createLogger, type Logger } from './kernel/logger.js';
+import { orderModules, type OrdoModule, type JobDefinition } from './kernel/module.js';
+import { InProcessQueue } from './kernel/queue/in-process-queue.js';
+import { BullQueue } from './kernel/queue/bullmq-queue.js';
+import type { QueueDriver } from './kernel/queue/queue.js';
+import { createOrdoPubSub } from './kernel/pubsub.js';
+import { EventBus } from './kernel/outbox/event-bus.js';
+import { EVENTS_QUEUE, OutboxRelay } from './kernel/outbox/outbox-relay.js';
+import { OutboxEvent } from './kernel/outbox/outbox-event.entity.js';
+import { serviceRegistry, type AppRuntime } from './kernel/runtime.js';
+import { createHttpServer, type HttpServer } from './kernel/http.js';
+import { Setting } from './kernel/setting.entity.js';
+import { buildOrdoSchema } from './schema.js';
+import { TokenService } from './auth/token.service.js';
+import { migrationsFor } from '../migrations/index.js';
+import { orderMachine } from './orders/order-status.js';
+import { seedDemo } from './demo/seed.js';
+
+export interface Engine {
+  app: AppRuntime;
+  schema: GraphQLSchema;
+  http?: HttpServer;
+  port?: number;
+  /** Printed once on the first development start: the admin key that was just created. */
+  devAdminKey?: string | null;
+  stop(): Promise<void>;
+}
+
+export interface EngineOptions {
+  plugins?: OrdoModule[];
+  log?: Logger;
+  /** Listen on config.port (true for `npm start`; tests may build an engine without a server). */
+  listen?: boolean;
+}
+
+export const KERNEL_ENTITIES = [OutboxEvent, Setting];
+
+export async function createEngine(config: OrdoConfig, opts: EngineOptions = {}): Promise<Engine> {
+  const log = opts.log ?? createLogger(config.logLevel);
+  const modules = orderModules([...coreModules, ...(opts.plugins ?? [])]);
+  const entities = [...KERNEL_ENTITIES, ...modules.flatMap((m) => m.entities ?? [])];
+  const orm = await openDatabase(config, { entities, migrations: migrationsFor(config.database.kind), log });
+  const applied = await migrate(orm, config);
+  if (applied.length) log.info({ migrations: applied }, 'database migrated');
+
+  const queue: QueueDriver = config.redisUrl ? new BullQueue(config.redisUrl, config.redisPrefix, log) : new InProcessQueue();
+  const pubsub = createOrdoPubSub(config.redisUrl, config.redisPrefix);
+  const events = new EventBus();
+  events.register(modules);
+  const probe = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) : null;
+
+  let app!: AppRuntime;
+  const secret = config.secret ?? (await storedSecret(orm));
+  app = {
+    config, orm, log, queue, pubsub, events, modules, secret,
+    relay: undefined as unknown as OutboxRelay,
+    service: serviceRegistry(() => app),
+    redisReady: async () => {
+      if (!probe) return true;
+      try {
+        return (await probe.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+  };
+  app.relay = new OutboxRelay(app);
+
+  for (const m of modules) for (const g of m.guards?.order ?? []) orderMachine.addGuard(g);
+  for (const m of modules) await m.onStart?.(app);
+  const devAdminKey = await app.service(TokenService).bootstrap(orm.em.fork() as Em);
+  if (config.seedDemo) await seedDemo(app);
+
+  // The relay runs wherever changes are made; workers consume the queues.
+  app.relay.start();
+  if (config.runWorkers) startWorkers(app, modules);
+
+  const schema = await buildOrdoSchema(modules, pubsub);
+  let http: HttpServer | undefined;
+  let port: number | undefined;
+  if (config.runApi && opts.listen !== false) {
+    http = await createHttpServer(app, schema, (em, auth) => app.service(TokenService).principal(em, auth));
+    port = await http.listen(config.port, config.host);
+  }
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await http?.close();
+      await app.relay.stop();
+      await queue.close();
+      for (const m of [...modules].reverse()) await m.onStop?.(app).catch(() => {});
+      await pubsub.close();
+      probe?.disconnect();
+      await orm.close(true);
+    })());
+
+  return { app, schema, http, port, devAdminKey, stop };
+}
+
+function startWorkers(app: AppRuntime, modules: OrdoModule[]): void {
+  app.queue.work(EVENTS_QUEUE, (job) => app.events.dispatch(app, job), 4);
+  const byQueue = new Map<string, Map<string, JobDefinition>>();
+  for (const m of modules) {
+    for (const [name, def] of Object.entries(m.jobs ?? {})) {
+      const d: JobDefinition = typeof def === 'function' ? { handler: def } : def;
+      const q = d.queue ?? 'default';
+      if (!byQueue.has(q)) byQueue.set(q, new Map());
+      byQueue.get(q)!.set(name, d);
+    }
+  }
+  for (const [q, defs] of byQueue) {
+    app.queue.work(q, async (job) => {
+      const def = defs.get(job.name);
+      if (!def) throw new Error(`no handler for job ${job.name} on queue ${q}`);
+      return def.handler(job.data, { app, em: app.orm.em.fork(), log: app.log.child({ job: job.name, jobId: job.id }), attempt: job.attempt });
+    }, 4);
+  }
+}
+
+/** Without ORDO_SECRET, one random secret is made on first start and kept in the database for every process. */
+async function storedSecret(orm: Orm): Promise<string> {
+  const em = orm.em.fork() as Em;
+  const candidate = randomBytes(32).toString('base64url');
+  await em.execute('INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', ['secret', candidate]);
+  const [row] = await em.execute('SELECT value FROM setting WHERE key = ?', ['secret']);
+  return row.value as string;
+}

@@ -1,0 +1,103 @@
+// Turns a bearer token into a principal. The token's prefix says where to look, so every request
+// costs at most one indexed lookup by hash. Other kinds (order access tokens) register a resolver.
+import type { AppRuntime } from '../kernel/runtime.js';
+import type { Em } from '../kernel/db.js';
+import { ANONYMOUS, hashToken, type AdminRole, type Principal } from '../kernel/auth.js';
+import { OrdoError } from '../kernel/errors.js';
+import { randomToken } from '../kernel/ids.js';
+import { ApiKey } from './api-key.entity.js';
+import { CustomerSession } from './customer-session.entity.js';
+import type { Customer } from '../customers/customer.entity.js';
+
+export type TokenResolver = (em: Em, tokenHash: string) => Promise<Principal | null>;
+
+const invalid = () => new OrdoError('UNAUTHENTICATED', 'The token is not valid (unknown, revoked or expired). Sign in again or use another key.');
+
+export class TokenService {
+  private kinds = new Map<string, TokenResolver>();
+  constructor(private readonly app: AppRuntime) {}
+
+  registerKind(prefix: string, resolver: TokenResolver): void {
+    this.kinds.set(prefix, resolver);
+  }
+
+  /** `authorization` is the raw header value (or graphql-ws connectionParams.authorization). */
+  async principal(em: Em, authorization: string | undefined | null): Promise<Principal> {
+    if (!authorization) return ANONYMOUS;
+    const m = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
+    if (!m) throw new OrdoError('UNAUTHENTICATED', 'Send the token as: Authorization: Bearer <token>.');
+    const token = m[1];
+    const hash = hashToken(token);
+    const prefix = token.slice(0, token.indexOf('_') + 1);
+    if (prefix === 'cs_') {
+      const s = await em.findOne(CustomerSession, { tokenHash: hash, revokedAt: null, expiresAt: { $gt: new Date() } });
+      if (!s) throw invalid();
+      return { kind: 'customer', customerId: s.customer.id, sessionId: s.id };
+    }
+    const custom = this.kinds.get(prefix);
+    if (custom) {
+      const p = await custom(em, hash);
+      if (!p) throw invalid();
+      return p;
+    }
+    const key = await em.findOne(ApiKey, { tokenHash: hash, revokedAt: null });
+    if (!key) throw invalid();
+    return { kind: 'admin', keyId: key.id, name: key.name, roles: key.roles };
+  }
+
+  async createSession(em: Em, customer: Customer): Promise<string> {
+    const token = randomToken('cs');
+    const expiresAt = new Date(Date.now() + this.app.config.customerSessionDays * 86_400_000);
+    em.persist(em.create(CustomerSession, { customer, tokenHash: hashToken(token), expiresAt }));
+    await em.flush();
+    return token;
+  }
+
+  /** Creates a key, or gives a key of that name a new secret (rotation). Returns nothing secret. */
+  async upsertApiKey(em: Em, name: string, token: string, roles: AdminRole[]): Promise<ApiKey> {
+    const existing = await em.findOne(ApiKey, { name });
+    if (existing) {
+      existing.tokenHash = hashToken(token);
+      existing.roles = roles;
+      existing.revokedAt = null;
+      await em.flush();
+      return existing;
+    }
+    const key = em.create(ApiKey, { name, roles, tokenHash: hashToken(token) });
+    await em.persistAndFlush(key);
+    return key;
+  }
+
+  async createApiKey(em: Em, name: string, roles: AdminRole[]): Promise<{ key: ApiKey; token: string }> {
+    if (await em.count(ApiKey, { name })) throw new OrdoError('CONFLICT', `An API key named "${name}" exists already.`);
+    const token = randomToken('ak');
+    return { key: await this.upsertApiKey(em, name, token, roles), token };
+  }
+
+  async revokeApiKey(em: Em, name: string): Promise<boolean> {
+    const key = await em.findOne(ApiKey, { name, revokedAt: null });
+    if (!key) return false;
+    key.revokedAt = new Date();
+    await em.flush();
+    return true;
+  }
+
+  /**
+   * At start: ADMIN_API_KEY becomes (or rotates) the superadmin key. Without it, outside production, a
+   * development key is created when no key exists yet, and returned once so that it can be printed.
+   */
+  async bootstrap(em: Em): Promise<string | null> {
+    if (this.app.config.adminApiKey) {
+      await this.upsertApiKey(em, 'superadmin', this.app.config.adminApiKey, ['superadmin']);
+      return null;
+    }
+    if (this.app.config.env === 'production' || (await em.count(ApiKey, {}))) return null;
+    const token = randomToken('ak');
+    try {
+      await this.upsertApiKey(em, 'development', token, ['superadmin']);
+    } catch {
+      return null; // another process created it at the same moment
+    }
+    return token;
+  }
+}

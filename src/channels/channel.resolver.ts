@@ -1,0 +1,19 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { admin } from '../kernel/auth.js';
+import { can, type OrdoContext } from '../kernel/context.js';
+import { Channel } from './channel.entity.js';
+import { CreateChannelInput } from './channel.inputs.js';
+import { ChannelService } from './channel.service.js';
+
+@Resolver(() => Channel)
+export class ChannelResolver {
+  @Query(() => [Channel])
+  channels(@Ctx() ctx: OrdoContext): Promise<Channel[]> {
+    return ctx.app.service(ChannelService).list(ctx.em);
+  }
+
+  @Mutation(() => Channel)
+  createChannel(@Arg('input', () => CreateChannelInput) input: CreateChannelInput, @Ctx() ctx: OrdoContext): Promise<Channel> {
+    return ctx.app.service(ChannelService).create(can(ctx, admin('settings')).em, input);
+  }
+}

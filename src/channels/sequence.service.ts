@@ -1,0 +1,40 @@
+// Human-facing numbers per channel. Order numbers on PostgreSQL come from a native sequence per
+// channel: it never blocks two concurrent orders (a gap after a rolled-back order is fine for orders).
+// Gap-free numbers (invoices) and everything on SQLite (one writer at a time anyway) use a counter
+// row moved inside the caller's transaction.
+import type { AppRuntime } from '../kernel/runtime.js';
+import { isPostgres, type Em } from '../kernel/db.js';
+
+export const FIRST_ORDER_NUMBER = 1001;
+
+export class SequenceService {
+  constructor(private readonly app: AppRuntime) {}
+
+  private pgSequence(channelId: string): string {
+    return `order_no_${channelId.replace(/[^a-z0-9_]/g, '')}`;
+  }
+
+  async createOrderSequence(em: Em, channelId: string): Promise<void> {
+    if (isPostgres(em)) {
+      await em.execute(`CREATE SEQUENCE IF NOT EXISTS ${this.pgSequence(channelId)} START ${FIRST_ORDER_NUMBER}`);
+    }
+  }
+
+  async nextOrderNumber(em: Em, channelId: string): Promise<string> {
+    if (isPostgres(em)) {
+      const [row] = await em.execute(`SELECT nextval('${this.pgSequence(channelId)}') AS n`);
+      return String(row.n);
+    }
+    return String(await this.nextInTransaction(em, channelId, 'order', FIRST_ORDER_NUMBER));
+  }
+
+  /** Gap-free: the counter row is updated in the caller's transaction and rolls back with it. */
+  async nextInTransaction(em: Em, channelId: string, kind: string, first = 1): Promise<number> {
+    // One statement: the first number of a channel inserts the row, every later one moves it by one.
+    const [row] = await em.execute(
+      'INSERT INTO number_sequence (channel_id, kind, value) VALUES (?, ?, ?) ON CONFLICT (channel_id, kind) DO UPDATE SET value = number_sequence.value + 1 RETURNING value',
+      [channelId, kind, first],
+    );
+    return Number(row.value);
+  }
+}

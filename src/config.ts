@@ -1,0 +1,105 @@
+// Every setting the engine reads, in one place, validated at start with a message that says what to fix.
+import { resolve } from 'node:path';
+
+export type DatabaseKind = 'sqlite' | 'postgresql';
+
+export interface OrdoConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  database: { kind: DatabaseKind; url?: string; sqlitePath: string; poolSize: number };
+  dataDir: string;
+  redisUrl?: string;
+  /** Key prefix for BullMQ queues and pub/sub channels, so several engines (or test files) can share one Redis. */
+  redisPrefix: string;
+  adminApiKey?: string;
+  /** Secret for signed links and derived tokens; generated and stored in the database when unset outside production. */
+  secret?: string;
+  runApi: boolean;
+  runWorkers: boolean;
+  seedDemo: boolean;
+  logLevel: string;
+  /** How long an unacknowledged outbox event waits before the sweeper republishes it. */
+  outboxRetryMs: number;
+  /** How long reference data (channels, shipping methods, tax rates) may be served from a process cache. */
+  referenceCacheMs: number;
+  maxQueryDepth: number;
+  maxQueryCost: number;
+  customerSessionDays: number;
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new ConfigError(`${name}=${raw} is not valid: give a whole number from ${min} to ${max}, or leave it unset (default ${fallback}).`);
+  }
+  return n;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${name}=${raw} is not valid: use true or false.`);
+}
+
+export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker' = 'all'): OrdoConfig {
+  const nodeEnv = (env.NODE_ENV ?? 'development') as OrdoConfig['env'];
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV=${env.NODE_ENV} is not valid: use development, production or test.`);
+  }
+  const dataDir = resolve(env.ORDO_DATA_DIR || './data');
+  const url = env.DATABASE_URL || undefined;
+  let kind: DatabaseKind = 'sqlite';
+  if (url) {
+    if (/^postgres(ql)?:\/\//.test(url)) kind = 'postgresql';
+    else throw new ConfigError(`DATABASE_URL must start with postgres:// (PostgreSQL), or be left unset for the embedded SQLite file in ORDO_DATA_DIR.`);
+  }
+  const redisUrl = env.REDIS_URL || undefined;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+    throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, or be left unset for the in-process queue and pub/sub.`);
+  }
+  const adminApiKey = env.ADMIN_API_KEY || undefined;
+  if (adminApiKey !== undefined && adminApiKey.length < 16) {
+    throw new ConfigError('ADMIN_API_KEY is too short: use at least 16 characters (for example `openssl rand -hex 24`).');
+  }
+  if (nodeEnv === 'production' && !adminApiKey && role !== 'worker') {
+    throw new ConfigError('NODE_ENV=production needs ADMIN_API_KEY: set it to a long random string; it becomes the superadmin key.');
+  }
+  const secret = env.ORDO_SECRET || undefined;
+  if (secret !== undefined && secret.length < 32) {
+    throw new ConfigError('ORDO_SECRET is too short: use at least 32 characters, or leave it unset to have one generated and kept in the database.');
+  }
+  return {
+    env: nodeEnv,
+    port: int(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST || '0.0.0.0',
+    database: {
+      kind,
+      url,
+      sqlitePath: resolve(dataDir, env.ORDO_SQLITE_FILE || 'ordo.sqlite'),
+      poolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
+    },
+    dataDir,
+    redisUrl,
+    redisPrefix: env.ORDO_REDIS_PREFIX || 'ordo',
+    adminApiKey,
+    secret,
+    runApi: role !== 'worker',
+    runWorkers: role === 'worker' || (role === 'all' && !bool(env, 'ORDO_DISABLE_WORKERS', false)),
+    seedDemo: nodeEnv !== 'production' && bool(env, 'ORDO_SEED_DEMO', true),
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'warn' : 'info'),
+    outboxRetryMs: int(env, 'ORDO_OUTBOX_RETRY_MS', 30_000, 100, 86_400_000),
+    referenceCacheMs: int(env, 'ORDO_REFERENCE_CACHE_MS', 2_000, 0, 3_600_000),
+    maxQueryDepth: int(env, 'ORDO_MAX_QUERY_DEPTH', 12, 2, 100),
+    maxQueryCost: int(env, 'ORDO_MAX_QUERY_COST', 50_000, 10, 10_000_000),
+    customerSessionDays: int(env, 'ORDO_SESSION_DAYS', 30, 1, 365),
+  };
+}

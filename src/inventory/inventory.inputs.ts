@@ -1,0 +1,46 @@
+import { Field, InputType, Int } from 'type-graphql';
+import { IsInt, Length, Matches, Max, Min } from 'class-validator';
+import { StockLocationKind } from './stock-location.entity.js';
+import { StockAdjustmentReason } from './stock-movement.entity.js';
+
+@InputType()
+export class CreateStockLocationInput {
+  @Field() @Matches(/^[A-Za-z0-9][A-Za-z0-9-_]{0,63}$/, { message: 'code is letters, digits, - and _ (up to 64)' })
+  code!: string;
+
+  @Field() @Length(1, 200)
+  name!: string;
+
+  @Field(() => StockLocationKind)
+  kind!: StockLocationKind;
+
+  @Field() @Matches(/^[A-Z]{2}$/, { message: 'countryCode is an ISO 3166 alpha-2 code such as DE' })
+  countryCode!: string;
+
+  @Field({ nullable: true }) @Length(0, 100)
+  region?: string;
+
+  @Field(() => Int, { nullable: true }) @Min(0) @Max(1_000_000)
+  priority?: number;
+
+  @Field({ nullable: true })
+  autoFulfill?: boolean;
+}
+
+@InputType()
+export class AdjustStockInput {
+  @Field() @Length(1, 100)
+  sku!: string;
+
+  @Field() @Length(1, 64)
+  locationCode!: string;
+
+  @Field(() => Int) @IsInt() @Min(-1_000_000) @Max(1_000_000)
+  delta!: number;
+
+  @Field(() => StockAdjustmentReason)
+  reason!: StockAdjustmentReason;
+
+  @Field({ nullable: true }) @Length(0, 1000)
+  note?: string;
+}

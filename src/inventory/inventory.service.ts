@@ -1,0 +1,88 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { AppRuntime } from '../kernel/runtime.js';
+import type { Em } from '../kernel/db.js';
+import { OrdoError, badInput } from '../kernel/errors.js';
+import { newId } from '../kernel/ids.js';
+import { recordEvent } from '../kernel/outbox/record-event.js';
+import { ProductVariant } from '../catalog/variant.entity.js';
+import { StockLocation } from './stock-location.entity.js';
+import { StockLevel } from './stock-level.entity.js';
+import { StockMovement, StockMovementReason } from './stock-movement.entity.js';
+import type { AdjustStockInput, CreateStockLocationInput } from './inventory.inputs.js';
+
+export class InventoryService {
+  constructor(private readonly app: AppRuntime) {}
+
+  async createLocation(em: Em, input: CreateStockLocationInput): Promise<StockLocation> {
+    const location = em.create(StockLocation, {
+      ...input, region: input.region ?? null, priority: input.priority ?? 100, autoFulfill: input.autoFulfill ?? false,
+    });
+    try {
+      await em.persistAndFlush(location);
+    } catch (e) {
+      if (e instanceof UniqueConstraintViolationException) throw new OrdoError('CONFLICT', `A stock location with code "${input.code}" exists already.`);
+      throw e;
+    }
+    return location;
+  }
+
+  locations(em: Em): Promise<StockLocation[]> {
+    return em.find(StockLocation, { active: true }, { orderBy: { priority: 'asc', code: 'asc' } });
+  }
+
+  async levels(em: Em, sku?: string | null, locationCode?: string | null): Promise<StockLevel[]> {
+    const where: Record<string, unknown> = {};
+    if (sku) where.sku = sku;
+    if (locationCode) where.location = { code: locationCode };
+    return em.find(StockLevel, where, { orderBy: { sku: 'asc', location: { priority: 'asc' } }, limit: 1000 });
+  }
+
+  async movements(em: Em, sku: string, locationCode?: string | null, first?: number | null): Promise<StockMovement[]> {
+    const limit = first ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw badInput('first must be between 1 and 500.', 'first');
+    const where: Record<string, unknown> = { sku };
+    if (locationCode) where.location = { code: locationCode };
+    return em.find(StockMovement, where, { orderBy: { id: 'desc' }, limit });
+  }
+
+  /**
+   * Changes onHand by `delta` in one conditional statement: stock can't go below what is reserved for
+   * orders. Writes the movement and a stock.changed event in the same transaction.
+   */
+  async adjust(em: Em, input: AdjustStockInput): Promise<StockLevel> {
+    if (input.delta === 0) throw badInput('delta must not be 0.', 'delta');
+    const [variant, location] = await Promise.all([
+      em.findOne(ProductVariant, { sku: input.sku }),
+      em.findOne(StockLocation, { code: input.locationCode }),
+    ]);
+    if (!variant) throw badInput(`There is no variant with SKU "${input.sku}".`, 'sku');
+    if (!location) throw badInput(`There is no stock location with code "${input.locationCode}".`, 'locationCode');
+    const levelId = await em.transactional(async (tx) => {
+      let rows;
+      if (input.delta > 0) {
+        rows = await tx.execute(
+          `INSERT INTO stock_level (id, sku, variant_id, location_id, on_hand, reserved) VALUES (?, ?, ?, ?, ?, 0)
+           ON CONFLICT (variant_id, location_id) DO UPDATE SET on_hand = stock_level.on_hand + excluded.on_hand
+           RETURNING id`,
+          [newId('stk'), variant.sku, variant.id, location.id, input.delta],
+        );
+      } else {
+        rows = await tx.execute(
+          'UPDATE stock_level SET on_hand = on_hand + ? WHERE variant_id = ? AND location_id = ? AND on_hand + ? >= reserved RETURNING id',
+          [input.delta, variant.id, location.id, input.delta],
+        );
+        if (!rows.length) {
+          throw new OrdoError('INSUFFICIENT_STOCK', `Cannot remove ${-input.delta} of ${input.sku} at ${input.locationCode}: that is more than is on hand and not reserved for orders.`);
+        }
+      }
+      tx.persist(tx.create(StockMovement, {
+        sku: variant.sku, location, delta: input.delta,
+        reason: input.reason as unknown as StockMovementReason, note: input.note ?? null,
+      }));
+      recordEvent(tx, 'stock.changed', { sku: variant.sku, variantId: variant.id, locationId: location.id, delta: input.delta, reason: input.reason }, variant.id);
+      await tx.flush();
+      return rows[0].id as string;
+    });
+    return em.fork().findOneOrFail(StockLevel, { id: levelId });
+  }
+}

@@ -1,0 +1,26 @@
+// The per-request (and per-subscription) context: a forked EntityManager, the principal, and the
+// request's DataLoaders, created lazily so that a request that needs none pays nothing.
+import type DataLoader from 'dataloader';
+import type { Em } from './db.js';
+import type { Principal } from './auth.js';
+import { authorize, type Need } from './auth.js';
+import type { AppRuntime } from './runtime.js';
+
+export type OrdoContext = {
+  app: AppRuntime;
+  em: Em;
+  principal: Principal;
+  requestId: string;
+  loaders: Map<string, DataLoader<any, any>>;
+};
+
+export function loader<K, V>(ctx: OrdoContext, key: string, make: () => DataLoader<K, V>): DataLoader<K, V> {
+  let l = ctx.loaders.get(key) as DataLoader<K, V> | undefined;
+  if (!l) ctx.loaders.set(key, (l = make()));
+  return l;
+}
+
+export function can(ctx: OrdoContext, need: Need): OrdoContext {
+  authorize(ctx.principal, need);
+  return ctx;
+}

@@ -1,0 +1,136 @@
+// One http server: Apollo over HTTP and graphql-ws over WebSocket on /graphql, plus /health and /ready.
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import { ApolloServer } from '@apollo/server';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import type { AppRuntime } from './runtime.js';
+import type { OrdoContext } from './context.js';
+import type { Principal } from './auth.js';
+import type { Em } from './db.js';
+import { sqlCounter } from './db.js';
+import { formatError } from './errors-format.js';
+import { queryLimits } from './query-limits.js';
+import { OrdoError } from './errors.js';
+
+export type PrincipalResolver = (em: Em, authorization: string | undefined) => Promise<Principal>;
+
+export interface HttpServer {
+  server: Server;
+  listen(port: number, host: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, principalOf: PrincipalResolver): Promise<HttpServer> {
+  const expressApp = express();
+  const server = createServer(expressApp);
+  const limits = queryLimits(app.config.maxQueryDepth, app.config.maxQueryCost);
+
+  const context = async (authorization: string | undefined): Promise<OrdoContext> => {
+    const em = app.orm.em.fork() as Em;
+    let principal: Principal;
+    try {
+      principal = await principalOf(em, authorization);
+    } catch (e) {
+      if (e instanceof OrdoError) {
+        throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 401 } } });
+      }
+      throw e;
+    }
+    return { app, em, principal, requestId: randomUUID(), loaders: new Map() };
+  };
+
+  const wsServer = new WebSocketServer({ server, path: '/graphql' });
+  const wsCleanup = useServer<Record<string, unknown>, { ctx?: OrdoContext }>(
+    {
+      schema,
+      validate: (schema, document) => validate(schema, document, [...specifiedRules, limits]),
+      // Connection auth: a bad token is refused at connect time, before any subscription starts.
+      onConnect: async (c) => {
+        const auth = c.connectionParams?.authorization;
+        try {
+          c.extra.ctx = await context(typeof auth === 'string' ? auth : undefined);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      context: (c) => {
+        const base = c.extra.ctx!;
+        // A fresh EntityManager per operation, the principal from the connection.
+        return { ...base, em: app.orm.em.fork() as Em, loaders: new Map(), requestId: randomUUID() };
+      },
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<OrdoContext>({
+    schema,
+    validationRules: [limits],
+    formatError: formatError(app.log),
+    includeStacktraceInErrorResponses: false,
+    introspection: true,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+    ],
+  });
+  await apollo.start();
+
+  expressApp.disable('x-powered-by');
+  expressApp.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  expressApp.get('/ready', async (_req, res) => {
+    const checks: Record<string, string> = {};
+    try {
+      await (app.orm.em.fork() as Em).execute('SELECT 1');
+      checks.database = 'ok';
+    } catch (e) {
+      checks.database = 'down';
+    }
+    checks.queue = app.queue.kind;
+    if (app.config.redisUrl) checks.redis = (await app.redisReady()) ? 'ok' : 'down';
+    const ok = checks.database === 'ok' && checks.redis !== 'down';
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
+  });
+
+  const debugSql = process.env.ORDO_DEBUG_SQL === '1';
+  expressApp.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    (req, res, next) => {
+      // Benchmarks ask for the statement count of a request with this header (only when enabled).
+      if (debugSql && req.headers['x-ordo-count-sql']) {
+        const store = { count: 0 };
+        const write = res.writeHead.bind(res);
+        res.writeHead = ((...args: any[]) => {
+          res.setHeader('x-ordo-sql-count', String(store.count));
+          return (write as any)(...args);
+        }) as typeof res.writeHead;
+        return sqlCounter.run(store, () => next());
+      }
+      next();
+    },
+    expressMiddleware(apollo, { context: async ({ req }) => context(req.headers.authorization) }),
+  );
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          const addr = server.address();
+          resolve(typeof addr === 'object' && addr ? addr.port : port);
+        });
+      }),
+    close: async () => {
+      await apollo.stop();
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// One shape for every domain folder and every plugin: what it brings (entities, resolvers, jobs),
+// what it listens to (domain events) and where it hooks into state machines (guards).
+import type { EntityManager } from '@mikro-orm/core';
+import type { AppRuntime } from './runtime.js';
+import type { Logger } from './logger.js';
+import type { TransitionGuard } from './state-machine.js';
+
+export interface DomainEvent<P = Record<string, unknown>> {
+  id: number;
+  type: string;
+  aggregateId?: string | null;
+  payload: P;
+  at: Date;
+}
+
+export interface JobContext {
+  app: AppRuntime;
+  /** A fresh EntityManager for this job run. */
+  em: EntityManager;
+  log: Logger;
+  attempt: number;
+}
+
+export type EventHandler = (event: DomainEvent, ctx: JobContext) => Promise<void>;
+export type JobHandler = (data: any, ctx: JobContext) => Promise<unknown>;
+
+export interface JobDefinition {
+  /** The queue the job runs on (one per concern, each with its own concurrency). */
+  queue?: string;
+  handler: JobHandler;
+  attempts?: number;
+}
+
+export interface OrdoModule {
+  name: string;
+  dependsOn?: string[];
+  entities?: Function[];
+  resolvers?: Function[];
+  /** Job handlers by job name. */
+  jobs?: Record<string, JobHandler | JobDefinition>;
+  /** Domain-event handlers by event type; each runs in a job, at least once, so each must be idempotent. */
+  on?: Record<string, EventHandler | EventHandler[]>;
+  /** Loaders for `node(id)`, by id prefix ("ord" for ord_...). They check access themselves. */
+  nodes?: Record<string, (ctx: import('./context.js').OrdoContext, id: string) => Promise<unknown>>;
+  /** Guards on state-machine moves, by machine name ("order"). */
+  guards?: Record<string, TransitionGuard<any>[]>;
+  /** Runs once the ORM and queue are up, before the server listens. */
+  onStart?: (app: AppRuntime) => Promise<void>;
+  onStop?: (app: AppRuntime) => Promise<void>;
+}
+
+export function defineModule<M extends OrdoModule>(module: M): M {
+  if (!/^[a-z][a-z0-9-]*$/.test(module.name)) throw new Error(`module name "${module.name}" must be lower-case kebab`);
+  return module;
+}
+
+/** A plugin has the shape of a module; it is written only against the public API (src/index.ts). */
+export const definePlugin = defineModule;
+
+/** Orders modules so that each comes after the ones it depends on; refuses unknown or circular dependencies. */
+export function orderModules(modules: OrdoModule[]): OrdoModule[] {
+  const byName = new Map<string, OrdoModule>();
+  for (const m of modules) {
+    if (byName.has(m.name)) throw new Error(`two modules are named "${m.name}"`);
+    byName.set(m.name, m);
+  }
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const out: OrdoModule[] = [];
+  const visit = (m: OrdoModule) => {
+    if (done.has(m.name)) return;
+    if (visiting.has(m.name)) throw new Error(`modules depend on each other in a circle through "${m.name}"`);
+    visiting.add(m.name);
+    for (const dep of m.dependsOn ?? []) {
+      const d = byName.get(dep);
+      if (!d) throw new Error(`module "${m.name}" depends on "${dep}", which is not enabled`);
+      visit(d);
+    }
+    visiting.delete(m.name);
+    done.add(m.name);
+    out.push(m);
+  };
+  modules.forEach(visit);
+  return out;
+}

@@ -1,0 +1,38 @@
+import { BigIntType, Entity, Index, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+
+/**
+ * A domain event, written in the same transaction as the change it describes. Times are epoch
+ * milliseconds so that the relay's claim and the sweeper's scan are the same SQL on both databases.
+ */
+@Entity()
+@Index({ properties: ['publishedAtMs', 'processedAtMs'] })
+export class OutboxEvent {
+  [OptionalProps]?: 'id' | 'createdAtMs' | 'publishedAtMs' | 'processedAtMs' | 'claimedUntilMs' | 'attempts';
+
+  @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
+  id!: number;
+
+  @Property({ length: 100 })
+  type!: string;
+
+  @Property({ type: 'string', length: 64, nullable: true })
+  aggregateId?: string | null;
+
+  @Property({ type: JsonType })
+  payload!: Record<string, unknown>;
+
+  @Property({ type: new BigIntType('number') })
+  createdAtMs: number = Date.now();
+
+  @Property({ type: new BigIntType('number'), nullable: true })
+  publishedAtMs?: number | null;
+
+  @Property({ type: new BigIntType('number'), nullable: true })
+  processedAtMs?: number | null;
+
+  @Property({ type: new BigIntType('number'), nullable: true })
+  claimedUntilMs?: number | null;
+
+  @Property({ type: 'integer' })
+  attempts: number = 0;
+}

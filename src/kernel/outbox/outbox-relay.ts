@@ -1,0 +1,125 @@
+// After a commit, the relay claims unpublished events, adds one job per event to the queue (job id
+// derived from the event id, so a replay adds nothing) and publishes them to pub/sub. The job marks the
+// event processed when every handler has run. The sweeper puts back what was published but never
+// processed (a crashed worker, a flushed Redis), so nothing is lost.
+import type { AppRuntime } from '../runtime.js';
+import { isPostgres, type Em } from '../db.js';
+import type { DomainEvent } from '../module.js';
+
+export const EVENTS_QUEUE = 'events';
+export const EVENT_TOPIC = 'ordo.event';
+const BATCH = 200;
+const CLAIM_MS = 30_000;
+/** An event replayed this many times without being processed is left to the failed-jobs list. */
+const MAX_REPLAYS = 20;
+
+interface Row {
+  id: number | string;
+  type: string;
+  aggregate_id: string | null;
+  payload: string | Record<string, unknown>;
+  created_at_ms: number | string;
+}
+
+export const eventJobId = (id: number) => `evt-${id}`;
+
+export class OutboxRelay {
+  private running: Promise<void> | null = null;
+  private again = false;
+  private timers: NodeJS.Timeout[] = [];
+  private stopped = false;
+
+  constructor(private readonly app: AppRuntime) {}
+
+  start(pollMs = 1000): void {
+    const poll = setInterval(() => this.kick(), pollMs);
+    const sweep = setInterval(() => void this.sweep().catch((err) => this.app.log.warn({ err }, 'outbox sweep failed')), Math.max(200, this.app.config.outboxRetryMs / 2));
+    poll.unref();
+    sweep.unref();
+    this.timers.push(poll, sweep);
+    this.kick();
+  }
+
+  /** Called after every commit; runs at most one relay pass at a time and another when asked meanwhile. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          while ((await this.relayBatch()) === BATCH && !this.stopped);
+        } catch (err) {
+          this.app.log.warn({ err }, 'outbox relay pass failed; it runs again on the next poll');
+        }
+      } while (this.again && !this.stopped);
+    })().finally(() => (this.running = null));
+  }
+
+  /** Resolves when nothing is left to relay (tests and shutdown). */
+  async drain(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.timers.forEach(clearInterval);
+    await this.drain();
+  }
+
+  private async relayBatch(): Promise<number> {
+    const em = this.app.orm.em.fork() as Em;
+    const now = Date.now();
+    const pick = `SELECT id FROM outbox_event WHERE published_at_ms IS NULL AND (claimed_until_ms IS NULL OR claimed_until_ms < ?) ORDER BY id LIMIT ${BATCH}`;
+    const rows: Row[] = await em.execute(
+      `UPDATE outbox_event SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id IN (${pick}${isPostgres(em) ? ' FOR UPDATE SKIP LOCKED' : ''}) RETURNING id, type, aggregate_id, payload, created_at_ms`,
+      [now + CLAIM_MS, now],
+    );
+    if (!rows.length) return 0;
+    rows.sort((a, b) => Number(a.id) - Number(b.id));
+    const events = rows.map(toEvent);
+    const handled: number[] = [];
+    const unhandled: number[] = [];
+    for (const event of events) {
+      if (this.app.events.handles(event.type)) {
+        await this.app.queue.add(EVENTS_QUEUE, event.type, event, { jobId: eventJobId(event.id) });
+        handled.push(event.id);
+      } else unhandled.push(event.id);
+      this.app.pubsub.publish(EVENT_TOPIC, event);
+    }
+    const t = Date.now();
+    if (handled.length) await em.execute(`UPDATE outbox_event SET published_at_ms = ? WHERE id IN (${handled.join(',')})`, [t]);
+    if (unhandled.length) await em.execute(`UPDATE outbox_event SET published_at_ms = ?, processed_at_ms = ? WHERE id IN (${unhandled.join(',')})`, [t, t]);
+    return rows.length;
+  }
+
+  /** Unprocessed events older than the retry time are released for the relay to publish again. */
+  async sweep(): Promise<number> {
+    const em = this.app.orm.em.fork() as Em;
+    const cutoff = Date.now() - this.app.config.outboxRetryMs;
+    const res = await em.execute(
+      'UPDATE outbox_event SET published_at_ms = NULL, claimed_until_ms = NULL WHERE processed_at_ms IS NULL AND published_at_ms IS NOT NULL AND published_at_ms < ? AND attempts < ?',
+      [cutoff, MAX_REPLAYS],
+      'run',
+    );
+    const n = Number((res as { affectedRows?: number }).affectedRows ?? 0);
+    if (n) {
+      this.app.log.info({ events: n }, 'outbox sweeper republishes unacknowledged events');
+      this.kick();
+    }
+    return n;
+  }
+}
+
+function toEvent(r: Row): DomainEvent {
+  return {
+    id: Number(r.id),
+    type: r.type,
+    aggregateId: r.aggregate_id,
+    payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
+    at: new Date(Number(r.created_at_ms)),
+  };
+}

@@ -1,0 +1,29 @@
+// Pub/sub for live updates: in-process by default, Redis when REDIS_URL is set, so an event published
+// on one engine process reaches subscribers on every other.
+import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { Redis } from 'ioredis';
+
+export type OrdoPubSub = PubSub<Record<string, [unknown]>> & { close(): Promise<void> };
+
+export function createOrdoPubSub(redisUrl: string | undefined, prefix: string): OrdoPubSub {
+  if (!redisUrl) {
+    const ps = createPubSub() as OrdoPubSub;
+    ps.close = async () => {};
+    return ps;
+  }
+  const publishClient = new Redis(redisUrl);
+  const subscribeClient = new Redis(redisUrl);
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
+  const inner = createPubSub({ eventTarget });
+  // Channel names carry the prefix so that engines sharing one Redis do not hear each other.
+  const ps = {
+    publish: (topic: string, ...args: [unknown]) => inner.publish(`${prefix}:${topic}` as never, ...(args as [never])),
+    subscribe: (topic: string, ...rest: unknown[]) => (inner.subscribe as any)(`${prefix}:${topic}`, ...rest),
+    close: async () => {
+      publishClient.disconnect();
+      subscribeClient.disconnect();
+    },
+  } as unknown as OrdoPubSub;
+  return ps;
+}

@@ -1,0 +1,81 @@
+// BullMQ driver: one BullMQ queue per concern, workers in any number of processes.
+import { Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import {
+  DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS,
+  type FailedJob, type JobOptions, type QueueDriver, type QueueHandler,
+} from './queue.js';
+
+export class BullQueue implements QueueDriver {
+  readonly kind = 'bullmq' as const;
+  private queues = new Map<string, Queue>();
+  private workers: Worker[] = [];
+  private readonly connection: Redis;
+
+  constructor(
+    private readonly url: string,
+    private readonly prefix: string,
+    private readonly log: Logger,
+  ) {
+    this.connection = new Redis(url, { maxRetriesPerRequest: null });
+    this.connection.on('error', (err) => log.warn({ err: err.message }, 'redis (queue) connection error'));
+  }
+
+  private queue(name: string): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, { connection: this.connection as unknown as ConnectionOptions, prefix: this.prefix });
+      q.on('error', (err) => this.log.warn({ err: err.message, queue: name }, 'queue error'));
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  async add(queue: string, name: string, data: unknown, opts: JobOptions = {}): Promise<void> {
+    await this.queue(queue).add(name, data, {
+      jobId: opts.jobId,
+      attempts: opts.attempts ?? DEFAULT_ATTEMPTS,
+      backoff: { type: 'exponential', delay: opts.backoffMs ?? DEFAULT_BACKOFF_MS },
+      delay: opts.delayMs,
+      // Kept for a while so that a re-add with the same id (an outbox replay) is a no-op.
+      removeOnComplete: { age: 3600, count: 50_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    });
+  }
+
+  work(queue: string, handler: QueueHandler, concurrency: number): void {
+    const worker = new Worker(
+      queue,
+      async (job) => handler({ id: job.id!, name: job.name, data: job.data, attempt: job.attemptsMade + 1 }),
+      {
+        connection: new Redis(this.url, { maxRetriesPerRequest: null }) as unknown as ConnectionOptions,
+        prefix: this.prefix,
+        concurrency,
+      },
+    );
+    worker.on('error', (err) => this.log.warn({ err: err.message, queue }, 'worker error'));
+    this.workers.push(worker);
+  }
+
+  async failed(queue: string): Promise<FailedJob[]> {
+    const jobs = await this.queue(queue).getFailed(0, 500);
+    return jobs.map((j) => ({
+      queue, id: j.id!, name: j.name, data: j.data, attempts: j.attemptsMade,
+      error: j.failedReason ?? '', failedAt: new Date(j.finishedOn ?? j.timestamp),
+    }));
+  }
+
+  async retry(queue: string, jobId: string): Promise<boolean> {
+    const job = await this.queue(queue).getJob(jobId);
+    if (!job || !(await job.isFailed())) return false;
+    await job.retry('failed');
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    this.connection.disconnect();
+  }
+}

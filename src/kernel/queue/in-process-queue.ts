@@ -1,0 +1,144 @@
+// In-process queue for a single node: the same contract as BullMQ (job ids, retries with exponential
+// backoff, a failed set), kept in memory. Durability comes from the outbox, which republishes what a
+// crashed process never acknowledged.
+import {
+  backoffDelay, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS,
+  type FailedJob, type JobOptions, type QueueDriver, type QueueHandler,
+} from './queue.js';
+
+interface Entry {
+  id: string;
+  name: string;
+  data: unknown;
+  attempts: number;
+  backoffMs: number;
+  made: number;
+  state: 'waiting' | 'active' | 'done' | 'failed';
+  error?: string;
+  failedAt?: Date;
+}
+
+interface Lane {
+  waiting: Entry[];
+  jobs: Map<string, Entry>;
+  handler?: QueueHandler;
+  concurrency: number;
+  running: number;
+}
+
+const KEEP_DONE = 10_000;
+
+export class InProcessQueue implements QueueDriver {
+  readonly kind = 'in-process' as const;
+  private lanes = new Map<string, Lane>();
+  private timers = new Set<NodeJS.Timeout>();
+  private closed = false;
+  private seq = 0;
+  private idle: (() => void)[] = [];
+
+  private lane(queue: string): Lane {
+    let l = this.lanes.get(queue);
+    if (!l) this.lanes.set(queue, (l = { waiting: [], jobs: new Map(), concurrency: 1, running: 0 }));
+    return l;
+  }
+
+  async add(queue: string, name: string, data: unknown, opts: JobOptions = {}): Promise<void> {
+    if (this.closed) return;
+    const lane = this.lane(queue);
+    const id = opts.jobId ?? `job-${++this.seq}`;
+    if (lane.jobs.has(id)) return;
+    const entry: Entry = {
+      id, name, data, made: 0, state: 'waiting',
+      attempts: opts.attempts ?? DEFAULT_ATTEMPTS, backoffMs: opts.backoffMs ?? DEFAULT_BACKOFF_MS,
+    };
+    lane.jobs.set(id, entry);
+    this.prune(lane);
+    if (opts.delayMs) this.later(() => this.enqueue(queue, entry), opts.delayMs);
+    else this.enqueue(queue, entry);
+  }
+
+  work(queue: string, handler: QueueHandler, concurrency: number): void {
+    const lane = this.lane(queue);
+    lane.handler = handler;
+    lane.concurrency = Math.max(1, concurrency);
+    this.pump(queue);
+  }
+
+  async failed(queue: string): Promise<FailedJob[]> {
+    return [...this.lane(queue).jobs.values()]
+      .filter((e) => e.state === 'failed')
+      .map((e) => ({ queue, id: e.id, name: e.name, data: e.data, attempts: e.made, error: e.error ?? '', failedAt: e.failedAt! }));
+  }
+
+  async retry(queue: string, jobId: string): Promise<boolean> {
+    const e = this.lane(queue).jobs.get(jobId);
+    if (!e || e.state !== 'failed') return false;
+    e.made = 0;
+    this.enqueue(queue, e);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const busy = () => [...this.lanes.values()].some((l) => l.running > 0);
+    while (busy()) await new Promise<void>((r) => this.idle.push(r));
+  }
+
+  private enqueue(queue: string, entry: Entry): void {
+    entry.state = 'waiting';
+    this.lane(queue).waiting.push(entry);
+    this.pump(queue);
+  }
+
+  private later(fn: () => void, ms: number): void {
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      fn();
+    }, ms);
+    t.unref?.();
+    this.timers.add(t);
+  }
+
+  private pump(queue: string): void {
+    const lane = this.lane(queue);
+    while (!this.closed && lane.handler && lane.running < lane.concurrency && lane.waiting.length) {
+      const entry = lane.waiting.shift()!;
+      lane.running++;
+      entry.state = 'active';
+      entry.made++;
+      // setImmediate: a job never runs inside the caller's stack (the outbox relay's, for instance).
+      setImmediate(() => void this.run(queue, lane, entry));
+    }
+  }
+
+  private async run(queue: string, lane: Lane, entry: Entry): Promise<void> {
+    try {
+      await lane.handler!({ id: entry.id, name: entry.name, data: entry.data, attempt: entry.made });
+      entry.state = 'done';
+    } catch (err) {
+      entry.error = err instanceof Error ? err.message : String(err);
+      if (entry.made < entry.attempts && !this.closed) {
+        entry.state = 'waiting';
+        this.later(() => this.enqueue(queue, entry), backoffDelay(entry.made, entry.backoffMs));
+      } else {
+        entry.state = 'failed';
+        entry.failedAt = new Date();
+      }
+    } finally {
+      lane.running--;
+      if (lane.running === 0) this.idle.splice(0).forEach((r) => r());
+      this.pump(queue);
+    }
+  }
+
+  /** Keeps finished jobs (for id de-duplication) up to a bound, oldest dropped first. */
+  private prune(lane: Lane): void {
+    if (lane.jobs.size <= KEEP_DONE) return;
+    for (const [id, e] of lane.jobs) {
+      if (lane.jobs.size <= KEEP_DONE) break;
+      if (e.state === 'done') lane.jobs.delete(id);
+    }
+  }
+}

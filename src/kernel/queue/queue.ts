@@ -1,0 +1,50 @@
+// The queue seen by job code. Two drivers with the same semantics: BullMQ on Redis (many processes)
+// and an in-process one (a single node, nothing to install). A job id makes an add idempotent while
+// the job is kept; handlers are idempotent anyway, since a job can run more than once.
+
+export interface JobOptions {
+  /** Jobs with the same id are added once while the first is kept. No ':' and not a bare integer (BullMQ). */
+  jobId?: string;
+  attempts?: number;
+  /** First retry delay; doubles on every further attempt. */
+  backoffMs?: number;
+  delayMs?: number;
+}
+
+export interface QueueJob {
+  id: string;
+  name: string;
+  data: any;
+  /** 1 on the first run. */
+  attempt: number;
+}
+
+export interface FailedJob {
+  queue: string;
+  id: string;
+  name: string;
+  data: unknown;
+  attempts: number;
+  error: string;
+  failedAt: Date;
+}
+
+export type QueueHandler = (job: QueueJob) => Promise<unknown>;
+
+export interface QueueDriver {
+  readonly kind: 'bullmq' | 'in-process';
+  add(queue: string, name: string, data: unknown, opts?: JobOptions): Promise<void>;
+  /** Starts consuming a queue in this process. */
+  work(queue: string, handler: QueueHandler, concurrency: number): void;
+  failed(queue: string): Promise<FailedJob[]>;
+  retry(queue: string, jobId: string): Promise<boolean>;
+  /** Stops taking new jobs, waits for running ones, closes connections. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_ATTEMPTS = 8;
+export const DEFAULT_BACKOFF_MS = 500;
+
+export function backoffDelay(attempt: number, baseMs: number): number {
+  return baseMs * 2 ** Math.max(0, attempt - 1);
+}

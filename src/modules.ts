@@ -1,0 +1,12 @@
+// The core's domain modules, in the order they are registered. Plugins come after them.
+import { auth } from './auth/module.js';
+import { catalog } from './catalog/module.js';
+import { channels } from './channels/module.js';
+import { customers } from './customers/module.js';
+import { inventory } from './inventory/module.js';
+import { orders } from './orders/module.js';
+import { payments } from './payments/module.js';
+import { shipping } from './shipping/module.js';
+import type { OrdoModule } from './kernel/module.js';
+
+export const coreModules: OrdoModule[] = [channels, catalog, customers, auth, inventory, shipping, payments, orders];

@@ -1,0 +1,22 @@
+import { defineModule } from '../kernel/module.js';
+import { TokenService } from '../auth/token.service.js';
+import { Order } from './order.entity.js';
+import { OrderLine } from './order-line.entity.js';
+import { OrderHistoryEntry } from './order-history.entity.js';
+import { OrderResolver } from './order.resolver.js';
+import { CustomerOrdersField, OrderFields, OrderLineFields, StockMovementOrderField } from './order-fields.resolver.js';
+import { ORDER_TOKEN_PREFIX } from './order-token.js';
+
+export const orders = defineModule({
+  name: 'orders',
+  dependsOn: ['channels', 'catalog', 'customers', 'auth', 'inventory', 'shipping', 'payments'],
+  entities: [Order, OrderLine, OrderHistoryEntry],
+  resolvers: [OrderResolver, OrderFields, OrderLineFields, CustomerOrdersField, StockMovementOrderField],
+  onStart: async (app) => {
+    // Order access tokens: looked up by their hash on the order row.
+    app.service(TokenService).registerKind(ORDER_TOKEN_PREFIX, async (em, hash) => {
+      const row = await em.findOne(Order, { accessTokenHash: hash }, { fields: ['id'] });
+      return row ? { kind: 'order', orderId: row.id } : null;
+    });
+  },
+});

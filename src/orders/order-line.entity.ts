@@ -1,0 +1,41 @@
+import { Entity, JsonType, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { MoneyScalar } from '../kernel/graphql-types.js';
+import { newId } from '../kernel/ids.js';
+import type { ProductVariant } from '../catalog/variant.entity.js';
+import type { Allocation } from '../inventory/reservation.js';
+import type { Order } from './order.entity.js';
+
+@ObjectType()
+@Entity()
+export class OrderLine {
+  [OptionalProps]?: 'id' | 'quantityShipped' | 'quantityReturned' | 'quantityBackordered';
+
+  @Field(() => ID)
+  @PrimaryKey({ length: 40 })
+  id: string = newId('oln');
+
+  @ManyToOne('Order')
+  order!: Rel<Order>;
+
+  @ManyToOne('ProductVariant', { nullable: true })
+  variant?: Rel<ProductVariant> | null;
+
+  @Field() @Property({ length: 100 }) sku!: string;
+  @Field() @Property({ length: 300 }) name!: string;
+  @Field(() => Int) @Property({ type: 'integer' }) quantity!: number;
+  @Field(() => MoneyScalar) @Property({ type: 'integer' }) unitPrice!: number;
+  @Field(() => MoneyScalar) @Property({ type: 'integer' }) taxTotal!: number;
+  @Field(() => MoneyScalar) @Property({ type: 'integer' }) lineTotal!: number;
+  @Field(() => Int) @Property({ type: 'integer' }) quantityShipped: number = 0;
+  @Field(() => Int) @Property({ type: 'integer' }) quantityReturned: number = 0;
+
+  /** Units that wait for stock (the line's variant allows backorders). */
+  @Field(() => Int)
+  @Property({ type: 'integer' })
+  quantityBackordered: number = 0;
+
+  /** Where the line's units are reserved: the order's stock, per location, part of the order aggregate. */
+  @Property({ type: JsonType })
+  allocations: Allocation[] = [];
+}

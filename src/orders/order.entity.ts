@@ -1,0 +1,112 @@
+import { Collection, Embedded, Entity, Enum, Index, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
+import { Field, ID, ObjectType } from 'type-graphql';
+import { DateTimeScalar, MoneyScalar, Node } from '../kernel/graphql-types.js';
+import { newId } from '../kernel/ids.js';
+import { PaymentStatus } from '../payments/payment.entity.js';
+import type { Channel } from '../channels/channel.entity.js';
+import type { Customer } from '../customers/customer.entity.js';
+import type { ShippingMethod } from '../shipping/shipping-method.entity.js';
+import { Address } from './address.js';
+import { OrderStatus } from './order-status.js';
+import { OrderLine } from './order-line.entity.js';
+
+@ObjectType({ implements: Node })
+@Entity({ tableName: 'orders' })
+@Unique({ properties: ['channel', 'number'] })
+@Index({ properties: ['customer', 'id'] })
+@Index({ properties: ['email'] })
+@Index({ properties: ['status'] })
+export class Order {
+  [OptionalProps]?: 'id' | 'placedAt' | 'updatedAt' | 'version';
+
+  @Field(() => ID)
+  @PrimaryKey({ length: 40 })
+  id: string = newId('ord');
+
+  @Field({ description: 'Human-facing order number, unique per channel, for example 1001.' })
+  @Property({ length: 32 })
+  number!: string;
+
+  @Field(() => OrderStatus)
+  @Enum({ items: () => OrderStatus })
+  status!: OrderStatus;
+
+  /** Where an order on hold goes back to when the hold is released. */
+  @Enum({ items: () => OrderStatus, nullable: true })
+  heldFrom?: OrderStatus | null;
+
+  @Field(() => PaymentStatus)
+  @Enum({ items: () => PaymentStatus })
+  paymentStatus!: PaymentStatus;
+
+  @ManyToOne('Channel')
+  channel!: Rel<Channel>;
+
+  @ManyToOne('Customer', { nullable: true })
+  customer?: Rel<Customer> | null;
+
+  @Field()
+  @Property({ length: 320 })
+  email!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 200, nullable: true })
+  externalId?: string | null;
+
+  @OneToMany(() => OrderLine, (l) => l.order)
+  lineRows = new Collection<OrderLine>(this);
+
+  @Field()
+  @Property({ length: 3 })
+  currencyCode!: string;
+
+  @Field(() => MoneyScalar) @Property({ type: 'integer' }) subtotal!: number;
+  @Field(() => MoneyScalar) @Property({ type: 'integer' }) shippingTotal!: number;
+  @Field(() => MoneyScalar) @Property({ type: 'integer' }) taxTotal!: number;
+  @Field(() => MoneyScalar) @Property({ type: 'integer' }) total!: number;
+
+  /** The destination's tax rate when the order was placed, in basis points. */
+  @Property({ type: 'integer' })
+  taxBasisPoints!: number;
+
+  @Field(() => Address)
+  @Embedded(() => Address, { prefix: 'ship_' })
+  shippingAddress!: Address;
+
+  @Field(() => Address, { nullable: true })
+  @Embedded(() => Address, { prefix: 'bill_', nullable: true })
+  billingAddress?: Address | null;
+
+  @ManyToOne('ShippingMethod', { nullable: true })
+  shippingMethod?: Rel<ShippingMethod> | null;
+
+  @Property({ type: 'text', nullable: true })
+  note?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  estimatedDeliveryAt?: Date | null;
+
+  @Field(() => DateTimeScalar)
+  @Property()
+  placedAt: Date = new Date();
+
+  @Field(() => DateTimeScalar)
+  @Property({ onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  /** SHA-256 of the order access token handed to the buyer at placement. */
+  @Property({ type: 'string', length: 64, nullable: true, unique: true })
+  accessTokenHash?: string | null;
+
+  /** Hash of (channel, buyer, client key): a retried placement finds the first order by it. */
+  @Property({ type: 'string', length: 64, nullable: true, unique: true })
+  idempotencyKey?: string | null;
+
+  /** Hash of the placement input, so that a key reused for a different order is refused. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  requestHash?: string | null;
+
+  @Property({ version: true })
+  version!: number;
+}

@@ -1,0 +1,65 @@
+import { Field, InputType, Int } from 'type-graphql';
+import { ArrayMaxSize, ArrayMinSize, IsEmail, IsInt, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { DateTimeScalar } from '../kernel/graphql-types.js';
+import { AddressInput } from './address.js';
+import { OrderStatus } from './order-status.js';
+
+export const MAX_LINE_QUANTITY = 10_000;
+export const MAX_LINES = 200;
+
+@InputType()
+export class OrderLineInput {
+  @Field() @Length(1, 100, { message: 'sku is 1 to 100 characters' })
+  sku!: string;
+
+  @Field(() => Int) @IsInt() @Min(1, { message: 'quantity must be at least 1' }) @Max(MAX_LINE_QUANTITY, { message: `quantity must be at most ${MAX_LINE_QUANTITY}` })
+  quantity!: number;
+}
+
+@InputType()
+export class PaymentInput {
+  @Field({ description: "A payment provider's code, for example test-card or manual." }) @Length(1, 64)
+  method!: string;
+
+  @Field({ nullable: true, description: 'What the storefront got from the provider (a card token, for example).' }) @MaxLength(500)
+  token?: string;
+}
+
+@InputType()
+export class PlaceOrderInput {
+  @Field({ nullable: true, description: 'The sales channel the order comes from; the default channel when left out.' }) @Length(1, 64)
+  channelCode?: string;
+
+  @Field() @IsEmail({}, { message: 'email is not an email address' }) @MaxLength(320)
+  email!: string;
+
+  @Field(() => [OrderLineInput]) @ArrayMinSize(1, { message: 'an order needs at least one line' }) @ArrayMaxSize(MAX_LINES) @ValidateNested()
+  lines!: OrderLineInput[];
+
+  @Field(() => AddressInput) @ValidateNested()
+  shippingAddress!: AddressInput;
+
+  @Field(() => AddressInput, { nullable: true }) @ValidateNested()
+  billingAddress?: AddressInput;
+
+  @Field() @Length(1, 64)
+  shippingMethodCode!: string;
+
+  @Field(() => PaymentInput) @ValidateNested()
+  payment!: PaymentInput;
+
+  @Field({ nullable: true }) @MaxLength(2000)
+  note?: string;
+
+  @Field({ nullable: true, description: 'The order id in the system it came from (marketplace, POS).' }) @Matches(/^[\w\-.:#/]{1,200}$/)
+  externalId?: string;
+}
+
+@InputType()
+export class OrderFilter {
+  @Field(() => [OrderStatus], { nullable: true }) status?: OrderStatus[];
+  @Field({ nullable: true }) channelCode?: string;
+  @Field({ nullable: true }) email?: string;
+  @Field(() => DateTimeScalar, { nullable: true }) placedAfter?: Date;
+  @Field(() => DateTimeScalar, { nullable: true }) placedBefore?: Date;
+}

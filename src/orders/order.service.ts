@@ -1,0 +1,137 @@
+import { LockMode, OptimisticLockError } from '@mikro-orm/core';
+import type { AppRuntime } from '../kernel/runtime.js';
+import { isPostgres, type Em } from '../kernel/db.js';
+import { actorName, authorize, admin, canReadOrder, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
+import { OrdoError, notFound } from '../kernel/errors.js';
+import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination.js';
+import { release } from '../inventory/reservation.js';
+import { Payment, PaymentStatus } from '../payments/payment.entity.js';
+import { PaymentService } from '../payments/payment.service.js';
+import { Channel } from '../channels/channel.entity.js';
+import { Order } from './order.entity.js';
+import { OrderLine } from './order-line.entity.js';
+import { CANCELLABLE, OrderStatus, orderMachine } from './order-status.js';
+import { recordTransition } from './order-history.js';
+import type { OrderFilter } from './order.inputs.js';
+
+/** Statuses in which the buyer may still cancel by themselves; later, only staff can. */
+const BUYER_CANCELLABLE = new Set([OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.BACKORDERED]);
+
+export class OrderService {
+  constructor(private readonly app: AppRuntime) {}
+
+  /** An order the principal may read, or null when there is none; FORBIDDEN when it is someone else's. */
+  async readable(em: Em, principal: Principal, id: string): Promise<Order | null> {
+    const order = await em.findOne(Order, { id });
+    if (!order) return null;
+    authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+    return order;
+  }
+
+  async byNumber(em: Em, principal: Principal, channelCode: string | undefined | null, number: string): Promise<Order | null> {
+    const order = await em.findOne(Order, { number, channel: { code: channelCode ?? 'default' } });
+    if (!order) return null;
+    authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+    return order;
+  }
+
+  /** Admins see every order; a customer only theirs; an order token only its order. */
+  async list(em: Em, principal: Principal, first?: number | null, after?: string | null, filter?: OrderFilter | null): Promise<Page<Order>> {
+    const where: Record<string, unknown> = {};
+    if (principal.kind === 'anonymous') authorize(principal, admin('orders'));
+    else if (principal.kind === 'customer') where.customer = principal.customerId;
+    else if (principal.kind === 'order') where.id = principal.orderId;
+    else authorize(principal, admin('orders'));
+    if (filter?.status?.length) where.status = { $in: filter.status };
+    if (filter?.email) where.email = filter.email.trim().toLowerCase();
+    if (filter?.channelCode) {
+      const ch = await em.findOne(Channel, { code: filter.channelCode });
+      where.channel = ch?.id ?? '-';
+    }
+    if (filter?.placedAfter || filter?.placedBefore) {
+      where.placedAt = { ...(filter.placedAfter ? { $gte: filter.placedAfter } : {}), ...(filter.placedBefore ? { $lt: filter.placedBefore } : {}) };
+    }
+    return this.page(em, where, first, after);
+  }
+
+  async page(em: Em, where: Record<string, unknown>, first?: number | null, after?: string | null): Promise<Page<Order>> {
+    const size = pageSize(first);
+    const cursor = decodeCursor(after);
+    const [rows, total] = await Promise.all([
+      em.find(Order, cursor ? { $and: [where, { id: { $lt: cursor } }] } : where, { orderBy: { id: 'desc' }, limit: size + 1 }),
+      em.count(Order, where),
+    ]);
+    return toPage(rows, size, total, cursor);
+  }
+
+  /** Cancels: releases reserved stock and voids the authorization, all in one transaction. */
+  async cancel(em: Em, principal: Principal, id: string, reason?: string | null): Promise<Order> {
+    return this.change(em, principal, id, async (tx, order) => {
+      const staff = isAdmin(principal, 'orders');
+      if (!staff && !BUYER_CANCELLABLE.has(order.status)) {
+        throw new OrdoError('INVALID_STATE_TRANSITION', `An order that is ${order.status} can only be cancelled by staff.`);
+      }
+      if (!CANCELLABLE.has(order.status)) orderMachine.assertMove(order.status, OrderStatus.CANCELLED);
+      const lines = await tx.find(OrderLine, { order });
+      if (lines.some((l) => l.quantityShipped > 0)) {
+        throw new OrdoError('INVALID_STATE_TRANSITION', 'Part of this order has shipped: cancel what is left through its shipments, or start a return.');
+      }
+      const move = await orderMachine.transition(tx, order, OrderStatus.CANCELLED, actorName(principal));
+      for (const line of lines) {
+        if (line.variant && line.allocations.length) await release(tx, line.variant.id, line.allocations);
+        line.allocations = [];
+        line.quantityBackordered = 0;
+      }
+      const payments = await tx.find(Payment, { order });
+      let voided = false;
+      for (const p of payments) voided = (await this.app.service(PaymentService).voidForCancellation(tx, p)) || voided;
+      if (voided && payments.every((p) => p.status === PaymentStatus.VOIDED)) order.paymentStatus = PaymentStatus.VOIDED;
+      order.heldFrom = null;
+      recordTransition(tx, order, move, actorName(principal), `Order cancelled${reason ? `: ${reason}` : '.'} Reserved stock released${voided ? ', payment authorization voided' : ''}.`);
+    }, !isAdmin(principal, 'orders'));
+  }
+
+  async hold(em: Em, principal: Principal, id: string, reason: string): Promise<Order> {
+    authorize(principal, admin('orders'));
+    return this.change(em, principal, id, async (tx, order) => {
+      const from = order.status;
+      const move = await orderMachine.transition(tx, order, OrderStatus.ON_HOLD, actorName(principal));
+      order.heldFrom = from;
+      recordTransition(tx, order, move, actorName(principal), `Order put on hold: ${reason}`);
+    });
+  }
+
+  async releaseHold(em: Em, principal: Principal, id: string): Promise<Order> {
+    authorize(principal, admin('orders'));
+    return this.change(em, principal, id, async (tx, order) => {
+      if (order.status !== OrderStatus.ON_HOLD) throw new OrdoError('INVALID_STATE_TRANSITION', `The order is ${order.status}, not ON_HOLD.`);
+      const back = order.heldFrom ?? (order.paymentStatus === PaymentStatus.PENDING ? OrderStatus.PENDING : OrderStatus.CONFIRMED);
+      const move = await orderMachine.transition(tx, order, back, actorName(principal));
+      order.heldFrom = null;
+      recordTransition(tx, order, move, actorName(principal), 'Hold released.');
+    });
+  }
+
+  /**
+   * Loads the order under a row lock (PostgreSQL) and with its version checked at flush (both
+   * databases): two concurrent changes of one order cannot both apply.
+   */
+  private async change(em: Em, principal: Principal, id: string, apply: (tx: Em, order: Order) => Promise<void>, ownerOnly = false): Promise<Order> {
+    try {
+      const order = await em.fork().transactional(async (tx) => {
+        const order = await tx.findOne(Order, { id }, isPostgres(tx) ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+        if (!order) throw notFound('The order');
+        if (ownerOnly && !canReadOrder(principal, { id: order.id, customerId: order.customer?.id })) {
+          authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+        }
+        await apply(tx as Em, order);
+        await tx.flush();
+        return order;
+      });
+      return order;
+    } catch (e) {
+      if (e instanceof OptimisticLockError) throw new OrdoError('CONFLICT', 'The order was changed at the same moment: read it again and retry.');
+      throw e;
+    }
+  }
+}

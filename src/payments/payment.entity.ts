@@ -1,0 +1,65 @@
+import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { DateTimeScalar, MoneyScalar, Node } from '../kernel/graphql-types.js';
+import { newId } from '../kernel/ids.js';
+import type { Order } from '../orders/order.entity.js';
+
+export enum PaymentStatus {
+  PENDING = 'PENDING',
+  AUTHORIZED = 'AUTHORIZED',
+  PAID = 'PAID',
+  PARTIALLY_REFUNDED = 'PARTIALLY_REFUNDED',
+  REFUNDED = 'REFUNDED',
+  VOIDED = 'VOIDED',
+  DECLINED = 'DECLINED',
+}
+registerEnumType(PaymentStatus, { name: 'PaymentStatus' });
+
+@ObjectType({ implements: Node })
+@Entity()
+export class Payment {
+  [OptionalProps]?: 'id' | 'createdAt' | 'amountCaptured' | 'amountRefunded' | 'version';
+
+  @Field(() => ID)
+  @PrimaryKey({ length: 40 })
+  id: string = newId('pay');
+
+  @ManyToOne('Order')
+  order!: Rel<Order>;
+
+  @Field()
+  @Property({ length: 64 })
+  method!: string;
+
+  @Field(() => PaymentStatus)
+  @Enum({ items: () => PaymentStatus })
+  status!: PaymentStatus;
+
+  @Field(() => MoneyScalar)
+  @Property({ type: 'integer' })
+  amount!: number;
+
+  @Field(() => MoneyScalar)
+  @Property({ type: 'integer' })
+  amountCaptured: number = 0;
+
+  @Field(() => MoneyScalar)
+  @Property({ type: 'integer' })
+  amountRefunded: number = 0;
+
+  @Field()
+  @Property({ length: 3 })
+  currencyCode!: string;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'string', length: 200, nullable: true })
+  transactionId?: string | null;
+
+  @Field(() => DateTimeScalar)
+  @Property()
+  createdAt: Date = new Date();
+
+  /** Optimistic lock: two staff members capturing at once cannot both succeed. */
+  @Property({ version: true })
+  version!: number;
+}

@@ -1,0 +1,17 @@
+// Builds the GraphQL schema from the enabled modules' resolvers, once per process.
+import 'reflect-metadata';
+import { buildSchema } from 'type-graphql';
+import type { GraphQLSchema } from 'graphql';
+import type { OrdoModule } from './kernel/module.js';
+import { NodeResolver } from './kernel/node.resolver.js';
+import type { OrdoPubSub } from './kernel/pubsub.js';
+
+export async function buildOrdoSchema(modules: OrdoModule[], pubSub?: OrdoPubSub): Promise<GraphQLSchema> {
+  const resolvers = [NodeResolver, ...modules.flatMap((m) => m.resolvers ?? [])] as [Function, ...Function[]];
+  return buildSchema({
+    resolvers,
+    pubSub: pubSub as never,
+    validate: { forbidUnknownValues: false, stopAtFirstError: true },
+    emitSchemaFile: false,
+  });
+}

@@ -1,0 +1,30 @@
+import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
+import { admin } from '../kernel/auth.js';
+import { can, type OrdoContext } from '../kernel/context.js';
+import { ShippingMethod } from './shipping-method.entity.js';
+import { TaxRate } from './tax-rate.entity.js';
+import { CreateShippingMethodInput, SetTaxRateInput } from './shipping.inputs.js';
+import { ShippingService } from './shipping.service.js';
+
+@Resolver()
+export class ShippingResolver {
+  @Query(() => [ShippingMethod])
+  shippingMethods(@Ctx() ctx: OrdoContext): Promise<ShippingMethod[]> {
+    return ctx.app.service(ShippingService).methodsList(ctx.em);
+  }
+
+  @Query(() => [TaxRate])
+  taxRates(@Ctx() ctx: OrdoContext): Promise<TaxRate[]> {
+    return ctx.app.service(ShippingService).taxRates(ctx.em);
+  }
+
+  @Mutation(() => ShippingMethod)
+  createShippingMethod(@Arg('input', () => CreateShippingMethodInput) input: CreateShippingMethodInput, @Ctx() ctx: OrdoContext): Promise<ShippingMethod> {
+    return ctx.app.service(ShippingService).createMethod(can(ctx, admin('settings')).em, input);
+  }
+
+  @Mutation(() => TaxRate)
+  setTaxRate(@Arg('input', () => SetTaxRateInput) input: SetTaxRateInput, @Ctx() ctx: OrdoContext): Promise<TaxRate> {
+    return ctx.app.service(ShippingService).setTaxRate(can(ctx, admin('settings')).em, input);
+  }
+}

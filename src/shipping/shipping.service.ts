@@ -1,0 +1,68 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { AppRuntime } from '../kernel/runtime.js';
+import type { Em } from '../kernel/db.js';
+import { OrdoError, badInput } from '../kernel/errors.js';
+import { percentToBasisPoints } from '../kernel/money.js';
+import { TtlCache } from '../kernel/ttl-cache.js';
+import { ShippingMethod } from './shipping-method.entity.js';
+import { TaxRate } from './tax-rate.entity.js';
+import type { CreateShippingMethodInput, SetTaxRateInput } from './shipping.inputs.js';
+
+const detached = <T extends object>(cls: new () => T, row: T | null): T | null => (row ? Object.assign(Object.create(cls.prototype), row) : null);
+
+export class ShippingService {
+  private methods: TtlCache<ShippingMethod | null>;
+  private rates: TtlCache<{ bp: number }>;
+
+  constructor(private readonly app: AppRuntime) {
+    this.methods = new TtlCache(app.config.referenceCacheMs);
+    this.rates = new TtlCache(app.config.referenceCacheMs);
+  }
+
+  async createMethod(em: Em, input: CreateShippingMethodInput): Promise<ShippingMethod> {
+    if (input.maxTransitDays < input.minTransitDays) throw badInput('maxTransitDays must be at least minTransitDays.', 'maxTransitDays');
+    const method = em.create(ShippingMethod, { ...input });
+    try {
+      await em.persistAndFlush(method);
+    } catch (e) {
+      if (e instanceof UniqueConstraintViolationException) throw new OrdoError('CONFLICT', `A shipping method with code "${input.code}" exists already.`);
+      throw e;
+    }
+    this.methods.clear();
+    return method;
+  }
+
+  methodsList(em: Em): Promise<ShippingMethod[]> {
+    return em.find(ShippingMethod, { active: true }, { orderBy: { price: 'asc', code: 'asc' } });
+  }
+
+  /** Cached for the order hot path; null when there is no active method with that code. */
+  methodByCode(em: Em, code: string): Promise<ShippingMethod | null> {
+    return this.methods.get(code, async () => detached(ShippingMethod, await em.fork().findOne(ShippingMethod, { code, active: true })));
+  }
+
+  async setTaxRate(em: Em, input: SetTaxRateInput): Promise<TaxRate> {
+    let bp: number;
+    try {
+      bp = percentToBasisPoints(input.ratePercent);
+    } catch (e) {
+      throw badInput(`ratePercent: ${(e as Error).message}.`, 'ratePercent');
+    }
+    await em.upsert(TaxRate, { countryCode: input.countryCode, basisPoints: bp });
+    this.rates.clear();
+    return Object.assign(new TaxRate(), { countryCode: input.countryCode, basisPoints: bp });
+  }
+
+  taxRates(em: Em): Promise<TaxRate[]> {
+    return em.find(TaxRate, {}, { orderBy: { countryCode: 'asc' } });
+  }
+
+  /** The destination's rate in basis points; 0 where none is set. */
+  async basisPointsFor(em: Em, countryCode: string): Promise<number> {
+    const r = await this.rates.get(countryCode, async () => {
+      const row = await em.fork().findOne(TaxRate, { countryCode });
+      return { bp: row?.basisPoints ?? 0 };
+    });
+    return r.bp;
+  }
+}
