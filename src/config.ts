@@ -26,6 +26,8 @@ export interface OrdoConfig {
   maxQueryDepth: number;
   maxQueryCost: number;
   customerSessionDays: number;
+  /** Answers `x-ordo-count-sql` request headers with the request's SQL statement count (benchmarks, tests). */
+  debugSqlCount: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -101,5 +103,6 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     maxQueryDepth: int(env, 'ORDO_MAX_QUERY_DEPTH', 12, 2, 100),
     maxQueryCost: int(env, 'ORDO_MAX_QUERY_COST', 50_000, 10, 10_000_000),
     customerSessionDays: int(env, 'ORDO_SESSION_DAYS', 30, 1, 365),
+    debugSqlCount: bool(env, 'ORDO_DEBUG_SQL', false),
   };
 }

@@ -7,6 +7,7 @@ import { NumberSequence } from './sequence.entity.js';
 export const channels = defineModule({
   name: 'channels',
   entities: [Channel, NumberSequence],
+  nodes: { ch: (ctx, id) => ctx.em.findOne(Channel, { id }) },
   resolvers: [ChannelResolver],
   onStart: async (app) => app.service(ChannelService).ensureDefault(app.orm.em.fork() as never),
 });

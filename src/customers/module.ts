@@ -1,3 +1,4 @@
+import { admin, authorize } from '../kernel/auth.js';
 import { defineModule } from '../kernel/module.js';
 import { Customer } from './customer.entity.js';
 import { CustomerResolver } from './customer.resolver.js';
@@ -5,5 +6,13 @@ import { CustomerResolver } from './customer.resolver.js';
 export const customers = defineModule({
   name: 'customers',
   entities: [Customer],
+  nodes: {
+    // A customer record is the customer's own business, and staff's.
+    cus: async (ctx, id) => {
+      const p = ctx.principal;
+      if (!(p.kind === 'customer' && p.customerId === id)) authorize(p, admin('orders'));
+      return ctx.em.findOne(Customer, { id });
+    },
+  },
   resolvers: [CustomerResolver],
 });

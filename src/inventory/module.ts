@@ -9,5 +9,6 @@ export const inventory = defineModule({
   name: 'inventory',
   dependsOn: ['catalog'],
   entities: [StockLocation, StockLevel, StockMovement],
+  nodes: { loc: (ctx, id) => ctx.em.findOne(StockLocation, { id }) },
   resolvers: [InventoryResolver, StockLevelFields, StockMovementFields, VariantStockFields],
 });

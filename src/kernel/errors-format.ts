@@ -29,7 +29,9 @@ export function formatError(log: Logger) {
         extensions: { code: 'BAD_USER_INPUT' },
       };
     }
-    const code = String(formatted.extensions?.code ?? '');
+    // Apollo re-codes validation errors (ours: QUERY_TOO_COMPLEX) as GRAPHQL_VALIDATION_FAILED; the original keeps ours.
+    const innerCode = (error as { originalError?: { extensions?: { code?: unknown } } })?.originalError?.extensions?.code;
+    const code = String(CLIENT_CODES.has(String(innerCode)) ? innerCode : (formatted.extensions?.code ?? ''));
     if (CLIENT_CODES.has(code)) return { message: formatted.message, path: formatted.path, locations: formatted.locations, extensions: { code } };
     if (INPUT_CODES.has(code) || (!code && !formatted.path)) {
       return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };

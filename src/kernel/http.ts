@@ -99,7 +99,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
   });
 
-  const debugSql = process.env.ORDO_DEBUG_SQL === '1';
+  const debugSql = app.config.debugSqlCount;
   expressApp.use(
     '/graphql',
     express.json({ limit: '1mb' }),

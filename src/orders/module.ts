@@ -6,11 +6,15 @@ import { OrderHistoryEntry } from './order-history.entity.js';
 import { OrderResolver } from './order.resolver.js';
 import { CustomerOrdersField, OrderFields, OrderLineFields, StockMovementOrderField } from './order-fields.resolver.js';
 import { ORDER_TOKEN_PREFIX } from './order-token.js';
+import { OrderService } from './order.service.js';
 
 export const orders = defineModule({
   name: 'orders',
   dependsOn: ['channels', 'catalog', 'customers', 'auth', 'inventory', 'shipping', 'payments'],
   entities: [Order, OrderLine, OrderHistoryEntry],
+  nodes: {
+    ord: (ctx, id) => ctx.app.service(OrderService).readable(ctx.em, ctx.principal, id),
+  },
   resolvers: [OrderResolver, OrderFields, OrderLineFields, CustomerOrdersField, StockMovementOrderField],
   onStart: async (app) => {
     // Order access tokens: looked up by their hash on the order row.

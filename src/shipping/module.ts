@@ -6,5 +6,6 @@ import { TaxRate } from './tax-rate.entity.js';
 export const shipping = defineModule({
   name: 'shipping',
   entities: [ShippingMethod, TaxRate],
+  nodes: { shm: (ctx, id) => ctx.em.findOne(ShippingMethod, { id }) },
   resolvers: [ShippingResolver],
 });

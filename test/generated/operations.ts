@@ -1,0 +1,89 @@
+/** Internal type. DO NOT USE DIRECTLY. */
+type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
+/** Internal type. DO NOT USE DIRECTLY. */
+export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+export type AddressInput = {
+  city: string;
+  countryCode: string;
+  line1: string;
+  line2?: string | null | undefined;
+  name: string;
+  phone?: string | null | undefined;
+  postalCode: string;
+  region?: string | null | undefined;
+};
+
+export type OrderLineInput = {
+  quantity: number;
+  sku: string;
+};
+
+export type OrderStatus =
+  /** Confirmed, and some lines wait for stock to arrive. */
+  | 'BACKORDERED'
+  | 'CANCELLED'
+  /** Validated: stock reserved, payment authorized, customer notified. */
+  | 'CONFIRMED'
+  | 'DELIVERED'
+  /** Shipments are being picked and packed. */
+  | 'IN_FULFILLMENT'
+  /** Stopped for a person to review (a fraud or validation rule, or an admin). */
+  | 'ON_HOLD'
+  | 'PARTIALLY_SHIPPED'
+  /** Placed; waiting for payment (manual methods) or for review of a validation rule. */
+  | 'PENDING'
+  | 'SHIPPED';
+
+export type PaymentInput = {
+  /** A payment provider's code, for example test-card or manual. */
+  method: string;
+  /** What the storefront got from the provider (a card token, for example). */
+  token?: string | null | undefined;
+};
+
+export type PaymentStatus =
+  | 'AUTHORIZED'
+  | 'DECLINED'
+  | 'PAID'
+  | 'PARTIALLY_REFUNDED'
+  | 'PENDING'
+  | 'REFUNDED'
+  | 'VOIDED';
+
+export type PlaceOrderInput = {
+  billingAddress?: AddressInput | null | undefined;
+  /** The sales channel the order comes from; the default channel when left out. */
+  channelCode?: string | null | undefined;
+  email: string;
+  /** The order id in the system it came from (marketplace, POS). */
+  externalId?: string | null | undefined;
+  lines: Array<OrderLineInput>;
+  note?: string | null | undefined;
+  payment: PaymentInput;
+  shippingAddress: AddressInput;
+  shippingMethodCode: string;
+};
+
+export type PlaceOrderMutationVariables = Exact<{
+  input: PlaceOrderInput;
+  key?: string | null | undefined;
+}>;
+
+
+export type PlaceOrderMutation = { placeOrder: { accessToken: string, order: { id: string, number: string, status: OrderStatus, paymentStatus: PaymentStatus, total: number, currencyCode: string, lines: Array<{ sku: string, quantity: number, unitPrice: number, taxTotal: number, lineTotal: number }> } } };
+
+export type OrderByIdQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type OrderByIdQuery = { order: { id: string, number: string, status: OrderStatus, total: number, history: Array<{ type: string, fromStatus: OrderStatus | null, toStatus: OrderStatus | null, message: string, actor: string, at: string }> } | null };
+
+export type CatalogQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  search?: string | null | undefined;
+}>;
+
+
+export type CatalogQuery = { products: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, variants: Array<{ sku: string, name: string, price: number, currencyCode: string, available: number }> }> } };

@@ -1,0 +1,89 @@
+// The transactional outbox: events are written with the change, handled after commit exactly as
+// often as they happened, on the in-process queue and on BullMQ; a Redis that loses its jobs loses
+// no event, because the sweeper republishes what was never acknowledged.
+import { afterAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { defineModule, type DomainEvent } from '../../src/kernel/module.js';
+import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { codeOf, ok } from '../helpers/gql.js';
+import { orderInput, PLACE_ORDER, setupShop } from '../helpers/fixtures.js';
+import { createPgDatabase, REDIS_URL } from '../helpers/services.js';
+
+/** A plugin that records the confirmed orders it hears about. */
+function listener() {
+  const heard: DomainEvent[] = [];
+  const module = defineModule({
+    name: 'test-listener',
+    on: { 'order.confirmed': async (e) => void heard.push(e) },
+  });
+  return { heard, module };
+}
+
+async function until(check: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.each([
+  ['in-process queue, SQLite', 'sqlite', false],
+  ['BullMQ on Redis, PostgreSQL', 'postgresql', true],
+] as const)('outbox with %s', (_name, kind, redis) => {
+  let t: TestEngine;
+  afterAll(async () => t?.stop());
+
+  it('hands every committed event to its handlers once, and nothing of a rolled-back order', async () => {
+    const l = listener();
+    t = await startTestEngine(kind, { redis, plugins: [l.module] });
+    await setupShop(t, { variants: [{ sku: 'E', price: 100, stock: { 'wh-a': 5 } }] });
+    const placed = [];
+    for (let i = 0; i < 5; i++) placed.push(ok(await t.gql(PLACE_ORDER, { input: orderInput([{ sku: 'E', quantity: 1 }]) })).placeOrder.order.id);
+    expect(codeOf(await t.gql(PLACE_ORDER, { input: orderInput([{ sku: 'E', quantity: 1 }]) }))).toBe('INSUFFICIENT_STOCK');
+    await until(() => l.heard.length >= 5);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(l.heard.map((e) => e.payload.orderId).sort()).toEqual([...placed].sort());
+    expect(l.heard.every((e) => e.type === 'order.confirmed' && e.payload.to === 'CONFIRMED')).toBe(true);
+    // Every event is acknowledged (processed), whether it had a handler or not.
+    await until(async () => Number((await t.sql('SELECT COUNT(*) AS n FROM outbox_event WHERE processed_at_ms IS NULL'))[0].n) === 0);
+  });
+});
+
+describe('outbox when Redis loses the jobs', () => {
+  const redisUrl = `${REDIS_URL}/7`; // a database of its own, flushed by this test only
+  let a: TestEngine | undefined;
+  let b: TestEngine | undefined;
+  let drop: (() => Promise<void>) | undefined;
+  afterAll(async () => {
+    await a?.stop();
+    await b?.stop();
+    await drop?.();
+  });
+
+  it('republishes unacknowledged events after a FLUSHDB: every confirmed order is handled', async () => {
+    const db = await createPgDatabase();
+    drop = db.drop;
+    const prefix = `ordo-flush-${Date.now()}`;
+    const env = { DATABASE_URL: db.url, REDIS_URL: redisUrl, ORDO_REDIS_PREFIX: prefix, ORDO_OUTBOX_RETRY_MS: '1000' };
+    // Process A (same plugins, as every process of one deployment) takes orders but runs no workers:
+    // its jobs wait in Redis...
+    a = await startTestEngine('postgresql', { env: { ...env, ORDO_DISABLE_WORKERS: '1' }, plugins: [listener().module] });
+    await setupShop(a, { variants: [{ sku: 'F', price: 100, stock: { 'wh-a': 50 } }] });
+    const placed: string[] = [];
+    for (let i = 0; i < 10; i++) placed.push(ok(await a.gql(PLACE_ORDER, { input: orderInput([{ sku: 'F', quantity: 1 }]) })).placeOrder.order.id);
+    await until(async () => Number((await a!.sql('SELECT COUNT(*) AS n FROM outbox_event WHERE published_at_ms IS NULL'))[0].n) === 0);
+    // ...and Redis loses them all.
+    const redis = new Redis(redisUrl);
+    const keys = await redis.keys(`${prefix}:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    await redis.flushdb();
+    redis.disconnect();
+    // A worker process comes up: the sweeper finds the unprocessed events and publishes them again.
+    const l = listener();
+    b = await startTestEngine('postgresql', { env, plugins: [l.module] });
+    await until(() => new Set(l.heard.map((e) => e.payload.orderId)).size >= 10, 30_000);
+    expect([...new Set(l.heard.map((e) => e.payload.orderId))].sort()).toEqual([...placed].sort());
+    await until(async () => Number((await b!.sql('SELECT COUNT(*) AS n FROM outbox_event WHERE processed_at_ms IS NULL'))[0].n) === 0, 30_000);
+  });
+});
