@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // placeOrder benchmark: Ordo against the raw-SQL ceiling of the same writes, in the same run, on the same machine.
 //   node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600]
-//                              [--trace-sql 1] [--workers 1] [--cpu-prof] [--build]
+//                              [--trace-sql 1] [--workers 1] [--cpu-prof] [--quiet-wait 60] [--build]
 // Needs a local PostgreSQL at postgres://postgres@127.0.0.1:5432 (trust auth). Creates and drops its own
 // databases (ordo_bench, sqlceiling). Prints a report and writes it to bench/results/place-order.md.
 // See bench/README.md.
@@ -37,8 +37,9 @@ const WANT_PORT = Number(A.port ?? 4600);
 const TRACE_SQL = (A['trace-sql'] ?? '1') !== '0';
 const WORKERS = (A.workers ?? '1') !== '0';
 const CPU_PROF = A['cpu-prof'] === '1';
+const QUIET_WAIT = Number(A['quiet-wait'] ?? 60), QUIET_BUSY = 0.3;
 if (!(DURATION > 0) || !(WARMUP >= 0) || LEVELS.some((c) => !(c >= 1)) || !(SKUS >= 3)) {
-  console.error('usage: node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600] [--trace-sql 0|1] [--workers 0|1] [--cpu-prof] [--build]');
+  console.error('usage: node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600] [--trace-sql 0|1] [--workers 0|1] [--cpu-prof] [--quiet-wait 60] [--build]');
   process.exit(2);
 }
 
@@ -49,6 +50,7 @@ const ADMIN_KEY = 'bench-admin-key-0123456789';
 const REQUEST_TIMEOUT_MS = 30_000;
 const RESULTS = join(ROOT, 'bench', 'results');
 const CORES = availableParallelism();
+const ctx = { startedAt: new Date().toISOString() };
 
 const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -119,11 +121,21 @@ async function runCeiling() {
   const script = resolve(ROOT, '..', 'shared', 'tools', 'sql-ceiling.mjs');
   const args = [script, PG(CEIL_DB), '--c', LEVELS.join(','), '--duration', String(DURATION), '--skus', String(SKUS)];
   log(`ceiling: node ${args.map((a) => a.replace(ROOT + '/', '')).join(' ')}`);
+  await waitQuiet('ceiling');
+  const m0 = machineTicks(), pg0 = pgBackendTicks(CEIL_DB), t0 = performance.now();
   const child = startChild(args, {}, 'sql-ceiling');
+  let own = 0, pgLast = pg0;
+  const sampler = setInterval(() => { const t = cpuTicks(child.pid); if (t === t) own = t; pgLast = new Map([...pgLast, ...pgBackendTicks(CEIL_DB)]); }, 250);
   const limitMs = (LEVELS.length * (DURATION + 3) + 120) * 1000;
   const t = setTimeout(() => { log('ceiling took too long: killing it'); child.kill('SIGKILL'); }, limitMs);
   const { code, signal } = await child.exited;
   clearTimeout(t);
+  clearInterval(sampler);
+  const m1 = machineTicks(), sec = (performance.now() - t0) / 1000;
+  let pgT = 0;
+  for (const [pid, v] of pgLast) pgT += v - (pg0.get(pid) ?? 0);
+  const busy = m1 && m0 ? (m1.total - m0.total - (m1.idle - m0.idle)) / CLK_TCK / sec : NaN;
+  const cpu = `whole ceiling run: script ${(own / CLK_TCK / sec * 100).toFixed(0)}% of a core, its pg backends ${(pgT / CLK_TCK / sec * 100).toFixed(0)}%, everything else ${((busy - own / CLK_TCK / sec - pgT / CLK_TCK / sec) * 100).toFixed(0)}%; machine busy ${busy.toFixed(2)} of ${CORES} cores`;
   const lines = child.lines.map((l) => l.line);
   const byC = new Map();
   for (const l of lines) {
@@ -131,7 +143,7 @@ async function runCeiling() {
     if (m) byC.set(Number(m[1]), Number(m[2]));
   }
   if (code !== 0) log(`ceiling exited with ${code ?? signal}:\n${lines.join('\n')}`);
-  return { lines, byC, ok: code === 0 };
+  return { lines, byC, ok: code === 0, cpu };
 }
 
 // ---------------------------------------------------------------- the engine
@@ -179,6 +191,7 @@ async function startEngine({ dbUrl, port, workers, name, profileDir }) {
     ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', LOG_LEVEL: 'warn', ORDO_DEBUG_SQL: '1',
     DATABASE_POOL_SIZE: '40', ORDO_DISABLE_WORKERS: workers ? '0' : '1',
   };
+  const spawnAt = Date.now();
   const child = startChild([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/src/main.js'], { env }, name);
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 120_000;
@@ -186,7 +199,7 @@ async function startEngine({ dbUrl, port, workers, name, profileDir }) {
     if (child.exitInfo) throw new Error(`${name} exited (${child.exitInfo.code ?? child.exitInfo.signal}) before it was ready:\n${child.lines.slice(-30).map((l) => l.line).join('\n')}`);
     try {
       const r = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2000) });
-      if (r.status === 200) return { child, base, url: `${base}/graphql` };
+      if (r.status === 200) return { child, base, url: `${base}/graphql`, spawnAt };
     } catch {}
     await sleep(200);
   }
@@ -273,15 +286,15 @@ function machineTicks() {
   } catch { return null; }
 }
 const CLK_TCK = 100;
-/** CPU ticks of every PostgreSQL backend serving the bench database, by pid. */
-function pgBackendTicks() {
+/** CPU ticks of every PostgreSQL backend serving one database, by pid. */
+function pgBackendTicks(db = BENCH_DB) {
   const out = new Map();
   try {
     for (const d of readdirSync('/proc')) {
       if (!/^\d+$/.test(d)) continue;
       try {
         const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
-        if (cmd.startsWith('postgres: ') && cmd.includes(` ${BENCH_DB} `)) out.set(d, cpuTicks(d));
+        if (cmd.startsWith('postgres: ') && cmd.includes(` ${db} `)) out.set(d, cpuTicks(d));
       } catch {}
     }
   } catch {}
@@ -289,6 +302,16 @@ function pgBackendTicks() {
 }
 function cpuSample(enginePid) {
   return { t: performance.now(), engine: cpuTicks(enginePid), self: process.cpuUsage(), machine: machineTicks(), pg: pgBackendTicks() };
+}
+/** Waits (bounded) until other work on the machine has calmed down, so both sides are measured alike. */
+async function waitQuiet(what) {
+  const deadline = Date.now() + QUIET_WAIT * 1000;
+  let busy = await machineBusy(1000);
+  while (busy > QUIET_BUSY && Date.now() < deadline) {
+    log(`machine busy ${busy.toFixed(2)} cores before the ${what}: waiting (up to ${QUIET_WAIT}s, --quiet-wait)`);
+    busy = await machineBusy(2000);
+  }
+  (ctx.quiet ??= []).push(`${what}: ${busy.toFixed(2)} cores busy at start`);
 }
 async function machineBusy(ms = 1000) {
   const a = machineTicks();
@@ -315,6 +338,7 @@ function cpuDelta(a, b) {
 
 async function loadLevel(engine, C) {
   const t0 = performance.now(), from = t0 + WARMUP * 1000, to = from + DURATION * 1000;
+  const window = [Date.now() + WARMUP * 1000, Date.now() + (WARMUP + DURATION) * 1000];
   const lat = [], errors = new Map(), statuses = new Map();
   let measuredErrors = 0, warmupErrors = 0, ok = 0;
   let cpuA = null;
@@ -347,7 +371,7 @@ async function loadLevel(engine, C) {
   await Promise.all(Array.from({ length: C }, worker));
   clearTimeout(cpuTimer);
   const cpu = cpuA ? cpuDelta(cpuA, cpuSample(engine.child.pid)) : null;
-  return { C, lat, ok, measuredErrors, warmupErrors, errors, statuses, cpu, s: summary(lat), rate: lat.length / DURATION };
+  return { C, window, lat, ok, measuredErrors, warmupErrors, errors, statuses, cpu, s: summary(lat), rate: lat.length / DURATION };
 }
 
 // ---------------------------------------------------------------- SQL statements per request
@@ -431,13 +455,24 @@ async function startSqlProxy() {
   };
 }
 
-// Self time by where the code lives: a package under node_modules, an Ordo file, node internals, GC.
-function summarizeProfile(dir) {
+// Self time by where the code lives (a package under node_modules, an Ordo file, node internals, GC),
+// counting only samples inside the measured load windows (the profile clock starts with the process).
+function summarizeProfile(dir, spawnAt, windows) {
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   if (!files.length) return ['(no profile written: did the engine exit cleanly?)'];
-  const prof = JSON.parse(readFileSync(join(dir, files[0]), 'utf8'));
+  const raw = readFileSync(join(dir, files[0]), 'utf8');
+  try { writeFileSync(join(RESULTS, 'engine.cpuprofile'), raw); } catch {}
+  const prof = JSON.parse(raw);
   const dt = new Map();
-  prof.samples.forEach((id, i) => dt.set(id, (dt.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)));
+  let clock = 0, inWindows = 0;
+  prof.samples.forEach((id, i) => {
+    const d = prof.timeDeltas[i] ?? 0;
+    clock += d;
+    const at = spawnAt + clock / 1000;
+    if (!windows.some(([a, b]) => at >= a && at < b)) return;
+    inWindows += d;
+    dt.set(id, (dt.get(id) ?? 0) + d);
+  });
   const byArea = new Map(), byFn = new Map();
   let total = 0;
   for (const n of prof.nodes) {
@@ -456,7 +491,7 @@ function summarizeProfile(dir) {
     byFn.set(fn, (byFn.get(fn) ?? 0) + us);
   }
   const top = (m, k) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([a, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${a}`);
-  return [`busy ${(total / 1e6).toFixed(1)}s of CPU; by area:`, ...top(byArea, 12), 'top functions (self):', ...top(byFn, 12)];
+  return ['(profile kept in bench/results/engine.cpuprofile: open it in Chrome DevTools)', `load windows ${(inWindows / 1e6).toFixed(1)}s, engine main thread busy ${(total / 1e6).toFixed(1)}s of it (${((100 * total) / inWindows).toFixed(0)}%); by area:`, ...top(byArea, 12), 'top functions (self):', ...top(byFn, 12)];
 }
 
 // ---------------------------------------------------------------- report
@@ -498,7 +533,8 @@ function buildReport(ctx) {
   L.push(machine); md.push(machine, '');
   if (ctx.staleNote) { L.push(`NOTE: ${ctx.staleNote}`); md.push(`> NOTE: ${ctx.staleNote}`, ''); }
   const block = (title, lines) => { L.push(`== ${title}`, ...lines); md.push(`## ${title}`, '', '```', ...lines, '```', ''); };
-  block('SQL ceiling (../shared/tools/sql-ceiling.mjs)', ctx.ceiling?.lines.length ? ctx.ceiling.lines : ['(no output)']);
+  if (ctx.quiet) { const q = `machine load at start: ${ctx.quiet.join('; ')}`; L.push(q); md.push(q, ''); }
+  block('SQL ceiling (../shared/tools/sql-ceiling.mjs)', [...(ctx.ceiling?.lines.length ? ctx.ceiling.lines : ['(no output)']), ...(ctx.ceiling?.cpu ? [ctx.ceiling.cpu] : [])]);
   if (ctx.runs?.length) {
     block('Ordo placeOrder (HTTP GraphQL, 1 line, guest, test-card)', ctx.runs.map(ordoLine));
     block('Ordo / ceiling', ctx.runs.map((r) => {
@@ -512,6 +548,7 @@ function buildReport(ctx) {
       for (const [m, n] of [...r.errors].sort((a, b) => b[1] - a[1]).slice(0, 5)) errLines.push(`   ${n}× ${m}`);
     }
     if (ctx.dbCheck) errLines.push(`db check: ${ctx.dbCheck}`);
+    if (ctx.shutdown) errLines.push(ctx.shutdown);
     block('Responses', errLines);
   }
   if (ctx.sql?.length) {
@@ -531,13 +568,12 @@ function buildReport(ctx) {
     for (const [m, n] of ctx.engineLog.top) lines.push(`   ${n}× ${m}`);
     block('Engine log', lines);
   }
-  if (ctx.profile) block('Engine CPU profile, self time over the whole engine run (--cpu-prof)', ctx.profile);
+  if (ctx.profile) block('Engine CPU profile, self time during the measured load windows (--cpu-prof)', ctx.profile);
   if (ctx.failure) block('BENCH FAILED', [ctx.failure]);
   return { text: L.join('\n'), md: md.join('\n') };
 }
 
 // ---------------------------------------------------------------- main
-const ctx = { startedAt: new Date().toISOString() };
 let exitCode = 0;
 try {
   mkdirSync(RESULTS, { recursive: true });
@@ -563,6 +599,7 @@ try {
   log(`catalog ready: ${SKUS} SKUs in ${((performance.now() - t) / 1000).toFixed(1)}s`);
 
   ctx.runs = [];
+  await waitQuiet('Ordo load');
   for (const C of LEVELS) {
     log(`load C=${C}: ${WARMUP}s warm-up + ${DURATION}s`);
     const r = await loadLevel(engine, C);
@@ -583,8 +620,10 @@ try {
   } catch (e) { ctx.dbCheck = `(check failed: ${e.message})`; }
   finally { await pool.end(); }
 
-  await stopChild(engine.child);
-  if (profileDir) ctx.profile = summarizeProfile(profileDir);
+  const t1 = Date.now();
+  await stopChild(engine.child, 25_000); // long enough for the engine's own 20s forced exit (the profile is written at exit)
+  ctx.shutdown = `engine exit after SIGTERM: ${((Date.now() - t1) / 1000).toFixed(1)}s, ${JSON.stringify(engine.child.exitInfo)}`;
+  if (profileDir) ctx.profile = summarizeProfile(profileDir, engine.spawnAt, ctx.runs.map((r) => r.window));
 
   if (TRACE_SQL) {
     const proxy = await startSqlProxy();
@@ -593,7 +632,7 @@ try {
     const e2 = await startEngine({ dbUrl: `postgres://postgres@127.0.0.1:${proxy.port}/${BENCH_DB}`, port: port2, workers: false, name: 'engine-trace' });
     ctx.engineChild2 = e2.child;
     ctx.trace = await sqlCounts(e2, proxy);
-    await stopChild(e2.child);
+    await stopChild(e2.child, 3000);
   }
 } catch (e) {
   exitCode = 1;

@@ -73,6 +73,13 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
     },
   };
   app.relay = new OutboxRelay(app);
+  // The relay runs right after every commit (the poll only catches what a crash left behind).
+  orm.em.getEventManager().registerSubscriber({
+    afterTransactionCommit: () => app.relay.kick(),
+    afterFlush: (args) => {
+      if (!args.em.isInTransaction()) app.relay.kick();
+    },
+  });
 
   for (const m of modules) for (const g of m.guards?.order ?? []) orderMachine.addGuard(g);
   for (const m of modules) await m.onStart?.(app);

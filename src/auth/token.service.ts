@@ -1,10 +1,10 @@
 // Turns a bearer token into a principal. The token's prefix says where to look, so every request
 // costs at most one indexed lookup by hash. Other kinds (order access tokens) register a resolver.
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import { isPostgres, type Em } from '../kernel/db.js';
 import { ANONYMOUS, hashToken, type AdminRole, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
-import { randomToken } from '../kernel/ids.js';
+import { newId, randomToken } from '../kernel/ids.js';
 import { ApiKey } from './api-key.entity.js';
 import { CustomerSession } from './customer-session.entity.js';
 import type { Customer } from '../customers/customer.entity.js';
@@ -55,17 +55,13 @@ export class TokenService {
 
   /** Creates a key, or gives a key of that name a new secret (rotation). Returns nothing secret. */
   async upsertApiKey(em: Em, name: string, token: string, roles: AdminRole[]): Promise<ApiKey> {
-    const existing = await em.findOne(ApiKey, { name });
-    if (existing) {
-      existing.tokenHash = hashToken(token);
-      existing.roles = roles;
-      existing.revokedAt = null;
-      await em.flush();
-      return existing;
-    }
-    const key = em.create(ApiKey, { name, roles, tokenHash: hashToken(token) });
-    await em.persistAndFlush(key);
-    return key;
+    // One statement, so that processes starting together on an empty database do not race.
+    await em.execute(
+      `INSERT INTO api_key (id, name, roles, token_hash, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET token_hash = excluded.token_hash, roles = excluded.roles, revoked_at = NULL`,
+      [newId('key'), name, JSON.stringify(roles), hashToken(token), isPostgres(em) ? new Date() : Date.now()],
+    );
+    return em.findOneOrFail(ApiKey, { name }, { refresh: true });
   }
 
   async createApiKey(em: Em, name: string, roles: AdminRole[]): Promise<{ key: ApiKey; token: string }> {
@@ -92,12 +88,12 @@ export class TokenService {
       return null;
     }
     if (this.app.config.env === 'production' || (await em.count(ApiKey, {}))) return null;
+    // Only the process whose insert lands prints the key: a racing process finds the row taken.
     const token = randomToken('ak');
-    try {
-      await this.upsertApiKey(em, 'development', token, ['superadmin']);
-    } catch {
-      return null; // another process created it at the same moment
-    }
-    return token;
+    const rows = await em.execute(
+      'INSERT INTO api_key (id, name, roles, token_hash, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id',
+      [newId('key'), 'development', JSON.stringify(['superadmin']), hashToken(token), isPostgres(em) ? new Date() : Date.now()],
+    );
+    return rows.length ? token : null;
   }
 }

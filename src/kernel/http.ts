@@ -73,10 +73,14 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     validationRules: [limits],
     formatError: formatError(app.log),
     includeStacktraceInErrorResponses: false,
+    // The process owns SIGTERM (src/process.ts): Apollo's own handler would stop it twice and hang.
+    stopOnTerminationSignals: false,
     introspection: true,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // WebSocket clients first (closed with 1001 "going away"), then the HTTP server drains: an open
+      // subscription must not keep a stopping process alive.
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
+      ApolloServerPluginDrainHttpServer({ httpServer: server }),
     ],
   });
   await apollo.start();
