@@ -2,24 +2,43 @@ import type { EntityManager } from '@mikro-orm/core';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import type { TransitionResult } from '../kernel/state-machine.js';
 import { OrderHistoryEntry } from './order-history.entity.js';
-import type { Order } from './order.entity.js';
 import type { OrderStatus } from './order-status.js';
 
-export function addHistory(
-  em: EntityManager,
-  order: Order,
-  entry: { type: string; message: string; actor: string; from?: OrderStatus | null; to?: OrderStatus | null },
-): void {
+export interface HistoryRecord {
+  type: string;
+  message: string;
+  actor: string;
+  from?: OrderStatus | null;
+  to?: OrderStatus | null;
+}
+
+export interface EventRecord {
+  type: string;
+  payload: Record<string, unknown>;
+}
+
+export function addHistory(em: EntityManager, order: { id: string }, entry: HistoryRecord): void {
   em.persist(em.create(OrderHistoryEntry, {
-    order, type: entry.type, message: entry.message, actor: entry.actor, fromStatus: entry.from ?? null, toStatus: entry.to ?? null,
+    order: order.id, type: entry.type, message: entry.message, actor: entry.actor, fromStatus: entry.from ?? null, toStatus: entry.to ?? null,
   }));
 }
 
 /** The history entry and the domain event of a status move (`order.confirmed`, `order.cancelled`, ...). */
-export function recordTransition(em: EntityManager, order: Order, move: TransitionResult<OrderStatus>, actor: string, message: string): void {
+export function transitionRecords(
+  order: { id: string; number: string },
+  move: TransitionResult<OrderStatus>,
+  actor: string,
+  message: string,
+): { history: HistoryRecord; event: EventRecord } {
   const text = move.redirectedBy ? `${message} Held: ${move.redirectedBy}` : message;
-  addHistory(em, order, { type: 'STATUS_CHANGED', from: move.from, to: move.to, message: text, actor });
-  recordEvent(em, `order.${move.to.toLowerCase()}`, {
-    orderId: order.id, number: order.number, from: move.from, to: move.to, message: text,
-  }, order.id);
+  return {
+    history: { type: 'STATUS_CHANGED', from: move.from, to: move.to, message: text, actor },
+    event: { type: `order.${move.to.toLowerCase()}`, payload: { orderId: order.id, number: order.number, from: move.from, to: move.to, message: text } },
+  };
+}
+
+export function recordTransition(em: EntityManager, order: { id: string; number: string }, move: TransitionResult<OrderStatus>, actor: string, message: string): void {
+  const { history, event } = transitionRecords(order, move, actor, message);
+  addHistory(em, order, history);
+  recordEvent(em, event.type, event.payload, order.id);
 }

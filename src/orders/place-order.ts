@@ -9,18 +9,16 @@ import { actorName, hashToken, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import { orderTotals, priceLine } from '../kernel/money.js';
-import { recordEvent } from '../kernel/outbox/record-event.js';
 import { ChannelService } from '../channels/channel.service.js';
 import { SequenceService } from '../channels/sequence.service.js';
-import { ProductVariant } from '../catalog/variant.entity.js';
-import { reserve, type Allocation } from '../inventory/reservation.js';
+import { reserve, type ReservationResult } from '../inventory/reservation.js';
 import { ShippingService } from '../shipping/shipping.service.js';
-import { Payment, PaymentStatus } from '../payments/payment.entity.js';
+import { PaymentStatus } from '../payments/payment.entity.js';
 import { PaymentService } from '../payments/payment.service.js';
 import { Order } from './order.entity.js';
-import { OrderLine } from './order-line.entity.js';
 import { OrderStatus, orderMachine } from './order-status.js';
-import { addHistory, recordTransition } from './order-history.js';
+import { transitionRecords, type EventRecord, type HistoryRecord } from './order-history.js';
+import { insertPlacedOrder, type OrderRow } from './order-rows.js';
 import { MAX_LINE_QUANTITY, type PlaceOrderInput } from './order.inputs.js';
 import { orderAccessToken } from './order-token.js';
 
@@ -56,34 +54,43 @@ export class PlaceOrder {
     const keyHash = idempotencyKey ? sha(`${channel.id}|${scope}|${idempotencyKey}`) : null;
     const requestHash = keyHash ? sha(JSON.stringify({ ...input, email, lines: [...quantities] })) : null;
 
+    // A retry after the first attempt committed: answer with it, without touching stock or payment.
+    const earlier = keyHash ? await this.firstResult(em, keyHash, requestHash) : null;
+    if (earlier) return earlier;
     try {
       return await this.attempt(em, principal, input, { email, quantities, channel, method, customerId, keyHash, requestHash });
     } catch (e) {
-      // A repeat of a keyed request: the first one committed (maybe while this one waited), so answer with it.
+      // Simultaneous repeats: the first commits while the others wait on its unique key (or find the
+      // stock it took gone); they answer with its order.
       if (keyHash && (e instanceof UniqueConstraintViolationException || e instanceof OrdoError)) {
-        const first = await em.fork().findOne(Order, { idempotencyKey: keyHash });
-        if (first) {
-          if (first.requestHash !== requestHash) throw new OrdoError('CONFLICT', 'This idempotencyKey was used for a different order: use a new key for a new order.');
-          return { order: first, accessToken: orderAccessToken(this.app.secret, first.id) };
-        }
+        const first = await this.firstResult(em.fork(), keyHash, requestHash);
+        if (first) return first;
       }
       throw e;
     }
   }
 
+  private async firstResult(em: Em, keyHash: string, requestHash: string | null): Promise<PlaceOrderResult | null> {
+    const first = await em.findOne(Order, { idempotencyKey: keyHash });
+    if (!first) return null;
+    if (first.requestHash !== requestHash) throw new OrdoError('CONFLICT', 'This idempotencyKey was used for a different order: use a new key for a new order.');
+    return { order: first, accessToken: orderAccessToken(this.app.secret, first.id) };
+  }
+
   private async attempt(em: Em, principal: Principal, input: PlaceOrderInput, c: Prepared): Promise<PlaceOrderResult> {
-    const variants = await em.find(ProductVariant, { sku: { $in: [...c.quantities.keys()] }, active: true });
+    const skus = [...c.quantities.keys()];
+    const variants = (await em.execute(VARIANTS(skus.length), skus)).map(toVariant);
     const bySku = new Map(variants.map((v) => [v.sku, v]));
-    const unknown = [...c.quantities.keys()].filter((s) => !bySku.has(s));
+    const unknown = skus.filter((s) => !bySku.has(s));
     if (unknown.length) throw badInput(`Unknown or inactive SKU: ${unknown.join(', ')}.`, 'lines');
     const foreign = variants.filter((v) => v.currencyCode !== c.channel.currencyCode);
     if (foreign.length) throw badInput(`SKU ${foreign.map((v) => v.sku).join(', ')} is not sold in ${c.channel.currencyCode}.`, 'lines');
 
-    const country = input.shippingAddress.countryCode;
-    const bp = await this.app.service(ShippingService).basisPointsFor(em, country);
-    const priced = variants.map((v) => ({ v, p: priceLine(v.price, c.quantities.get(v.sku)!, bp) }));
+    const bp = await this.app.service(ShippingService).basisPointsFor(em, input.shippingAddress.countryCode);
+    const priced = skus.map((sku) => ({ v: bySku.get(sku)!, p: priceLine(bySku.get(sku)!.price, c.quantities.get(sku)!, bp) }));
     const totals = orderTotals(priced.map((x) => x.p), c.method.price, bp);
     const provider = this.app.service(PaymentService).provider(input.payment.method);
+    const actor = principal.kind === 'admin' ? actorName(principal) : 'customer';
 
     for (let tries = 1; ; tries++) {
       const orderId = newId('ord');
@@ -91,18 +98,17 @@ export class PlaceOrder {
       try {
         const order = await em.fork().transactional(async (tx) => {
           // Lines in a fixed order (variant id) so that two orders lock stock rows in the same order.
-          const reserved = new Map<string, { allocations: Allocation[]; backordered: number }>();
-          for (const { v } of [...priced].sort((a, b) => (a.v.id < b.v.id ? -1 : 1))) {
-            const qty = c.quantities.get(v.sku)!;
+          const reserved = new Map<string, ReservationResult>();
+          for (const { v, p } of [...priced].sort((a, b) => (a.v.id < b.v.id ? -1 : 1))) {
             if (!v.trackInventory) {
-              reserved.set(v.id, { allocations: [], backordered: 0 });
+              reserved.set(v.id, { allocations: [], missing: 0 });
               continue;
             }
-            const r = await reserve(tx, v.id, qty);
+            const r = await reserve(tx, v.id, p.quantity);
             if (r.missing > 0 && !v.allowBackorder) {
-              throw new OrdoError('INSUFFICIENT_STOCK', `Only ${qty - r.missing} of ${v.sku} can be sold now; ${qty} were asked for.`, { sku: v.sku });
+              throw new OrdoError('INSUFFICIENT_STOCK', `Only ${p.quantity - r.missing} of ${v.sku} can be sold now; ${p.quantity} were asked for.`, { sku: v.sku });
             }
-            reserved.set(v.id, { allocations: r.allocations, backordered: r.missing });
+            reserved.set(v.id, r);
           }
           const number = await this.app.service(SequenceService).nextOrderNumber(tx, c.channel.id);
           const auth = await provider.authorize({
@@ -112,43 +118,38 @@ export class PlaceOrder {
           if (auth.outcome === 'declined') throw new OrdoError('PAYMENT_DECLINED', `Payment declined: ${auth.reason}`);
 
           const placedAt = new Date();
-          const order = tx.create(Order, {
-            id: orderId, number, status: OrderStatus.PENDING,
-            paymentStatus: auth.outcome === 'authorized' ? PaymentStatus.AUTHORIZED : PaymentStatus.PENDING,
-            channel: c.channel.id, customer: c.customerId, email: c.email, externalId: input.externalId ?? null,
+          const paymentStatus = auth.outcome === 'authorized' ? PaymentStatus.AUTHORIZED : PaymentStatus.PENDING;
+          const row: OrderRow = {
+            id: orderId, number, status: OrderStatus.PENDING, heldFrom: null, paymentStatus,
+            channelId: c.channel.id, customerId: c.customerId, email: c.email, externalId: input.externalId ?? null,
             currencyCode: c.channel.currencyCode, ...totals, taxBasisPoints: bp,
-            shippingAddress: input.shippingAddress as never, billingAddress: (input.billingAddress ?? null) as never,
-            shippingMethod: c.method.id, note: input.note ?? null, placedAt, updatedAt: placedAt,
+            shippingAddress: input.shippingAddress, billingAddress: input.billingAddress ?? null,
+            shippingMethodId: c.method.id, note: input.note ?? null, placedAt,
             estimatedDeliveryAt: new Date(placedAt.getTime() + c.method.maxTransitDays * 86_400_000),
             accessTokenHash: hashToken(accessToken), idempotencyKey: c.keyHash, requestHash: c.requestHash,
-          });
-          tx.persist(order);
-          let backordered = 0;
-          for (const { v, p } of priced) {
-            const r = reserved.get(v.id)!;
-            backordered += r.backordered;
-            tx.persist(tx.create(OrderLine, {
-              order, variant: v.id, sku: v.sku, name: v.name, quantity: p.quantity, unitPrice: p.unitPrice,
-              taxTotal: p.tax, lineTotal: p.total, allocations: r.allocations, quantityBackordered: r.backordered,
-            }));
-          }
-          tx.persist(tx.create(Payment, {
-            order, method: provider.code, amount: totals.total, currencyCode: c.channel.currencyCode,
-            status: auth.outcome === 'authorized' ? PaymentStatus.AUTHORIZED : PaymentStatus.PENDING,
-            transactionId: auth.transactionId ?? null,
-          }));
-          const actor = principal.kind === 'admin' ? actorName(principal) : 'customer';
-          addHistory(tx, order, { type: 'ORDER_PLACED', to: OrderStatus.PENDING, actor, message: `Order ${number} placed by ${c.email}.` });
-          recordEvent(tx, 'order.placed', { orderId, number, channelId: c.channel.id, skus: priced.map((x) => x.v.sku) }, orderId);
+          };
+          const history: HistoryRecord[] = [{ type: 'ORDER_PLACED', to: OrderStatus.PENDING, actor, message: `Order ${number} placed by ${c.email}.` }];
+          const events: EventRecord[] = [{ type: 'order.placed', payload: { orderId, number, channelId: c.channel.id, skus } }];
+          const order = toOrder(row);
           if (auth.outcome === 'authorized') {
+            const backordered = [...reserved.values()].reduce((n, r) => n + r.missing, 0);
             const target = backordered > 0 ? OrderStatus.BACKORDERED : OrderStatus.CONFIRMED;
             const move = await orderMachine.transition(tx, order, target, actor);
-            if (move.to === OrderStatus.ON_HOLD) order.heldFrom = target;
-            recordTransition(tx, order, move, actor, backordered > 0
+            if (move.to === OrderStatus.ON_HOLD) order.heldFrom = row.heldFrom = target;
+            row.status = move.to;
+            const t = transitionRecords(order, move, actor, backordered > 0
               ? `Payment authorized; ${backordered} unit(s) wait for stock.`
               : 'Payment authorized and stock reserved.');
+            history.push(t.history);
+            events.push(t.event);
           }
-          await tx.flush();
+          await insertPlacedOrder(tx, row, priced.map(({ v, p }) => ({
+            id: newId('oln'), variantId: v.id, sku: v.sku, name: v.name, quantity: p.quantity, unitPrice: p.unitPrice,
+            taxTotal: p.tax, lineTotal: p.total, quantityBackordered: reserved.get(v.id)!.missing, allocations: reserved.get(v.id)!.allocations,
+          })), {
+            id: newId('pay'), method: provider.code, status: paymentStatus, amount: totals.total,
+            currencyCode: c.channel.currencyCode, transactionId: auth.transactionId ?? null,
+          }, history, events);
           return order;
         });
         return { order, accessToken };
@@ -159,6 +160,33 @@ export class PlaceOrder {
       }
     }
   }
+}
+
+const VARIANTS = (n: number) =>
+  `SELECT id, sku, name, price, currency_code, track_inventory, allow_backorder FROM product_variant WHERE active = true AND sku IN (${Array(n).fill('?').join(', ')})`;
+
+interface VariantRow {
+  id: string; sku: string; name: string; price: number; currencyCode: string; trackInventory: boolean; allowBackorder: boolean;
+}
+
+/** SQLite answers booleans as 0/1. */
+const toVariant = (r: any): VariantRow => ({
+  id: r.id, sku: r.sku, name: r.name, price: Number(r.price), currencyCode: r.currency_code,
+  trackInventory: !!Number(r.track_inventory === true ? 1 : r.track_inventory), allowBackorder: !!Number(r.allow_backorder === true ? 1 : r.allow_backorder),
+});
+
+/** The order as the API returns it, straight from what was inserted (no read back). */
+function toOrder(row: OrderRow): Order {
+  return Object.assign(Object.create(Order.prototype) as Order, {
+    id: row.id, number: row.number, status: row.status, heldFrom: row.heldFrom, paymentStatus: row.paymentStatus,
+    channel: { id: row.channelId }, customer: row.customerId ? { id: row.customerId } : null, email: row.email,
+    externalId: row.externalId, currencyCode: row.currencyCode, subtotal: row.subtotal, shippingTotal: row.shippingTotal,
+    taxTotal: row.taxTotal, total: row.total, taxBasisPoints: row.taxBasisPoints,
+    shippingAddress: { line2: null, region: null, phone: null, ...row.shippingAddress },
+    billingAddress: row.billingAddress ? { line2: null, region: null, phone: null, ...row.billingAddress } : null,
+    shippingMethod: row.shippingMethodId ? { id: row.shippingMethodId } : null, note: row.note,
+    estimatedDeliveryAt: row.estimatedDeliveryAt, placedAt: row.placedAt, updatedAt: row.placedAt, version: 1,
+  });
 }
 
 interface Prepared {

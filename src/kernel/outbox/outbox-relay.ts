@@ -3,7 +3,7 @@
 // event processed when every handler has run. The sweeper puts back what was published but never
 // processed (a crashed worker, a flushed Redis), so nothing is lost.
 import type { AppRuntime } from '../runtime.js';
-import { isPostgres, type Em } from '../db.js';
+import { isPostgres, sqlCounter, type Em } from '../db.js';
 import type { DomainEvent } from '../module.js';
 
 export const EVENTS_QUEUE = 'events';
@@ -47,7 +47,8 @@ export class OutboxRelay {
       this.again = true;
       return;
     }
-    this.running = (async () => {
+    // Outside the request's async context: the relay's statements are not the request's.
+    this.running = sqlCounter.exit(async () => {
       do {
         this.again = false;
         try {
@@ -56,7 +57,7 @@ export class OutboxRelay {
           this.app.log.warn({ err }, 'outbox relay pass failed; it runs again on the next poll');
         }
       } while (this.again && !this.stopped);
-    })().finally(() => (this.running = null));
+    }).finally(() => (this.running = null));
   }
 
   /** Resolves when nothing is left to relay (tests and shutdown). */
