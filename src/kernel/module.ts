@@ -44,6 +44,10 @@ export interface OrdoModule {
   nodes?: Record<string, (ctx: import('./context.js').OrdoContext, id: string) => Promise<unknown>>;
   /** Guards on state-machine moves, by machine name ("order"). */
   guards?: Record<string, TransitionGuard<any>[]>;
+  /** Plain HTTP routes beside /graphql (document downloads, carrier webhooks), mounted at the server root. */
+  routes?: (router: import('express').Router, app: AppRuntime) => void;
+  /** Jobs that repeat (housekeeping), scheduled once per deployment by the queue driver. */
+  repeatable?: Record<string, { everyMs: number; queue?: string }>;
   /** Runs once the ORM and queue are up, before the server listens. */
   onStart?: (app: AppRuntime) => Promise<void>;
   onStop?: (app: AppRuntime) => Promise<void>;
