@@ -28,6 +28,18 @@ export interface OrdoConfig {
   customerSessionDays: number;
   /** Answers `x-ordo-count-sql` request headers with the request's SQL statement count (benchmarks, tests). */
   debugSqlCount: boolean;
+  /** Base of document links (`https://api.shop.example`); unset → links are paths on this server (`/documents/…`). */
+  publicUrl?: string;
+  /** How long a signed document link stays valid. */
+  documentLinkSeconds: number;
+  /** Workers per queue in this process. */
+  queueConcurrency: number;
+  /** Housekeeping: a `manual` order still unpaid after this long is cancelled (stock released). */
+  unpaidOrderTtlMs: number;
+  /** Housekeeping: a shipment in one state longer than this (before delivery) is flagged EXCEPTION. */
+  stuckShipmentMs: number;
+  /** How often the housekeeping jobs run. */
+  housekeepingEveryMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -50,6 +62,12 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(`${name}=${raw} is not valid: use true or false.`);
+}
+
+function publicUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^https?:\/\/[^\s/]+/.test(raw)) throw new ConfigError(`ORDO_PUBLIC_URL=${raw} is not valid: give the base URL clients reach this engine at, such as https://api.example.com.`);
+  return raw.replace(/\/+$/, '');
 }
 
 export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker' = 'all'): OrdoConfig {
@@ -104,5 +122,11 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     maxQueryCost: int(env, 'ORDO_MAX_QUERY_COST', 50_000, 10, 10_000_000),
     customerSessionDays: int(env, 'ORDO_SESSION_DAYS', 30, 1, 365),
     debugSqlCount: bool(env, 'ORDO_DEBUG_SQL', false),
+    publicUrl: publicUrl(env.ORDO_PUBLIC_URL),
+    documentLinkSeconds: int(env, 'ORDO_DOCUMENT_LINK_SECONDS', 7 * 86_400, 10, 365 * 86_400),
+    queueConcurrency: int(env, 'ORDO_QUEUE_CONCURRENCY', 8, 1, 256),
+    unpaidOrderTtlMs: int(env, 'ORDO_UNPAID_ORDER_TTL_MS', 3 * 86_400_000, 1_000, 365 * 86_400_000),
+    stuckShipmentMs: int(env, 'ORDO_STUCK_SHIPMENT_MS', 2 * 86_400_000, 1_000, 365 * 86_400_000),
+    housekeepingEveryMs: int(env, 'ORDO_HOUSEKEEPING_EVERY_MS', 15 * 60_000, 200, 86_400_000),
   };
 }
