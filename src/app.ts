@@ -113,8 +113,19 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
   return { app, schema, http, port, devAdminKey, stop };
 }
 
+/** The queues this deployment uses: the events queue and every queue a module's jobs name. */
+export function queueNames(modules: OrdoModule[]): string[] {
+  const names = new Set([EVENTS_QUEUE]);
+  for (const m of modules) {
+    for (const def of Object.values(m.jobs ?? {})) names.add((typeof def === 'function' ? undefined : def.queue) ?? 'default');
+    for (const r of Object.values(m.repeatable ?? {})) names.add(r.queue ?? 'housekeeping');
+  }
+  return [...names];
+}
+
 function startWorkers(app: AppRuntime, modules: OrdoModule[]): void {
-  app.queue.work(EVENTS_QUEUE, (job) => app.events.dispatch(app, job), 4);
+  const concurrency = app.config.queueConcurrency;
+  app.queue.work(EVENTS_QUEUE, (job) => app.events.dispatch(app, job), concurrency);
   const byQueue = new Map<string, Map<string, JobDefinition>>();
   for (const m of modules) {
     for (const [name, def] of Object.entries(m.jobs ?? {})) {
@@ -129,7 +140,15 @@ function startWorkers(app: AppRuntime, modules: OrdoModule[]): void {
       const def = defs.get(job.name);
       if (!def) throw new Error(`no handler for job ${job.name} on queue ${q}`);
       return def.handler(job.data, { app, em: app.orm.em.fork(), log: app.log.child({ job: job.name, jobId: job.id }), attempt: job.attempt });
-    }, 4);
+    }, concurrency);
+  }
+  for (const m of modules) {
+    for (const [name, r] of Object.entries(m.repeatable ?? {})) {
+      const q = r.queue ?? 'housekeeping';
+      if (!byQueue.get(q)?.has(name)) throw new Error(`module ${m.name}: repeatable job ${name} has no handler in jobs on queue ${q}`);
+      const every = typeof r.everyMs === 'function' ? r.everyMs(app.config) : r.everyMs;
+      void app.queue.repeat(q, name, every).catch((err) => app.log.warn({ err, job: name }, 'could not schedule a repeatable job'));
+    }
   }
 }
 

@@ -47,7 +47,7 @@ export interface OrdoModule {
   /** Plain HTTP routes beside /graphql (document downloads, carrier webhooks), mounted at the server root. */
   routes?: (router: import('express').Router, app: AppRuntime) => void;
   /** Jobs that repeat (housekeeping), scheduled once per deployment by the queue driver. */
-  repeatable?: Record<string, { everyMs: number; queue?: string }>;
+  repeatable?: Record<string, { everyMs: number | ((config: AppRuntime['config']) => number); queue?: string }>;
   /** Runs once the ORM and queue are up, before the server listens. */
   onStart?: (app: AppRuntime) => Promise<void>;
   onStop?: (app: AppRuntime) => Promise<void>;

@@ -58,6 +58,11 @@ export class BullQueue implements QueueDriver {
     this.workers.push(worker);
   }
 
+  async repeat(queue: string, name: string, everyMs: number): Promise<void> {
+    // A job scheduler is one entry in Redis: every process may upsert it, BullMQ runs it once per period.
+    await this.queue(queue).upsertJobScheduler(name, { every: everyMs }, { name, data: {}, opts: { attempts: 1, removeOnComplete: { count: 100 }, removeOnFail: { count: 100 } } });
+  }
+
   async failed(queue: string): Promise<FailedJob[]> {
     const jobs = await this.queue(queue).getFailed(0, 500);
     return jobs.map((j) => ({

@@ -32,6 +32,7 @@ export class InProcessQueue implements QueueDriver {
   readonly kind = 'in-process' as const;
   private lanes = new Map<string, Lane>();
   private timers = new Set<NodeJS.Timeout>();
+  private intervals: NodeJS.Timeout[] = [];
   private closed = false;
   private seq = 0;
   private idle: (() => void)[] = [];
@@ -64,6 +65,16 @@ export class InProcessQueue implements QueueDriver {
     this.pump(queue);
   }
 
+  async repeat(queue: string, name: string, everyMs: number): Promise<void> {
+    const tick = () => {
+      // One job id per period: a slow run is not stacked on by the next tick.
+      void this.add(queue, name, {}, { jobId: `${name}-${Math.floor(Date.now() / everyMs)}`, attempts: 1 });
+    };
+    const t = setInterval(tick, everyMs);
+    t.unref?.();
+    this.intervals.push(t);
+  }
+
   async failed(queue: string): Promise<FailedJob[]> {
     return [...this.lane(queue).jobs.values()]
       .filter((e) => e.state === 'failed')
@@ -80,6 +91,7 @@ export class InProcessQueue implements QueueDriver {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.intervals.forEach(clearInterval);
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
     const busy = () => [...this.lanes.values()].some((l) => l.running > 0);

@@ -36,6 +36,8 @@ export interface QueueDriver {
   add(queue: string, name: string, data: unknown, opts?: JobOptions): Promise<void>;
   /** Starts consuming a queue in this process. */
   work(queue: string, handler: QueueHandler, concurrency: number): void;
+  /** Adds job `name` every `everyMs`, once per deployment however many processes ask (housekeeping). */
+  repeat(queue: string, name: string, everyMs: number): Promise<void>;
   failed(queue: string): Promise<FailedJob[]>;
   retry(queue: string, jobId: string): Promise<boolean>;
   /** Stops taking new jobs, waits for running ones, closes connections. */
