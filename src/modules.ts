@@ -3,10 +3,14 @@ import { auth } from './auth/module.js';
 import { catalog } from './catalog/module.js';
 import { channels } from './channels/module.js';
 import { customers } from './customers/module.js';
+import { documents } from './documents/module.js';
+import { fulfillment } from './fulfillment/module.js';
 import { inventory } from './inventory/module.js';
 import { orders } from './orders/module.js';
 import { payments } from './payments/module.js';
 import { shipping } from './shipping/module.js';
 import type { OrdoModule } from './kernel/module.js';
 
-export const coreModules: OrdoModule[] = [channels, catalog, customers, auth, inventory, shipping, payments, orders];
+export const coreModules: OrdoModule[] = [
+  channels, catalog, customers, auth, inventory, shipping, payments, orders, documents, fulfillment,
+];

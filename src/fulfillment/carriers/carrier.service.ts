@@ -1,0 +1,31 @@
+// The carrier providers this engine knows, by code. `sim` is always there; a plugin registers its own from
+// onStart (registering a code again replaces the provider, so a plugin may also replace `sim`).
+import type { AppRuntime } from '../../kernel/runtime.js';
+import { OrdoError } from '../../kernel/errors.js';
+import type { CarrierProvider } from './carrier.js';
+import { SimCarrier } from './sim-carrier.js';
+
+export class CarrierService {
+  private readonly providers = new Map<string, CarrierProvider>();
+
+  constructor(_app: AppRuntime) {
+    this.register(new SimCarrier());
+  }
+
+  register(provider: CarrierProvider): void {
+    if (!/^[a-z][a-z0-9-]*$/.test(provider.code)) throw new Error(`carrier code "${provider.code}" must be lower-case kebab`);
+    this.providers.set(provider.code, provider);
+  }
+
+  get(code: string): CarrierProvider {
+    const provider = this.providers.get(code);
+    if (!provider) {
+      throw new OrdoError('BAD_USER_INPUT', `Unknown carrier "${code}". Known carriers: ${this.codes().join(', ')}.`, { field: 'carrier' });
+    }
+    return provider;
+  }
+
+  codes(): string[] {
+    return [...this.providers.keys()].sort();
+  }
+}

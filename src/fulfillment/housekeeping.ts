@@ -1,0 +1,71 @@
+// Repeatable housekeeping (queue 'housekeeping'): unpaid `manual` orders are cancelled after
+// config.unpaidOrderTtlMs (their stock goes back on sale), and shipments that sit in one state longer
+// than config.stuckShipmentMs are flagged EXCEPTION for a person to look at. Both re-check each row
+// under its order's lock, so a run that overlaps another, or a payment arriving meanwhile, is harmless.
+import type { AppRuntime } from '../kernel/runtime.js';
+import { isPostgres, type Em } from '../kernel/db.js';
+import type { Principal } from '../kernel/auth.js';
+import { isOrdoError } from '../kernel/errors.js';
+import { PaymentStatus } from '../payments/payment.entity.js';
+import { OrderService } from '../orders/order.service.js';
+import { OrderStatus } from '../orders/order-status.js';
+import { Shipment } from './shipment.entity.js';
+import { ShipmentStatus, STUCK_WATCHED } from './shipment-status.js';
+import { moveShipment } from './shipment-moves.js';
+import { withShipment } from './order-lock.js';
+import { followShipments } from './order-progress.js';
+
+/** The engine acting on its own: an admin-like principal with the orders role, named `system` in history. */
+export const SYSTEM_PRINCIPAL: Principal = { kind: 'admin', keyId: 'system', name: 'system', roles: ['orders'] };
+const BATCH = 500;
+
+export class Housekeeping {
+  constructor(private readonly app: AppRuntime) {}
+
+  /** Cancels `manual` orders still unpaid after the TTL; the ids of those cancelled. */
+  async cancelUnpaidOrders(em: Em, now = new Date()): Promise<string[]> {
+    const cutoff = new Date(now.getTime() - this.app.config.unpaidOrderTtlMs);
+    const rows = await em.execute(
+      `SELECT o.id FROM orders o
+       WHERE o.status = ? AND o.payment_status = ? AND o.placed_at < ?
+         AND EXISTS (SELECT 1 FROM payment p WHERE p.order_id = o.id AND p.method = 'manual')
+       ORDER BY o.placed_at LIMIT ${BATCH}`,
+      // SQLite keeps datetimes as epoch milliseconds.
+      [OrderStatus.PENDING, PaymentStatus.PENDING, isPostgres(em) ? cutoff : cutoff.getTime()],
+    );
+    const orders = this.app.service(OrderService);
+    const hours = Math.round(this.app.config.unpaidOrderTtlMs / 3_600_000);
+    const cancelled: string[] = [];
+    for (const { id } of rows) {
+      // Paid (or changed by staff) since the select: cancel() would refuse or we must not; check again.
+      const [current] = await em.execute('SELECT status, payment_status FROM orders WHERE id = ?', [id]);
+      if (!current || current.status !== OrderStatus.PENDING || current.payment_status !== PaymentStatus.PENDING) continue;
+      try {
+        await orders.cancel(em.fork(), SYSTEM_PRINCIPAL, id as string, `not paid within ${hours} hour(s)`);
+        cancelled.push(id as string);
+      } catch (e) {
+        if (isOrdoError(e) && (e.code === 'INVALID_STATE_TRANSITION' || e.code === 'CONFLICT')) continue;
+        throw e;
+      }
+    }
+    return cancelled;
+  }
+
+  /** Flags shipments stuck in one state; the ids of those flagged. */
+  async flagStuckShipments(em: Em, now = new Date()): Promise<string[]> {
+    const cutoff = new Date(now.getTime() - this.app.config.stuckShipmentMs);
+    const stuck = await em.find(Shipment, { status: { $in: STUCK_WATCHED }, statusChangedAt: { $lt: cutoff } }, { orderBy: { statusChangedAt: 'asc' }, limit: BATCH, fields: ['id'] });
+    const flagged: string[] = [];
+    for (const { id } of stuck) {
+      const done = await withShipment(em, id, async (tx, order, s) => {
+        if (!STUCK_WATCHED.includes(s.status) || s.statusChangedAt >= cutoff) return false;
+        const hours = Math.round((now.getTime() - s.statusChangedAt.getTime()) / 3_600_000);
+        await moveShipment(tx, order, s, ShipmentStatus.EXCEPTION, 'system', `Shipment ${s.id} flagged: ${s.status} for ${hours} hour(s) with no progress.`, now);
+        await followShipments(tx, order, 'system');
+        return true;
+      });
+      if (done) flagged.push(id);
+    }
+    return flagged;
+  }
+}

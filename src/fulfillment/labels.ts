@@ -1,0 +1,99 @@
+// Job `carrier.label`: a PACKED shipment gets a label from the carrier of the order's shipping method
+// (→ LABELLED with tracking number and link, the label PDF in the document store). The carrier is called
+// outside the transaction; the providers answer the same shipment id with the same label, so a retried
+// job that had bought one already gets it again instead of a second one.
+import type { AppRuntime } from '../kernel/runtime.js';
+import type { Em } from '../kernel/db.js';
+import { ProductVariant } from '../catalog/variant.entity.js';
+import { StockLocation } from '../inventory/stock-location.entity.js';
+import { Order } from '../orders/order.entity.js';
+import { OrderLine } from '../orders/order-line.entity.js';
+import { OrderStatus } from '../orders/order-status.js';
+import { ShippingMethod } from '../shipping/shipping-method.entity.js';
+import { DocumentService } from '../documents/document.service.js';
+import { CarrierService } from './carriers/carrier.service.js';
+import type { LabelRequest } from './carriers/carrier.js';
+import { Shipment } from './shipment.entity.js';
+import { ShipmentLine } from './shipment-line.entity.js';
+import { ShipmentStatus } from './shipment-status.js';
+import { canMoveShipment, moveShipment, stageOf } from './shipment-moves.js';
+import { withShipment } from './order-lock.js';
+import { refreshEstimate } from './order-progress.js';
+
+/** What a unit weighs when its variant does not say. */
+const DEFAULT_UNIT_GRAMS = 500;
+/** Used when an order has no shipping method (an import): the built-in carrier. */
+const FALLBACK_CARRIER = 'sim';
+
+export const labelKey = (shipmentId: string) => `labels/${shipmentId}.pdf`;
+
+const needsLabel = (s: Shipment) => stageOf(s) === ShipmentStatus.PACKED && !s.trackingNumber;
+
+export class LabelService {
+  constructor(private readonly app: AppRuntime) {}
+
+  async buyLabel(em: Em, shipmentId: string): Promise<boolean> {
+    const s = await em.findOne(Shipment, { id: shipmentId });
+    if (!s || !needsLabel(s)) return false;
+    const order = await em.findOneOrFail(Order, { id: s.order.id });
+    if (order.status === OrderStatus.CANCELLED || order.status === OrderStatus.ON_HOLD) return false;
+    const [location, method, lines] = await Promise.all([
+      em.findOneOrFail(StockLocation, { id: s.location.id }),
+      order.shippingMethod ? em.findOne(ShippingMethod, { id: order.shippingMethod.id }) : null,
+      em.find(ShipmentLine, { shipment: s.id }),
+    ]);
+    const orderLines = await em.find(OrderLine, { id: { $in: lines.map((l) => l.orderLine.id) } });
+    const variantIds = orderLines.map((l) => l.variant?.id).filter((id): id is string => !!id);
+    const variants = variantIds.length ? await em.find(ProductVariant, { id: { $in: variantIds } }) : [];
+    const grams = lines.reduce((sum, l) => {
+      const ol = orderLines.find((o) => o.id === l.orderLine.id);
+      const v = variants.find((x) => x.id === ol?.variant?.id);
+      return sum + l.quantity * (v?.weightGrams ?? DEFAULT_UNIT_GRAMS);
+    }, 0);
+    const carrierCode = method?.carrierCode ?? FALLBACK_CARRIER;
+    const a = order.shippingAddress;
+    const request: LabelRequest = {
+      shipmentId: s.id,
+      orderNumber: order.number,
+      serviceCode: carrierCode,
+      from: { name: location.name, countryCode: location.countryCode, region: location.region ?? null },
+      to: { name: a.name, line1: a.line1, line2: a.line2 ?? null, city: a.city, region: a.region ?? null, postalCode: a.postalCode, countryCode: a.countryCode, phone: a.phone ?? null },
+      weightGrams: Math.max(1, grams),
+      parcels: 1,
+      minTransitDays: method?.minTransitDays ?? 2,
+      maxTransitDays: method?.maxTransitDays ?? 5,
+    };
+    const carrier = this.app.service(CarrierService).get(carrierCode);
+    const label = await carrier.createLabel(request);
+    const key = labelKey(s.id);
+    await this.app.service(DocumentService).save(key, label.pdf, 'application/pdf');
+
+    const applied = await withShipment(em, s.id, async (tx, lockedOrder, shipment) => {
+      // Cancelled or labelled by another run meanwhile: nothing to record.
+      if (!needsLabel(shipment) || !canMoveShipment(shipment, ShipmentStatus.LABELLED)) return false;
+      shipment.carrierCode = carrierCode;
+      shipment.trackingNumber = label.trackingNumber;
+      shipment.trackingUrl = label.trackingUrl;
+      shipment.labelKey = key;
+      shipment.estimatedDeliveryAt = label.estimatedDeliveryAt ?? null;
+      await moveShipment(tx, lockedOrder, shipment, ShipmentStatus.LABELLED, 'system',
+        `Shipment ${shipment.id}: ${carrierCode} label bought, tracking number ${label.trackingNumber}.`);
+      await refreshEstimate(tx, lockedOrder);
+      return true;
+    });
+    if (!applied) {
+      const now = await em.fork().findOne(Shipment, { id: s.id });
+      if (now?.trackingNumber !== label.trackingNumber) {
+        await carrier.cancelLabel(label.trackingNumber).catch((err) => this.app.log.warn({ err, shipmentId: s.id }, 'could not cancel an unused label'));
+      }
+    }
+    return applied;
+  }
+
+  /** On `shipment.cancelled`: a label bought for it is cancelled at the carrier (best effort). */
+  async cancelLabelOf(em: Em, shipmentId: string): Promise<void> {
+    const s = await em.findOne(Shipment, { id: shipmentId });
+    if (!s || s.status !== ShipmentStatus.CANCELLED || !s.trackingNumber || !s.carrierCode || s.shippedAt) return;
+    await this.app.service(CarrierService).get(s.carrierCode).cancelLabel(s.trackingNumber);
+  }
+}

@@ -1,0 +1,38 @@
+// One status move of a shipment: checked by the machine, written to the order's history and recorded as
+// a `shipment.<status>` event in the same transaction.
+import type { Em } from '../kernel/db.js';
+import { OrdoError } from '../kernel/errors.js';
+import { recordEvent } from '../kernel/outbox/record-event.js';
+import type { Order } from '../orders/order.entity.js';
+import { addHistory } from '../orders/order-history.js';
+import type { Shipment } from './shipment.entity.js';
+import { ShipmentStatus, shipmentMachine } from './shipment-status.js';
+
+/** The status a shipment is really at: the one it had before an EXCEPTION, if it is in one. */
+export function stageOf(s: Shipment): ShipmentStatus {
+  return s.status === ShipmentStatus.EXCEPTION && s.exceptionFrom ? s.exceptionFrom : s.status;
+}
+
+/** Whether the shipment may move to `to` now (from an EXCEPTION: as if from where it stood before). */
+export function canMoveShipment(s: Shipment, to: ShipmentStatus): boolean {
+  if (!shipmentMachine.canMove(s.status, to)) return false;
+  if (s.status !== ShipmentStatus.EXCEPTION || !s.exceptionFrom) return true;
+  return to === s.exceptionFrom || to === ShipmentStatus.CANCELLED || shipmentMachine.canMove(s.exceptionFrom, to);
+}
+
+export function assertShipmentMove(s: Shipment, to: ShipmentStatus): void {
+  if (!canMoveShipment(s, to)) {
+    const from = s.status === ShipmentStatus.EXCEPTION && s.exceptionFrom ? `${s.status} (from ${s.exceptionFrom})` : s.status;
+    throw new OrdoError('INVALID_STATE_TRANSITION', `A shipment that is ${from} cannot become ${to}.`, { from: s.status, to });
+  }
+}
+
+export async function moveShipment(tx: Em, order: Order, s: Shipment, to: ShipmentStatus, actor: string, message: string, at = new Date()): Promise<void> {
+  assertShipmentMove(s, to);
+  const from = s.status;
+  await shipmentMachine.transition(tx, s, to, actor);
+  s.exceptionFrom = to === ShipmentStatus.EXCEPTION ? (from === ShipmentStatus.EXCEPTION ? s.exceptionFrom : from) : null;
+  s.statusChangedAt = at;
+  addHistory(tx, order, { type: `SHIPMENT_${to}`, message, actor });
+  recordEvent(tx, `shipment.${to.toLowerCase()}`, { shipmentId: s.id, orderId: order.id, number: order.number, locationId: s.location.id, from, to, trackingNumber: s.trackingNumber ?? null }, order.id);
+}

@@ -1,0 +1,45 @@
+import { registerEnumType } from 'type-graphql';
+import { StateMachine } from '../kernel/state-machine.js';
+
+export enum ShipmentStatus {
+  PENDING = 'PENDING',
+  PICKED = 'PICKED',
+  PACKED = 'PACKED',
+  LABELLED = 'LABELLED',
+  SHIPPED = 'SHIPPED',
+  IN_TRANSIT = 'IN_TRANSIT',
+  OUT_FOR_DELIVERY = 'OUT_FOR_DELIVERY',
+  DELIVERED = 'DELIVERED',
+  EXCEPTION = 'EXCEPTION',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(ShipmentStatus, { name: 'ShipmentStatus' });
+
+const S = ShipmentStatus;
+
+/**
+ * Every allowed move of a shipment. EXCEPTION may go anywhere forward on the machine; the service also
+ * checks the move against the status the shipment had before its exception (Shipment.exceptionFrom),
+ * so a flagged PENDING shipment can be picked but not delivered.
+ */
+export const shipmentMachine = new StateMachine<ShipmentStatus, { status: ShipmentStatus }>('shipment', {
+  [S.PENDING]: [S.PICKED, S.EXCEPTION, S.CANCELLED],
+  [S.PICKED]: [S.PACKED, S.EXCEPTION, S.CANCELLED],
+  [S.PACKED]: [S.LABELLED, S.EXCEPTION, S.CANCELLED],
+  [S.LABELLED]: [S.SHIPPED, S.EXCEPTION, S.CANCELLED],
+  [S.SHIPPED]: [S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED, S.EXCEPTION],
+  [S.IN_TRANSIT]: [S.OUT_FOR_DELIVERY, S.DELIVERED, S.EXCEPTION],
+  [S.OUT_FOR_DELIVERY]: [S.IN_TRANSIT, S.DELIVERED, S.EXCEPTION],
+  [S.EXCEPTION]: [S.PENDING, S.PICKED, S.PACKED, S.LABELLED, S.SHIPPED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED, S.CANCELLED],
+  [S.DELIVERED]: [],
+  [S.CANCELLED]: [],
+});
+
+/** Before the parcel leaves: its units are still reserved stock at the location. */
+export const BEFORE_HANDOVER: ReadonlySet<ShipmentStatus> = new Set([S.PENDING, S.PICKED, S.PACKED, S.LABELLED]);
+
+/** In one of these longer than config.stuckShipmentMs, a shipment is flagged EXCEPTION. */
+export const STUCK_WATCHED: ShipmentStatus[] = [S.PENDING, S.PICKED, S.PACKED, S.LABELLED, S.SHIPPED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY];
+
+/** What tracking (a carrier or an admin) may report; the warehouse steps are staff's and the workers'. */
+export const TRACKING_STATUSES: ReadonlySet<ShipmentStatus> = new Set([S.SHIPPED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED, S.EXCEPTION]);
