@@ -462,6 +462,8 @@ function summarizeProfile(dir, spawnAt, windows) {
   if (!files.length) return ['(no profile written: did the engine exit cleanly?)'];
   const raw = readFileSync(join(dir, files[0]), 'utf8');
   try { writeFileSync(join(RESULTS, 'engine.cpuprofile'), raw); } catch {}
+  // The load windows on the profile's own clock (µs since its first sample), for offline analysis.
+  try { writeFileSync(join(RESULTS, 'engine.windows.json'), JSON.stringify(windows.map(([a, b]) => [(a - spawnAt) * 1000, (b - spawnAt) * 1000]))); } catch {}
   const prof = JSON.parse(raw);
   const dt = new Map();
   let clock = 0, inWindows = 0;

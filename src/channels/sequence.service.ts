@@ -3,7 +3,7 @@
 // Gap-free numbers (invoices) and everything on SQLite (one writer at a time anyway) use a counter
 // row moved inside the caller's transaction.
 import type { AppRuntime } from '../kernel/runtime.js';
-import { isPostgres, type Em } from '../kernel/db.js';
+import { isPostgres, type Em, type SqlRunner } from '../kernel/db.js';
 
 export const FIRST_ORDER_NUMBER = 1001;
 
@@ -20,16 +20,25 @@ export class SequenceService {
     }
   }
 
-  async nextOrderNumber(em: Em, channelId: string): Promise<string> {
-    if (isPostgres(em)) {
-      const [row] = await em.execute(`SELECT nextval('${this.pgSequence(channelId)}') AS n`);
+  /**
+   * PostgreSQL: an SQL expression that takes the channel's next order number, for a statement that
+   * numbers the order as it does something else (see reserve); null on SQLite (a counter row).
+   */
+  orderNumberSql(em: SqlRunner, channelId: string): string | null {
+    return isPostgres(em) ? `nextval('${this.pgSequence(channelId)}')` : null;
+  }
+
+  async nextOrderNumber(em: SqlRunner, channelId: string): Promise<string> {
+    const next = this.orderNumberSql(em, channelId);
+    if (next) {
+      const [row] = await em.execute(`SELECT ${next} AS n`);
       return String(row.n);
     }
     return String(await this.nextInTransaction(em, channelId, 'order', FIRST_ORDER_NUMBER));
   }
 
   /** Gap-free: the counter row is updated in the caller's transaction and rolls back with it. */
-  async nextInTransaction(em: Em, channelId: string, kind: string, first = 1): Promise<number> {
+  async nextInTransaction(em: SqlRunner, channelId: string, kind: string, first = 1): Promise<number> {
     // One statement: the first number of a channel inserts the row, every later one moves it by one.
     const [row] = await em.execute(
       'INSERT INTO number_sequence (channel_id, kind, value) VALUES (?, ?, ?) ON CONFLICT (channel_id, kind) DO UPDATE SET value = number_sequence.value + 1 RETURNING value',

@@ -1,6 +1,6 @@
 // Stock reservation by conditional UPDATE: the database checks `on_hand - reserved >= q` and applies
 // the change in one statement, so two orders can never both take the last unit, on either database.
-import type { Em } from '../kernel/db.js';
+import type { SqlRunner } from '../kernel/db.js';
 
 export interface Allocation {
   locationId: string;
@@ -11,6 +11,8 @@ export interface ReservationResult {
   allocations: Allocation[];
   /** Units no location could give (0 unless the line may be backordered). */
   missing: number;
+  /** The value of `alsoSql` (see reserve), when it was given and the whole line came from one location. */
+  also?: unknown;
 }
 
 const FROM_BEST_LOCATION = `
@@ -33,10 +35,17 @@ const TAKE = 'UPDATE stock_level SET reserved = reserved + ? WHERE id = ? AND on
 /**
  * Reserves `quantity` units of a variant inside the caller's transaction: from the preferred location
  * that can fill the whole line (one statement), else split over locations in priority order.
+ * `alsoSql` (PostgreSQL only, no placeholders) is evaluated in that one statement if, and only if, it
+ * takes the whole line: placeOrder numbers the order this way without a round trip of its own.
  */
-export async function reserve(em: Em, variantId: string, quantity: number): Promise<ReservationResult> {
-  const whole = await em.execute(FROM_BEST_LOCATION, [quantity, variantId, quantity, quantity]);
-  if (whole.length === 1) return { allocations: [{ locationId: whole[0].location_id, quantity }], missing: 0 };
+export async function reserve(em: SqlRunner, variantId: string, quantity: number, alsoSql?: string | null): Promise<ReservationResult> {
+  const sql = alsoSql ? `WITH taken AS (${FROM_BEST_LOCATION}) SELECT location_id, ${alsoSql} AS also_value FROM taken` : FROM_BEST_LOCATION;
+  const whole = await em.execute(sql, [quantity, variantId, quantity, quantity]);
+  if (whole.length === 1) {
+    const r: ReservationResult = { allocations: [{ locationId: whole[0].location_id, quantity }], missing: 0 };
+    if (alsoSql) r.also = whole[0].also_value;
+    return r;
+  }
 
   const taken = new Map<string, number>();
   let remaining = quantity;
@@ -58,7 +67,7 @@ export async function reserve(em: Em, variantId: string, quantity: number): Prom
 }
 
 /** Gives reserved units back (cancellation). The guard keeps `reserved` from going below zero. */
-export async function release(em: Em, variantId: string, allocations: Allocation[]): Promise<void> {
+export async function release(em: SqlRunner, variantId: string, allocations: Allocation[]): Promise<void> {
   for (const a of allocations) {
     await em.execute(
       'UPDATE stock_level SET reserved = reserved - ? WHERE variant_id = ? AND location_id = ? AND reserved >= ?',

@@ -12,6 +12,8 @@ export type OrdoContext = {
   principal: Principal;
   requestId: string;
   loaders: Map<string, DataLoader<any, any>>;
+  /** The raw Authorization value, so that long-lived subscriptions can check that it is still valid. */
+  authorization?: string;
 };
 
 export function loader<K, V>(ctx: OrdoContext, key: string, make: () => DataLoader<K, V>): DataLoader<K, V> {

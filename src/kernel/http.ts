@@ -2,9 +2,10 @@
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
@@ -25,6 +26,20 @@ export interface HttpServer {
   close(): Promise<void>;
 }
 
+/** What Apollo's cache-control plugin answers when no field has a cache hint (its default maxAge is 0). */
+const noStore: ApolloServerPlugin<OrdoContext> = {
+  async requestDidStart() {
+    return {
+      async willSendResponse({ response }) {
+        const existing = response.http.headers.get('cache-control');
+        // Apollo leaves a header it cannot parse alone, and answers no-store for anything else.
+        if (existing && existing !== 'no-store' && !/^max-age=(\d+), (public|private)$/.test(existing)) return;
+        response.http.headers.set('cache-control', 'no-store');
+      },
+    };
+  },
+};
+
 export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, principalOf: PrincipalResolver): Promise<HttpServer> {
   const expressApp = express();
   const server = createServer(expressApp);
@@ -41,7 +56,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
       }
       throw e;
     }
-    return { app, em, principal, requestId: randomUUID(), loaders: new Map() };
+    return { app, em, principal, requestId: randomUUID(), loaders: new Map(), authorization };
   };
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
@@ -81,11 +96,22 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
       // subscription must not keep a stopping process alive.
       { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
       ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // Nothing in the schema carries cache hints, so Apollo's cache-control plugin (a hook on every
+      // resolved field) always ends in `cache-control: no-store`: say that directly instead.
+      ApolloServerPluginCacheControlDisabled(),
+      noStore,
     ],
   });
   await apollo.start();
 
   expressApp.disable('x-powered-by');
+  // Module routes (document downloads, carrier webhooks) parse their own bodies.
+  for (const m of app.modules) {
+    if (!m.routes) continue;
+    const router = express.Router();
+    m.routes(router, app);
+    expressApp.use(router);
+  }
   expressApp.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -37,7 +37,12 @@ export class StateMachine<S extends string, E extends { status: S }> {
   }
 
   addGuard(guard: TransitionGuard<S, E>): void {
-    this.guards.push(guard);
+    if (!this.guards.includes(guard)) this.guards.push(guard);
+  }
+
+  /** Whether any module or plugin guards this machine's moves. */
+  hasGuards(): boolean {
+    return this.guards.length > 0;
   }
 
   assertMove(from: S, to: S, label = this.name): void {

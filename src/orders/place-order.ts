@@ -2,9 +2,9 @@
 // numbers the order, authorizes the payment and inserts the whole order with one flush. It either
 // returns an order or changes nothing. An idempotency key makes a retry return the first result.
 import { createHash } from 'node:crypto';
-import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import { isPostgres, withPgSession, type Em, type SqlRunner, type Statement } from '../kernel/db.js';
 import { actorName, hashToken, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
@@ -18,7 +18,7 @@ import { PaymentService } from '../payments/payment.service.js';
 import { Order } from './order.entity.js';
 import { OrderStatus, orderMachine } from './order-status.js';
 import { transitionRecords, type EventRecord, type HistoryRecord } from './order-history.js';
-import { insertPlacedOrder, type OrderRow } from './order-rows.js';
+import { placedOrderStatements, type OrderRow } from './order-rows.js';
 import { MAX_LINE_QUANTITY, type PlaceOrderInput } from './order.inputs.js';
 import { orderAccessToken } from './order-token.js';
 
@@ -78,39 +78,84 @@ export class PlaceOrder {
   }
 
   private async attempt(em: Em, principal: Principal, input: PlaceOrderInput, c: Prepared): Promise<PlaceOrderResult> {
+    const bp = await this.app.service(ShippingService).basisPointsFor(em, input.shippingAddress.countryCode);
+    // PostgreSQL: the whole order on one pooled connection, BEGIN and COMMIT riding along with the first
+    // and last statements. Guards on order moves get the transaction's EntityManager: with guards (and on
+    // SQLite) the transaction is the ORM's.
+    if (isPostgres(em) && !orderGuards()) {
+      return withPgSession(em, (session) =>
+        this.place(session, input, c, bp, principal, async (write) => {
+          session.begin();
+          try {
+            const { order, inserts } = await write(session, em);
+            await session.commit(inserts);
+            return order;
+          } catch (e) {
+            await session.rollback();
+            throw e;
+          }
+        }),
+      );
+    }
+    return this.place(em, input, c, bp, principal, (write) =>
+      em.fork().transactional(async (tx) => {
+        const { order, inserts } = await write(tx, tx);
+        for (const s of inserts) await tx.execute(s.sql, s.params, 'run');
+        return order;
+      }),
+    );
+  }
+
+  private async place(
+    db: SqlRunner,
+    input: PlaceOrderInput,
+    c: Prepared,
+    bp: number,
+    principal: Principal,
+    transaction: (write: (tx: SqlRunner, txEm: EntityManager) => Promise<{ order: Order; inserts: Statement[] }>) => Promise<Order>,
+  ): Promise<PlaceOrderResult> {
     const skus = [...c.quantities.keys()];
-    const variants = (await em.execute(VARIANTS(skus.length), skus)).map(toVariant);
+    const variants: VariantRow[] = (await db.execute(VARIANTS(skus.length), skus)).map(toVariant);
     const bySku = new Map(variants.map((v) => [v.sku, v]));
     const unknown = skus.filter((s) => !bySku.has(s));
     if (unknown.length) throw badInput(`Unknown or inactive SKU: ${unknown.join(', ')}.`, 'lines');
     const foreign = variants.filter((v) => v.currencyCode !== c.channel.currencyCode);
     if (foreign.length) throw badInput(`SKU ${foreign.map((v) => v.sku).join(', ')} is not sold in ${c.channel.currencyCode}.`, 'lines');
 
-    const bp = await this.app.service(ShippingService).basisPointsFor(em, input.shippingAddress.countryCode);
     const priced = skus.map((sku) => ({ v: bySku.get(sku)!, p: priceLine(bySku.get(sku)!.price, c.quantities.get(sku)!, bp) }));
     const totals = orderTotals(priced.map((x) => x.p), c.method.price, bp);
     const provider = this.app.service(PaymentService).provider(input.payment.method);
     const actor = principal.kind === 'admin' ? actorName(principal) : 'customer';
+    const pg = isPostgres(db);
 
     for (let tries = 1; ; tries++) {
       const orderId = newId('ord');
       const accessToken = orderAccessToken(this.app.secret, orderId);
       try {
-        const order = await em.fork().transactional(async (tx) => {
+        const order = await transaction(async (tx, txEm) => {
           // Lines in a fixed order (variant id) so that two orders lock stock rows in the same order.
           const reserved = new Map<string, ReservationResult>();
-          for (const { v, p } of [...priced].sort((a, b) => (a.v.id < b.v.id ? -1 : 1))) {
+          const sequence = this.app.service(SequenceService);
+          const ordered = [...priced].sort((a, b) => (a.v.id < b.v.id ? -1 : 1));
+          const lastTracked = ordered.findLast((x) => x.v.trackInventory);
+          // On PostgreSQL the last reservation also takes the order number when it takes its whole line
+          // (the number is taken only once all stock is, as it would be by a statement of its own).
+          const numberSql = sequence.orderNumberSql(tx, c.channel.id);
+          let number: string | null = null;
+          for (const x of ordered) {
+            const { v, p } = x;
             if (!v.trackInventory) {
               reserved.set(v.id, { allocations: [], missing: 0 });
               continue;
             }
-            const r = await reserve(tx, v.id, p.quantity);
+            const r = await reserve(tx, v.id, p.quantity, x === lastTracked ? numberSql : null);
             if (r.missing > 0 && !v.allowBackorder) {
               throw new OrdoError('INSUFFICIENT_STOCK', `Only ${p.quantity - r.missing} of ${v.sku} can be sold now; ${p.quantity} were asked for.`, { sku: v.sku });
             }
-            reserved.set(v.id, r);
+            if (r.also !== undefined && r.also !== null) number = String(r.also);
+            reserved.set(v.id, { allocations: r.allocations, missing: r.missing });
           }
-          const number = await this.app.service(SequenceService).nextOrderNumber(tx, c.channel.id);
+          number ??= await sequence.nextOrderNumber(tx, c.channel.id);
           const auth = await provider.authorize({
             amount: totals.total, currencyCode: c.channel.currencyCode, token: input.payment.token,
             idempotencyKey: c.keyHash ?? orderId, email: c.email,
@@ -134,7 +179,7 @@ export class PlaceOrder {
           if (auth.outcome === 'authorized') {
             const backordered = [...reserved.values()].reduce((n, r) => n + r.missing, 0);
             const target = backordered > 0 ? OrderStatus.BACKORDERED : OrderStatus.CONFIRMED;
-            const move = await orderMachine.transition(tx, order, target, actor);
+            const move = await orderMachine.transition(txEm, order, target, actor);
             if (move.to === OrderStatus.ON_HOLD) order.heldFrom = row.heldFrom = target;
             row.status = move.to;
             const t = transitionRecords(order, move, actor, backordered > 0
@@ -143,14 +188,14 @@ export class PlaceOrder {
             history.push(t.history);
             events.push(t.event);
           }
-          await insertPlacedOrder(tx, row, priced.map(({ v, p }) => ({
+          const inserts = placedOrderStatements(pg, row, priced.map(({ v, p }) => ({
             id: newId('oln'), variantId: v.id, sku: v.sku, name: v.name, quantity: p.quantity, unitPrice: p.unitPrice,
             taxTotal: p.tax, lineTotal: p.total, quantityBackordered: reserved.get(v.id)!.missing, allocations: reserved.get(v.id)!.allocations,
           })), {
             id: newId('pay'), method: provider.code, status: paymentStatus, amount: totals.total,
             currencyCode: c.channel.currencyCode, transactionId: auth.transactionId ?? null,
           }, history, events);
-          return order;
+          return { order, inserts };
         });
         return { order, accessToken };
       } catch (e) {
@@ -160,6 +205,14 @@ export class PlaceOrder {
       }
     }
   }
+}
+
+/**
+ * Whether a module or plugin guards order moves. Guards get the transaction's EntityManager (to read,
+ * or to persist what the commit flushes), so then the order goes through the ORM's transaction.
+ */
+function orderGuards(): boolean {
+  return orderMachine.hasGuards();
 }
 
 const VARIANTS = (n: number) =>
@@ -175,9 +228,13 @@ const toVariant = (r: any): VariantRow => ({
   trackInventory: !!Number(r.track_inventory === true ? 1 : r.track_inventory), allowBackorder: !!Number(r.allow_backorder === true ? 1 : r.allow_backorder),
 });
 
-/** The order as the API returns it, straight from what was inserted (no read back). */
+/**
+ * The order as the API returns it, straight from what was inserted (no read back). Own data properties,
+ * defined rather than assigned: assigning would go through the ORM's per-property prototype setters
+ * (change tracking for managed entities; this one is never managed), which cost more than the rest of it.
+ */
 function toOrder(row: OrderRow): Order {
-  return Object.assign(Object.create(Order.prototype) as Order, {
+  return plainInstance(Order.prototype, {
     id: row.id, number: row.number, status: row.status, heldFrom: row.heldFrom, paymentStatus: row.paymentStatus,
     channel: { id: row.channelId }, customer: row.customerId ? { id: row.customerId } : null, email: row.email,
     externalId: row.externalId, currencyCode: row.currencyCode, subtotal: row.subtotal, shippingTotal: row.shippingTotal,
@@ -187,6 +244,12 @@ function toOrder(row: OrderRow): Order {
     shippingMethod: row.shippingMethodId ? { id: row.shippingMethodId } : null, note: row.note,
     estimatedDeliveryAt: row.estimatedDeliveryAt, placedAt: row.placedAt, updatedAt: row.placedAt, version: 1,
   });
+}
+
+function plainInstance<T extends object>(proto: T, fields: Record<string, unknown>): T {
+  const descriptors: PropertyDescriptorMap = {};
+  for (const k in fields) descriptors[k] = { value: fields[k], writable: true, enumerable: true, configurable: true };
+  return Object.create(proto, descriptors) as T;
 }
 
 interface Prepared {
