@@ -88,7 +88,7 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
 
   // The relay runs wherever changes are made; workers consume the queues.
   app.relay.start();
-  if (config.runWorkers) startWorkers(app, modules);
+  const stopWorkers = config.runWorkers ? startWorkers(app, modules) : () => {};
 
   const schema = await buildOrdoSchema(modules, pubsub);
   let http: HttpServer | undefined;
@@ -102,6 +102,7 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
   const stop = () =>
     (stopping ??= (async () => {
       await http?.close();
+      stopWorkers();
       await app.relay.stop();
       await queue.close();
       for (const m of [...modules].reverse()) await m.onStop?.(app).catch(() => {});
@@ -123,7 +124,8 @@ export function queueNames(modules: OrdoModule[]): string[] {
   return [...names];
 }
 
-function startWorkers(app: AppRuntime, modules: OrdoModule[]): void {
+/** Starts this process's workers; returns what stops the rescheduling timer. */
+function startWorkers(app: AppRuntime, modules: OrdoModule[]): () => void {
   const concurrency = app.config.queueConcurrency;
   app.queue.work(EVENTS_QUEUE, (job) => app.events.dispatch(app, job), concurrency);
   const byQueue = new Map<string, Map<string, JobDefinition>>();
@@ -142,14 +144,21 @@ function startWorkers(app: AppRuntime, modules: OrdoModule[]): void {
       return def.handler(job.data, { app, em: app.orm.em.fork(), log: app.log.child({ job: job.name, jobId: job.id }), attempt: job.attempt });
     }, concurrency);
   }
-  for (const m of modules) {
-    for (const [name, r] of Object.entries(m.repeatable ?? {})) {
-      const q = r.queue ?? 'housekeeping';
-      if (!byQueue.get(q)?.has(name)) throw new Error(`module ${m.name}: repeatable job ${name} has no handler in jobs on queue ${q}`);
-      const every = typeof r.everyMs === 'function' ? r.everyMs(app.config) : r.everyMs;
-      void app.queue.repeat(q, name, every).catch((err) => app.log.warn({ err, job: name }, 'could not schedule a repeatable job'));
+  const schedule = () => {
+    for (const m of modules) {
+      for (const [name, r] of Object.entries(m.repeatable ?? {})) {
+        const q = r.queue ?? 'housekeeping';
+        if (!byQueue.get(q)?.has(name)) throw new Error(`module ${m.name}: repeatable job ${name} has no handler in jobs on queue ${q}`);
+        const every = typeof r.everyMs === 'function' ? r.everyMs(app.config) : r.everyMs;
+        void app.queue.repeat(q, name, every).catch((err) => app.log.warn({ err, job: name }, 'could not schedule a repeatable job'));
+      }
     }
-  }
+  };
+  schedule();
+  // Schedules live in Redis: scheduling again now and then (idempotent) brings them back after a flush.
+  const again = setInterval(schedule, Math.max(1_000, app.config.outboxRetryMs));
+  again.unref();
+  return () => clearInterval(again);
 }
 
 /** Without ORDO_SECRET, one random secret is made on first start and kept in the database for every process. */

@@ -9,6 +9,7 @@ import { FailedJobsResolver } from './failed-jobs.resolver.js';
 import { ShipmentService } from './shipment.service.js';
 import { fulfillmentHandlers, fulfillmentJobs, QUEUES } from './jobs.js';
 import { carrierWebhookRoutes } from './carrier-webhook.route.js';
+import { AutomationSweeper } from './automation-sweeper.js';
 
 export const fulfillment = defineModule({
   name: 'fulfillment',
@@ -21,6 +22,10 @@ export const fulfillment = defineModule({
   jobs: fulfillmentJobs,
   on: fulfillmentHandlers,
   routes: carrierWebhookRoutes,
+  onStart: async (app) => {
+    if (app.config.runWorkers) app.service(AutomationSweeper).start();
+  },
+  onStop: async (app) => app.service(AutomationSweeper).stop(),
   repeatable: {
     'housekeeping.cancelUnpaidOrders': { everyMs: (config) => config.housekeepingEveryMs, queue: QUEUES.housekeeping },
     'housekeeping.flagStuckShipments': { everyMs: (config) => config.housekeepingEveryMs, queue: QUEUES.housekeeping },

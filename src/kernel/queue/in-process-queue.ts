@@ -33,6 +33,7 @@ export class InProcessQueue implements QueueDriver {
   private lanes = new Map<string, Lane>();
   private timers = new Set<NodeJS.Timeout>();
   private intervals: NodeJS.Timeout[] = [];
+  private repeating = new Set<string>();
   private closed = false;
   private seq = 0;
   private idle: (() => void)[] = [];
@@ -66,6 +67,9 @@ export class InProcessQueue implements QueueDriver {
   }
 
   async repeat(queue: string, name: string, everyMs: number): Promise<void> {
+    const key = `${queue}/${name}`;
+    if (this.repeating.has(key)) return;
+    this.repeating.add(key);
     const tick = () => {
       // One job id per period: a slow run is not stacked on by the next tick.
       void this.add(queue, name, {}, { jobId: `${name}-${Math.floor(Date.now() / everyMs)}`, attempts: 1 });

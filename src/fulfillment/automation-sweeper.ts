@@ -1,0 +1,77 @@
+// Chained jobs (an event's handler adds the next step's job) live only in the queue once the event is
+// acknowledged: a Redis that loses its data loses them. This sweeper, on a timer in every worker
+// process (not a queue job: a flush would take that too), finds work the database says is due but that
+// has not moved for a while, and adds its next job again. The jobs are idempotent, so a job that was not
+// lost after all runs once more and does nothing.
+import type { AppRuntime } from '../kernel/runtime.js';
+import type { Em } from '../kernel/db.js';
+import { Order } from '../orders/order.entity.js';
+import { OrderStatus } from '../orders/order-status.js';
+import { Shipment } from './shipment.entity.js';
+import { ShipmentStatus } from './shipment-status.js';
+import { stageOf } from './shipment-moves.js';
+import { QUEUES } from './jobs.js';
+
+const BATCH = 500;
+const AUTOMATED = [ShipmentStatus.PENDING, ShipmentStatus.PICKED, ShipmentStatus.PACKED, ShipmentStatus.LABELLED];
+const PAUSED = [OrderStatus.ON_HOLD, OrderStatus.CANCELLED, OrderStatus.PENDING];
+
+export class AutomationSweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+
+  constructor(private readonly app: AppRuntime) {}
+
+  start(): void {
+    const every = Math.max(500, this.app.config.outboxRetryMs);
+    this.timer = setInterval(() => void this.sweep().catch((err) => this.app.log.warn({ err }, 'fulfillment sweep failed')), every);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Returns how many jobs it added again. */
+  async sweep(now = Date.now()): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    try {
+      const em = this.app.orm.em.fork() as Em;
+      const cutoff = new Date(now - this.app.config.outboxRetryMs);
+      let added = 0;
+      // Shipments at automated locations that stopped before SHIPPED.
+      const stale = await em.find(Shipment, {
+        status: { $in: [...AUTOMATED, ShipmentStatus.EXCEPTION] },
+        statusChangedAt: { $lt: cutoff },
+        location: { autoFulfill: true },
+        order: { status: { $nin: PAUSED } },
+      }, { limit: BATCH });
+      for (const s of stale) {
+        if (s.status === ShipmentStatus.EXCEPTION) continue; // a person decides
+        const stage = stageOf(s);
+        const tag = `${s.id}-sweep-${s.statusChangedAt.getTime()}`;
+        if (stage === ShipmentStatus.PENDING || stage === ShipmentStatus.PICKED) await this.app.queue.add(QUEUES.fulfillment, 'fulfillment.advance', { shipmentId: s.id }, { jobId: `advance-${tag}` });
+        else if (stage === ShipmentStatus.PACKED) await this.app.queue.add(QUEUES.carrier, 'carrier.label', { shipmentId: s.id }, { jobId: `label-${tag}` });
+        else if (stage === ShipmentStatus.LABELLED) await this.app.queue.add(QUEUES.fulfillment, 'fulfillment.ship', { shipmentId: s.id }, { jobId: `ship-${tag}` });
+        else continue;
+        added++;
+      }
+      // Confirmed orders that never got a shipment (their routing job was lost).
+      const unrouted = await em.find(Order, { status: { $in: [OrderStatus.CONFIRMED, OrderStatus.BACKORDERED] }, updatedAt: { $lt: cutoff } }, { fields: ['id', 'updatedAt'], limit: BATCH });
+      if (unrouted.length) {
+        const withShipments = new Set((await em.find(Shipment, { order: { $in: unrouted.map((o) => o.id) } }, { fields: ['order'] })).map((s) => s.order.id));
+        for (const o of unrouted) {
+          if (withShipments.has(o.id)) continue;
+          await this.app.queue.add(QUEUES.fulfillment, 'fulfillment.route', { orderId: o.id }, { jobId: `route-${o.id}-sweep-${o.updatedAt.getTime()}` });
+          added++;
+        }
+      }
+      if (added) this.app.log.info({ jobs: added }, 'fulfillment sweeper re-added jobs for work that stood still');
+      return added;
+    } finally {
+      this.running = false;
+    }
+  }
+}
