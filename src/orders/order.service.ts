@@ -1,8 +1,7 @@
-import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
-import { isPostgres, type Em } from '../kernel/db.js';
-import { actorName, authorize, admin, canReadOrder, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
-import { OrdoError, notFound } from '../kernel/errors.js';
+import type { Em } from '../kernel/db.js';
+import { actorName, authorize, admin, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
+import { OrdoError } from '../kernel/errors.js';
 import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination.js';
 import { release } from '../inventory/reservation.js';
 import { Payment, PaymentStatus } from '../payments/payment.entity.js';
@@ -12,6 +11,7 @@ import { Order } from './order.entity.js';
 import { OrderLine } from './order-line.entity.js';
 import { CANCELLABLE, OrderStatus, orderMachine } from './order-status.js';
 import { recordTransition } from './order-history.js';
+import { withOrder } from './order-lock.js';
 import type { OrderFilter } from './order.inputs.js';
 
 /** Statuses in which the buyer may still cancel by themselves; later, only staff can. */
@@ -112,26 +112,12 @@ export class OrderService {
     });
   }
 
-  /**
-   * Loads the order under a row lock (PostgreSQL) and with its version checked at flush (both
-   * databases): two concurrent changes of one order cannot both apply.
-   */
-  private async change(em: Em, principal: Principal, id: string, apply: (tx: Em, order: Order) => Promise<void>, ownerOnly = false): Promise<Order> {
-    try {
-      const order = await em.fork().transactional(async (tx) => {
-        const order = await tx.findOne(Order, { id }, isPostgres(tx) ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
-        if (!order) throw notFound('The order');
-        if (ownerOnly && !canReadOrder(principal, { id: order.id, customerId: order.customer?.id })) {
-          authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
-        }
-        await apply(tx as Em, order);
-        await tx.flush();
-        return order;
-      });
+  /** Applies a change under the order's lock (order-lock.ts); `ownerOnly` callers must be able to read the order. */
+  private change(em: Em, principal: Principal, id: string, apply: (tx: Em, order: Order) => Promise<void>, ownerOnly = false): Promise<Order> {
+    return withOrder(em, id, async (tx, order) => {
+      if (ownerOnly) authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+      await apply(tx, order);
       return order;
-    } catch (e) {
-      if (e instanceof OptimisticLockError) throw new OrdoError('CONFLICT', 'The order was changed at the same moment: read it again and retry.');
-      throw e;
-    }
+    });
   }
 }

@@ -1,0 +1,24 @@
+// Every change of an order's aggregate (status, lines, stock, payments, shipments) runs in one
+// transaction, under the order's row lock on PostgreSQL and with versions checked at flush on both
+// databases: two changes of one order at the same moment are serialized, and the loser of a version
+// race answers CONFLICT (a job retries and finds the work done).
+import { LockMode, OptimisticLockError } from '@mikro-orm/core';
+import { isPostgres, type Em } from '../kernel/db.js';
+import { OrdoError, notFound } from '../kernel/errors.js';
+import { Order } from './order.entity.js';
+
+export async function withOrder<T>(em: Em, orderId: string, apply: (tx: Em, order: Order) => Promise<T>): Promise<T> {
+  try {
+    return await em.fork().transactional(async (txm) => {
+      const tx = txm as Em;
+      const order = await tx.findOne(Order, { id: orderId }, isPostgres(tx) ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+      if (!order) throw notFound('The order');
+      const result = await apply(tx, order);
+      await tx.flush();
+      return result;
+    });
+  } catch (e) {
+    if (e instanceof OptimisticLockError) throw new OrdoError('CONFLICT', 'The order or shipment was changed at the same moment: read it again and retry.');
+    throw e;
+  }
+}
