@@ -40,6 +40,19 @@ export interface OrdoConfig {
   stuckShipmentMs: number;
   /** How often the housekeeping jobs run. */
   housekeepingEveryMs: number;
+  /** How often a live subscription checks that its token is still valid. */
+  subscriptionRecheckMs: number;
+  /** SMTP server for customer mails (smtp://user:pass@host:587); unset → .eml files in the data folder. */
+  smtpUrl?: string;
+  notifyEmailFrom?: string;
+  notifySmsFrom?: string;
+  /** Tries of a capture the provider refuses, before the order goes ON_HOLD; the first retry waits captureBackoffMs, doubling. */
+  captureAttempts: number;
+  captureBackoffMs: number;
+  /** When invoices are issued: when payment is captured, or when the order ships. */
+  invoiceOn: 'capture' | 'shipment';
+  /** Days after delivery in which a return can be requested (ORDO_RETURN_WINDOW_DAYS). */
+  returnWindowDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -62,6 +75,19 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (['1', 'true', 'yes'].includes(raw.toLowerCase())) return true;
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   throw new ConfigError(`${name}=${raw} is not valid: use true or false.`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!values.includes(raw as T)) throw new ConfigError(`${name}=${raw} is not valid: use ${values.join(' or ')}.`);
+  return raw as T;
+}
+
+function smtpUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^smtps?:\/\//.test(raw)) throw new ConfigError('SMTP_URL must start with smtp:// or smtps://, or be left unset to write mails as .eml files in the data folder.');
+  return raw;
 }
 
 function publicUrl(raw: string | undefined): string | undefined {
@@ -128,5 +154,13 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     unpaidOrderTtlMs: int(env, 'ORDO_UNPAID_ORDER_TTL_MS', 3 * 86_400_000, 1_000, 365 * 86_400_000),
     stuckShipmentMs: int(env, 'ORDO_STUCK_SHIPMENT_MS', 2 * 86_400_000, 1_000, 365 * 86_400_000),
     housekeepingEveryMs: int(env, 'ORDO_HOUSEKEEPING_EVERY_MS', 15 * 60_000, 200, 86_400_000),
+    subscriptionRecheckMs: int(env, 'ORDO_SUBSCRIPTION_RECHECK_MS', 30_000, 50, 86_400_000),
+    smtpUrl: smtpUrl(env.SMTP_URL),
+    notifyEmailFrom: env.NOTIFY_EMAIL_FROM || undefined,
+    notifySmsFrom: env.NOTIFY_SMS_FROM || undefined,
+    captureAttempts: int(env, 'ORDO_CAPTURE_ATTEMPTS', 5, 1, 50),
+    captureBackoffMs: int(env, 'ORDO_CAPTURE_BACKOFF_MS', 1_000, 10, 3_600_000),
+    invoiceOn: oneOf(env, 'ORDO_INVOICE_ON', ['capture', 'shipment'] as const, 'capture'),
+    returnWindowDays: int(env, 'ORDO_RETURN_WINDOW_DAYS', 30, 0, 3650),
   };
 }

@@ -6,11 +6,16 @@ import { customers } from './customers/module.js';
 import { documents } from './documents/module.js';
 import { fulfillment } from './fulfillment/module.js';
 import { inventory } from './inventory/module.js';
+import { invoicing } from './invoicing/module.js';
+import { live } from './live/module.js';
+import { notifications } from './notifications/module.js';
 import { orders } from './orders/module.js';
 import { payments } from './payments/module.js';
+import { returns } from './returns/module.js';
 import { shipping } from './shipping/module.js';
 import type { OrdoModule } from './kernel/module.js';
 
 export const coreModules: OrdoModule[] = [
-  channels, catalog, customers, auth, inventory, shipping, payments, orders, documents, fulfillment,
+  channels, catalog, customers, auth, inventory, shipping, payments, orders, documents, fulfillment, invoicing,
+  live, notifications, returns,
 ];

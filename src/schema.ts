@@ -4,13 +4,14 @@ import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
 import type { OrdoModule } from './kernel/module.js';
 import { NodeResolver } from './kernel/node.resolver.js';
-import type { OrdoPubSub } from './kernel/pubsub.js';
+import { createOrdoPubSub, type OrdoPubSub } from './kernel/pubsub.js';
 
 export async function buildOrdoSchema(modules: OrdoModule[], pubSub?: OrdoPubSub): Promise<GraphQLSchema> {
   const resolvers = [NodeResolver, ...modules.flatMap((m) => m.resolvers ?? [])] as [Function, ...Function[]];
   return buildSchema({
     resolvers,
-    pubSub: pubSub as never,
+    // Printing the SDL (npm run schema) has no engine: subscriptions still need a pub/sub to be built.
+    pubSub: (pubSub ?? createOrdoPubSub(undefined, 'schema')) as never,
     validate: { forbidUnknownValues: false, stopAtFirstError: true },
     emitSchemaFile: false,
   });

@@ -2,8 +2,14 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126165756_initial as M0 } from './Migration20261126165756_initial.js';
 import { Migration20261126180000_fulfillment as M1 } from './Migration20261126180000_fulfillment.js';
+import { Migration20261126190000_payments as Mpayments } from './Migration20261126190000_payments.js';
+import { Migration20261126191000_notifications as Mnotifications } from './Migration20261126191000_notifications.js';
+import { Migration20261126193000_returns as Mreturns } from './Migration20261126193000_returns.js';
 
 export const postgresql: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
   { name: 'Migration20261126180000_fulfillment', class: M1 },
+  { name: 'Migration20261126190000_payments', class: Mpayments },
+  { name: 'Migration20261126191000_notifications', class: Mnotifications },
+  { name: 'Migration20261126193000_returns', class: Mreturns },
 ];

@@ -13,12 +13,19 @@ export enum ChannelKind {
 }
 registerEnumType(ChannelKind, { name: 'ChannelKind' });
 
+/** When a channel's card payments are captured: by a job after confirmation, or when the first shipment ships. */
+export enum CapturePolicy {
+  ON_PLACEMENT = 'ON_PLACEMENT',
+  ON_FIRST_SHIPMENT = 'ON_FIRST_SHIPMENT',
+}
+registerEnumType(CapturePolicy, { name: 'CapturePolicy' });
+
 export const DEFAULT_CHANNEL_CODE = 'default';
 
 @ObjectType({ implements: Node })
 @Entity()
 export class Channel {
-  [OptionalProps]?: 'id' | 'createdAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'capturePolicy';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -39,6 +46,10 @@ export class Channel {
   @Field()
   @Property({ length: 3 })
   currencyCode!: string;
+
+  @Field(() => CapturePolicy)
+  @Enum({ items: () => CapturePolicy, default: CapturePolicy.ON_FIRST_SHIPMENT })
+  capturePolicy: CapturePolicy = CapturePolicy.ON_FIRST_SHIPMENT;
 
   @Property()
   createdAt: Date = new Date();

@@ -1,6 +1,6 @@
 import { Field, InputType } from 'type-graphql';
-import { Length, Matches } from 'class-validator';
-import { ChannelKind } from './channel.entity.js';
+import { IsOptional, Length, Matches } from 'class-validator';
+import { CapturePolicy, ChannelKind } from './channel.entity.js';
 
 @InputType()
 export class CreateChannelInput {
@@ -15,4 +15,18 @@ export class CreateChannelInput {
 
   @Field() @Matches(/^[A-Z]{3}$/, { message: 'currencyCode is an ISO 4217 code such as EUR' })
   currencyCode!: string;
+
+  @Field(() => CapturePolicy, { nullable: true, description: 'When card payments are captured; default ON_FIRST_SHIPMENT.' })
+  @IsOptional()
+  capturePolicy?: CapturePolicy;
+}
+
+@InputType()
+export class UpdateChannelInput {
+  @Field({ nullable: true }) @IsOptional() @Length(1, 200)
+  name?: string;
+
+  @Field(() => CapturePolicy, { nullable: true })
+  @IsOptional()
+  capturePolicy?: CapturePolicy;
 }

@@ -13,7 +13,9 @@ export function createOrdoPubSub(redisUrl: string | undefined, prefix: string): 
     return ps;
   }
   const publishClient = new Redis(redisUrl);
-  const subscribeClient = new Redis(redisUrl);
+  // No ready check on the subscriber: its INFO probe would race the first SUBSCRIBE and leave the
+  // connection in subscriber mode without ever hearing an event.
+  const subscribeClient = new Redis(redisUrl, { enableReadyCheck: false });
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   const inner = createPubSub({ eventTarget });
   // Channel names carry the prefix so that engines sharing one Redis do not hear each other.

@@ -1,10 +1,15 @@
 import { authorize, orderReader } from '../kernel/auth.js';
 import { defineModule } from '../kernel/module.js';
 import { Payment } from './payment.entity.js';
+import { PaymentOperation } from './payment-operation.entity.js';
+import { ChannelSettingsResolver, PaymentResolver } from './payment.resolver.js';
+import { paymentHandlers, paymentJobs } from './capture-jobs.js';
+import { paymentWebhookRoutes } from './webhook.route.js';
 
 export const payments = defineModule({
   name: 'payments',
-  entities: [Payment],
+  entities: [Payment, PaymentOperation],
+  resolvers: [PaymentResolver, ChannelSettingsResolver],
   nodes: {
     pay: async (ctx, id) => {
       const payment = await ctx.em.findOne(Payment, { id }, { populate: ['order'] });
@@ -12,4 +17,7 @@ export const payments = defineModule({
       return payment;
     },
   },
+  jobs: paymentJobs,
+  on: paymentHandlers,
+  routes: paymentWebhookRoutes,
 });

@@ -1,5 +1,7 @@
 // What a payment provider implements. The built-in providers answer in-process; a remote provider
-// (a card gateway) gets the idempotency key so that a retried call does not charge twice.
+// (a card gateway) gets an idempotency key on every call so that a retried call does not charge,
+// capture or refund twice. Asynchronous answers (a refund settled later, a bank transfer received)
+// arrive through `webhook`, mounted at POST /payments/webhooks/<code>.
 
 export interface AuthorizeRequest {
   amount: number;
@@ -15,10 +17,58 @@ export type AuthorizeResult =
   | { outcome: 'pending'; transactionId?: string }
   | { outcome: 'declined'; reason: string };
 
+export interface CaptureRequest {
+  /** The authorization's transaction id (null for methods without one, such as manual). */
+  transactionId: string | null | undefined;
+  amount: number;
+  currencyCode: string;
+  /** Stable for one capture: a retried capture job sends the same key. */
+  idempotencyKey: string;
+}
+
+export type CaptureResult =
+  | { outcome: 'captured'; transactionId?: string | null }
+  | { outcome: 'failed'; reason: string };
+
+export interface RefundRequest {
+  /** The capture's transaction id (or the authorization's when the provider captures on it). */
+  transactionId: string | null | undefined;
+  amount: number;
+  currencyCode: string;
+  reason?: string | null;
+  idempotencyKey: string;
+}
+
+export type RefundResult =
+  | { outcome: 'succeeded'; transactionId?: string | null }
+  /** Settled later: the provider reports the end through its webhook (refund.succeeded / refund.failed). */
+  | { outcome: 'pending'; transactionId: string }
+  | { outcome: 'failed'; reason: string };
+
+/** What a provider's webhook tells the engine; transaction ids are the provider's. */
+export type PaymentWebhookEvent =
+  | { type: 'refund.succeeded'; refundTransactionId: string }
+  | { type: 'refund.failed'; refundTransactionId: string; reason?: string }
+  /** Money arrived for a payment (a bank transfer matched to its authorization / reference). */
+  | { type: 'payment.captured'; transactionId: string; amount?: number };
+
+export interface WebhookRequest {
+  headers: Record<string, string | string[] | undefined>;
+  /** The raw body, for signature checks. */
+  rawBody: Buffer;
+}
+
 export interface PaymentProvider {
   code: string;
   /** Checks the request before anything is written (a missing token, say); throws BAD_USER_INPUT. */
   validate?(req: { token?: string | null }): void;
   authorize(req: AuthorizeRequest): Promise<AuthorizeResult>;
+  capture(req: CaptureRequest): Promise<CaptureResult>;
   void(transactionId: string | null | undefined): Promise<void>;
+  refund(req: RefundRequest): Promise<RefundResult>;
+  /**
+   * Verifies and reads an asynchronous answer. Throw to refuse it (the route answers 400); return the
+   * events it carries (possibly none). Each event is applied idempotently.
+   */
+  webhook?(req: WebhookRequest): Promise<PaymentWebhookEvent[]>;
 }

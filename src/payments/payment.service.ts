@@ -1,9 +1,21 @@
+// Payments after authorization: capture (full or partial), void, refund (partial, several times, never
+// more than captured), each under the order's lock, written to the payment ledger (PaymentOperation),
+// the order's history and the outbox in one transaction. The order's paymentStatus follows its payments.
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db.js';
-import { OrdoError, badInput } from '../kernel/errors.js';
+import { OrdoError, badInput, notFound } from '../kernel/errors.js';
 import { StateMachine } from '../kernel/state-machine.js';
-import type { PaymentProvider } from './payment-provider.js';
+import { newId } from '../kernel/ids.js';
+import { recordEvent } from '../kernel/outbox/record-event.js';
+import type { Order } from '../orders/order.entity.js';
+import { withOrder } from '../orders/order-lock.js';
+import { OrderLine } from '../orders/order-line.entity.js';
+import { OrderStatus, orderMachine } from '../orders/order-status.js';
+import { addHistory, recordTransition } from '../orders/order-history.js';
+import type { PaymentProvider, PaymentWebhookEvent } from './payment-provider.js';
 import { Payment, PaymentStatus } from './payment.entity.js';
+import { PaymentOperation, PaymentOperationKind, RefundStatus } from './payment-operation.entity.js';
 import { manual } from './providers/manual.js';
 import { testCard } from './providers/test-card.js';
 
@@ -17,6 +29,33 @@ export const paymentMachine = new StateMachine<PaymentStatus, Payment>('payment'
   [S.VOIDED]: [],
   [S.DECLINED]: [],
 });
+
+const K = PaymentOperationKind;
+
+/** 12.34 EUR */
+export function formatMoney(amount: number, currency: string): string {
+  return `${(amount / 100).toFixed(2)} ${currency}`;
+}
+
+/** The order's payment status from its payments: the latest live payment's, DECLINED only when all are. */
+export function orderPaymentStatus(payments: Pick<Payment, 'id' | 'status'>[], fallback: PaymentStatus): PaymentStatus {
+  if (!payments.length) return fallback;
+  const sorted = [...payments].sort((a, b) => (a.id < b.id ? -1 : 1));
+  const live = sorted.filter((p) => p.status !== S.DECLINED);
+  return (live.length ? live[live.length - 1] : sorted[sorted.length - 1]).status;
+}
+
+export interface CaptureOutcome {
+  payment: Payment;
+  /** Set when the provider refused the capture (the failure is in the history; nothing else changed). */
+  failure?: string;
+}
+
+const KEY = /^[\w\-.:]{1,200}$/;
+
+function checkKey(key: string | null | undefined): void {
+  if (key !== undefined && key !== null && !KEY.test(key)) throw badInput('idempotencyKey is 1 to 200 letters, digits, - _ . or :.', 'idempotencyKey');
+}
 
 export class PaymentService {
   private providers = new Map<string, PaymentProvider>();
@@ -48,4 +87,228 @@ export class PaymentService {
   assertProviderAnswer(result: { outcome: string; reason?: string }): void {
     if (result.outcome === 'declined') throw new OrdoError('PAYMENT_DECLINED', `Payment declined: ${result.reason ?? 'no reason given'}`);
   }
+
+  // ------------------------------------------------------------------ staff actions (mutations)
+
+  async capture(em: Em, actor: string, paymentId: string, amount?: number | null, idempotencyKey?: string | null): Promise<Payment> {
+    checkKey(idempotencyKey);
+    const out = await this.withPayment(em, paymentId, async (tx, payment, order) => {
+      const prior = await this.prior(tx, payment, idempotencyKey, K.CAPTURE, amount);
+      if (prior) return { payment };
+      return this.captureIn(tx, payment, order, amount ?? null, idempotencyKey ?? null, actor);
+    });
+    if (out.failure) throw new OrdoError('PAYMENT_DECLINED', `Capture failed: ${out.failure}`);
+    return out.payment;
+  }
+
+  async void(em: Em, actor: string, paymentId: string, idempotencyKey?: string | null): Promise<Payment> {
+    checkKey(idempotencyKey);
+    return this.withPayment(em, paymentId, async (tx, payment, order) => {
+      if (await this.prior(tx, payment, idempotencyKey, K.VOID)) return payment;
+      paymentMachine.assertMove(payment.status, S.VOIDED);
+      await this.provider(payment.method).void(payment.transactionId);
+      await paymentMachine.transition(tx, payment, S.VOIDED, actor);
+      const op = tx.create(PaymentOperation, {
+        payment, order, kind: K.VOID, amount: payment.amount - payment.amountCaptured, idempotencyKey: idempotencyKey ?? null,
+        providerTransactionId: payment.transactionId ?? null,
+      });
+      tx.persist(op);
+      addHistory(tx, order, { type: 'PAYMENT_VOIDED', actor, message: `Payment authorization of ${formatMoney(payment.amount, payment.currencyCode)} voided${payment.transactionId ? ` (transaction ${payment.transactionId})` : ''}.` });
+      recordEvent(tx, 'payment.voided', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount: op.amount }, order.id);
+      await this.followPayments(tx, order, actor);
+      return payment;
+    });
+  }
+
+  async refund(em: Em, actor: string, paymentId: string, amount: number, reason?: string | null, idempotencyKey?: string | null): Promise<Payment> {
+    checkKey(idempotencyKey);
+    if (reason && reason.length > 500) throw badInput('reason is at most 500 characters.', 'reason');
+    const out = await this.withPayment(em, paymentId, async (tx, payment, order): Promise<CaptureOutcome> => {
+      if (await this.prior(tx, payment, idempotencyKey, K.REFUND, amount)) return { payment };
+      if (payment.status !== S.PAID && payment.status !== S.PARTIALLY_REFUNDED) {
+        throw new OrdoError('INVALID_STATE_TRANSITION', `A payment that is ${payment.status} cannot be refunded: only captured money can be refunded.`, { from: payment.status, to: S.PARTIALLY_REFUNDED });
+      }
+      if (!Number.isSafeInteger(amount) || amount <= 0) throw badInput('amount must be a positive number of minor units.', 'amount');
+      const pending = (await tx.find(PaymentOperation, { payment, kind: K.REFUND, status: RefundStatus.PENDING })).reduce((s, o) => s + o.amount, 0);
+      const refundable = payment.amountCaptured - payment.amountRefunded - pending;
+      if (amount > refundable) {
+        throw badInput(`At most ${formatMoney(refundable, payment.currencyCode)} can still be refunded (captured ${formatMoney(payment.amountCaptured, payment.currencyCode)}, refunded ${formatMoney(payment.amountRefunded + pending, payment.currencyCode)}).`, 'amount');
+      }
+      const capture = await tx.findOne(PaymentOperation, { payment, kind: K.CAPTURE });
+      const opId = newId('pop');
+      const result = await this.provider(payment.method).refund({
+        transactionId: capture?.providerTransactionId ?? payment.transactionId, amount, currencyCode: payment.currencyCode, reason,
+        idempotencyKey: idempotencyKey ? `refund-${payment.id}-${idempotencyKey}` : `refund-${opId}`,
+      });
+      if (result.outcome === 'failed') {
+        addHistory(tx, order, { type: 'PAYMENT_REFUND_FAILED', actor, message: `Refund of ${formatMoney(amount, payment.currencyCode)} failed: ${result.reason}` });
+        return { payment, failure: result.reason };
+      }
+      const op = tx.create(PaymentOperation, {
+        id: opId, payment, order, kind: K.REFUND, amount, reason: reason ?? null, idempotencyKey: idempotencyKey ?? null,
+        status: RefundStatus.PENDING, providerTransactionId: result.transactionId ?? null,
+      });
+      tx.persist(op);
+      if (result.outcome === 'pending') {
+        addHistory(tx, order, { type: 'PAYMENT_REFUND_PENDING', actor, message: `Refund of ${formatMoney(amount, payment.currencyCode)} requested (transaction ${result.transactionId}); waiting for the provider.` });
+        return { payment };
+      }
+      await this.settleRefund(tx, payment, order, op, actor);
+      return { payment };
+    });
+    if (out.failure) throw new OrdoError('PAYMENT_DECLINED', `Refund failed: ${out.failure}`);
+    return out.payment;
+  }
+
+  // ------------------------------------------------------------------ jobs
+
+  /**
+   * The capture job (policy ON_PLACEMENT or ON_FIRST_SHIPMENT): captures every authorized payment of the
+   * order. Idempotent: a captured (or voided) payment is left alone. A refused capture is written to the
+   * history and thrown (the queue retries with backoff); on the last attempt the order goes ON_HOLD.
+   */
+  async captureForOrder(em: Em, orderId: string, attempt: number, attempts: number, why: string): Promise<number> {
+    const open = await em.fork().find(Payment, { order: orderId, status: S.AUTHORIZED }, { orderBy: { id: 'asc' } });
+    let captured = 0;
+    for (const p of open) {
+      const out = await this.withPayment(em, p.id, async (tx, payment, order): Promise<CaptureOutcome & { done?: boolean }> => {
+        if (payment.status !== S.AUTHORIZED || order.status === OrderStatus.CANCELLED) return { payment };
+        const r = await this.captureIn(tx, payment, order, null, null, 'system', `${why}; attempt ${attempt} of ${attempts}`);
+        if (!r.failure) return { ...r, done: true };
+        if (attempt >= attempts) {
+          if (orderMachine.canMove(order.status, OrderStatus.ON_HOLD)) {
+            const from = order.status;
+            const move = await orderMachine.transition(tx, order, OrderStatus.ON_HOLD, 'system');
+            if (move.to === OrderStatus.ON_HOLD) order.heldFrom = from;
+            recordTransition(tx, order, move, 'system', `Payment capture failed ${attempts} times (${r.failure}): held for review.`);
+          } else {
+            addHistory(tx, order, { type: 'PAYMENT_CAPTURE_GAVE_UP', actor: 'system', message: `Payment capture failed ${attempts} times (${r.failure}); the order is ${order.status} and cannot be held: needs attention.` });
+          }
+        }
+        return r;
+      });
+      if (out.failure && attempt < attempts) throw new Error(`capture of payment ${p.id} failed: ${out.failure}`);
+      if ((out as { done?: boolean }).done) captured++;
+    }
+    return captured;
+  }
+
+  /** Applies what a provider's webhook reported; repeats change nothing. */
+  async applyWebhook(em: Em, providerCode: string, event: PaymentWebhookEvent): Promise<boolean> {
+    if (event.type === 'payment.captured') {
+      const p = await em.fork().findOne(Payment, { method: providerCode, transactionId: event.transactionId });
+      if (!p) return false;
+      const out = await this.withPayment(em, p.id, async (tx, payment, order) => {
+        if (payment.status !== S.AUTHORIZED && payment.status !== S.PENDING) return { payment, applied: false };
+        const r = await this.captureIn(tx, payment, order, event.amount ?? null, `webhook-${event.transactionId}`, 'system', 'reported by the provider');
+        return { ...r, applied: !r.failure };
+      });
+      return out.applied;
+    }
+    const op = await em.fork().findOne(PaymentOperation, { kind: K.REFUND, providerTransactionId: event.refundTransactionId });
+    if (!op) return false;
+    return this.withPayment(em, op.payment.id, async (tx, payment, order) => {
+      const current = await tx.findOneOrFail(PaymentOperation, { id: op.id });
+      if (current.status !== RefundStatus.PENDING) return false;
+      if (event.type === 'refund.failed') {
+        current.status = RefundStatus.FAILED;
+        addHistory(tx, order, { type: 'PAYMENT_REFUND_FAILED', actor: 'system', message: `Refund of ${formatMoney(current.amount, payment.currencyCode)} failed${event.reason ? `: ${event.reason}` : '.'}` });
+        return true;
+      }
+      await this.settleRefund(tx, payment, order, current, 'system');
+      return true;
+    });
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  /** The capture itself, in the caller's transaction; a refusal is written to the history and returned. */
+  private async captureIn(tx: Em, payment: Payment, order: Order, amount: number | null, key: string | null, actor: string, note?: string): Promise<CaptureOutcome> {
+    const amt = amount ?? payment.amount;
+    if (!Number.isSafeInteger(amt) || amt <= 0) throw badInput('amount must be a positive number of minor units.', 'amount');
+    paymentMachine.assertMove(payment.status, S.PAID);
+    if (amt > payment.amount) throw badInput(`At most the authorized ${formatMoney(payment.amount, payment.currencyCode)} can be captured.`, 'amount');
+    const result = await this.provider(payment.method).capture({
+      transactionId: payment.transactionId, amount: amt, currencyCode: payment.currencyCode, idempotencyKey: `capture-${payment.id}`,
+    });
+    if (result.outcome === 'failed') {
+      addHistory(tx, order, { type: 'PAYMENT_CAPTURE_FAILED', actor, message: `Capture of ${formatMoney(amt, payment.currencyCode)} failed: ${result.reason}${note ? ` (${note})` : ''}` });
+      return { payment, failure: result.reason };
+    }
+    await paymentMachine.transition(tx, payment, S.PAID, actor);
+    payment.amountCaptured = amt;
+    const op = tx.create(PaymentOperation, { payment, order, kind: K.CAPTURE, amount: amt, idempotencyKey: key, providerTransactionId: result.transactionId ?? null });
+    tx.persist(op);
+    const rest = payment.amount - amt;
+    const what = payment.method === 'manual' ? 'Payment received' : 'Payment captured';
+    addHistory(tx, order, {
+      type: 'PAYMENT_CAPTURED', actor,
+      message: `${what}: ${formatMoney(amt, payment.currencyCode)}${result.transactionId ? ` (transaction ${result.transactionId})` : ''}.${rest > 0 ? ` The remaining ${formatMoney(rest, payment.currencyCode)} is released.` : ''}${note ? ` ${capitalize(note)}.` : ''}`,
+    });
+    recordEvent(tx, 'payment.captured', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount: amt }, order.id);
+    await this.followPayments(tx, order, actor);
+    // Money received for an order that waited for it (manual methods): it is confirmed now.
+    if (order.status === OrderStatus.PENDING || (order.status === OrderStatus.ON_HOLD && order.heldFrom === OrderStatus.PENDING)) {
+      const lines = await tx.find(OrderLine, { order: order.id });
+      const target = lines.some((l) => l.quantityBackordered > 0) ? OrderStatus.BACKORDERED : OrderStatus.CONFIRMED;
+      if (order.status === OrderStatus.ON_HOLD) order.heldFrom = target;
+      else {
+        const move = await orderMachine.transition(tx, order, target, actor);
+        if (move.to === OrderStatus.ON_HOLD) order.heldFrom = target;
+        recordTransition(tx, order, move, actor, target === OrderStatus.BACKORDERED ? 'Payment received; some units wait for stock.' : 'Payment received.');
+      }
+    }
+    return { payment };
+  }
+
+  private async settleRefund(tx: Em, payment: Payment, order: Order, op: PaymentOperation, actor: string): Promise<void> {
+    op.status = RefundStatus.SUCCEEDED;
+    payment.amountRefunded += op.amount;
+    const to = payment.amountRefunded >= payment.amountCaptured ? S.REFUNDED : S.PARTIALLY_REFUNDED;
+    await paymentMachine.transition(tx, payment, to, actor);
+    addHistory(tx, order, {
+      type: 'PAYMENT_REFUNDED', actor,
+      message: `Refunded ${formatMoney(op.amount, payment.currencyCode)}${op.providerTransactionId ? ` (transaction ${op.providerTransactionId})` : ''}${op.reason ? `: ${op.reason}` : ''}. Refunded in total: ${formatMoney(payment.amountRefunded, payment.currencyCode)} of ${formatMoney(payment.amountCaptured, payment.currencyCode)}.`,
+    });
+    recordEvent(tx, 'payment.refunded', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount: op.amount, reason: op.reason ?? null }, order.id);
+    await this.followPayments(tx, order, actor);
+  }
+
+  /** Order.paymentStatus follows the order's payments. */
+  private async followPayments(tx: Em, order: Order, _actor: string): Promise<void> {
+    const payments = await tx.find(Payment, { order: order.id });
+    const next = orderPaymentStatus(payments, order.paymentStatus);
+    if (next !== order.paymentStatus) {
+      const from = order.paymentStatus;
+      order.paymentStatus = next;
+      recordEvent(tx, 'order.payment_status_changed', { orderId: order.id, number: order.number, from, to: next }, order.id);
+    }
+  }
+
+  /** A repeat of an earlier call with the same key: nothing changes. A key reused for something else: CONFLICT. */
+  private async prior(tx: Em, payment: Payment, key: string | null | undefined, kind: PaymentOperationKind, amount?: number | null): Promise<PaymentOperation | null> {
+    if (!key) return null;
+    const op = await tx.findOne(PaymentOperation, { payment, idempotencyKey: key });
+    if (!op) return null;
+    if (op.kind !== kind || (amount !== undefined && amount !== null && op.amount !== amount)) {
+      throw new OrdoError('CONFLICT', 'This idempotencyKey was used for a different payment operation: use a new key.');
+    }
+    return op;
+  }
+
+  /** Runs `apply` under the order's lock (orders/order-lock.ts: row lock on PostgreSQL, versions on both databases). */
+  private async withPayment<T>(em: Em, paymentId: string, apply: (tx: Em, payment: Payment, order: Order) => Promise<T>): Promise<T> {
+    const [row] = await em.execute('SELECT order_id FROM payment WHERE id = ?', [paymentId]);
+    if (!row) throw notFound('The payment');
+    try {
+      return await withOrder(em, row.order_id as string, async (tx, order) => apply(tx, await tx.findOneOrFail(Payment, { id: paymentId }), order));
+    } catch (e) {
+      if (e instanceof UniqueConstraintViolationException) throw new OrdoError('CONFLICT', 'The same idempotencyKey was used at the same moment: read the payment again.');
+      throw e;
+    }
+  }
+}
+
+function capitalize(s: string): string {
+  return s ? s[0].toUpperCase() + s.slice(1) : s;
 }

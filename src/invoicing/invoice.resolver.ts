@@ -1,0 +1,46 @@
+// Invoices in GraphQL: readable by the order's customer, its access token's holder, or staff.
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import { admin } from '../kernel/auth.js';
+import { can, type OrdoContext } from '../kernel/context.js';
+import { manyBy, oneBy } from '../kernel/loaders.js';
+import { Order } from '../orders/order.entity.js';
+import { Invoice } from './invoice.entity.js';
+import { InvoiceService } from './invoice.service.js';
+
+@Resolver(() => Invoice)
+export class InvoiceResolver {
+  @Query(() => Invoice, { nullable: true })
+  invoice(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdoContext): Promise<Invoice | null> {
+    return ctx.app.service(InvoiceService).readable(ctx.em, ctx.principal, id);
+  }
+
+  @Query(() => [Order], { description: 'Admin: orders whose captured − refunded differs from invoiced − credited (empty when every document is issued).' })
+  async unreconciledOrders(@Ctx() ctx: OrdoContext): Promise<Order[]> {
+    const em = can(ctx, admin('orders')).em;
+    const ids = await ctx.app.service(InvoiceService).unreconciledOrderIds(em);
+    return ids.length ? em.find(Order, { id: { $in: ids } }, { orderBy: { id: 'desc' } }) : [];
+  }
+
+  @FieldResolver(() => Order)
+  async order(@Root() invoice: Invoice, @Ctx() ctx: OrdoContext): Promise<Order> {
+    return (await oneBy(ctx, Order).load(invoice.order.id))!;
+  }
+
+  @FieldResolver(() => Invoice, { nullable: true, description: 'The invoice a credit note corrects.' })
+  correctsInvoice(@Root() invoice: Invoice, @Ctx() ctx: OrdoContext): Promise<Invoice | null> | null {
+    return invoice.correctsInvoice ? oneBy(ctx, Invoice).load(invoice.correctsInvoice.id) : null;
+  }
+
+  @FieldResolver(() => String, { description: 'A signed, expiring link to the PDF.' })
+  pdfUrl(@Root() invoice: Invoice, @Ctx() ctx: OrdoContext): string {
+    return ctx.app.service(InvoiceService).pdfUrl(invoice);
+  }
+}
+
+@Resolver(() => Order)
+export class OrderInvoicesField {
+  @FieldResolver(() => [Invoice])
+  invoices(@Root() order: Order, @Ctx() ctx: OrdoContext): Promise<Invoice[]> {
+    return manyBy(ctx, Invoice, 'order', (i) => i.order.id, { id: 'asc' }).load(order.id);
+  }
+}

@@ -1,0 +1,183 @@
+// Issuing invoices and credit notes, in a job: for every capture of an order an invoice, for every
+// refund a credit note that references the invoice it corrects. Numbers come from a per-channel,
+// per-kind counter row moved inside the issuing transaction, so they are gap-free across processes (two
+// issuers queue on the counter row; a rolled-back issue gives its number back). PDFs are rendered after
+// the commit; an invoice whose PDF is missing gets it on the next run of the job.
+import type { AppRuntime } from '../kernel/runtime.js';
+import type { Em } from '../kernel/db.js';
+import { authorize, orderReader, type Principal } from '../kernel/auth.js';
+import { recordEvent } from '../kernel/outbox/record-event.js';
+import { basisPointsToPercent } from '../kernel/money.js';
+import { Channel } from '../channels/channel.entity.js';
+import { SequenceService } from '../channels/sequence.service.js';
+import { DocumentService } from '../documents/document.service.js';
+import { addressLines } from '../documents/pdf/pdf-buffer.js';
+import type { Order } from '../orders/order.entity.js';
+import { withOrder } from '../orders/order-lock.js';
+import { OrderLine } from '../orders/order-line.entity.js';
+import { addHistory } from '../orders/order-history.js';
+import { ShippingMethod } from '../shipping/shipping-method.entity.js';
+import { PaymentOperation, PaymentOperationKind, RefundStatus } from '../payments/payment-operation.entity.js';
+import { formatMoney } from '../payments/payment.service.js';
+import { Invoice, InvoiceKind, type InvoiceLine, type Party } from './invoice.entity.js';
+import { renderInvoice } from './render-invoice.js';
+
+export type InvoiceTrigger = 'capture' | 'shipment';
+
+/** Half-up share of `part` of `whole` in `value` (all non-negative integers). */
+export function proportional(value: number, part: number, whole: number): number {
+  if (whole <= 0) return 0;
+  return Math.floor((2 * value * part + whole) / (2 * whole));
+}
+
+export function formatInvoiceNumber(kind: InvoiceKind, channelCode: string, sequence: number): string {
+  return `${kind === InvoiceKind.INVOICE ? 'INV' : 'CN'}-${channelCode.toUpperCase()}-${String(sequence).padStart(6, '0')}`;
+}
+
+export class InvoiceService {
+  /**
+   * When invoices are issued: when the payment is captured (default), or once something has shipped
+   * (ORDO_INVOICE_ON=shipment). Credit notes follow refunds once the invoice they correct exists.
+   */
+  issueOn: InvoiceTrigger;
+
+  constructor(private readonly app: AppRuntime) {
+    this.issueOn = app.config.invoiceOn;
+  }
+
+  async readable(em: Em, principal: Principal, id: string): Promise<Invoice | null> {
+    const invoice = await em.findOne(Invoice, { id }, { populate: ['order'] });
+    if (!invoice) return null;
+    authorize(principal, orderReader({ id: invoice.order.id, customerId: invoice.order.customer?.id }));
+    return invoice;
+  }
+
+  pdfUrl(invoice: Invoice): string {
+    return this.app.service(DocumentService).signedUrl(invoice.pdfKey);
+  }
+
+  /** Issues what the order's ledger asks for and is not issued yet; then renders missing PDFs. Idempotent. */
+  async issueForOrder(em: Em, orderId: string): Promise<string[]> {
+    // Under the order's lock: two runs of the job for one order issue each document once.
+    const issued = await withOrder(em, orderId, async (tx, order) => {
+      const [ops, existing] = await Promise.all([
+        tx.find(PaymentOperation, { order: orderId, kind: { $in: [PaymentOperationKind.CAPTURE, PaymentOperationKind.REFUND] }, status: RefundStatus.SUCCEEDED }, { orderBy: { id: 'asc' } }),
+        tx.find(Invoice, { order: orderId }, { orderBy: { id: 'asc' } }),
+      ]);
+      const bySource = new Map(existing.map((i) => [i.sourceOperationId, i]));
+      const todo = ops.filter((o) => !bySource.has(o.id));
+      if (!todo.length) return [];
+      const [lines, channel] = await Promise.all([
+        tx.find(OrderLine, { order: orderId }, { orderBy: { id: 'asc' } }),
+        tx.findOneOrFail(Channel, { id: order.channel.id }),
+      ]);
+      const shipped = lines.some((l) => l.quantityShipped > 0);
+      const method = order.shippingMethod ? await tx.findOne(ShippingMethod, { id: order.shippingMethod.id }) : null;
+      const seller: Party = { name: channel.name, lines: [`Sales channel ${channel.code}`] };
+      const address = order.billingAddress ?? order.shippingAddress;
+      const [buyerName, ...buyerLines] = addressLines(address);
+      const buyer: Party = { name: buyerName ?? order.email, lines: buyerLines, email: order.email };
+      const made: Invoice[] = [];
+      const sequence = this.app.service(SequenceService);
+
+      const issue = async (kind: InvoiceKind, op: PaymentOperation, docLines: InvoiceLine[], corrects: Invoice | null) => {
+        const seq = await sequence.nextInTransaction(tx, channel.id, kind === InvoiceKind.INVOICE ? 'invoice' : 'credit_note', 1);
+        const number = formatInvoiceNumber(kind, channel.code, seq);
+        const invoice = tx.create(Invoice, {
+          number, sequence: seq, channelId: channel.id, kind, order, correctsInvoice: corrects, sourceOperationId: op.id,
+          currencyCode: order.currencyCode, lines: docLines,
+          subtotal: docLines.reduce((s, l) => s + l.net, 0), taxTotal: docLines.reduce((s, l) => s + l.taxTotal, 0),
+          total: docLines.reduce((s, l) => s + l.total, 0), seller, buyer, pdfKey: '',
+        });
+        invoice.pdfKey = `invoices/${invoice.id}.pdf`;
+        tx.persist(invoice);
+        bySource.set(op.id, invoice);
+        made.push(invoice);
+        const what = kind === InvoiceKind.INVOICE ? `Invoice ${number}` : `Credit note ${number} (corrects ${corrects?.number})`;
+        addHistory(tx, order, { type: kind === InvoiceKind.INVOICE ? 'INVOICE_ISSUED' : 'CREDIT_NOTE_ISSUED', actor: 'system', message: `${what} issued over ${formatMoney(invoice.total, invoice.currencyCode)}.` });
+        recordEvent(tx, 'invoice.issued', { orderId: order.id, number: order.number, invoiceId: invoice.id, invoiceNumber: number, kind, total: invoice.total }, order.id);
+      };
+
+      const rate = basisPointsToPercent(order.taxBasisPoints);
+      for (const op of todo) {
+        if (op.kind === PaymentOperationKind.CAPTURE) {
+          if (this.issueOn === 'shipment' && !shipped) continue;
+          const firstCapture = ops.find((o) => o.kind === PaymentOperationKind.CAPTURE) === op;
+          await issue(InvoiceKind.INVOICE, op, firstCapture && op.amount === order.total ? orderLines(order, lines, method?.name ?? null, rate) : partialLine(order, op.amount, rate), null);
+        } else {
+          const capture = ops.find((o) => o.kind === PaymentOperationKind.CAPTURE && o.payment.id === op.payment.id);
+          const corrected = capture ? bySource.get(capture.id) : undefined;
+          if (!corrected) continue; // the invoice comes first (ORDO_INVOICE_ON=shipment: when something ships)
+          const creditedBefore = [...bySource.values()].some((i) => i.correctsInvoice?.id === corrected.id);
+          const docLines = !creditedBefore && op.amount === corrected.total
+            ? corrected.lines.map((l) => ({ ...l }))
+            : refundLine(corrected, op.amount, op.reason ?? null);
+          await issue(InvoiceKind.CREDIT_NOTE, op, docLines, corrected);
+        }
+      }
+      return made.map((i) => i.id);
+    });
+    await this.renderMissing(em, orderId);
+    return issued;
+  }
+
+  /** Renders the PDFs of the order's documents that have none yet. */
+  async renderMissing(em: Em, orderId: string): Promise<number> {
+    const f = em.fork();
+    const missing = await f.find(Invoice, { order: orderId, pdfRenderedAt: null }, { populate: ['order', 'correctsInvoice'] });
+    for (const inv of missing) {
+      const pdf = await renderInvoice({
+        kind: inv.kind, number: inv.number, issuedAt: inv.issuedAt, orderNumber: inv.order.number, correctsNumber: inv.correctsInvoice?.number ?? null,
+        seller: inv.seller, buyer: inv.buyer, currencyCode: inv.currencyCode, lines: inv.lines, subtotal: inv.subtotal, taxTotal: inv.taxTotal, total: inv.total,
+      });
+      await this.app.service(DocumentService).save(inv.pdfKey, pdf, 'application/pdf');
+      inv.pdfRenderedAt = new Date();
+    }
+    await f.flush();
+    return missing.length;
+  }
+
+  /**
+   * Orders whose money and documents disagree: captured − refunded ≠ invoiced − credited. Empty when
+   * every job has run (an order waits here only between a capture or refund and its document).
+   */
+  async unreconciledOrderIds(em: Em): Promise<string[]> {
+    const rows = await em.execute(`
+      SELECT o.id FROM orders o
+      LEFT JOIN (SELECT order_id, SUM(amount_captured - amount_refunded) AS net FROM payment GROUP BY order_id) p ON p.order_id = o.id
+      LEFT JOIN (SELECT order_id, SUM(CASE WHEN kind = 'INVOICE' THEN total ELSE -total END) AS net FROM invoice GROUP BY order_id) i ON i.order_id = o.id
+      WHERE COALESCE(p.net, 0) <> COALESCE(i.net, 0)
+      ORDER BY o.id DESC`);
+    return (rows as { id: string }[]).map((r) => r.id);
+  }
+}
+
+/** The whole order: its lines, and shipping as a line of its own; the totals equal the order's. */
+function orderLines(order: Order, lines: OrderLine[], shippingName: string | null, rate: number): InvoiceLine[] {
+  const out: InvoiceLine[] = lines.map((l) => ({
+    description: l.name, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, taxRatePercent: rate,
+    net: l.unitPrice * l.quantity, taxTotal: l.taxTotal, total: l.lineTotal,
+  }));
+  const lineTax = out.reduce((s, l) => s + l.taxTotal, 0);
+  const shippingTax = order.taxTotal - lineTax;
+  if (order.shippingTotal > 0 || shippingTax !== 0) {
+    out.push({
+      description: `Shipping${shippingName ? `: ${shippingName}` : ''}`, sku: null, quantity: 1, unitPrice: order.shippingTotal, taxRatePercent: rate,
+      net: order.shippingTotal, taxTotal: shippingTax, total: order.shippingTotal + shippingTax,
+    });
+  }
+  return out;
+}
+
+/** A partial capture: one line over the captured amount, its tax the order's tax share of it. */
+function partialLine(order: Order, amount: number, rate: number): InvoiceLine[] {
+  const tax = proportional(amount, order.taxTotal, order.total);
+  return [{ description: `Partial payment for order #${order.number}`, sku: null, quantity: 1, unitPrice: amount - tax, taxRatePercent: rate, net: amount - tax, taxTotal: tax, total: amount }];
+}
+
+/** A partial refund: one line over the refunded amount, its tax the corrected invoice's share of it. */
+function refundLine(corrected: Invoice, amount: number, reason: string | null): InvoiceLine[] {
+  const tax = proportional(amount, corrected.taxTotal, corrected.total);
+  const rate = corrected.lines[0]?.taxRatePercent ?? 0;
+  return [{ description: `Refund${reason ? `: ${reason}` : ''} (invoice ${corrected.number})`, sku: null, quantity: 1, unitPrice: amount - tax, taxRatePercent: rate, net: amount - tax, taxTotal: tax, total: amount }];
+}

@@ -1,0 +1,41 @@
+// Invoicing: invoices when payment is captured (or at shipment, ORDO_INVOICE_ON=shipment), credit notes
+// for refunds, gap-free numbers per channel and kind, PDFs behind signed links, and a reconciliation query.
+import type { Em } from '../kernel/db.js';
+import { defineModule, type DomainEvent, type EventHandler, type JobDefinition } from '../kernel/module.js';
+import { Invoice } from './invoice.entity.js';
+import { InvoiceResolver, OrderInvoicesField } from './invoice.resolver.js';
+import { InvoiceService } from './invoice.service.js';
+
+export const INVOICING_QUEUE = 'invoicing';
+
+const jobs: Record<string, JobDefinition> = {
+  'invoicing.issue': {
+    queue: INVOICING_QUEUE,
+    handler: (d: { orderId: string }, ctx) => ctx.app.service(InvoiceService).issueForOrder(ctx.em as Em, d.orderId),
+  },
+};
+
+function issue(when?: 'capture' | 'shipment'): EventHandler {
+  return async (event: DomainEvent, ctx) => {
+    if (when && ctx.app.service(InvoiceService).issueOn !== when) return;
+    const orderId = (event.payload as Record<string, unknown>).orderId;
+    if (typeof orderId !== 'string') return;
+    await ctx.app.queue.add(INVOICING_QUEUE, 'invoicing.issue', { orderId }, { jobId: `invoicing.issue-${event.id}` });
+  };
+}
+
+export const invoicing = defineModule({
+  name: 'invoicing',
+  dependsOn: ['orders', 'payments', 'documents', 'fulfillment'],
+  entities: [Invoice],
+  resolvers: [InvoiceResolver, OrderInvoicesField],
+  nodes: {
+    inv: (ctx, id) => ctx.app.service(InvoiceService).readable(ctx.em, ctx.principal, id),
+  },
+  jobs,
+  on: {
+    'payment.captured': issue('capture'),
+    'shipment.shipped': issue('shipment'),
+    'payment.refunded': issue(),
+  },
+});

@@ -1,0 +1,86 @@
+// Subscriptions over graphql-ws. Authorization is checked when a subscription starts (and again on a
+// timer by the fan-out); the events come from the outbox relay after commit, through EventFanOut.
+import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
+import type { SubscribeResolverData } from 'type-graphql';
+import { authorize, isAdmin, orderReader, signedInCustomer } from '../kernel/auth.js';
+import type { OrdoContext } from '../kernel/context.js';
+import { OrdoError } from '../kernel/errors.js';
+import { Order } from '../orders/order.entity.js';
+import { EventFanOut } from './fan-out.js';
+import { OrderEvent, StockAvailability } from './live-types.js';
+
+const fanOut = (ctx: OrdoContext) => ctx.app.service(EventFanOut);
+
+@Resolver()
+export class LiveResolver {
+  @Subscription(() => OrderEvent, {
+    description: "Everything that happens to one order. Its customer, its access token's holder, or an admin.",
+    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { orderId: string }, OrdoContext>) => {
+      const ctx = context;
+      const p = ctx.principal;
+      if (p.kind === 'anonymous') authorize(p, orderReader({ id: args.orderId }));
+      // An order token names its order: no lookup needed to refuse another one.
+      if (p.kind === 'order') authorize(p, orderReader({ id: args.orderId }));
+      else {
+        const order = await ctx.em.findOne(Order, { id: args.orderId }, { fields: ['id', 'customer'] });
+        if (!order) {
+          if (isAdmin(p, 'orders')) throw new OrdoError('NOT_FOUND', 'Order was not found.');
+          throw new OrdoError('FORBIDDEN', 'This token does not give access to that order.');
+        }
+        authorize(p, orderReader({ id: order.id, customerId: order.customer?.id ?? null }));
+      }
+      const sub = fanOut(ctx).subscribeOrder(args.orderId, p, authorizationOf(ctx));
+      return idle(ctx, sub);
+    },
+  })
+  orderEvents(@Root() event: OrderEvent, @Arg('orderId', () => ID) _orderId: string, @Ctx() ctx: OrdoContext): OrderEvent {
+    return shared(ctx, event);
+  }
+
+  @Subscription(() => OrderEvent, {
+    description: "Everything that happens to the signed-in customer's orders.",
+    subscribe: ({ context }: SubscribeResolverData<unknown, unknown, OrdoContext>) => {
+      const p = context.principal;
+      authorize(p, signedInCustomer);
+      return idle(context, fanOut(context).subscribeCustomer((p as { customerId: string }).customerId, p, authorizationOf(context)));
+    },
+  })
+  myOrderEvents(@Root() event: OrderEvent, @Ctx() ctx: OrdoContext): OrderEvent {
+    return shared(ctx, event);
+  }
+
+  @Subscription(() => StockAvailability, {
+    description: 'Sellable units of one SKU, whenever they change. Public.',
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, { sku: string }, OrdoContext>) => {
+      if (!args.sku || args.sku.length > 100) throw new OrdoError('BAD_USER_INPUT', 'Give the SKU to follow (at most 100 characters).', { field: 'sku' });
+      return idle(context, fanOut(context).subscribeSku(args.sku, context.principal));
+    },
+  })
+  stockLevelChanged(@Root() availability: StockAvailability, @Arg('sku', () => String) _sku: string): StockAvailability {
+    return availability;
+  }
+}
+
+/** Between events a subscription holds no EntityManager of its own (see EventFanOut.idleEm). */
+function idle<T>(ctx: OrdoContext, sub: T): T {
+  ctx.em = fanOut(ctx).idleEm;
+  ctx.loaders = new Map();
+  return sub;
+}
+
+/** The raw Authorization value of the connection, once the kernel puts it on the context. */
+function authorizationOf(ctx: OrdoContext): string | undefined {
+  const a = (ctx as { authorization?: unknown }).authorization;
+  return typeof a === 'string' ? a : undefined;
+}
+
+/**
+ * The fields under `order` and `shipment` resolve with the event's EntityManager and DataLoaders, shared
+ * by every subscriber in this process: one load per event, not one per subscriber. graphql-ws runs one
+ * event of a subscription at a time, so switching the operation's context here is safe.
+ */
+function shared(ctx: OrdoContext, event: OrderEvent): OrderEvent {
+  ctx.em = event.em;
+  ctx.loaders = event.loaders;
+  return event;
+}

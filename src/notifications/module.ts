@@ -1,0 +1,20 @@
+// Notifications: email (SMTP via nodemailer, or .eml files without SMTP_URL) and SMS (a provider
+// interface; the built-in one writes files) driven by domain events, each message recorded once.
+import { defineModule, type EventHandler } from '../kernel/module.js';
+import { NotificationMessage } from './notification-message.entity.js';
+import { NotificationResolver } from './notification.resolver.js';
+import { NotificationService } from './notification.service.js';
+
+const notify: EventHandler = (event, ctx) => ctx.app.service(NotificationService).notify(event, ctx);
+
+export const notifications = defineModule({
+  name: 'notifications',
+  dependsOn: ['orders', 'fulfillment', 'payments', 'channels'],
+  entities: [NotificationMessage],
+  resolvers: [NotificationResolver],
+  on: Object.fromEntries(NotificationService.EVENTS.map((type) => [type, notify])),
+  onStop: async (app) => app.service(NotificationService).close(),
+});
+
+export type { NotificationTemplate, TemplateContext, RenderedMessage } from './templates.js';
+export type { SmsProvider, EmailSender } from './providers.js';

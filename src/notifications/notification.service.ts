@@ -1,0 +1,184 @@
+// Customer messages driven by domain events. Runs inside the event's job (at least once, retried with
+// backoff): each (event, recipient, channel) is one NotificationMessage row, claimed before sending and
+// marked SENT after, so a retried or replayed job sends nothing twice.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { AppRuntime } from '../kernel/runtime.js';
+import type { DomainEvent, JobContext } from '../kernel/module.js';
+import type { Em } from '../kernel/db.js';
+import { Setting } from '../kernel/setting.entity.js';
+import { OrdoError } from '../kernel/errors.js';
+import { Order } from '../orders/order.entity.js';
+import { OrderLine } from '../orders/order-line.entity.js';
+import { Shipment } from '../fulfillment/shipment.entity.js';
+import { Channel } from '../channels/channel.entity.js';
+import { NotificationChannel, NotificationMessage, NotificationStatus } from './notification-message.entity.js';
+import { FileEmailSender, LogSmsProvider, SmtpEmailSender, type EmailSender, type SmsProvider } from './providers.js';
+import { defaultTemplates, type NotificationTemplate, type RenderedMessage, type TemplateContext } from './templates.js';
+
+/** Who messages of a channel come from. Stored per channel code; unset fields fall back to the defaults. */
+export interface SenderSettings {
+  emailFrom: string;
+  emailName: string | null;
+  replyTo: string | null;
+  smsFrom: string;
+}
+
+const CLAIM_MS = 60_000;
+const senderKey = (channelCode: string) => `notifications.sender.${channelCode}`;
+
+
+export class NotificationService {
+  private templates = new Map<string, NotificationTemplate>(Object.entries(defaultTemplates));
+  private email: EmailSender | null = null;
+  private sms: SmsProvider | null = null;
+
+  constructor(private readonly app: AppRuntime) {}
+
+  /** The event types that have a template (the module listens to these). */
+  static readonly EVENTS = Object.keys(defaultTemplates);
+
+  registerTemplate(eventType: string, template: NotificationTemplate): void {
+    this.templates.set(eventType, template);
+  }
+
+  setSmsProvider(provider: SmsProvider): void {
+    this.sms = provider;
+  }
+
+  setEmailSender(sender: EmailSender): void {
+    this.email = sender;
+  }
+
+  private emailSender(): EmailSender {
+    if (!this.email) {
+      const url = this.app.config.smtpUrl;
+      this.email = url ? new SmtpEmailSender(url) : new FileEmailSender(join(this.app.config.dataDir, 'mail'), this.app.log);
+    }
+    return this.email;
+  }
+
+  private smsProvider(): SmsProvider {
+    return (this.sms ??= new LogSmsProvider(join(this.app.config.dataDir, 'sms'), this.app.log));
+  }
+
+  close(): void {
+    this.email?.close?.();
+  }
+
+  // ---------------------------------------------------------------- sender settings
+
+  defaults(): SenderSettings {
+    return {
+      emailFrom: this.app.config.notifyEmailFrom ?? 'orders@ordo.localhost',
+      emailName: null,
+      replyTo: null,
+      smsFrom: this.app.config.notifySmsFrom ?? 'Ordo',
+    };
+  }
+
+  async sender(em: Em, channelCode: string): Promise<SenderSettings> {
+    const row = await em.findOne(Setting, { key: senderKey(channelCode) });
+    const stored = row ? (JSON.parse(row.value) as Partial<SenderSettings>) : {};
+    const d = this.defaults();
+    return { emailFrom: stored.emailFrom || d.emailFrom, emailName: stored.emailName ?? d.emailName, replyTo: stored.replyTo ?? d.replyTo, smsFrom: stored.smsFrom || d.smsFrom };
+  }
+
+  async setSender(em: Em, channelCode: string, settings: Partial<SenderSettings>): Promise<SenderSettings> {
+    if (!(await em.count(Channel, { code: channelCode }))) throw new OrdoError('NOT_FOUND', `Channel ${channelCode} was not found.`);
+    const value = JSON.stringify({ ...settings });
+    await em.execute('INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [senderKey(channelCode), value]);
+    return this.sender(em, channelCode);
+  }
+
+  // ---------------------------------------------------------------- sending
+
+  /** The event handler: renders the event's template and sends each message once. */
+  async notify(event: DomainEvent, ctx: JobContext): Promise<void> {
+    const template = this.templates.get(event.type);
+    if (!template) return;
+    const em = ctx.em as Em;
+    const p = event.payload as Record<string, any>;
+    const orderId = typeof p.orderId === 'string' ? p.orderId : event.aggregateId;
+    if (!orderId) return;
+    const order = await em.findOne(Order, { id: orderId }, { populate: ['channel'] });
+    if (!order) return;
+    const [lines, shipment] = await Promise.all([
+      em.find(OrderLine, { order: order.id }, { orderBy: { id: 'asc' } }),
+      typeof p.shipmentId === 'string' ? em.findOne(Shipment, { id: p.shipmentId }) : null,
+    ]);
+    const currency = order.currencyCode;
+    const tc: TemplateContext = {
+      event: event as DomainEvent<Record<string, any>>, order, lines, shipment, shopName: order.channel.name,
+      money: (n) => `${(n / 100).toFixed(2)} ${currency}`,
+    };
+    const rendered = template(tc);
+    if (!rendered) return;
+    const sender = await this.sender(em, order.channel.code);
+    const from = sender.emailName ? `"${sender.emailName.replace(/"/g, '')}" <${sender.emailFrom}>` : sender.emailFrom;
+
+    await this.once(em, event, order.id, NotificationChannel.EMAIL, order.email, from, rendered, async (messageId) => {
+      const s = this.emailSender();
+      const r = await s.send({ messageId, from, replyTo: sender.replyTo ?? undefined, to: order.email, subject: rendered.subject, text: rendered.text, html: rendered.html });
+      return { provider: s.code, providerMessageId: r.providerMessageId };
+    });
+    const phone = order.shippingAddress?.phone;
+    if (rendered.sms && phone) {
+      const text = rendered.sms;
+      await this.once(em, event, order.id, NotificationChannel.SMS, phone, sender.smsFrom, { ...rendered, subject: '', text }, async (messageId) => {
+        const s = this.smsProvider();
+        const r = await s.send({ id: messageId, from: sender.smsFrom, to: phone, text });
+        return { provider: s.code, providerMessageId: r.providerMessageId };
+      });
+    }
+  }
+
+  /**
+   * One message, once: the row is created (or found), claimed for a minute by this run, sent, and marked
+   * SENT. A run that finds it SENT (a retried job) or claimed by another (a replay racing the first) sends
+   * nothing. A failed send is recorded and rethrown so that the job retries.
+   */
+  private async once(
+    em: Em, event: DomainEvent, orderId: string, channel: NotificationChannel, recipient: string, sender: string,
+    msg: RenderedMessage, send: (messageId: string) => Promise<{ provider: string; providerMessageId: string }>,
+  ): Promise<void> {
+    const key = { eventId: event.id, recipient, channel };
+    let row = await em.findOne(NotificationMessage, key);
+    if (!row) {
+      const fresh = em.fork() as Em;
+      try {
+        await fresh.insert(NotificationMessage, fresh.create(NotificationMessage, {
+          ...key, eventType: event.type, orderId, sender, subject: msg.subject || null, text: msg.text,
+        }));
+      } catch (e) {
+        if (!(e instanceof UniqueConstraintViolationException)) throw e;
+      }
+      row = await em.findOneOrFail(NotificationMessage, key, { refresh: true });
+    }
+    if (row.status === NotificationStatus.SENT) return;
+    const now = Date.now();
+    const claim = await em.execute(
+      `UPDATE notification_message SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id = ? AND status <> 'SENT' AND (claimed_until_ms IS NULL OR claimed_until_ms < ?)`,
+      [now + CLAIM_MS, row.id, now],
+      'run',
+    );
+    if (!Number((claim as { affectedRows?: number }).affectedRows ?? 0)) return;
+    const messageId = `<${event.id}.${channel.toLowerCase()}.${createHash('sha256').update(recipient).digest('hex').slice(0, 12)}@ordo>`;
+    try {
+      const r = await send(messageId);
+      await em.nativeUpdate(NotificationMessage, { id: row.id }, {
+        status: NotificationStatus.SENT, sentAt: new Date(), provider: r.provider, providerMessageId: r.providerMessageId, claimedUntilMs: null, error: null,
+      });
+    } catch (err) {
+      await em.nativeUpdate(NotificationMessage, { id: row.id }, {
+        status: NotificationStatus.FAILED, claimedUntilMs: null, error: err instanceof Error ? err.message.slice(0, 2000) : String(err),
+      });
+      throw err;
+    }
+  }
+
+  list(em: Em, orderId: string): Promise<NotificationMessage[]> {
+    return em.find(NotificationMessage, { orderId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+  }
+}

@@ -1,0 +1,88 @@
+// How messages leave: email through SMTP (nodemailer), or written as .eml files when SMTP_URL is unset;
+// SMS through a provider (a plugin registers a real one; the built-in `log` provider writes files).
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type { Logger } from '../kernel/logger.js';
+
+export interface OutgoingEmail {
+  /** Stable per (event, recipient): a receiving system can drop a repeat by it. */
+  messageId: string;
+  from: string;
+  replyTo?: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface OutgoingSms {
+  id: string;
+  from: string;
+  to: string;
+  text: string;
+}
+
+export interface EmailSender {
+  readonly code: string;
+  send(mail: OutgoingEmail): Promise<{ providerMessageId: string }>;
+  close?(): void;
+}
+
+/** What an SMS provider implements (a plugin passes one to NotificationService.setSmsProvider). */
+export interface SmsProvider {
+  readonly code: string;
+  send(sms: OutgoingSms): Promise<{ providerMessageId: string }>;
+}
+
+export class SmtpEmailSender implements EmailSender {
+  readonly code = 'smtp';
+  private transport: Transporter;
+  constructor(url: string) {
+    this.transport = nodemailer.createTransport(url);
+  }
+  async send(mail: OutgoingEmail) {
+    const info = await this.transport.sendMail({ ...mail, headers: { 'X-Ordo-Message': mail.messageId } });
+    return { providerMessageId: String(info.messageId ?? mail.messageId) };
+  }
+  close() {
+    this.transport.close();
+  }
+}
+
+/** No SMTP_URL: the complete message (RFC 822) is written to <data>/mail/*.eml and logged. */
+export class FileEmailSender implements EmailSender {
+  readonly code = 'file';
+  private transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  constructor(private readonly dir: string, private readonly log: Logger) {}
+  async send(mail: OutgoingEmail) {
+    const info = await this.transport.sendMail(mail);
+    await mkdir(this.dir, { recursive: true });
+    const file = join(this.dir, `${fileSafe(mail.messageId)}.eml`);
+    await writeAtomic(file, info.message as Buffer);
+    this.log.info({ to: mail.to, subject: mail.subject, file }, 'email written (SMTP_URL is not set)');
+    return { providerMessageId: mail.messageId };
+  }
+}
+
+/** The built-in SMS provider: writes each message to <data>/sms/*.txt and logs it. */
+export class LogSmsProvider implements SmsProvider {
+  readonly code = 'log';
+  constructor(private readonly dir: string, private readonly log: Logger) {}
+  async send(sms: OutgoingSms) {
+    await mkdir(this.dir, { recursive: true });
+    const file = join(this.dir, `${fileSafe(sms.id)}.txt`);
+    await writeAtomic(file, `From: ${sms.from}\nTo: ${sms.to}\n\n${sms.text}\n`);
+    this.log.info({ to: sms.to, file }, 'sms written (log provider)');
+    return { providerMessageId: sms.id };
+  }
+}
+
+/** Written whole or not at all: a reader never sees half a message. */
+async function writeAtomic(file: string, data: string | Buffer): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, data);
+  await rename(tmp, file);
+}
+
+const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 150);

@@ -1,0 +1,106 @@
+// The messages, one small function per domain event: a subject, a plain-text body, readable HTML, and
+// optionally an SMS. A plugin overrides one with NotificationService.registerTemplate(type, fn).
+import type { DomainEvent } from '../kernel/module.js';
+import type { Order } from '../orders/order.entity.js';
+import type { OrderLine } from '../orders/order-line.entity.js';
+import type { Shipment } from '../fulfillment/shipment.entity.js';
+
+export interface TemplateContext {
+  event: DomainEvent<Record<string, any>>;
+  order: Order;
+  lines: OrderLine[];
+  shipment: Shipment | null;
+  /** The channel's name: who the message is from. */
+  shopName: string;
+  money(amount: number): string;
+}
+
+export interface RenderedMessage {
+  subject: string;
+  text: string;
+  html: string;
+  /** When set and the order has a phone number, this goes out as an SMS too. */
+  sms?: string;
+}
+
+export type NotificationTemplate = (ctx: TemplateContext) => RenderedMessage | null;
+
+export const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/** A plain, readable HTML mail: a heading, paragraphs (already escaped) and an optional table. */
+export function layout(c: TemplateContext, heading: string, paragraphs: string[], table?: string): string {
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>${escapeHtml(heading)}</title></head>
+<body style="font-family: system-ui, -apple-system, Segoe UI, Roboto, sans-serif; color: #222; line-height: 1.5; max-width: 36rem; margin: 0 auto; padding: 1rem;">
+<h1 style="font-size: 1.3rem;">${escapeHtml(heading)}</h1>
+${paragraphs.map((p) => `<p>${p}</p>`).join('\n')}
+${table ?? ''}
+<p style="color: #666; font-size: 0.85rem;">${escapeHtml(c.shopName)} · Order ${escapeHtml(c.order.number)}</p>
+</body></html>`;
+}
+
+function linesTable(c: TemplateContext): string {
+  const rows = c.lines
+    .map((l) => `<tr><td>${escapeHtml(l.name)}</td><td style="text-align:right">${l.quantity}</td><td style="text-align:right">${escapeHtml(c.money(l.lineTotal))}</td></tr>`)
+    .join('');
+  return `<table style="border-collapse: collapse; width: 100%;"><thead><tr><th style="text-align:left">Item</th><th style="text-align:right">Qty</th><th style="text-align:right">Total</th></tr></thead><tbody>${rows}</tbody>
+<tfoot><tr><td colspan="2"><strong>Total</strong></td><td style="text-align:right"><strong>${escapeHtml(c.money(c.order.total))}</strong></td></tr></tfoot></table>`;
+}
+
+const linesText = (c: TemplateContext) =>
+  c.lines.map((l) => `  ${l.quantity} × ${l.name} (${l.sku})  ${c.money(l.lineTotal)}`).join('\n') + `\n  Total: ${c.money(c.order.total)}`;
+
+const signOff = (c: TemplateContext) => `\n\n${c.shopName}\n`;
+
+export const defaultTemplates: Record<string, NotificationTemplate> = {
+  'order.confirmed': (c) => ({
+    subject: `Order ${c.order.number} confirmed`,
+    text: `Thank you for your order ${c.order.number}.\n\nWe have received it and will let you know when it ships.\n\n${linesText(c)}${signOff(c)}`,
+    html: layout(c, `Order ${c.order.number} confirmed`, ['Thank you for your order. We have received it and will let you know when it ships.'], linesTable(c)),
+  }),
+
+  'shipment.shipped': (c) => {
+    const tn = c.shipment?.trackingNumber ?? (c.event.payload.trackingNumber as string | null) ?? null;
+    const url = c.shipment?.trackingUrl ?? null;
+    const follow = tn ? `Tracking number: ${tn}${url ? `\nFollow it: ${url}` : ''}` : 'It is on its way.';
+    return {
+      subject: `Your order ${c.order.number} has shipped`,
+      text: `Good news: a parcel of your order ${c.order.number} has left our warehouse.\n\n${follow}${signOff(c)}`,
+      html: layout(c, `Your order ${c.order.number} has shipped`, [
+        `Good news: a parcel of your order ${escapeHtml(c.order.number)} has left our warehouse.`,
+        tn ? `Tracking number: <strong>${escapeHtml(tn)}</strong>${url ? ` — <a href="${escapeHtml(url)}">follow your parcel</a>` : ''}` : 'It is on its way.',
+      ]),
+      sms: `${c.shopName}: order ${c.order.number} has shipped.${url ? ` Track it: ${url}` : tn ? ` Tracking: ${tn}` : ''}`,
+    };
+  },
+
+  'order.delivered': (c) => ({
+    subject: `Order ${c.order.number} delivered`,
+    text: `Your order ${c.order.number} has been delivered. We hope you enjoy it.${signOff(c)}`,
+    html: layout(c, `Order ${c.order.number} delivered`, ['Your order has been delivered. We hope you enjoy it.']),
+  }),
+
+  'order.cancelled': (c) => ({
+    subject: `Order ${c.order.number} cancelled`,
+    text: `Your order ${c.order.number} has been cancelled.${c.event.payload.message ? `\n\n${c.event.payload.message}` : ''}\n\nAny payment authorized for it is released or refunded.${signOff(c)}`,
+    html: layout(c, `Order ${c.order.number} cancelled`, [
+      'Your order has been cancelled.',
+      ...(c.event.payload.message ? [escapeHtml(String(c.event.payload.message))] : []),
+      'Any payment authorized for it is released or refunded.',
+    ]),
+  }),
+
+  'payment.refunded': (c) => {
+    const amount = c.money(Number(c.event.payload.amount ?? 0));
+    return {
+      subject: `Refund of ${amount} for order ${c.order.number}`,
+      text: `We have refunded ${amount} for your order ${c.order.number}.${c.event.payload.reason ? `\nReason: ${c.event.payload.reason}` : ''}\n\nDepending on your bank it may take a few days to show.${signOff(c)}`,
+      html: layout(c, `Refund for order ${c.order.number}`, [
+        `We have refunded <strong>${escapeHtml(amount)}</strong> for your order ${escapeHtml(c.order.number)}.`,
+        ...(c.event.payload.reason ? [`Reason: ${escapeHtml(String(c.event.payload.reason))}`] : []),
+        'Depending on your bank it may take a few days to show.',
+      ]),
+    };
+  },
+};

@@ -1,0 +1,39 @@
+// Capture by policy. Each channel says when its authorized payments are captured: ON_PLACEMENT (a job
+// fed by `order.confirmed` / `order.backordered`) or ON_FIRST_SHIPMENT (a job fed by `shipment.shipped`).
+// The job reads the current state, so a replayed or repeated event captures nothing twice. A refused
+// capture is retried with backoff; when it keeps failing, the order goes ON_HOLD (see PaymentService).
+import type { Em } from '../kernel/db.js';
+import type { DomainEvent, EventHandler, JobDefinition } from '../kernel/module.js';
+import { CapturePolicy } from '../channels/channel.entity.js';
+import { PaymentService } from './payment.service.js';
+
+export const PAYMENTS_QUEUE = 'payments';
+
+export const paymentJobs: Record<string, JobDefinition> = {
+  'payments.capture': {
+    queue: PAYMENTS_QUEUE,
+    handler: (d: { orderId: string; why: string; attempts: number }, ctx) =>
+      ctx.app.service(PaymentService).captureForOrder(ctx.em as Em, d.orderId, ctx.attempt, d.attempts ?? ctx.app.config.captureAttempts, d.why ?? 'capture job'),
+  },
+};
+
+function captureWhen(policy: CapturePolicy, why: string): EventHandler {
+  return async (event: DomainEvent, ctx) => {
+    const orderId = String((event.payload as Record<string, unknown>).orderId ?? '');
+    if (!orderId) return;
+    const [row] = await (ctx.em as Em).execute(
+      "SELECT c.capture_policy AS policy FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ? AND EXISTS (SELECT 1 FROM payment p WHERE p.order_id = o.id AND p.status = 'AUTHORIZED')",
+      [orderId],
+    );
+    if (!row || row.policy !== policy) return;
+    await ctx.app.queue.add(PAYMENTS_QUEUE, 'payments.capture', { orderId, why, attempts: ctx.app.config.captureAttempts }, {
+      jobId: `payments.capture-${event.id}`, attempts: ctx.app.config.captureAttempts, backoffMs: ctx.app.config.captureBackoffMs,
+    });
+  };
+}
+
+export const paymentHandlers: Record<string, EventHandler | EventHandler[]> = {
+  'order.confirmed': captureWhen(CapturePolicy.ON_PLACEMENT, 'captured on placement'),
+  'order.backordered': captureWhen(CapturePolicy.ON_PLACEMENT, 'captured on placement'),
+  'shipment.shipped': captureWhen(CapturePolicy.ON_FIRST_SHIPMENT, 'captured when the first shipment shipped'),
+};

@@ -1,0 +1,34 @@
+// POST /payments/webhooks/:code — asynchronous answers of a payment provider (a refund settled, money
+// received). The provider verifies the request (raw body for signatures) and reads its events; each is
+// applied idempotently, so a provider that resends gets 200 and nothing changes twice.
+import express, { type Request, type Response, type Router } from 'express';
+import type { AppRuntime } from '../kernel/runtime.js';
+import type { Em } from '../kernel/db.js';
+import { isOrdoError } from '../kernel/errors.js';
+import { PaymentService } from './payment.service.js';
+
+export function paymentWebhookRoutes(router: Router, app: AppRuntime): void {
+  router.post('/payments/webhooks/:code', express.raw({ type: '*/*', limit: '1mb' }), async (req: Request, res: Response) => {
+    const code = String(req.params.code);
+    try {
+      const service = app.service(PaymentService);
+      const provider = service.provider(code);
+      if (!provider.webhook) {
+        res.status(404).json({ error: 'NOT_FOUND', message: `Payment method ${code} takes no webhooks.` });
+        return;
+      }
+      const events = await provider.webhook({ headers: req.headers, rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) });
+      let applied = 0;
+      for (const e of events) if (await service.applyWebhook(app.orm.em.fork() as Em, code, e)) applied++;
+      res.status(200).json({ received: events.length, applied });
+    } catch (e) {
+      if (isOrdoError(e)) {
+        const status = e.code === 'FORBIDDEN' || e.code === 'UNAUTHENTICATED' ? 401 : e.code === 'BAD_USER_INPUT' ? 400 : e.code === 'CONFLICT' ? 409 : 422;
+        res.status(status).json({ error: e.code, message: e.message });
+        return;
+      }
+      app.log.error({ err: e, provider: code }, 'payment webhook failed');
+      res.status(500).json({ error: 'INTERNAL_SERVER_ERROR' });
+    }
+  });
+}

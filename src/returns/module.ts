@@ -1,0 +1,39 @@
+// Returns, refunds and exchanges (RMA): requests by the buyer or staff within the return window,
+// approval with a return label bought in a job, receipt with restocking per disposition, and the
+// resolution in a job (a refund with its credit note, or a replacement order at no charge).
+import type { Em } from '../kernel/db.js';
+import { defineModule, type DomainEvent, type EventHandler, type JobDefinition } from '../kernel/module.js';
+import { ReturnLine, ReturnRequest } from './return-request.entity.js';
+import { OrderEventReturnField, OrderReturnsField, ReturnLineFields, ReturnResolver } from './return.resolver.js';
+import { ReturnService } from './return.service.js';
+
+export const RETURNS_QUEUE = 'returns';
+
+const jobs: Record<string, JobDefinition> = {
+  'returns.label': { queue: RETURNS_QUEUE, handler: (d: { returnId: string }, ctx) => ctx.app.service(ReturnService).buyLabel(ctx.em as Em, d.returnId) },
+  'returns.resolve': { queue: RETURNS_QUEUE, handler: (d: { returnId: string }, ctx) => ctx.app.service(ReturnService).resolve(ctx.em as Em, d.returnId) },
+};
+
+/** Adds one job per event (job id from the event id: a replayed event adds nothing). */
+function enqueue(name: string): EventHandler {
+  return async (event: DomainEvent, ctx) => {
+    const returnId = (event.payload as Record<string, unknown>).returnId;
+    if (typeof returnId !== 'string') return;
+    await ctx.app.queue.add(RETURNS_QUEUE, name, { returnId }, { jobId: `${name}-${event.id}` });
+  };
+}
+
+export const returns = defineModule({
+  name: 'returns',
+  dependsOn: ['orders', 'payments', 'inventory', 'fulfillment', 'documents', 'invoicing', 'live'],
+  entities: [ReturnRequest, ReturnLine],
+  resolvers: [ReturnResolver, ReturnLineFields, OrderReturnsField, OrderEventReturnField],
+  nodes: {
+    ret: (ctx, id) => ctx.app.service(ReturnService).readable(ctx.em, ctx.principal, id),
+  },
+  jobs,
+  on: {
+    'return.approved': enqueue('returns.label'),
+    'return.received': enqueue('returns.resolve'),
+  },
+});

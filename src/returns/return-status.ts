@@ -1,0 +1,53 @@
+import { registerEnumType } from 'type-graphql';
+import { StateMachine } from '../kernel/state-machine.js';
+
+export enum ReturnStatus {
+  REQUESTED = 'REQUESTED',
+  APPROVED = 'APPROVED',
+  REJECTED = 'REJECTED',
+  RECEIVED = 'RECEIVED',
+  REFUNDED = 'REFUNDED',
+  COMPLETED = 'COMPLETED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(ReturnStatus, { name: 'ReturnStatus' });
+
+export enum ReturnReason {
+  DAMAGED = 'DAMAGED',
+  WRONG_ITEM = 'WRONG_ITEM',
+  NOT_AS_DESCRIBED = 'NOT_AS_DESCRIBED',
+  SIZE_OR_FIT = 'SIZE_OR_FIT',
+  CHANGED_MIND = 'CHANGED_MIND',
+  OTHER = 'OTHER',
+}
+registerEnumType(ReturnReason, { name: 'ReturnReason' });
+
+export enum ReturnResolution {
+  REFUND = 'REFUND',
+  EXCHANGE = 'EXCHANGE',
+}
+registerEnumType(ReturnResolution, { name: 'ReturnResolution' });
+
+export enum ItemDisposition {
+  RESTOCK = 'RESTOCK',
+  DAMAGED = 'DAMAGED',
+  DISCARD = 'DISCARD',
+}
+registerEnumType(ItemDisposition, { name: 'ItemDisposition' });
+
+const S = ReturnStatus;
+/** Every allowed move of a return (RMA). */
+export const returnMachine = new StateMachine<ReturnStatus, { status: ReturnStatus }>('return', {
+  [S.REQUESTED]: [S.APPROVED, S.REJECTED, S.CANCELLED],
+  [S.APPROVED]: [S.RECEIVED, S.CANCELLED],
+  [S.RECEIVED]: [S.REFUNDED, S.COMPLETED],
+  [S.REFUNDED]: [S.COMPLETED],
+  [S.REJECTED]: [],
+  [S.COMPLETED]: [],
+  [S.CANCELLED]: [],
+});
+
+/** Returns whose lines still claim units of their order lines (not yet received). */
+export const OPEN_RETURN = [S.REQUESTED, S.APPROVED];
+/** Reasons for which the outbound shipping is refunded too. */
+export const SHIPPING_REFUND_REASONS = new Set([ReturnReason.DAMAGED, ReturnReason.WRONG_ITEM]);

@@ -1,0 +1,26 @@
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { ArrayMaxSize, ArrayMinSize, IsInt, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ItemDisposition, ReturnReason, ReturnResolution } from './return-status.js';
+
+@InputType()
+export class ReturnLineInput {
+  @Field(() => ID) orderLineId!: string;
+  @Field(() => Int) @IsInt() @Min(1, { message: 'quantity must be at least 1' }) quantity!: number;
+  @Field(() => ReturnReason) reason!: ReturnReason;
+}
+
+@InputType()
+export class RequestReturnInput {
+  @Field(() => ID) orderId!: string;
+  @Field(() => [ReturnLineInput]) @ArrayMinSize(1, { message: 'a return needs at least one line' }) @ArrayMaxSize(200) @ValidateNested({ each: true })
+  lines!: ReturnLineInput[];
+  @Field(() => ReturnResolution) resolution!: ReturnResolution;
+  @Field(() => String, { nullable: true }) @MaxLength(2000) customerNote?: string | null;
+}
+
+@InputType()
+export class ReceiveReturnLineInput {
+  @Field(() => ID) returnLineId!: string;
+  @Field(() => Int) @IsInt() @Min(0, { message: 'quantity must not be negative' }) quantity!: number;
+  @Field(() => ItemDisposition) disposition!: ItemDisposition;
+}

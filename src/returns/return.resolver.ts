@@ -1,0 +1,110 @@
+// Returns in GraphQL: the order's customer, its access token's holder or staff request, read and cancel
+// them; staff approve, reject and receive.
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { OrdoContext } from '../kernel/context.js';
+import { manyBy, oneBy } from '../kernel/loaders.js';
+import { MoneyScalar } from '../kernel/graphql-types.js';
+import { OutboxEvent } from '../kernel/outbox/outbox-event.entity.js';
+import { Order } from '../orders/order.entity.js';
+import { OrderLine } from '../orders/order-line.entity.js';
+import { DocumentService } from '../documents/document.service.js';
+import { OrderEvent, OrderEventType } from '../live/live-types.js';
+import { ReturnLine, ReturnRequest } from './return-request.entity.js';
+import { ReceiveReturnLineInput, RequestReturnInput } from './return.inputs.js';
+import { ReturnService } from './return.service.js';
+
+const returns = (ctx: OrdoContext) => ctx.app.service(ReturnService);
+
+@Resolver(() => ReturnRequest)
+export class ReturnResolver {
+  @Query(() => ReturnRequest, { nullable: true })
+  returnRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdoContext): Promise<ReturnRequest | null> {
+    return returns(ctx).readable(ctx.em, ctx.principal, id);
+  }
+
+  @Mutation(() => ReturnRequest, { description: "The order's customer, its access token's holder, or staff. `approve` (staff only) approves it at once." })
+  requestReturn(
+    @Arg('input', () => RequestReturnInput) input: RequestReturnInput,
+    @Arg('approve', () => Boolean, { nullable: true }) approve: boolean | undefined,
+    @Ctx() ctx: OrdoContext,
+  ): Promise<ReturnRequest> {
+    return returns(ctx).request(ctx.em, ctx.principal, input, approve);
+  }
+
+  @Mutation(() => ReturnRequest)
+  approveReturn(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdoContext): Promise<ReturnRequest> {
+    return returns(ctx).approve(ctx.em, ctx.principal, id);
+  }
+
+  @Mutation(() => ReturnRequest)
+  rejectReturn(@Arg('id', () => ID) id: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: OrdoContext): Promise<ReturnRequest> {
+    return returns(ctx).reject(ctx.em, ctx.principal, id, reason);
+  }
+
+  @Mutation(() => ReturnRequest)
+  receiveReturn(
+    @Arg('id', () => ID) id: string,
+    @Arg('lines', () => [ReceiveReturnLineInput]) lines: ReceiveReturnLineInput[],
+    @Ctx() ctx: OrdoContext,
+  ): Promise<ReturnRequest> {
+    return returns(ctx).receive(ctx.em, ctx.principal, id, lines);
+  }
+
+  @Mutation(() => ReturnRequest, { description: 'Cancels a return before it is received: its customer, access token holder, or staff.' })
+  cancelReturn(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdoContext): Promise<ReturnRequest> {
+    return returns(ctx).cancel(ctx.em, ctx.principal, id);
+  }
+
+  @FieldResolver(() => Order)
+  async order(@Root() r: ReturnRequest, @Ctx() ctx: OrdoContext): Promise<Order> {
+    return (await oneBy(ctx, Order).load(r.order.id))!;
+  }
+
+  @FieldResolver(() => [ReturnLine])
+  lines(@Root() r: ReturnRequest, @Ctx() ctx: OrdoContext): Promise<ReturnLine[]> {
+    return manyBy(ctx, ReturnLine, 'returnRequest', (l) => l.returnRequest.id, { id: 'asc' }).load(r.id);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'A signed, expiring link to the return label (PDF).' })
+  labelUrl(@Root() r: ReturnRequest, @Ctx() ctx: OrdoContext): string | null {
+    return r.labelKey ? ctx.app.service(DocumentService).signedUrl(r.labelKey) : null;
+  }
+
+  @FieldResolver(() => MoneyScalar, { nullable: true })
+  refundTotal(@Root() r: ReturnRequest): number | null {
+    return r.refundedAmount ?? null;
+  }
+
+  @FieldResolver(() => Order, { nullable: true })
+  exchangeOrder(@Root() r: ReturnRequest, @Ctx() ctx: OrdoContext): Promise<Order | null> | null {
+    return r.exchangeOrder ? oneBy(ctx, Order).load(r.exchangeOrder.id) : null;
+  }
+}
+
+@Resolver(() => ReturnLine)
+export class ReturnLineFields {
+  @FieldResolver(() => OrderLine)
+  async orderLine(@Root() l: ReturnLine, @Ctx() ctx: OrdoContext): Promise<OrderLine> {
+    return (await oneBy(ctx, OrderLine).load(l.orderLine.id))!;
+  }
+}
+
+@Resolver(() => Order)
+export class OrderReturnsField {
+  @FieldResolver(() => [ReturnRequest])
+  returns(@Root() order: Order, @Ctx() ctx: OrdoContext): Promise<ReturnRequest[]> {
+    return manyBy(ctx, ReturnRequest, 'order', (r) => r.order.id, { id: 'asc' }).load(order.id);
+  }
+}
+
+@Resolver(() => OrderEvent)
+export class OrderEventReturnField {
+  /** The return a RETURN_UPDATED event is about (its domain event's payload names it). */
+  @FieldResolver(() => ReturnRequest, { nullable: true })
+  async returnRequest(@Root() e: OrderEvent, @Ctx() ctx: OrdoContext): Promise<ReturnRequest | null> {
+    if (e.type !== OrderEventType.RETURN_UPDATED || e.eventId === undefined) return null;
+    const row = await oneBy(ctx, OutboxEvent).load(String(e.eventId));
+    const id = (row?.payload as { returnId?: unknown } | undefined)?.returnId;
+    return typeof id === 'string' ? oneBy(ctx, ReturnRequest).load(id) : null;
+  }
+}

@@ -1,0 +1,382 @@
+// Returns (RMA): request, approve (a job buys the return label), reject, cancel, receive (restock
+// per disposition), and the resolution in a job: a refund through the payment provider (the credit
+// note follows from invoicing) or a replacement order at no charge. Every change runs under the
+// order's lock, with its history entry and `return.<status>` event in the same transaction.
+import type { AppRuntime } from '../kernel/runtime.js';
+import type { Em } from '../kernel/db.js';
+import { actorName, admin, authorize, hashToken, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
+import { OrdoError, badInput, notFound } from '../kernel/errors.js';
+import { newId } from '../kernel/ids.js';
+import { recordEvent } from '../kernel/outbox/record-event.js';
+import { Channel } from '../channels/channel.entity.js';
+import { SequenceService } from '../channels/sequence.service.js';
+import { ProductVariant } from '../catalog/variant.entity.js';
+import { reserve } from '../inventory/reservation.js';
+import { StockLocation } from '../inventory/stock-location.entity.js';
+import { StockMovement, StockMovementReason } from '../inventory/stock-movement.entity.js';
+import { Order } from '../orders/order.entity.js';
+import { OrderLine } from '../orders/order-line.entity.js';
+import { withOrder } from '../orders/order-lock.js';
+import { addHistory, transitionRecords, type EventRecord, type HistoryRecord } from '../orders/order-history.js';
+import { OrderStatus, orderMachine } from '../orders/order-status.js';
+import { insertPlacedOrder, type LineRow } from '../orders/order-rows.js';
+import { orderAccessToken } from '../orders/order-token.js';
+import { Payment, PaymentStatus } from '../payments/payment.entity.js';
+import { PaymentOperation, PaymentOperationKind } from '../payments/payment-operation.entity.js';
+import { PaymentService, formatMoney } from '../payments/payment.service.js';
+import { Shipment } from '../fulfillment/shipment.entity.js';
+import { ShipmentLine } from '../fulfillment/shipment-line.entity.js';
+import { CarrierService } from '../fulfillment/carriers/carrier.service.js';
+import { ShippingMethod } from '../shipping/shipping-method.entity.js';
+import { DocumentService } from '../documents/document.service.js';
+import { ReturnLine, ReturnRequest } from './return-request.entity.js';
+import { ItemDisposition, OPEN_RETURN, ReturnResolution, ReturnStatus, SHIPPING_REFUND_REASONS, returnMachine } from './return-status.js';
+import type { ReceiveReturnLineInput, RequestReturnInput } from './return.inputs.js';
+
+const DAY_MS = 86_400_000;
+const FALLBACK_CARRIER = 'sim';
+
+export const returnLabelKey = (returnId: string) => `labels/returns/${returnId}.pdf`;
+
+export function formatReturnNumber(channelCode: string, sequence: number): string {
+  return `RMA-${channelCode.toUpperCase()}-${String(sequence).padStart(6, '0')}`;
+}
+
+/** Share of a line's (tax-inclusive) total for some of its units. */
+function share(total: number, part: number, whole: number): number {
+  return whole > 0 ? Math.round((total * part) / whole) : 0;
+}
+
+export class ReturnService {
+  constructor(private readonly app: AppRuntime) {}
+
+  /** A return the principal may read (its order's customer, access-token holder, or staff). */
+  async readable(em: Em, principal: Principal, id: string): Promise<ReturnRequest | null> {
+    const ret = await em.findOne(ReturnRequest, { id }, { populate: ['order'] });
+    if (!ret) return null;
+    authorize(principal, orderReader({ id: ret.order.id, customerId: ret.order.customer?.id }));
+    return ret;
+  }
+
+  // ------------------------------------------------------------------ mutations
+
+  async request(em: Em, principal: Principal, input: RequestReturnInput, approve?: boolean | null): Promise<ReturnRequest> {
+    const ids = input.lines.map((l) => l.orderLineId);
+    if (!ids.length) throw badInput('A return needs at least one line.', 'lines');
+    if (new Set(ids).size !== ids.length) throw badInput('Each order line may appear once in a return.', 'lines');
+    for (const l of input.lines) if (!Number.isInteger(l.quantity) || l.quantity < 1) throw badInput('quantity must be at least 1.', 'lines');
+    const actor = actorName(principal);
+    return withOrder(em, input.orderId, async (tx, order) => {
+      authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+      const lines = await tx.find(OrderLine, { order: order.id });
+      const byId = new Map(lines.map((l) => [l.id, l]));
+      const foreign = ids.filter((id) => !byId.has(id));
+      if (foreign.length) throw badInput(`Order line ${foreign.join(', ')} is not a line of order ${order.number}.`, 'lines');
+      const open = await tx.find(ReturnLine, { orderLine: { $in: ids }, returnRequest: { status: { $in: OPEN_RETURN } } });
+      for (const l of input.lines) {
+        const ol = byId.get(l.orderLineId)!;
+        const claimed = open.filter((r) => r.orderLine.id === ol.id).reduce((s, r) => s + r.quantity, 0);
+        const returnable = ol.quantityShipped - ol.quantityReturned - claimed;
+        if (l.quantity > returnable) {
+          throw badInput(`At most ${Math.max(0, returnable)} of ${ol.sku} can be returned (shipped ${ol.quantityShipped}, returned ${ol.quantityReturned}, in open returns ${claimed}); ${l.quantity} were asked for.`, 'lines');
+        }
+      }
+      await this.checkWindow(tx, order);
+
+      const channel = await tx.findOneOrFail(Channel, { id: order.channel.id });
+      const seq = await this.app.service(SequenceService).nextInTransaction(tx, channel.id, 'return', 1);
+      const ret = tx.create(ReturnRequest, {
+        number: formatReturnNumber(channel.code, seq), channelId: channel.id, order, status: ReturnStatus.REQUESTED,
+        resolution: input.resolution, customerNote: input.customerNote ?? null,
+      });
+      tx.persist(ret);
+      for (const l of input.lines) {
+        tx.persist(tx.create(ReturnLine, { returnRequest: ret, orderLine: byId.get(l.orderLineId)!, quantity: l.quantity, reason: l.reason }));
+      }
+      const units = input.lines.map((l) => `${l.quantity} × ${byId.get(l.orderLineId)!.sku} (${l.reason})`).join(', ');
+      this.record(tx, order, ret, null, ReturnStatus.REQUESTED, actor, `Return ${ret.number} requested for ${units}; resolution ${input.resolution}.`);
+      if (approve && isAdmin(principal, 'orders')) await this.move(tx, order, ret, ReturnStatus.APPROVED, actor, `Return ${ret.number} approved.`);
+      return ret;
+    });
+  }
+
+  async approve(em: Em, principal: Principal, id: string): Promise<ReturnRequest> {
+    authorize(principal, admin('orders'));
+    return this.withReturn(em, id, async (tx, order, ret) => {
+      await this.move(tx, order, ret, ReturnStatus.APPROVED, actorName(principal), `Return ${ret.number} approved.`);
+      return ret;
+    });
+  }
+
+  async reject(em: Em, principal: Principal, id: string, reason: string): Promise<ReturnRequest> {
+    authorize(principal, admin('orders'));
+    const why = reason?.trim();
+    if (!why || why.length > 500) throw badInput('reason is 1 to 500 characters.', 'reason');
+    return this.withReturn(em, id, async (tx, order, ret) => {
+      ret.rejectionReason = why;
+      await this.move(tx, order, ret, ReturnStatus.REJECTED, actorName(principal), `Return ${ret.number} rejected: ${why}`);
+      return ret;
+    });
+  }
+
+  async cancel(em: Em, principal: Principal, id: string): Promise<ReturnRequest> {
+    return this.withReturn(em, id, async (tx, order, ret) => {
+      authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+      await this.move(tx, order, ret, ReturnStatus.CANCELLED, actorName(principal), `Return ${ret.number} cancelled.`);
+      return ret;
+    });
+  }
+
+  async receive(em: Em, principal: Principal, id: string, input: ReceiveReturnLineInput[]): Promise<ReturnRequest> {
+    authorize(principal, admin('orders'));
+    const actor = actorName(principal);
+    if (new Set(input.map((l) => l.returnLineId)).size !== input.length) throw badInput('Each return line may appear once.', 'lines');
+    return this.withReturn(em, id, async (tx, order, ret) => {
+      returnMachine.assertMove(ret.status, ReturnStatus.RECEIVED);
+      const lines = await tx.find(ReturnLine, { returnRequest: ret.id }, { orderBy: { id: 'asc' } });
+      const byId = new Map(lines.map((l) => [l.id, l]));
+      for (const l of input) {
+        const rl = byId.get(l.returnLineId);
+        if (!rl) throw badInput(`Return line ${l.returnLineId} is not a line of return ${ret.number}.`, 'lines');
+        if (!Number.isInteger(l.quantity) || l.quantity < 0 || l.quantity > rl.quantity) {
+          throw badInput(`Between 0 and ${rl.quantity} units can be received on return line ${rl.id}; ${l.quantity} were given.`, 'lines');
+        }
+      }
+      if (!input.some((l) => l.quantity > 0)) throw badInput('Nothing received: give at least one unit, or cancel the return.', 'lines');
+      const orderLines = await tx.find(OrderLine, { id: { $in: lines.map((l) => l.orderLine.id) } });
+      const notes: string[] = [];
+      for (const l of input) {
+        const rl = byId.get(l.returnLineId)!;
+        const ol = orderLines.find((o) => o.id === rl.orderLine.id)!;
+        rl.quantityReceived = l.quantity;
+        rl.disposition = l.disposition;
+        if (l.quantity === 0) continue;
+        ol.quantityReturned += l.quantity;
+        notes.push(`${l.quantity} × ${ol.sku} ${l.disposition}`);
+        if (l.disposition === ItemDisposition.RESTOCK) await this.restock(tx, order, ret, ol, l.quantity);
+      }
+      await this.move(tx, order, ret, ReturnStatus.RECEIVED, actor, `Return ${ret.number} received: ${notes.join(', ')}.`);
+      return ret;
+    });
+  }
+
+  // ------------------------------------------------------------------ jobs
+
+  /** Job `returns.label`: an approved return gets a return label from the order's carrier. Idempotent. */
+  async buyLabel(em: Em, id: string): Promise<boolean> {
+    const ret = await em.findOne(ReturnRequest, { id });
+    if (!ret || ret.status !== ReturnStatus.APPROVED || ret.trackingNumber) return false;
+    const order = await em.findOneOrFail(Order, { id: ret.order.id });
+    const shipment = await em.findOne(Shipment, { order: order.id, shippedAt: { $ne: null } }, { orderBy: { id: 'asc' } });
+    const location = shipment ? await em.findOne(StockLocation, { id: shipment.location.id }) : null;
+    const method = order.shippingMethod ? await em.findOne(ShippingMethod, { id: order.shippingMethod.id }) : null;
+    const carrierCode = method?.carrierCode ?? FALLBACK_CARRIER;
+    const a = order.shippingAddress;
+    const label = await this.app.service(CarrierService).get(carrierCode).createLabel({
+      // The return's id: a retried job gets the same label from carriers that key on it.
+      shipmentId: ret.id,
+      orderNumber: `${order.number} / ${ret.number}`,
+      serviceCode: carrierCode,
+      from: { name: a.name, countryCode: a.countryCode, region: a.region ?? null },
+      to: {
+        name: location?.name ?? 'Returns', line1: location?.name ?? 'Returns', city: location?.region ?? '', region: location?.region ?? null,
+        postalCode: '', countryCode: location?.countryCode ?? a.countryCode,
+      },
+      weightGrams: 500,
+      parcels: 1,
+      minTransitDays: method?.minTransitDays ?? 2,
+      maxTransitDays: method?.maxTransitDays ?? 5,
+    });
+    const key = returnLabelKey(ret.id);
+    await this.app.service(DocumentService).save(key, label.pdf, 'application/pdf');
+    return this.withReturn(em, id, async (tx, lockedOrder, r) => {
+      if (r.status !== ReturnStatus.APPROVED || r.trackingNumber) return false;
+      r.carrierCode = carrierCode;
+      r.trackingNumber = label.trackingNumber;
+      r.labelKey = key;
+      r.locationId = location?.id ?? null;
+      const message = `Return ${r.number}: ${carrierCode} return label bought, tracking number ${label.trackingNumber}.`;
+      addHistory(tx, lockedOrder, { type: 'RETURN_LABEL_CREATED', actor: 'system', message });
+      recordEvent(tx, 'return.label_created', { orderId: lockedOrder.id, returnId: r.id, number: r.number, trackingNumber: label.trackingNumber, message }, lockedOrder.id);
+      return true;
+    });
+  }
+
+  /** Job `returns.resolve`: a received return is refunded or exchanged. Running it again changes nothing. */
+  async resolve(em: Em, id: string): Promise<ReturnStatus | null> {
+    const ret = await em.fork().findOne(ReturnRequest, { id });
+    if (!ret) return null;
+    if (ret.status !== ReturnStatus.RECEIVED && ret.status !== ReturnStatus.REFUNDED) return ret.status;
+    if (ret.resolution === ReturnResolution.REFUND) return this.refund(em, ret);
+    return this.exchange(em, ret.id);
+  }
+
+  /** What the received units are worth, tax included; shipping too when the reason is the shop's fault. */
+  private async refundAmount(em: Em, ret: ReturnRequest): Promise<{ amount: number; shipping: boolean }> {
+    const f = em.fork();
+    const order = await f.findOneOrFail(Order, { id: ret.order.id });
+    const [lines, orderLines] = await Promise.all([
+      f.find(ReturnLine, { returnRequest: ret.id }),
+      f.find(OrderLine, { order: order.id }),
+    ]);
+    let amount = 0;
+    let shipping = false;
+    for (const rl of lines) {
+      if (rl.quantityReceived <= 0) continue;
+      const ol = orderLines.find((o) => o.id === rl.orderLine.id)!;
+      amount += share(ol.lineTotal, rl.quantityReceived, ol.quantity);
+      if (SHIPPING_REFUND_REASONS.has(rl.reason)) shipping = true;
+    }
+    if (shipping) {
+      // Shipping is refunded once per order: not when another return already did.
+      const others = await f.find(ReturnLine, {
+        returnRequest: { order: order.id, id: { $ne: ret.id }, resolution: ReturnResolution.REFUND, status: { $in: [ReturnStatus.REFUNDED, ReturnStatus.COMPLETED] } },
+        quantityReceived: { $gt: 0 }, reason: { $in: [...SHIPPING_REFUND_REASONS] },
+      });
+      if (others.length) shipping = false;
+      else amount += order.total - orderLines.reduce((s, l) => s + l.lineTotal, 0);
+    }
+    return { amount, shipping };
+  }
+
+  private async refund(em: Em, ret: ReturnRequest): Promise<ReturnStatus> {
+    const { amount, shipping } = await this.refundAmount(em, ret);
+    const payments = await em.fork().find(Payment, { order: ret.order.id }, { orderBy: { id: 'asc' } });
+    const service = this.app.service(PaymentService);
+    const key = `rma-${ret.id}`;
+    let refunded = 0;
+    for (const p of payments) {
+      if (refunded >= amount) break;
+      // A run before this one refunded from this payment already: the same key, nothing again.
+      const prior = await em.fork().findOne(PaymentOperation, { payment: p.id, kind: PaymentOperationKind.REFUND, idempotencyKey: key });
+      if (prior) {
+        refunded += prior.amount;
+        continue;
+      }
+      if (p.status !== PaymentStatus.PAID && p.status !== PaymentStatus.PARTIALLY_REFUNDED) continue;
+      const take = Math.min(amount - refunded, p.amountCaptured - p.amountRefunded);
+      if (take <= 0) continue;
+      await service.refund(em, 'system', p.id, take, `Return ${ret.number}`, key);
+      refunded += take;
+    }
+    return this.withReturn(em, ret.id, async (tx, order, r) => {
+      if (r.status === ReturnStatus.RECEIVED) {
+        r.refundedAmount = refunded;
+        const short = refunded < amount ? ` (${formatMoney(amount - refunded, order.currencyCode)} could not be refunded: not captured)` : '';
+        await this.move(tx, order, r, ReturnStatus.REFUNDED, 'system',
+          `Return ${r.number}: ${formatMoney(refunded, order.currencyCode)} refunded${shipping ? ', shipping included' : ''}${short}.`, { amount: refunded });
+      }
+      if (r.status === ReturnStatus.REFUNDED) await this.move(tx, order, r, ReturnStatus.COMPLETED, 'system', `Return ${r.number} completed.`);
+      return r.status;
+    });
+  }
+
+  /** A replacement order for the received units, at no charge (a zero `manual` payment, marked paid). */
+  private async exchange(em: Em, id: string): Promise<ReturnStatus> {
+    return this.withReturn(em, id, async (tx, order, ret) => {
+      if (ret.status !== ReturnStatus.RECEIVED) return ret.status;
+      const lines = (await tx.find(ReturnLine, { returnRequest: ret.id }, { orderBy: { id: 'asc' } })).filter((l) => l.quantityReceived > 0);
+      const orderLines = await tx.find(OrderLine, { id: { $in: lines.map((l) => l.orderLine.id) } });
+      const variantIds = orderLines.map((l) => l.variant?.id).filter((v): v is string => !!v);
+      const variants = variantIds.length ? await tx.find(ProductVariant, { id: { $in: variantIds } }) : [];
+      const rows: LineRow[] = [];
+      let backordered = 0;
+      // Lines in variant order, as placeOrder does, so that two orders lock stock rows in the same order.
+      const items = lines
+        .map((rl) => ({ rl, ol: orderLines.find((o) => o.id === rl.orderLine.id)! }))
+        .filter((x) => x.ol.variant)
+        .sort((a, b) => (a.ol.variant!.id < b.ol.variant!.id ? -1 : 1));
+      for (const { rl, ol } of items) {
+        const v = variants.find((x) => x.id === ol.variant!.id)!;
+        const r = v.trackInventory ? await reserve(tx, v.id, rl.quantityReceived) : { allocations: [], missing: 0 };
+        backordered += r.missing;
+        rows.push({
+          id: newId('oln'), variantId: v.id, sku: ol.sku, name: ol.name, quantity: rl.quantityReceived, unitPrice: 0, taxTotal: 0, lineTotal: 0,
+          quantityBackordered: r.missing, allocations: r.allocations,
+        });
+      }
+      if (!rows.length) {
+        await this.move(tx, order, ret, ReturnStatus.COMPLETED, 'system', `Return ${ret.number} completed: nothing to replace.`);
+        return ret.status;
+      }
+      const newOrderId = newId('ord');
+      const number = await this.app.service(SequenceService).nextOrderNumber(tx, order.channel.id);
+      const placedAt = new Date();
+      const target = backordered > 0 ? OrderStatus.BACKORDERED : OrderStatus.CONFIRMED;
+      const shell = { id: newOrderId, number, status: OrderStatus.PENDING } as unknown as Order;
+      const move = await orderMachine.transition(tx, shell, target, 'system');
+      const history: HistoryRecord[] = [{ type: 'ORDER_PLACED', to: OrderStatus.PENDING, actor: 'system', message: `Order ${number} placed as the exchange of return ${ret.number} (order ${order.number}), at no charge.` }];
+      const events: EventRecord[] = [{ type: 'order.placed', payload: { orderId: newOrderId, number, channelId: order.channel.id, skus: rows.map((r) => r.sku), exchangeOf: ret.id } }];
+      const t = transitionRecords(shell, move, 'system', backordered > 0 ? `Exchange order; ${backordered} unit(s) wait for stock.` : 'Exchange order: stock reserved.');
+      history.push(t.history);
+      events.push(t.event);
+      const a = order.shippingAddress;
+      const b = order.billingAddress;
+      await insertPlacedOrder(tx, {
+        id: newOrderId, number, status: move.to, heldFrom: move.to === OrderStatus.ON_HOLD ? target : null, paymentStatus: PaymentStatus.PAID,
+        channelId: order.channel.id, customerId: order.customer?.id ?? null, email: order.email, externalId: null, currencyCode: order.currencyCode,
+        subtotal: 0, shippingTotal: 0, taxTotal: 0, total: 0, taxBasisPoints: order.taxBasisPoints,
+        shippingAddress: { name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, countryCode: a.countryCode, phone: a.phone },
+        billingAddress: b ? { name: b.name, line1: b.line1, line2: b.line2, city: b.city, region: b.region, postalCode: b.postalCode, countryCode: b.countryCode, phone: b.phone } : null,
+        shippingMethodId: order.shippingMethod?.id ?? null, note: `Exchange for return ${ret.number} of order ${order.number}.`, placedAt,
+        estimatedDeliveryAt: null, accessTokenHash: hashToken(orderAccessToken(this.app.secret, newOrderId)), idempotencyKey: null, requestHash: null,
+      }, rows, { id: newId('pay'), method: 'manual', status: PaymentStatus.PAID, amount: 0, currencyCode: order.currencyCode, transactionId: null }, history, events);
+      ret.exchangeOrder = tx.getReference(Order, newOrderId);
+      await this.move(tx, order, ret, ReturnStatus.COMPLETED, 'system', `Return ${ret.number} completed: replacement order ${number} placed at no charge.`, { exchangeOrderId: newOrderId });
+      return ret.status;
+    });
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private async checkWindow(tx: Em, order: Order): Promise<void> {
+    const days = this.app.config.returnWindowDays;
+    const delivered = await tx.find(Shipment, { order: order.id, deliveredAt: { $ne: null } }, { orderBy: { deliveredAt: 'desc' }, limit: 1 });
+    const at = delivered[0]?.deliveredAt;
+    if (!at) return; // not delivered yet: the window has not started
+    const closes = new Date(at.getTime() + days * DAY_MS);
+    if (Date.now() > closes.getTime()) {
+      throw new OrdoError('BAD_USER_INPUT', `The return window of ${days} days from delivery closed on ${closes.toISOString().slice(0, 10)}: this order can no longer be returned.`, { field: 'orderId' });
+    }
+  }
+
+  /** Units back on hand at the location they shipped from: RETURNED movement, `stock.changed` (backorders wait for it). */
+  private async restock(tx: Em, order: Order, ret: ReturnRequest, ol: OrderLine, quantity: number): Promise<void> {
+    if (!ol.variant) return;
+    const variant = await tx.findOneOrFail(ProductVariant, { id: ol.variant.id });
+    if (!variant.trackInventory) return;
+    let locationId = ret.locationId ?? null;
+    const [row] = await tx.execute(
+      `SELECT s.location_id FROM shipment_line sl JOIN shipment s ON s.id = sl.shipment_id
+       WHERE sl.order_line_id = ? AND s.shipped_at IS NOT NULL ORDER BY s.id LIMIT 1`, [ol.id]);
+    if (row) locationId = row.location_id as string;
+    if (!locationId) throw new OrdoError('INVALID_STATE_TRANSITION', `No shipment of ${ol.sku} left a stock location: nothing to restock.`);
+    await tx.execute(
+      `INSERT INTO stock_level (id, sku, variant_id, location_id, on_hand, reserved) VALUES (?, ?, ?, ?, ?, 0)
+       ON CONFLICT (variant_id, location_id) DO UPDATE SET on_hand = stock_level.on_hand + excluded.on_hand`,
+      [newId('stk'), variant.sku, variant.id, locationId, quantity], 'run');
+    tx.persist(tx.create(StockMovement, {
+      sku: variant.sku, location: tx.getReference(StockLocation, locationId), delta: quantity, reason: StockMovementReason.RETURNED,
+      note: `Return ${ret.number}`, orderId: order.id,
+    }));
+    recordEvent(tx, 'stock.changed', { sku: variant.sku, variantId: variant.id, locationId, delta: quantity, reason: 'RETURNED', orderId: order.id, returnId: ret.id }, variant.id);
+  }
+
+  private async move(tx: Em, order: Order, ret: ReturnRequest, to: ReturnStatus, actor: string, message: string, extra: Record<string, unknown> = {}): Promise<void> {
+    const m = await returnMachine.transition(tx, ret, to, actor);
+    this.record(tx, order, ret, m.from, m.to, actor, message, extra);
+  }
+
+  private record(tx: Em, order: Order, ret: ReturnRequest, from: ReturnStatus | null, to: ReturnStatus, actor: string, message: string, extra: Record<string, unknown> = {}): void {
+    addHistory(tx, order, { type: `RETURN_${to}`, actor, message });
+    recordEvent(tx, `return.${to.toLowerCase()}`, { orderId: order.id, returnId: ret.id, number: ret.number, from, to, message, ...extra }, order.id);
+  }
+
+  /** The return, re-read after its order is locked. */
+  private async withReturn<T>(em: Em, id: string, apply: (tx: Em, order: Order, ret: ReturnRequest) => Promise<T>): Promise<T> {
+    const [row] = await em.execute('SELECT order_id FROM return_request WHERE id = ?', [id]);
+    if (!row) throw notFound('The return');
+    return withOrder(em, row.order_id as string, async (tx, order) => apply(tx, order, await tx.findOneOrFail(ReturnRequest, { id })));
+  }
+}
+
