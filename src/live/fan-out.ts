@@ -204,7 +204,7 @@ export class EventFanOut {
         const ev = new OrderEvent();
         Object.assign(ev, {
           type: kind, order, at: e.at, message: messageOf(e, order.currencyCode), shipment: shipment ?? null,
-          eventId: e.id, em, loaders: new Map(),
+          eventId: e.id, payload: e.payload, em, loaders: new Map(),
         });
         out.order = { event: ev, orderId: order.id, customerId: order.customer?.id ?? null };
       }

@@ -26,6 +26,8 @@ export class OrderEvent {
 
   /** The domain event's id (outbox row id): ordering and de-duplication, not in the schema. */
   eventId!: number;
+  /** The domain event's payload (a module's fields on OrderEvent read their ids from it). */
+  payload!: Record<string, unknown>;
   /** The EntityManager and DataLoaders shared by every subscriber of this event in this process. */
   em!: Em;
   loaders!: Map<string, any>;

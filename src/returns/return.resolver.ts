@@ -4,7 +4,6 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import type { OrdoContext } from '../kernel/context.js';
 import { manyBy, oneBy } from '../kernel/loaders.js';
 import { MoneyScalar } from '../kernel/graphql-types.js';
-import { OutboxEvent } from '../kernel/outbox/outbox-event.entity.js';
 import { Order } from '../orders/order.entity.js';
 import { OrderLine } from '../orders/order-line.entity.js';
 import { DocumentService } from '../documents/document.service.js';
@@ -102,9 +101,8 @@ export class OrderEventReturnField {
   /** The return a RETURN_UPDATED event is about (its domain event's payload names it). */
   @FieldResolver(() => ReturnRequest, { nullable: true })
   async returnRequest(@Root() e: OrderEvent, @Ctx() ctx: OrdoContext): Promise<ReturnRequest | null> {
-    if (e.type !== OrderEventType.RETURN_UPDATED || e.eventId === undefined) return null;
-    const row = await oneBy(ctx, OutboxEvent).load(String(e.eventId));
-    const id = (row?.payload as { returnId?: unknown } | undefined)?.returnId;
+    if (e.type !== OrderEventType.RETURN_UPDATED) return null;
+    const id = e.payload?.returnId;
     return typeof id === 'string' ? oneBy(ctx, ReturnRequest).load(id) : null;
   }
 }
