@@ -11,6 +11,7 @@ import { Housekeeping } from '../../src/fulfillment/housekeeping.js';
 import { carrierWebhookRoutes } from '../../src/fulfillment/carrier-webhook.route.js';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
+import { sleep, until } from '../helpers/until.js';
 
 const ORDER = `query($id: ID!) { order(id: $id) {
   id status estimatedDeliveryAt
@@ -26,19 +27,6 @@ const PACK = `mutation($id: ID!) { markShipmentPacked(id: $id) { id status } }`;
 const SHIP = `mutation($id: ID!) { markShipmentShipped(id: $id) { id status shippedAt } }`;
 const TRACK = `mutation($i: TrackingEventInput!) { recordTrackingEvent(input: $i) { id status deliveredAt events { status location } } }`;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls until `done` holds (the workers are asynchronous); fails with the last value seen. */
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T = await read();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(last, null, 1).slice(0, 3000)}`);
-    await sleep(50);
-    last = await read();
-  }
-  return last;
-}
 
 function shop(t: TestEngine) {
   return setupShop(t, {

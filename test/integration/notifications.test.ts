@@ -11,20 +11,10 @@ import { DB_KINDS, startTestEngine, type TestEngine } from '../helpers/engine.js
 import { codeOf, ok } from '../helpers/gql.js';
 import { ADDRESS, PLACE_ORDER, orderInput, setupShop } from '../helpers/fixtures.js';
 import { eventJobId } from '../../src/kernel/outbox/outbox-relay.js';
+import { sleep, until } from '../helpers/until.js';
 
 interface Mail { to: string[]; from: string; raw: string; subject: string }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const NOTIFICATIONS = `query($id: ID!) { notifications(orderId: $id) { id eventType channel recipient sender subject text status provider providerMessageId attempts sentAt } }`;
-
-async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(v)?.slice(0, 2000)}`);
-    await sleep(50);
-  }
-}
 
 /** Quoted-printable soft breaks and =XX escapes undone, so that a body can be searched. */
 const unfold = (raw: string) => raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => String.fromCharCode(parseInt(h, 16)));

@@ -11,6 +11,7 @@ import { pdfTextLines } from '../../src/documents/pdf/pdf-text.js';
 import { documentRoutes } from '../../src/documents/documents.route.js';
 import express from 'express';
 import type { AddressInfo } from 'node:net';
+import { sleep, until } from '../helpers/until.js';
 
 const PAYMENT_FIELDS = 'id status amount amountCaptured amountRefunded currencyCode transactionId refunds { id amount reason status createdAt }';
 const CAPTURE = `mutation($id: ID!, $amount: Money, $key: String) { capturePayment(id: $id, amount: $amount, idempotencyKey: $key) { ${PAYMENT_FIELDS} } }`;
@@ -26,18 +27,6 @@ const ORDER = `query($id: ID!) { order(id: $id) {
 const INVOICE = `query($id: ID!) { invoice(id: $id) { ${INVOICE_FIELDS} } }`;
 const UNRECONCILED = `{ unreconciledOrders { id number } }`;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T = await read();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(last, null, 1).slice(0, 3000)}`);
-    await sleep(50);
-    last = await read();
-  }
-  return last;
-}
 
 const CAPTURE_ATTEMPTS = 3;
 

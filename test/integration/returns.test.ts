@@ -6,6 +6,7 @@ import { DB_KINDS, startTestEngine, type DbKind, type TestEngine } from '../help
 import { codeOf, ok } from '../helpers/gql.js';
 import { orderInput, PLACE_ORDER, setupShop } from '../helpers/fixtures.js';
 import { ReturnService } from '../../src/returns/return.service.js';
+import { sleep, until } from '../helpers/until.js';
 
 const REGISTER = `mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token customer { id } } }`;
 const TRACK = `mutation($i: TrackingEventInput!) { recordTrackingEvent(input: $i) { id status } }`;
@@ -29,18 +30,6 @@ const ORDER = `query($id: ID!) { order(id: $id) {
 } }`;
 const UNRECONCILED = `{ unreconciledOrders { id number } }`;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let last: T = await read();
-  while (!done(last)) {
-    if (Date.now() > deadline) throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(last, null, 1).slice(0, 3000)}`);
-    await sleep(50);
-    last = await read();
-  }
-  return last;
-}
 
 describe.each(DB_KINDS)('returns on %s', (kind: DbKind) => {
   let t: TestEngine;
