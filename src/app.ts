@@ -47,7 +47,7 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
   const log = opts.log ?? createLogger(config.logLevel);
   const modules = orderModules([...coreModules, ...(opts.plugins ?? [])]);
   const entities = [...KERNEL_ENTITIES, ...modules.flatMap((m) => m.entities ?? [])];
-  const orm = await openDatabase(config, { entities, migrations: migrationsFor(config.database.kind), log });
+  const orm = await openDatabase(config, { entities, migrations: [...migrationsFor(config.database.kind), ...modules.flatMap((m) => m.migrations?.[config.database.kind] ?? [])], log });
   const applied = await migrate(orm, config);
   if (applied.length) log.info({ migrations: applied }, 'database migrated');
 

@@ -2,12 +2,16 @@
 // requests, lets in-flight ones finish, closes the queue and the pool.
 import { ConfigError, loadConfig } from './config.js';
 import { createEngine } from './app.js';
+import { loadConfigFile } from './config-file.js';
 import { createLogger } from './kernel/logger.js';
 
 export async function runProcess(role: 'all' | 'worker'): Promise<void> {
   let config;
+  let file;
   try {
-    config = loadConfig(process.env, role);
+    // The config file's settings are defaults; the environment overrides them.
+    file = await loadConfigFile(process.env);
+    config = loadConfig({ ...file.settings, ...process.env }, role);
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`Ordo cannot start: ${e.message}`);
@@ -16,7 +20,8 @@ export async function runProcess(role: 'all' | 'worker'): Promise<void> {
     throw e;
   }
   const log = createLogger(config.logLevel);
-  const engine = await createEngine(config, { log });
+  if (file.path) log.info({ file: file.path, plugins: file.plugins.map((p) => p.name) }, 'configuration file read');
+  const engine = await createEngine(config, { log, plugins: file.plugins });
   if (engine.devAdminKey) {
     console.log(`\n  Development admin API key (shown once, store it): ${engine.devAdminKey}\n  Use it as: Authorization: Bearer ${engine.devAdminKey}\n`);
   }

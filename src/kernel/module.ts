@@ -1,6 +1,6 @@
 // One shape for every domain folder and every plugin: what it brings (entities, resolvers, jobs),
 // what it listens to (domain events) and where it hooks into state machines (guards).
-import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager, MigrationObject } from '@mikro-orm/core';
 import type { AppRuntime } from './runtime.js';
 import type { Logger } from './logger.js';
 import type { TransitionGuard } from './state-machine.js';
@@ -31,6 +31,12 @@ export interface JobDefinition {
   attempts?: number;
 }
 
+/** A plugin's own migrations, one list per dialect; they run after the core ones, in order. Names must be unique. */
+export interface PluginMigrations {
+  postgresql: MigrationObject[];
+  sqlite: MigrationObject[];
+}
+
 export interface OrdoModule {
   name: string;
   dependsOn?: string[];
@@ -50,6 +56,8 @@ export interface OrdoModule {
   repeatable?: Record<string, { everyMs: number | ((config: AppRuntime['config']) => number); queue?: string }>;
   /** Runs once the ORM and queue are up, before the server listens. */
   onStart?: (app: AppRuntime) => Promise<void>;
+  /** Tables of a plugin's own entities (core modules keep theirs in migrations/). */
+  migrations?: PluginMigrations;
   onStop?: (app: AppRuntime) => Promise<void>;
 }
 

@@ -1,0 +1,45 @@
+// The public API for plugin authors: a plugin imports from this file only. Everything else under src/
+// is the engine's own and may change without notice.
+
+// Modules and plugins
+export { defineModule, definePlugin } from './kernel/module.js';
+export type { OrdoModule, PluginMigrations, DomainEvent, JobContext, EventHandler, JobHandler, JobDefinition } from './kernel/module.js';
+export type { TransitionGuard, TransitionContext, TransitionResult } from './kernel/state-machine.js';
+export type { AppRuntime } from './kernel/runtime.js';
+export type { OrdoConfig } from './config.js';
+export type { Logger } from './kernel/logger.js';
+export type { QueueDriver, JobOptions, QueueJob } from './kernel/queue/queue.js';
+export { backoffDelay } from './kernel/queue/queue.js';
+export type { Em } from './kernel/db.js';
+
+// Request context and authorization
+export type { OrdoContext } from './kernel/context.js';
+export { can, loader } from './kernel/context.js';
+export { authorize, admin, orderReader, signedInCustomer, isAdmin, canReadOrder, actorName } from './kernel/auth.js';
+export type { Principal, AdminRole, Need } from './kernel/auth.js';
+
+// Errors, loaders, events, ids, money
+export { OrdoError, badInput, notFound, isOrdoError } from './kernel/errors.js';
+export type { ErrorCode } from './kernel/errors.js';
+export { manyBy, oneBy } from './kernel/loaders.js';
+export { recordEvent } from './kernel/outbox/record-event.js';
+export { newId, idPrefix, randomToken } from './kernel/ids.js';
+export { MAX_AMOUNT, assertAmount, percentToBasisPoints, basisPointsToPercent, taxOf, priceLine, orderTotals } from './kernel/money.js';
+export type { PricedLine, OrderTotals } from './kernel/money.js';
+export { MoneyScalar, DateTimeScalar } from './kernel/graphql-types.js';
+
+// Core entities and types a plugin adds fields on or reads
+export { Order } from './orders/order.entity.js';
+export { OrderStatus } from './orders/order-status.js';
+export { Address } from './orders/address.js';
+export { Customer } from './customers/customer.entity.js';
+export { ProductVariant } from './catalog/variant.entity.js';
+
+// Provider interfaces
+export type { PaymentProvider } from './payments/payment-provider.js';
+export type { CarrierProvider } from './fulfillment/carriers/carrier.js';
+export type { DocumentStore } from './documents/document-store.js';
+
+// The configuration file (ordo.config.js)
+export { defineConfig } from './config-file.js';
+export type { OrdoFileConfig } from './config-file.js';
