@@ -4,7 +4,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db.js';
-import { isOrdoError } from '../kernel/errors.js';
+import { sendWebhookError } from '../kernel/webhook-errors.js';
 import { CarrierService } from './carriers/carrier.service.js';
 import { ShipmentService } from './shipment.service.js';
 import { ShipmentStatus } from './shipment-status.js';
@@ -21,14 +21,7 @@ export function carrierWebhookRoutes(router: Router, app: AppRuntime): void {
       })));
       res.status(200).json({ received: events.length, applied });
     } catch (e) {
-      if (isOrdoError(e)) {
-        const status = e.code === 'FORBIDDEN' || e.code === 'UNAUTHENTICATED' ? 401 : e.code === 'BAD_USER_INPUT' ? 400 : e.code === 'CONFLICT' ? 409 : 422;
-        res.status(status).json({ error: e.code, message: e.message });
-        return;
-      }
-      app.log.error({ err: e, carrier: code }, 'carrier webhook failed');
-      // 5xx: the carrier retries later, which is what we want after a database hiccup.
-      res.status(500).json({ error: 'INTERNAL_SERVER_ERROR' });
+      sendWebhookError(res, e, app.log, { carrier: code });
     }
   });
 }

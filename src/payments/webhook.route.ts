@@ -4,7 +4,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db.js';
-import { isOrdoError } from '../kernel/errors.js';
+import { sendWebhookError } from '../kernel/webhook-errors.js';
 import { PaymentService } from './payment.service.js';
 
 export function paymentWebhookRoutes(router: Router, app: AppRuntime): void {
@@ -22,13 +22,7 @@ export function paymentWebhookRoutes(router: Router, app: AppRuntime): void {
       for (const e of events) if (await service.applyWebhook(app.orm.em.fork() as Em, code, e)) applied++;
       res.status(200).json({ received: events.length, applied });
     } catch (e) {
-      if (isOrdoError(e)) {
-        const status = e.code === 'FORBIDDEN' || e.code === 'UNAUTHENTICATED' ? 401 : e.code === 'BAD_USER_INPUT' ? 400 : e.code === 'CONFLICT' ? 409 : 422;
-        res.status(status).json({ error: e.code, message: e.message });
-        return;
-      }
-      app.log.error({ err: e, provider: code }, 'payment webhook failed');
-      res.status(500).json({ error: 'INTERNAL_SERVER_ERROR' });
+      sendWebhookError(res, e, app.log, { provider: code });
     }
   });
 }
