@@ -5,30 +5,21 @@
 // Needs a local PostgreSQL at postgres://postgres@127.0.0.1:5432 (trust auth). Creates and drops its own
 // databases (ordo_bench, sqlceiling). Prints a report and writes it to bench/results/place-order.md.
 // See bench/README.md.
-import { spawn } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { fileURLToPath } from 'node:url';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import net from 'node:net';
+import {
+  ROOT, RESULTS, CORES, CLK_TCK, PG, PG_HOST, PG_PORT, requireFromRoot, log, sleep, oneLine, loadavgText, parseArgs,
+  cleanups, initCleanup, tempDir, startChild, stopChild, waitReady, freePort, pgVersion, recreateDb, ensureBuilt,
+  engineBaseEnv, gql, admin, setupShop, ADDRESS, cpuTicks, machineTicks, busyCores, procTicksByPid, pgBackendOf,
+  machineBusy, waitQuiet as waitQuietFor, logEntry, topCounts, newReport, runBench,
+} from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT); // sql-ceiling.mjs loads `pg` from ./package.json; the engine runs from here too.
-const { Pool, Client } = createRequire(join(ROOT, 'package.json'))('pg');
+const { Pool } = requireFromRoot('pg');
 
 // ---------------------------------------------------------------- options
-function parseArgs(argv) {
-  const o = {};
-  for (let i = 0; i < argv.length; i++) {
-    if (!argv[i].startsWith('--')) continue;
-    const k = argv[i].slice(2);
-    if (k === 'build' || k === 'cpu-prof') o[k] = '1';
-    else o[k] = argv[++i];
-  }
-  return o;
-}
-const A = parseArgs(process.argv.slice(2));
+const A = parseArgs(process.argv.slice(2), ['build', 'cpu-prof']);
 const DURATION = Number(A.duration ?? 10);
 const WARMUP = Number(A.warmup ?? 3);
 const LEVELS = String(A.levels ?? '1,8,32').split(',').map(Number);
@@ -43,78 +34,9 @@ if (!(DURATION > 0) || !(WARMUP >= 0) || LEVELS.some((c) => !(c >= 1)) || !(SKUS
   process.exit(2);
 }
 
-const PG_HOST = '127.0.0.1', PG_PORT = 5432;
-const PG = (db) => `postgres://postgres@${PG_HOST}:${PG_PORT}/${db}`;
 const BENCH_DB = 'ordo_bench', CEIL_DB = 'sqlceiling';
-const ADMIN_KEY = 'bench-admin-key-0123456789';
-const REQUEST_TIMEOUT_MS = 30_000;
-const RESULTS = join(ROOT, 'bench', 'results');
-const CORES = availableParallelism();
 const ctx = { startedAt: new Date().toISOString() };
-
-const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const oneLine = (s, n = 200) => { const t = String(s).replace(/\s+/g, ' ').trim(); return t.length > n ? `${t.slice(0, n - 1)}…` : t; };
-
-// ---------------------------------------------------------------- cleanup (always runs)
-const children = new Set();
-const cleanups = [];
-let cleaning = null;
-async function cleanup() {
-  if (!cleaning) {
-    cleaning = (async () => {
-      for (const c of [...children]) await stopChild(c);
-      for (const f of cleanups.reverse()) {
-        try { await f(); } catch (e) { log('cleanup step failed:', e.message); }
-      }
-    })();
-  }
-  return cleaning;
-}
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => { log(`${sig}: cleaning up`); cleanup().finally(() => process.exit(130)); });
-}
-
-function startChild(args, opts, name) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-  child.name = name;
-  child.lines = [];
-  child.exited = new Promise((r) => child.on('exit', (code, signal) => { children.delete(child); child.exitInfo = { code, signal }; r(child.exitInfo); }));
-  children.add(child);
-  for (const [stream, tag] of [[child.stdout, 'out'], [child.stderr, 'err']]) {
-    let rest = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (d) => {
-      const parts = (rest + d).split('\n');
-      rest = parts.pop();
-      for (const l of parts) if (l.trim()) child.lines.push({ tag, line: l });
-    });
-    stream.on('end', () => { if (rest.trim()) child.lines.push({ tag, line: rest }); });
-  }
-  return child;
-}
-
-async function stopChild(child, graceMs = 10_000) {
-  if (!children.has(child)) return;
-  const t0 = Date.now();
-  child.kill('SIGTERM');
-  const t = setTimeout(() => { log(`${child.name} still running ${graceMs / 1000}s after SIGTERM: SIGKILL`); child.kill('SIGKILL'); }, graceMs);
-  const info = await child.exited;
-  clearTimeout(t);
-  log(`${child.name} stopped in ${((Date.now() - t0) / 1000).toFixed(1)}s (${info.code ?? info.signal})`);
-}
-
-// ---------------------------------------------------------------- databases
-async function adminSql(sql) {
-  const c = new Client({ connectionString: PG('postgres') });
-  await c.connect();
-  try { return await c.query(sql); } finally { await c.end(); }
-}
-async function recreateDb(name) {
-  await adminSql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await adminSql(`CREATE DATABASE ${name}`);
-  cleanups.push(() => adminSql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
-}
+initCleanup({ stopInParallel: false, logStops: true });
 
 // ---------------------------------------------------------------- the ceiling
 async function runCeiling() {
@@ -134,7 +56,7 @@ async function runCeiling() {
   const m1 = machineTicks(), sec = (performance.now() - t0) / 1000;
   let pgT = 0;
   for (const [pid, v] of pgLast) pgT += v - (pg0.get(pid) ?? 0);
-  const busy = m1 && m0 ? (m1.total - m0.total - (m1.idle - m0.idle)) / CLK_TCK / sec : NaN;
+  const busy = busyCores(m0, m1, sec);
   const cpu = `whole ceiling run: script ${(own / CLK_TCK / sec * 100).toFixed(0)}% of a core, its pg backends ${(pgT / CLK_TCK / sec * 100).toFixed(0)}%, everything else ${((busy - own / CLK_TCK / sec - pgT / CLK_TCK / sec) * 100).toFixed(0)}%; machine busy ${busy.toFixed(2)} of ${CORES} cores`;
   const lines = child.lines.map((l) => l.line);
   const byC = new Map();
@@ -147,111 +69,29 @@ async function runCeiling() {
 }
 
 // ---------------------------------------------------------------- the engine
-function newestMtime(dir) {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p));
-    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-async function ensureBuilt() {
-  const main = join(ROOT, 'dist', 'src', 'main.js');
-  if (A.build || !existsSync(main)) {
-    log('building: node node_modules/typescript/bin/tsc -p tsconfig.build.json');
-    const child = startChild(['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {}, 'tsc');
-    const t = setTimeout(() => child.kill('SIGKILL'), 300_000);
-    const { code } = await child.exited;
-    clearTimeout(t);
-    if (code !== 0) log(`tsc exited with ${code}:\n${child.lines.slice(0, 30).map((l) => l.line).join('\n')}`);
-    if (!existsSync(main)) throw new Error('build produced no dist/src/main.js');
-  }
-  const built = statSync(join(ROOT, 'dist', 'src', 'app.js')).mtimeMs;
-  const src = newestMtime(join(ROOT, 'src'));
-  return src > built ? `dist/ is older than src/ (newest .ts ${new Date(src).toISOString()}, build ${new Date(built).toISOString()}): the run measures the last build; pass --build to rebuild` : null;
-}
-
-async function freePort(want) {
-  const tryListen = (p) => new Promise((res) => {
-    const s = net.createServer();
-    s.once('error', () => res(null));
-    s.listen(p, '127.0.0.1', () => { const port = s.address().port; s.close(() => res(port)); });
-  });
-  return (await tryListen(want)) ?? (await tryListen(0));
-}
-
 async function startEngine({ dbUrl, port, workers, name, profileDir }) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'ordo-bench-'));
-  cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
   const env = {
-    PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(),
-    DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', ORDO_DATA_DIR: dataDir,
-    ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', LOG_LEVEL: 'warn', ORDO_DEBUG_SQL: '1',
+    ...engineBaseEnv(tempDir('ordo-bench-')), DATABASE_URL: dbUrl, PORT: String(port), LOG_LEVEL: 'warn', ORDO_DEBUG_SQL: '1',
     DATABASE_POOL_SIZE: '40', ORDO_DISABLE_WORKERS: workers ? '0' : '1',
   };
   const spawnAt = Date.now();
   const child = startChild([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/src/main.js'], { env }, name);
   const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (child.exitInfo) throw new Error(`${name} exited (${child.exitInfo.code ?? child.exitInfo.signal}) before it was ready:\n${child.lines.slice(-30).map((l) => l.line).join('\n')}`);
-    try {
-      const r = await fetch(`${base}/ready`, { signal: AbortSignal.timeout(2000) });
-      if (r.status === 200) return { child, base, url: `${base}/graphql`, spawnAt };
-    } catch {}
-    await sleep(200);
-  }
-  throw new Error(`${name} not ready after 120s`);
+  await waitReady(child, base);
+  return { child, base, url: `${base}/graphql`, spawnAt };
 }
 
-// ---------------------------------------------------------------- GraphQL over HTTP
-async function gql(url, query, variables, { token, countSql } = {}) {
-  const headers = { 'content-type': 'application/json' };
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (countSql) headers['x-ordo-count-sql'] = '1';
-  const res = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ query, variables }), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-  const text = await res.text();
-  let body;
-  try { body = JSON.parse(text); } catch { body = { errors: [{ message: `non-JSON answer (HTTP ${res.status}): ${oneLine(text, 120)}` }] }; }
-  const sql = res.headers.get('x-ordo-sql-count');
-  return { status: res.status, body, sqlCount: sql === null ? undefined : Number(sql) };
-}
-function must(r, what) {
-  if (r.status !== 200 || r.body.errors?.length || !r.body.data) throw new Error(`${what} failed (HTTP ${r.status}): ${JSON.stringify(r.body.errors ?? r.body)}`);
-  return r.body.data;
-}
-const admin = (url, q, v, o = {}) => gql(url, q, v, { ...o, token: ADMIN_KEY });
-
-async function inBatches(items, size, fn) {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
-}
-
+// ---------------------------------------------------------------- the shop
 const sku = (i) => `BENCH-${String(i).padStart(4, '0')}`;
 const LOCATION = 'bench-wh';
 
-async function setupCatalog(url) {
-  must(await admin(url, `mutation($i: CreateStockLocationInput!) { createStockLocation(input: $i) { id } }`,
-    { i: { code: LOCATION, name: 'Bench warehouse', kind: 'WAREHOUSE', countryCode: 'DE', priority: 10 } }), 'createStockLocation');
-  const products = [];
-  for (let p = 0; p * 100 < SKUS; p++) {
-    const variants = [];
-    for (let i = p * 100; i < Math.min(SKUS, (p + 1) * 100); i++) variants.push({ sku: sku(i), name: `Bench variant ${i}`, price: 1000 + (i % 50) * 10, currencyCode: 'EUR' });
-    products.push({ name: `Bench product ${p}`, variants });
-  }
-  await inBatches(products, 4, async (i) => must(await admin(url, `mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }`, { i }), 'createProduct'));
-  const skus = Array.from({ length: SKUS }, (_, i) => sku(i));
-  await inBatches(skus, 25, async (s) => must(await admin(url, `mutation($i: AdjustStockInput!) { adjustStock(input: $i) { onHand } }`,
-    { i: { sku: s, locationCode: LOCATION, delta: 1_000_000, reason: 'RECEIVED' } }), `adjustStock ${s}`));
-  must(await admin(url, `mutation($i: CreateShippingMethodInput!) { createShippingMethod(input: $i) { id } }`,
-    { i: { code: 'standard', name: 'Standard', carrierCode: 'sim', price: 495, currencyCode: 'EUR', minTransitDays: 2, maxTransitDays: 4 } }), 'createShippingMethod');
-  must(await admin(url, `mutation($i: SetTaxRateInput!) { setTaxRate(input: $i) { ratePercent } }`, { i: { countryCode: 'DE', ratePercent: 19 } }), 'setTaxRate');
-}
+const setupCatalog = (url) => setupShop(url, {
+  location: { code: LOCATION, name: 'Bench warehouse', kind: 'WAREHOUSE', countryCode: 'DE', priority: 10 },
+  skus: SKUS, sku, productBatch: 4, stock: 1_000_000, stockBatch: 25,
+});
 
 const PLACE_ORDER = `mutation($input: PlaceOrderInput!, $key: String) {
   placeOrder(input: $input, idempotencyKey: $key) { accessToken order { id number status } } }`;
-const ADDRESS = { name: 'Jane Doe', line1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', countryCode: 'DE' };
 const orderInput = (lines) => ({
   email: 'bench@example.com', lines, shippingAddress: ADDRESS, shippingMethodCode: 'standard',
   payment: { method: 'test-card', token: 'tok_visa' },
@@ -271,54 +111,15 @@ function summary(xs) {
   return { p50: p(0.5), p95: p(0.95), p99: p(0.99) };
 }
 
-function cpuTicks(pid) {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return Number(rest[11]) + Number(rest[12]); // utime + stime
-  } catch { return NaN; }
-}
-function machineTicks() {
-  try {
-    const v = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const idle = v[3] + (v[4] || 0);
-    return { total: v.reduce((a, b) => a + b, 0), idle };
-  } catch { return null; }
-}
-const CLK_TCK = 100;
 /** CPU ticks of every PostgreSQL backend serving one database, by pid. */
-function pgBackendTicks(db = BENCH_DB) {
-  const out = new Map();
-  try {
-    for (const d of readdirSync('/proc')) {
-      if (!/^\d+$/.test(d)) continue;
-      try {
-        const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
-        if (cmd.startsWith('postgres: ') && cmd.includes(` ${db} `)) out.set(d, cpuTicks(d));
-      } catch {}
-    }
-  } catch {}
-  return out;
-}
+const pgBackendTicks = (db = BENCH_DB) => procTicksByPid(pgBackendOf(db));
 function cpuSample(enginePid) {
   return { t: performance.now(), engine: cpuTicks(enginePid), self: process.cpuUsage(), machine: machineTicks(), pg: pgBackendTicks() };
 }
 /** Waits (bounded) until other work on the machine has calmed down, so both sides are measured alike. */
 async function waitQuiet(what) {
-  const deadline = Date.now() + QUIET_WAIT * 1000;
-  let busy = await machineBusy(1000);
-  while (busy > QUIET_BUSY && Date.now() < deadline) {
-    log(`machine busy ${busy.toFixed(2)} cores before the ${what}: waiting (up to ${QUIET_WAIT}s, --quiet-wait)`);
-    busy = await machineBusy(2000);
-  }
+  const busy = await waitQuietFor(`the ${what}`, QUIET_WAIT, QUIET_BUSY);
   (ctx.quiet ??= []).push(`${what}: ${busy.toFixed(2)} cores busy at start`);
-}
-async function machineBusy(ms = 1000) {
-  const a = machineTicks();
-  await sleep(ms);
-  const b = machineTicks();
-  if (!a || !b) return NaN;
-  return ((b.total - a.total - (b.idle - a.idle)) / CLK_TCK) / (ms / 1000);
 }
 function cpuDelta(a, b) {
   const sec = (b.t - a.t) / 1000;
@@ -499,18 +300,13 @@ function summarizeProfile(dir, spawnAt, windows) {
 // ---------------------------------------------------------------- report
 function engineLogDigest(child) {
   const notable = [];
-  for (const { tag, line } of child.lines) {
-    let level = tag === 'err' ? 50 : 30, msg = line;
-    try {
-      const j = JSON.parse(line);
-      level = j.level ?? level;
-      msg = [j.msg, j.err?.type, j.err?.message, j.code].filter(Boolean).join(' | ');
-    } catch {}
-    if (level >= 40 || tag === 'err') notable.push(oneLine(msg, 220));
+  for (const l of child.lines) {
+    const { level, msg } = logEntry(l, (j) => [j.msg, j.err?.type, j.err?.message, j.code]);
+    if (level >= 40 || l.tag === 'err') notable.push(oneLine(msg, 220));
   }
   const counts = new Map();
   for (const m of notable) counts.set(m, (counts.get(m) ?? 0) + 1);
-  return { total: notable.length, top: [...counts].sort((a, b) => b[1] - a[1]).slice(0, 8) };
+  return { total: notable.length, top: topCounts(counts, 8) };
 }
 
 function ordoLine(r) {
@@ -527,14 +323,11 @@ function cpuLine(r) {
 }
 
 function buildReport(ctx) {
-  const L = [];
-  const md = [];
-  const both = (s = '') => { L.push(s); md.push(s); };
+  const { L, md, block, done } = newReport();
   md.push('# placeOrder benchmark', '', `Run ${ctx.startedAt}, duration ${DURATION}s per level (+${WARMUP}s warm-up), ${SKUS} SKUs, PostgreSQL ${ctx.pgVersion ?? '?'}, Node ${process.version}.`, '');
   const machine = `machine: ${CORES} cores, busy ${Number.isNaN(ctx.idleBusy) ? '?' : ctx.idleBusy?.toFixed(2)} cores before the run (other work on the box skews every figure), loadavg ${ctx.loadavg}; engine workers ${WORKERS ? 'on' : 'off'}`;
   L.push(machine); md.push(machine, '');
   if (ctx.staleNote) { L.push(`NOTE: ${ctx.staleNote}`); md.push(`> NOTE: ${ctx.staleNote}`, ''); }
-  const block = (title, lines) => { L.push(`== ${title}`, ...lines); md.push(`## ${title}`, '', '```', ...lines, '```', ''); };
   if (ctx.quiet) { const q = `machine load at start: ${ctx.quiet.join('; ')}`; L.push(q); md.push(q, ''); }
   block('SQL ceiling (../shared/tools/sql-ceiling.mjs)', [...(ctx.ceiling?.lines.length ? ctx.ceiling.lines : ['(no output)']), ...(ctx.ceiling?.cpu ? [ctx.ceiling.cpu] : [])]);
   if (ctx.runs?.length) {
@@ -572,17 +365,15 @@ function buildReport(ctx) {
   }
   if (ctx.profile) block('Engine CPU profile, self time during the measured load windows (--cpu-prof)', ctx.profile);
   if (ctx.failure) block('BENCH FAILED', [ctx.failure]);
-  return { text: L.join('\n'), md: md.join('\n') };
+  return done();
 }
 
 // ---------------------------------------------------------------- main
-let exitCode = 0;
-try {
-  mkdirSync(RESULTS, { recursive: true });
-  ctx.pgVersion = (await adminSql('SHOW server_version')).rows[0].server_version;
-  ctx.loadavg = loadavg().map((x) => x.toFixed(2)).join(' ');
+await runBench(ctx, 'place-order.md', async () => {
+  ctx.pgVersion = await pgVersion();
+  ctx.loadavg = loadavgText();
   ctx.idleBusy = await machineBusy(1000);
-  ctx.staleNote = await ensureBuilt();
+  ctx.staleNote = await ensureBuilt(A.build);
   if (ctx.staleNote) log(ctx.staleNote);
   await recreateDb(BENCH_DB);
   await recreateDb(CEIL_DB);
@@ -592,8 +383,7 @@ try {
 
   const port = await freePort(WANT_PORT);
   log(`starting engine on 127.0.0.1:${port}`);
-  const profileDir = CPU_PROF ? mkdtempSync(join(tmpdir(), 'ordo-bench-prof-')) : null;
-  if (profileDir) cleanups.push(() => rmSync(profileDir, { recursive: true, force: true }));
+  const profileDir = CPU_PROF ? tempDir('ordo-bench-prof-') : null;
   const engine = await startEngine({ dbUrl: PG(BENCH_DB), port, workers: WORKERS, name: 'engine', profileDir });
   ctx.engineChild = engine.child;
   const t = performance.now();
@@ -636,19 +426,10 @@ try {
     ctx.trace = await sqlCounts(e2, proxy);
     await stopChild(e2.child, 3000);
   }
-} catch (e) {
-  exitCode = 1;
-  ctx.failure = e?.stack ?? String(e);
-  log('FAILED:', ctx.failure);
-} finally {
-  await cleanup();
+}, () => buildReport(ctx), () => {
   const lines = [...(ctx.engineChild?.lines ?? []), ...(ctx.engineChild2?.lines ?? [])];
   if (ctx.engineChild) {
     ctx.engineLog = engineLogDigest({ lines });
     try { writeFileSync(join(RESULTS, 'engine.log'), lines.map((l) => `${l.tag} ${l.line}`).join('\n') + '\n'); } catch {}
   }
-  const { text, md } = buildReport(ctx);
-  console.log(text);
-  try { writeFileSync(join(RESULTS, 'place-order.md'), md + '\n'); log('report written to bench/results/place-order.md'); } catch (e) { log(`could not write the report: ${e.message}`); }
-}
-process.exit(exitCode);
+});

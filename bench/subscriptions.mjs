@@ -11,15 +11,13 @@
 // report to bench/results/subscriptions.md as well.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { tmpdir, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import net from 'node:net';
+import { ROOT, sleep, parseArgs, freePort } from './lib.mjs';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const now = () => performance.timeOrigin + performance.now();
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 
 // ------------------------------------------------------------------ worker thread: the subscribers
@@ -73,20 +71,9 @@ async function subscriberThread() {
 
 // ------------------------------------------------------------------ main thread
 function args() {
-  const o = { sizes: '1000,5000,10000', rounds: '5', clients: String(Math.max(1, Math.min(2, cpus().length))) };
-  const a = process.argv.slice(2);
-  for (let i = 0; i < a.length; i++) {
-    const k = a[i].replace(/^--/, '');
-    if (k === 'build') o.build = '1';
-    else o[k] = a[++i];
-  }
+  const o = { sizes: '1000,5000,10000', rounds: '5', clients: String(Math.max(1, Math.min(2, cpus().length))), ...parseArgs(process.argv.slice(2), ['build'], { bare: true }) };
   return { sizes: o.sizes.split(',').map(Number), rounds: Number(o.rounds), threads: Number(o.clients), build: !!o.build };
 }
-
-const freePort = () => new Promise((res) => {
-  const s = net.createServer();
-  s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => res(p)); });
-});
 
 async function gql(url, query, variables, token) {
   const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
