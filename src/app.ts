@@ -23,6 +23,11 @@ import { TokenService } from './auth/token.service.js';
 import { migrationsFor } from '../migrations/index.js';
 import { orderMachine } from './orders/order-status.js';
 import { seedDemo } from './demo/seed.js';
+import { checkProviders, type OrdoProviders } from './providers.js';
+import { PaymentService } from './payments/payment.service.js';
+import { CarrierService } from './fulfillment/carriers/carrier.service.js';
+import { NotificationService } from './notifications/notification.service.js';
+import { DocumentService } from './documents/document.service.js';
 
 export interface Engine {
   app: AppRuntime;
@@ -36,6 +41,8 @@ export interface Engine {
 
 export interface EngineOptions {
   plugins?: OrdoModule[];
+  /** The config file's providers (src/providers.ts); they win over the plugins' own. */
+  providers?: OrdoProviders;
   log?: Logger;
   /** Listen on config.port (true for `npm start`; tests may build an engine without a server). */
   listen?: boolean;
@@ -46,6 +53,8 @@ export const KERNEL_ENTITIES = [OutboxEvent, Setting];
 export async function createEngine(config: OrdoConfig, opts: EngineOptions = {}): Promise<Engine> {
   const log = opts.log ?? createLogger(config.logLevel);
   const modules = orderModules([...coreModules, ...(opts.plugins ?? [])]);
+  // Checked before anything is opened: a bad provider stops the start without a half-open engine.
+  const providers = providerSources(modules, opts.providers);
   const entities = [...KERNEL_ENTITIES, ...modules.flatMap((m) => m.entities ?? [])];
   const orm = await openDatabase(config, { entities, migrations: [...migrationsFor(config.database.kind), ...modules.flatMap((m) => m.migrations?.[config.database.kind] ?? [])], log });
   const applied = await migrate(orm, config);
@@ -82,6 +91,7 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
   });
 
   for (const m of modules) for (const g of m.guards?.order ?? []) orderMachine.addGuard(g);
+  installProviders(app, providers);
   for (const m of modules) await m.onStart?.(app);
   const devAdminKey = await app.service(TokenService).bootstrap(orm.em.fork() as Em);
   if (config.seedDemo) await seedDemo(app);
@@ -106,12 +116,35 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
       await app.relay.stop();
       await queue.close();
       for (const m of [...modules].reverse()) await m.onStop?.(app).catch(() => {});
+      for (const m of modules) for (const g of m.guards?.order ?? []) orderMachine.removeGuard(g);
       await pubsub.close();
       probe?.disconnect();
       await orm.close(true);
     })());
 
   return { app, schema, http, port, devAdminKey, stop };
+}
+
+/**
+ * The providers to install: the modules' (in module order) first, then the config file's, so that the
+ * deployment's own choice wins. Checked here too: plugins given straight to createEngine (tests,
+ * embedding) never went through the config file's validation.
+ */
+function providerSources(modules: OrdoModule[], fromConfig: OrdoProviders | undefined): OrdoProviders[] {
+  const sources = modules.filter((m) => m.providers).map((m) => checkProviders(m.providers, `module ${m.name}: providers`));
+  if (fromConfig) sources.push(checkProviders(fromConfig, 'ordo.config: providers'));
+  return sources;
+}
+
+/** Hands the providers to the services that pick them (a later source replaces an earlier one's code). */
+function installProviders(app: AppRuntime, sources: OrdoProviders[]): void {
+  for (const s of sources) {
+    for (const p of s.payment ?? []) app.service(PaymentService).register(p);
+    for (const c of s.carrier ?? []) app.service(CarrierService).register(c);
+    if (s.sms) app.service(NotificationService).setSmsProvider(s.sms);
+    if (s.email) app.service(NotificationService).setEmailSender(s.email);
+    if (s.documentStore) app.service(DocumentService).setStore(s.documentStore);
+  }
 }
 
 /** The queues this deployment uses: the events queue and every queue a module's jobs name. */

@@ -1,17 +1,21 @@
-// The optional configuration file: `ordo.config.js` (or .mjs, or .ts when run with the swc register) at
-// the project root, or the file ORDO_CONFIG names. Its default export lists the plugins to enable and
-// env-like settings; environment variables override the settings.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+// The optional configuration file: `ordo.config.js` (or .mjs, or .ts) at the project root, or the file
+// ORDO_CONFIG names. Its default export lists the plugins to enable, the providers to use and env-like
+// settings; environment variables override the settings.
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ConfigError } from './config.js';
+import { ConfigError, loadConfig, type OrdoConfig } from './config.js';
 import type { OrdoModule } from './kernel/module.js';
+import { checkProviders, type OrdoProviders } from './providers.js';
 
 export type SettingValue = string | number | boolean;
 
 export interface OrdoFileConfig {
   /** Plugins made with definePlugin, enabled in this order after the core modules. */
   plugins?: OrdoModule[];
+  /** Payment providers, carriers, the SMS and email transports, the document store (src/providers.ts). */
+  providers?: OrdoProviders;
   /** Environment-variable style settings (`{ PORT: 4100, ORDO_INVOICE_ON: 'shipment' }`); the real environment wins. */
   settings?: Record<string, SettingValue>;
 }
@@ -20,10 +24,10 @@ export interface LoadedConfigFile {
   /** The file that was read, or null when there is none. */
   path: string | null;
   plugins: OrdoModule[];
+  providers: OrdoProviders;
   settings: Record<string, string>;
 }
 
-/** Identity, for type checking and editor help in the config file. */
 export function defineConfig(config: OrdoFileConfig): OrdoFileConfig {
   return config;
 }
@@ -46,28 +50,72 @@ export function findConfigFile(env: Record<string, string | undefined> = process
 
 export async function loadConfigFile(env: Record<string, string | undefined> = process.env, cwd = process.cwd()): Promise<LoadedConfigFile> {
   const path = findConfigFile(env, cwd);
-  if (!path) return { path: null, plugins: [], settings: {} };
+  if (!path) return { path: null, plugins: [], providers: {}, settings: {} };
   let mod: Record<string, unknown>;
   try {
-    mod = await import(pathToFileURL(path).href);
+    mod = path.endsWith('.ts') ? await importTypeScript(path) : await import(pathToFileURL(path).href);
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (path.endsWith('.ts') && (code === 'ERR_UNKNOWN_FILE_EXTENSION' || e instanceof SyntaxError)) {
-      throw new ConfigError(
-        `ordo.config: ${path} is TypeScript, which the compiled engine cannot load. Write it as ordo.config.js (or .mjs), ` +
-          `or run with the swc register (node --import @swc-node/register/esm-register src/main.ts).`,
-      );
-    }
+    if (e instanceof ConfigError) throw e;
     throw new ConfigError(`ordo.config: ${path} could not be loaded: ${(e as Error).message}`);
   }
   return { path, ...validateConfigFile(mod.default) };
 }
 
+/** What `npm start` and `npm run worker` start from; the test engine (test/helpers/engine.ts) uses it too. */
+export interface Startup {
+  /** The config file that was read, or null. */
+  path: string | null;
+  config: OrdoConfig;
+  plugins: OrdoModule[];
+  providers: OrdoProviders;
+}
+
+/** Reads the config file and the settings: the file's settings are defaults, the environment overrides them. */
+export async function resolveStartup(env: Record<string, string | undefined>, role: 'all' | 'api' | 'worker' = 'all', cwd = process.cwd()): Promise<Startup> {
+  const file = await loadConfigFile(env, cwd);
+  const config = loadConfig({ ...file.settings, ...env }, role);
+  return { path: file.path, config, plugins: file.plugins, providers: file.providers };
+}
+
+/**
+ * The compiled engine runs on plain Node, which cannot import TypeScript: the file is transpiled (types
+ * dropped, nothing checked) into a temporary .mjs beside it, so that its relative imports resolve the
+ * same, imported, and removed again.
+ */
+async function importTypeScript(path: string): Promise<Record<string, unknown>> {
+  let ts: typeof import('typescript');
+  try {
+    const mod = (await import('typescript')) as typeof import('typescript') & { default?: typeof import('typescript') };
+    ts = mod.default ?? mod;
+  } catch {
+    throw new ConfigError(`ordo.config: ${path} is TypeScript, but the typescript package (a devDependency) is not installed: write the file as ordo.config.js or .mjs.`);
+  }
+  const out = ts.transpileModule(readFileSync(path, 'utf8'), {
+    fileName: path,
+    reportDiagnostics: true,
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+  });
+  const error = out.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (error) {
+    const at = error.file && error.start !== undefined ? error.file.getLineAndCharacterOfPosition(error.start) : null;
+    const where = at ? ` (line ${at.line + 1}, column ${at.character + 1})` : '';
+    throw new ConfigError(`ordo.config: ${path} has a syntax error${where}: ${ts.flattenDiagnosticMessageText(error.messageText, ' ')}`);
+  }
+  // Dot-prefixed and unique: never taken for a config file, and two processes starting at once do not collide.
+  const temp = join(dirname(path), `.${basename(path, '.ts')}.${process.pid}-${randomBytes(4).toString('hex')}.mjs`);
+  writeFileSync(temp, out.outputText);
+  try {
+    return await import(pathToFileURL(temp).href);
+  } finally {
+    rmSync(temp, { force: true });
+  }
+}
+
 /** Checks a config file's default export; every error names the key and what is wrong. */
 export function validateConfigFile(value: unknown): Omit<LoadedConfigFile, 'path'> {
-  if (!isObject(value)) throw new ConfigError('ordo.config: the file must `export default { plugins: [...], settings: {...} }` (use defineConfig).');
+  if (!isObject(value)) throw new ConfigError('ordo.config: the file must `export default { plugins: [...], providers: {...}, settings: {...} }` (use defineConfig).');
   for (const key of Object.keys(value)) {
-    if (key !== 'plugins' && key !== 'settings') throw new ConfigError(`ordo.config: unknown key "${key}" (use plugins and settings).`);
+    if (!['plugins', 'providers', 'settings'].includes(key)) throw new ConfigError(`ordo.config: unknown key "${key}" (use plugins, providers and settings).`);
   }
   const plugins: OrdoModule[] = [];
   if (value.plugins !== undefined) {
@@ -83,23 +131,42 @@ export function validateConfigFile(value: unknown): Omit<LoadedConfigFile, 'path
       for (const obj of ['jobs', 'on', 'guards', 'nodes', 'repeatable', 'migrations'] as const) {
         if (p[obj] !== undefined && !isObject(p[obj])) throw new ConfigError(`ordo.config: plugins[${i}].${obj} must be an object.`);
       }
-      for (const arr of ['entities', 'resolvers', 'dependsOn'] as const) {
+      for (const arr of ['entities', 'resolvers', 'dependsOn', 'pricing'] as const) {
         if (p[arr] !== undefined && !Array.isArray(p[arr])) throw new ConfigError(`ordo.config: plugins[${i}].${arr} must be an array.`);
       }
+      if (p.providers !== undefined) checkProviders(p.providers, `ordo.config: plugins[${i}].providers`);
       names.add(p.name);
       plugins.push(p as unknown as OrdoModule);
     });
   }
+  const providers = value.providers === undefined ? {} : checkProviders(value.providers, 'ordo.config: providers');
   const settings: Record<string, string> = {};
   if (value.settings !== undefined) {
+    const known = knownSettingNames();
     if (!isObject(value.settings)) throw new ConfigError('ordo.config: settings must be an object of environment-variable style settings ({ PORT: 4100 }).');
     for (const [k, v] of Object.entries(value.settings)) {
       if (!/^[A-Z][A-Z0-9_]*$/.test(k)) throw new ConfigError(`ordo.config: settings.${k} is not a setting name: use the environment variable's name (PORT, ORDO_INVOICE_ON, ...).`);
+      if (!known.has(k)) throw new ConfigError(`ordo.config: settings.${k} is not a setting Ordo knows (the settings are the environment variables in README.md, Settings).`);
       if (!['string', 'number', 'boolean'].includes(typeof v)) throw new ConfigError(`ordo.config: settings.${k} must be a string, number or boolean.`);
       settings[k] = String(v);
     }
   }
-  return { plugins, settings };
+  return { plugins, providers, settings };
+}
+
+/**
+ * The environment variables loadConfig reads, found by letting it read an environment that records every
+ * name asked for (all unset: every setting is read, none refused), for both process roles. So the list
+ * is src/config.ts itself and cannot drift from it. A setting that loadConfig read only on some other
+ * branch (say, only in production) would be missed: read settings unconditionally there.
+ */
+export function knownSettingNames(): Set<string> {
+  const names = new Set<string>();
+  const recorder = new Proxy({} as Record<string, string | undefined>, {
+    get: (_, k) => (typeof k === 'string' && names.add(k), undefined),
+  });
+  for (const role of ['all', 'worker'] as const) loadConfig(recorder, role);
+  return names;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

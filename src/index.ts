@@ -10,7 +10,8 @@ export type { OrdoConfig } from './config.js';
 export type { Logger } from './kernel/logger.js';
 export type { QueueDriver, JobOptions, QueueJob } from './kernel/queue/queue.js';
 export { backoffDelay } from './kernel/queue/queue.js';
-export type { Em } from './kernel/db.js';
+export type { Em, SqlRunner } from './kernel/db.js';
+export { isPostgres } from './kernel/db.js';
 
 // Request context and authorization
 export type { OrdoContext } from './kernel/context.js';
@@ -23,22 +24,34 @@ export { OrdoError, badInput, notFound, isOrdoError } from './kernel/errors.js';
 export type { ErrorCode } from './kernel/errors.js';
 export { manyBy, oneBy } from './kernel/loaders.js';
 export { recordEvent } from './kernel/outbox/record-event.js';
+export { domainEventStream } from './kernel/outbox/event-stream.js';
 export { newId, idPrefix, randomToken } from './kernel/ids.js';
 export { MAX_AMOUNT, assertAmount, percentToBasisPoints, basisPointsToPercent, taxOf, priceLine, orderTotals } from './kernel/money.js';
 export type { PricedLine, OrderTotals } from './kernel/money.js';
-export { MoneyScalar, DateTimeScalar } from './kernel/graphql-types.js';
+export { MoneyScalar, DateTimeScalar, PageInfo, connectionOf } from './kernel/graphql-types.js';
+export { pageSize, decodeCursor, encodeCursor, toPage, MAX_PAGE } from './kernel/pagination.js';
+export type { Page } from './kernel/pagination.js';
+
+// The pricing step of placeOrder (discounts: loyalty points, coupons)
+export type { PricingStep, PricingInput, DiscountRequest, OrderDiscountRecord, PricedOrderLine } from './kernel/pricing.js';
 
 // Core entities and types a plugin adds fields on or reads
 export { Order } from './orders/order.entity.js';
 export { OrderStatus } from './orders/order-status.js';
 export { Address } from './orders/address.js';
 export { Customer } from './customers/customer.entity.js';
+export { Payment, PaymentStatus } from './payments/payment.entity.js';
 export { ProductVariant } from './catalog/variant.entity.js';
 
 // Provider interfaces
 export type { PaymentProvider } from './payments/payment-provider.js';
 export type { CarrierProvider } from './fulfillment/carriers/carrier.js';
 export type { DocumentStore } from './documents/document-store.js';
+export type { AuthorizeRequest, AuthorizeResult, CaptureRequest, CaptureResult, RefundRequest, RefundResult, PaymentWebhookEvent } from './payments/payment-provider.js';
+export type { LabelRequest, Label, CarrierTrackingEvent } from './fulfillment/carriers/carrier.js';
+export type { StoredDocument } from './documents/document-store.js';
+export type { SmsProvider, OutgoingSms, EmailSender, OutgoingEmail } from './notifications/providers.js';
+export type { OrdoProviders } from './providers.js';
 
 // The configuration file (ordo.config.js)
 export { defineConfig } from './config-file.js';

@@ -1,27 +1,18 @@
 // Starting and stopping an engine process: config errors say what to fix; SIGTERM stops taking
 // requests, lets in-flight ones finish, closes the queue and the pool.
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError } from './config.js';
 import { createEngine } from './app.js';
-import { loadConfigFile } from './config-file.js';
+import { resolveStartup, type Startup } from './config-file.js';
 import { createLogger } from './kernel/logger.js';
 
 export async function runProcess(role: 'all' | 'worker'): Promise<void> {
-  let config;
-  let file;
-  try {
-    // The config file's settings are defaults; the environment overrides them.
-    file = await loadConfigFile(process.env);
-    config = loadConfig({ ...file.settings, ...process.env }, role);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      console.error(`Ordo cannot start: ${e.message}`);
-      process.exit(78);
-    }
-    throw e;
-  }
+  // The config file's settings are defaults; the environment overrides them (the test engine starts the same way).
+  const startup = await resolveStartup(process.env, role).catch(refuseStart);
+  const { config, plugins, providers } = startup;
   const log = createLogger(config.logLevel);
-  if (file.path) log.info({ file: file.path, plugins: file.plugins.map((p) => p.name) }, 'configuration file read');
-  const engine = await createEngine(config, { log, plugins: file.plugins });
+  if (startup.path) log.info({ file: startup.path, plugins: plugins.map((p) => p.name), providers: providerSummary(startup) }, 'configuration file read');
+  // A plugin's own providers are checked by createEngine before it opens anything: the same answer as a bad file.
+  const engine = await createEngine(config, { log, plugins, providers }).catch(refuseStart);
   if (engine.devAdminKey) {
     console.log(`\n  Development admin API key (shown once, store it): ${engine.devAdminKey}\n  Use it as: Authorization: Bearer ${engine.devAdminKey}\n`);
   }
@@ -47,4 +38,24 @@ export async function runProcess(role: 'all' | 'worker'): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** A configuration mistake ends the process with its message (exit 78, EX_CONFIG); anything else is thrown on. */
+function refuseStart(e: unknown): never {
+  if (e instanceof ConfigError) {
+    console.error(`Ordo cannot start: ${e.message}`);
+    process.exit(78);
+  }
+  throw e;
+}
+
+/** What the log says the config file brought: provider codes by kind. */
+function providerSummary({ providers: p }: Startup): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  if (p.payment?.length) out.payment = p.payment.map((x) => x.code);
+  if (p.carrier?.length) out.carrier = p.carrier.map((x) => x.code);
+  if (p.sms) out.sms = p.sms.code;
+  if (p.email) out.email = p.email.code;
+  if (p.documentStore) out.documentStore = p.documentStore.constructor?.name ?? 'custom';
+  return out;
 }

@@ -5,6 +5,7 @@ import { Migration20261126180000_fulfillment as M1 } from './Migration2026112618
 import { Migration20261126190000_payments as Mpayments } from './Migration20261126190000_payments.js';
 import { Migration20261126191000_notifications as Mnotifications } from './Migration20261126191000_notifications.js';
 import { Migration20261126193000_returns as Mreturns } from './Migration20261126193000_returns.js';
+import { Migration20261126200000_discounts as Mdiscounts } from './Migration20261126200000_discounts.js';
 
 export const sqlite: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -12,4 +13,5 @@ export const sqlite: MigrationObject[] = [
   { name: 'Migration20261126190000_payments', class: Mpayments },
   { name: 'Migration20261126191000_notifications', class: Mnotifications },
   { name: 'Migration20261126193000_returns', class: Mreturns },
+  { name: 'Migration20261126200000_discounts', class: Mdiscounts },
 ];

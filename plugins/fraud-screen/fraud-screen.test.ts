@@ -1,17 +1,20 @@
-// fraud-screen on both databases: suspicious orders end ON_HOLD with the rule in their history.
+// fraud-screen on both databases, enabled by an ordo.config file as a deployment would: suspicious
+// orders end ON_HOLD with the rule in their history.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, startTestEngine, type TestEngine } from '../../test/helpers/engine.js';
+import { DB_KINDS, pluginImport, startTestEngine, type TestEngine } from '../../test/helpers/engine.js';
 import { ok } from '../../test/helpers/gql.js';
 import { ADDRESS, orderInput, PLACE_ORDER, setupShop } from '../../test/helpers/fixtures.js';
-import { fraudScreen } from './index.js';
 
-// One plugin object for the file: guards join the order machine once.
-const plugin = fraudScreen({ maxTotal: 10_000, maxOrdersPerEmailPerHour: 2 });
+const configFile = `
+import { fraudScreen } from ${JSON.stringify(pluginImport('plugins/fraud-screen/index.ts'))};
+export default { plugins: [fraudScreen({ maxTotal: 10_000, maxOrdersPerEmailPerHour: 2 })] };
+`;
 
 describe.each(DB_KINDS)('fraud-screen on %s', (kind) => {
   let t: TestEngine;
   beforeAll(async () => {
-    t = await startTestEngine(kind, { plugins: [plugin] });
+    t = await startTestEngine(kind, { configFile });
+    expect(t.engine.app.modules.map((m) => m.name)).toContain('fraud-screen');
     await setupShop(t, { variants: [{ sku: 'FS', price: 1000, stock: { 'wh-a': 500 } }] });
   });
   afterAll(async () => t?.stop());
@@ -48,5 +51,23 @@ describe.each(DB_KINDS)('fraud-screen on %s', (kind) => {
     // The hold is in the stored history too, not only in the answer.
     const rows = await t.sql(`SELECT message FROM order_history_entry WHERE order_id = ? AND to_status = 'ON_HOLD'`, [third.id]);
     expect(rows.map((r) => r.message).join()).toMatch(/velocity/);
+  });
+});
+
+describe('fraud-screen rules, for the people who review held orders', () => {
+  let t: TestEngine;
+  beforeAll(async () => {
+    t = await startTestEngine('sqlite', { configFile });
+  });
+  afterAll(async () => t?.stop());
+
+  it('lists the rules with the limits of the config file, to staff only', async () => {
+    const RULES = `{ fraudScreenRules { rule enabled limit } }`;
+    expect(ok(await t.admin(RULES)).fraudScreenRules).toEqual([
+      { rule: 'max-total', enabled: true, limit: 10_000 },
+      { rule: 'country-mismatch', enabled: true, limit: null },
+      { rule: 'velocity', enabled: true, limit: 2 },
+    ]);
+    expect((await t.gql(RULES)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 });

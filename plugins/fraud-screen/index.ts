@@ -1,6 +1,7 @@
 // fraud-screen: holds suspicious orders for review instead of confirming them. Written only against
 // the public API (src/index.ts).
-import { definePlugin, Order, OrderStatus, type TransitionGuard } from '../../src/index.js';
+import { Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
+import { admin, can, definePlugin, Order, OrderStatus, type OrdoContext, type TransitionGuard } from '../../src/index.js';
 
 export interface FraudScreenOptions {
   /** Orders whose total (minor units, e.g. cents) is above this are held. Unset: no limit. */
@@ -37,6 +38,33 @@ export async function fraudRule(
   return null;
 }
 
+@ObjectType({ description: 'A rule of the fraud-screen plugin and how it is set.' })
+export class FraudScreenRule {
+  @Field({ description: 'max-total, country-mismatch or velocity: the name in the history entry of a held order.' }) rule!: string;
+  @Field() enabled!: boolean;
+  @Field(() => Int, { nullable: true, description: 'The limit: a total in minor units, or orders per email per hour.' }) limit?: number | null;
+  @Field() description!: string;
+}
+
+/** The rules as configured, for the people who review held orders. */
+export function fraudRules(options: FraudScreenOptions): FraudScreenRule[] {
+  return [
+    { rule: 'max-total', enabled: options.maxTotal !== undefined, limit: options.maxTotal ?? null, description: 'Holds orders whose total (minor units) is above the limit.' },
+    { rule: 'country-mismatch', enabled: options.holdCountryMismatch ?? true, limit: null, description: 'Holds orders billed in another country than they ship to.' },
+    { rule: 'velocity', enabled: options.maxOrdersPerEmailPerHour !== undefined, limit: options.maxOrdersPerEmailPerHour ?? null, description: 'Holds an order when the limit of orders from its email was reached within the last hour.' },
+  ];
+}
+
+@Resolver()
+export class FraudScreenResolver {
+  @Query(() => [FraudScreenRule], { description: 'Admin (orders): the fraud-screen rules and their limits (fraud-screen plugin).' })
+  fraudScreenRules(@Ctx() ctx: OrdoContext): FraudScreenRule[] {
+    // The options of the plugin enabled in this engine (one resolver class, whatever the options).
+    const plugin = can(ctx, admin('orders')).app.modules.find((m) => m.name === 'fraud-screen') as { options?: FraudScreenOptions } | undefined;
+    return fraudRules(plugin?.options ?? {});
+  }
+}
+
 export function fraudScreen(options: FraudScreenOptions = {}) {
   for (const k of ['maxTotal', 'maxOrdersPerEmailPerHour'] as const) {
     const v = options[k];
@@ -49,5 +77,5 @@ export function fraudScreen(options: FraudScreenOptions = {}) {
     );
     return reason ? { redirect: OrderStatus.ON_HOLD, reason } : undefined;
   };
-  return definePlugin({ name: 'fraud-screen', guards: { order: [guard] } });
+  return definePlugin({ name: 'fraud-screen', guards: { order: [guard] }, resolvers: [FraudScreenResolver], options: { ...options } });
 }

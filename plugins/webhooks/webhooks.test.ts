@@ -1,17 +1,22 @@
-// webhooks against a real HTTP receiver, on both databases: signed deliveries arrive once each, a 500 is
-// retried until it succeeds, and an endpoint that keeps failing is disabled.
+// webhooks against a real HTTP receiver, on both databases, enabled by an ordo.config file with its
+// options: signed deliveries arrive once each, a 500 is retried until it succeeds, and an endpoint that
+// keeps failing is disabled.
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, startTestEngine, type TestEngine } from '../../test/helpers/engine.js';
+import { DB_KINDS, pluginImport, startTestEngine, type TestEngine } from '../../test/helpers/engine.js';
 import { ok } from '../../test/helpers/gql.js';
 import { orderInput, PLACE_ORDER, setupShop } from '../../test/helpers/fixtures.js';
 import { coreModules } from '../../src/modules.js';
 import { printSchemaFile } from '../../src/schema-print.js';
 import { webhooks } from './index.js';
 
-const plugin = webhooks({ maxAttempts: 3, backoffMs: 50, disableAfter: 2 });
+// The options the assertions below count on (3 tries, 2 failed deliveries disable an endpoint).
+const configFile = `
+import { webhooks } from ${JSON.stringify(pluginImport('plugins/webhooks/index.ts'))};
+export default { plugins: [webhooks({ maxAttempts: 3, backoffMs: 50, disableAfter: 2 })] };
+`;
 
 interface Received { path: string; headers: Record<string, string | string[] | undefined>; body: string }
 
@@ -58,7 +63,8 @@ describe.each(DB_KINDS)('webhooks on %s', (kind) => {
   beforeAll(async () => {
     await new Promise<void>((r) => rx.server.listen(0, '127.0.0.1', r));
     base = `http://127.0.0.1:${(rx.server.address() as AddressInfo).port}`;
-    t = await startTestEngine(kind, { plugins: [plugin] });
+    t = await startTestEngine(kind, { configFile });
+    expect(t.engine.app.modules.map((m) => m.name)).toContain('webhooks');
     await setupShop(t, { variants: [{ sku: 'WH', price: 1000, stock: { 'wh-a': 100 } }] });
   });
   afterAll(async () => {
@@ -129,7 +135,7 @@ describe.each(DB_KINDS)('webhooks on %s', (kind) => {
 describe('webhooks schema', () => {
   it('adds its types only when the plugin is enabled', async () => {
     const core = await printSchemaFile(coreModules);
-    const withPlugin = await printSchemaFile([...coreModules, plugin]);
+    const withPlugin = await printSchemaFile([...coreModules, webhooks()]);
     for (const name of ['type WebhookEndpoint', 'type WebhookDelivery', 'enum WebhookDeliveryStatus', 'createWebhookEndpoint(', 'deleteWebhookEndpoint(', 'webhookDeliveries(']) {
       expect(withPlugin).toContain(name);
       expect(core).not.toContain(name);

@@ -166,6 +166,10 @@ function orderLines(order: Order, lines: OrderLine[], shippingName: string | nul
       net: order.shippingTotal, taxTotal: shippingTax, total: order.shippingTotal + shippingTax,
     });
   }
+  // Discounts come off the total after tax (like store credit): lines of their own, without tax.
+  for (const d of order.discounts ?? []) {
+    out.push({ description: `Discount: ${d.label}`, sku: null, quantity: 1, unitPrice: -d.amount, taxRatePercent: 0, net: -d.amount, taxTotal: 0, total: -d.amount });
+  }
   return out;
 }
 

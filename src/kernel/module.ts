@@ -4,6 +4,7 @@ import type { EntityManager, MigrationObject } from '@mikro-orm/core';
 import type { AppRuntime } from './runtime.js';
 import type { Logger } from './logger.js';
 import type { TransitionGuard } from './state-machine.js';
+import type { PricingStep } from './pricing.js';
 
 export interface DomainEvent<P = Record<string, unknown>> {
   id: number;
@@ -48,6 +49,13 @@ export interface OrdoModule {
   on?: Record<string, EventHandler | EventHandler[]>;
   /** Loaders for `node(id)`, by id prefix ("ord" for ord_...). They check access themselves. */
   nodes?: Record<string, (ctx: import('./context.js').OrdoContext, id: string) => Promise<unknown>>;
+  /** Steps of placeOrder's pricing: discounts asked for in PlaceOrderInput.discounts (see kernel/pricing.ts). */
+  pricing?: PricingStep[];
+  /**
+   * Providers this plugin brings (a payment gateway, a carrier, an SMS or email transport, a document
+   * store), registered at start before onStart; the config file's own `providers` win over them.
+   */
+  providers?: import('../providers.js').OrdoProviders;
   /** Guards on state-machine moves, by machine name ("order"). */
   guards?: Record<string, TransitionGuard<any>[]>;
   /** Plain HTTP routes beside /graphql (document downloads, carrier webhooks), mounted at the server root. */

@@ -26,6 +26,8 @@ export interface TransitionResult<S extends string> {
 
 export class StateMachine<S extends string, E extends { status: S }> {
   private readonly guards: TransitionGuard<S, E>[] = [];
+  /** Engines of this process that added each guard (tests run several; a guard asks once per move). */
+  private readonly users = new Map<TransitionGuard<S, E>, number>();
 
   constructor(
     readonly name: string,
@@ -37,7 +39,18 @@ export class StateMachine<S extends string, E extends { status: S }> {
   }
 
   addGuard(guard: TransitionGuard<S, E>): void {
-    if (!this.guards.includes(guard)) this.guards.push(guard);
+    const n = this.users.get(guard) ?? 0;
+    this.users.set(guard, n + 1);
+    if (n === 0) this.guards.push(guard);
+  }
+
+  /** An engine stopping takes its guards off again, once no other engine of the process uses them. */
+  removeGuard(guard: TransitionGuard<S, E>): void {
+    const n = this.users.get(guard) ?? 0;
+    if (n > 1) return void this.users.set(guard, n - 1);
+    this.users.delete(guard);
+    const i = this.guards.indexOf(guard);
+    if (i >= 0) this.guards.splice(i, 1);
   }
 
   /** Whether any module or plugin guards this machine's moves. */

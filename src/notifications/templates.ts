@@ -45,11 +45,12 @@ function linesTable(c: TemplateContext): string {
     .map((l) => `<tr><td>${escapeHtml(l.name)}</td><td style="text-align:right">${l.quantity}</td><td style="text-align:right">${escapeHtml(c.money(l.lineTotal))}</td></tr>`)
     .join('');
   return `<table style="border-collapse: collapse; width: 100%;"><thead><tr><th style="text-align:left">Item</th><th style="text-align:right">Qty</th><th style="text-align:right">Total</th></tr></thead><tbody>${rows}</tbody>
-<tfoot><tr><td colspan="2"><strong>Total</strong></td><td style="text-align:right"><strong>${escapeHtml(c.money(c.order.total))}</strong></td></tr></tfoot></table>`;
+<tfoot>${(c.order.discounts ?? []).map((d) => `<tr><td colspan="2">${escapeHtml(d.label)}</td><td style="text-align:right">−${escapeHtml(c.money(d.amount))}</td></tr>`).join('')}<tr><td colspan="2"><strong>Total</strong></td><td style="text-align:right"><strong>${escapeHtml(c.money(c.order.total))}</strong></td></tr></tfoot></table>`;
 }
 
 const linesText = (c: TemplateContext) =>
-  c.lines.map((l) => `  ${l.quantity} × ${l.name} (${l.sku})  ${c.money(l.lineTotal)}`).join('\n') + `\n  Total: ${c.money(c.order.total)}`;
+  c.lines.map((l) => `  ${l.quantity} × ${l.name} (${l.sku})  ${c.money(l.lineTotal)}`).join('\n') +
+  (c.order.discounts ?? []).map((d) => `\n  ${d.label}  −${c.money(d.amount)}`).join('') + `\n  Total: ${c.money(c.order.total)}`;
 
 const signOff = (c: TemplateContext) => `\n\n${c.shopName}\n`;
 

@@ -15,6 +15,7 @@ import { Payment } from '../payments/payment.entity.js';
 import { Order } from './order.entity.js';
 import { OrderLine } from './order-line.entity.js';
 import { OrderHistoryEntry } from './order-history.entity.js';
+import { OrderDiscount } from './order-discount.js';
 import { OrderConnection } from './order.resolver.js';
 import { OrderService } from './order.service.js';
 
@@ -23,6 +24,11 @@ export class OrderFields {
   @FieldResolver(() => [OrderLine])
   lines(@Root() order: Order, @Ctx() ctx: OrdoContext): Promise<OrderLine[]> {
     return manyBy(ctx, OrderLine, 'order', (l) => l.order.id, { id: 'asc' }).load(order.id);
+  }
+
+  @FieldResolver(() => [OrderDiscount])
+  discounts(@Root() order: Order): OrderDiscount[] {
+    return (order.discounts ?? []).map(({ kind, label, amount }) => ({ kind, label, amount }));
   }
 
   @FieldResolver(() => [Payment])

@@ -5,6 +5,7 @@ import { isPostgres, type SqlRunner, type Statement } from '../kernel/db.js';
 import { newId } from '../kernel/ids.js';
 import type { Allocation } from '../inventory/reservation.js';
 import type { EventRecord, HistoryRecord } from './order-history.js';
+import type { OrderDiscountRecord } from '../kernel/pricing.js';
 
 export interface AddressRow {
   name: string; line1: string; line2?: string | null; city: string; region?: string | null;
@@ -17,6 +18,7 @@ export interface OrderRow {
   subtotal: number; shippingTotal: number; taxTotal: number; total: number; taxBasisPoints: number;
   shippingAddress: AddressRow; billingAddress: AddressRow | null; shippingMethodId: string | null; note: string | null;
   estimatedDeliveryAt: Date | null; placedAt: Date; accessTokenHash: string; idempotencyKey: string | null; requestHash: string | null;
+  discountTotal: number; discounts: OrderDiscountRecord[] | null;
 }
 
 export interface LineRow {
@@ -32,7 +34,8 @@ const ORDER_COLS = ['id', 'number', 'status', 'held_from', 'payment_status', 'ch
   'currency_code', 'subtotal', 'shipping_total', 'tax_total', 'total', 'tax_basis_points',
   'ship_name', 'ship_line1', 'ship_line2', 'ship_city', 'ship_region', 'ship_postal_code', 'ship_country_code', 'ship_phone',
   'bill_name', 'bill_line1', 'bill_line2', 'bill_city', 'bill_region', 'bill_postal_code', 'bill_country_code', 'bill_phone',
-  'shipping_method_id', 'note', 'estimated_delivery_at', 'placed_at', 'updated_at', 'access_token_hash', 'idempotency_key', 'request_hash', 'version'];
+  'shipping_method_id', 'note', 'estimated_delivery_at', 'placed_at', 'updated_at', 'access_token_hash', 'idempotency_key', 'request_hash', 'version',
+  'discount_total', 'discounts'];
 const LINE_COLS = ['id', 'order_id', 'variant_id', 'sku', 'name', 'quantity', 'unit_price', 'tax_total', 'line_total',
   'quantity_shipped', 'quantity_returned', 'quantity_backordered', 'allocations'];
 const PAYMENT_COLS = ['id', 'order_id', 'method', 'status', 'amount', 'amount_captured', 'amount_refunded', 'currency_code', 'transaction_id', 'created_at', 'version'];
@@ -96,6 +99,7 @@ export function placedOrderStatements(
         o.currencyCode, o.subtotal, o.shippingTotal, o.taxTotal, o.total, o.taxBasisPoints,
         ...address(o.shippingAddress), ...address(o.billingAddress),
         o.shippingMethodId, o.note, date(o.estimatedDeliveryAt), date(now), date(now), o.accessTokenHash, o.idempotencyKey, o.requestHash, 1,
+        o.discountTotal, o.discounts ? JSON.stringify(o.discounts) : null,
       ]],
     },
     {

@@ -1,4 +1,4 @@
-import { Collection, Embedded, Entity, Enum, Index, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
+import { Collection, Embedded, JsonType, Entity, Enum, Index, ManyToOne, OneToMany, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar, MoneyScalar, Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
@@ -9,6 +9,7 @@ import type { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { Address } from './address.js';
 import { OrderStatus } from './order-status.js';
 import { OrderLine } from './order-line.entity.js';
+import type { OrderDiscountRecord } from '../kernel/pricing.js';
 
 @ObjectType({ implements: Node })
 @Entity({ tableName: 'orders' })
@@ -17,7 +18,7 @@ import { OrderLine } from './order-line.entity.js';
 @Index({ properties: ['email'] })
 @Index({ properties: ['status'] })
 export class Order {
-  [OptionalProps]?: 'id' | 'placedAt' | 'updatedAt' | 'version';
+  [OptionalProps]?: 'id' | 'placedAt' | 'updatedAt' | 'version' | 'discountTotal';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -64,6 +65,14 @@ export class Order {
   @Field(() => MoneyScalar) @Property({ type: 'integer' }) shippingTotal!: number;
   @Field(() => MoneyScalar) @Property({ type: 'integer' }) taxTotal!: number;
   @Field(() => MoneyScalar) @Property({ type: 'integer' }) total!: number;
+
+  @Field(() => MoneyScalar, { description: 'What the discounts took off: subtotal + shippingTotal + taxTotal - discountTotal = total.' })
+  @Property({ type: 'integer', default: 0 })
+  discountTotal: number = 0;
+
+  /** The discounts the pricing steps gave at placement, with each step's reference (Order.discounts). */
+  @Property({ type: JsonType, nullable: true })
+  discounts?: OrderDiscountRecord[] | null;
 
   /** The destination's tax rate when the order was placed, in basis points. */
   @Property({ type: 'integer' })

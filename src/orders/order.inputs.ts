@@ -3,6 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsEmail, IsInt, Length, Matches, Max, MaxLe
 import { DateTimeScalar } from '../kernel/graphql-types.js';
 import { AddressInput } from './address.js';
 import { OrderStatus } from './order-status.js';
+import { DiscountInput, MAX_DISCOUNT_REQUESTS } from './order-discount.js';
 
 export const MAX_LINE_QUANTITY = 10_000;
 export const MAX_LINES = 200;
@@ -53,6 +54,10 @@ export class PlaceOrderInput {
 
   @Field({ nullable: true, description: 'The order id in the system it came from (marketplace, POS).' }) @Matches(/^[\w\-.:#/]{1,200}$/)
   externalId?: string;
+
+  @Field(() => [DiscountInput], { nullable: true, description: 'Discounts asked for (loyalty points, for example), each answered by the pricing step of its kind.' })
+  @ArrayMaxSize(MAX_DISCOUNT_REQUESTS) @ValidateNested()
+  discounts?: DiscountInput[];
 }
 
 @InputType()

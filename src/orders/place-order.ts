@@ -21,6 +21,7 @@ import { transitionRecords, type EventRecord, type HistoryRecord } from './order
 import { placedOrderStatements, type OrderRow } from './order-rows.js';
 import { MAX_LINE_QUANTITY, type PlaceOrderInput } from './order.inputs.js';
 import { orderAccessToken } from './order-token.js';
+import { applyDiscounts, planDiscounts, type PlannedStep } from './order-pricing.js';
 
 export interface PlaceOrderResult {
   order: Order;
@@ -49,6 +50,7 @@ export class PlaceOrder {
       throw badInput(`Shipping method ${method.code} is priced in ${method.currencyCode}, the channel sells in ${channel.currencyCode}.`, 'shippingMethodCode');
     }
 
+    const discounts = planDiscounts(this.app, input.discounts);
     const customerId = principal.kind === 'customer' ? principal.customerId : null;
     const scope = customerId ?? `guest:${email}`;
     const keyHash = idempotencyKey ? sha(`${channel.id}|${scope}|${idempotencyKey}`) : null;
@@ -58,7 +60,7 @@ export class PlaceOrder {
     const earlier = keyHash ? await this.firstResult(em, keyHash, requestHash) : null;
     if (earlier) return earlier;
     try {
-      return await this.attempt(em, principal, input, { email, quantities, channel, method, customerId, keyHash, requestHash });
+      return await this.attempt(em, principal, input, { email, quantities, channel, method, customerId, keyHash, requestHash, discounts });
     } catch (e) {
       // Simultaneous repeats: the first commits while the others wait on its unique key (or find the
       // stock it took gone); they answer with its order.
@@ -156,8 +158,15 @@ export class PlaceOrder {
             reserved.set(v.id, { allocations: r.allocations, missing: r.missing });
           }
           number ??= await sequence.nextOrderNumber(tx, c.channel.id);
+          // Discounts (loyalty points, ...) are taken in this transaction: they commit with the order.
+          const { discountTotal, discounts, events: discountEvents } = await applyDiscounts(c.discounts, {
+            tx, orderId, orderNumber: number, channelId: c.channel.id, currencyCode: c.channel.currencyCode,
+            customerId: c.customerId, email: c.email, principal, totals,
+            lines: priced.map(({ v, p }) => ({ sku: v.sku, variantId: v.id, quantity: p.quantity, unitPrice: p.unitPrice, net: p.net, tax: p.tax, total: p.total })),
+          });
+          const total = totals.total - discountTotal;
           const auth = await provider.authorize({
-            amount: totals.total, currencyCode: c.channel.currencyCode, token: input.payment.token,
+            amount: total, currencyCode: c.channel.currencyCode, token: input.payment.token,
             idempotencyKey: c.keyHash ?? orderId, email: c.email,
           });
           if (auth.outcome === 'declined') throw new OrdoError('PAYMENT_DECLINED', `Payment declined: ${auth.reason}`);
@@ -167,14 +176,14 @@ export class PlaceOrder {
           const row: OrderRow = {
             id: orderId, number, status: OrderStatus.PENDING, heldFrom: null, paymentStatus,
             channelId: c.channel.id, customerId: c.customerId, email: c.email, externalId: input.externalId ?? null,
-            currencyCode: c.channel.currencyCode, ...totals, taxBasisPoints: bp,
+            currencyCode: c.channel.currencyCode, ...totals, total, discountTotal, discounts, taxBasisPoints: bp,
             shippingAddress: input.shippingAddress, billingAddress: input.billingAddress ?? null,
             shippingMethodId: c.method.id, note: input.note ?? null, placedAt,
             estimatedDeliveryAt: new Date(placedAt.getTime() + c.method.maxTransitDays * 86_400_000),
             accessTokenHash: hashToken(accessToken), idempotencyKey: c.keyHash, requestHash: c.requestHash,
           };
           const history: HistoryRecord[] = [{ type: 'ORDER_PLACED', to: OrderStatus.PENDING, actor, message: `Order ${number} placed by ${c.email}.` }];
-          const events: EventRecord[] = [{ type: 'order.placed', payload: { orderId, number, channelId: c.channel.id, skus } }];
+          const events: EventRecord[] = [{ type: 'order.placed', payload: { orderId, number, channelId: c.channel.id, skus } }, ...discountEvents];
           const order = toOrder(row);
           if (auth.outcome === 'authorized') {
             const backordered = [...reserved.values()].reduce((n, r) => n + r.missing, 0);
@@ -192,7 +201,7 @@ export class PlaceOrder {
             id: newId('oln'), variantId: v.id, sku: v.sku, name: v.name, quantity: p.quantity, unitPrice: p.unitPrice,
             taxTotal: p.tax, lineTotal: p.total, quantityBackordered: reserved.get(v.id)!.missing, allocations: reserved.get(v.id)!.allocations,
           })), {
-            id: newId('pay'), method: provider.code, status: paymentStatus, amount: totals.total,
+            id: newId('pay'), method: provider.code, status: paymentStatus, amount: total,
             currencyCode: c.channel.currencyCode, transactionId: auth.transactionId ?? null,
           }, history, events);
           return { order, inserts };
@@ -238,7 +247,7 @@ function toOrder(row: OrderRow): Order {
     id: row.id, number: row.number, status: row.status, heldFrom: row.heldFrom, paymentStatus: row.paymentStatus,
     channel: { id: row.channelId }, customer: row.customerId ? { id: row.customerId } : null, email: row.email,
     externalId: row.externalId, currencyCode: row.currencyCode, subtotal: row.subtotal, shippingTotal: row.shippingTotal,
-    taxTotal: row.taxTotal, total: row.total, taxBasisPoints: row.taxBasisPoints,
+    taxTotal: row.taxTotal, total: row.total, discountTotal: row.discountTotal, discounts: row.discounts, taxBasisPoints: row.taxBasisPoints,
     shippingAddress: { line2: null, region: null, phone: null, ...row.shippingAddress },
     billingAddress: row.billingAddress ? { line2: null, region: null, phone: null, ...row.billingAddress } : null,
     shippingMethod: row.shippingMethodId ? { id: row.shippingMethodId } : null, note: row.note,
@@ -260,6 +269,7 @@ interface Prepared {
   customerId: string | null;
   keyHash: string | null;
   requestHash: string | null;
+  discounts: PlannedStep[];
 }
 
 /** Two lines of one SKU become one line; the sum must stay within the per-line bound. */

@@ -227,6 +227,9 @@ export class ReturnService {
       amount += share(ol.lineTotal, rl.quantityReceived, ol.quantity);
       if (SHIPPING_REFUND_REASONS.has(rl.reason)) shipping = true;
     }
+    const goods = orderLines.reduce((s, l) => s + l.lineTotal, 0);
+    // Discounts were taken off the goods: the units are worth their share of what was paid for them.
+    if (order.discountTotal > 0) amount -= share(order.discountTotal, amount, goods);
     if (shipping) {
       // Shipping is refunded once per order: not when another return already did.
       const others = await f.find(ReturnLine, {
@@ -234,7 +237,7 @@ export class ReturnService {
         quantityReceived: { $gt: 0 }, reason: { $in: [...SHIPPING_REFUND_REASONS] },
       });
       if (others.length) shipping = false;
-      else amount += order.total - orderLines.reduce((s, l) => s + l.lineTotal, 0);
+      else amount += order.total + order.discountTotal - goods;
     }
     return { amount, shipping };
   }
@@ -315,7 +318,7 @@ export class ReturnService {
       await insertPlacedOrder(tx, {
         id: newOrderId, number, status: move.to, heldFrom: move.to === OrderStatus.ON_HOLD ? target : null, paymentStatus: PaymentStatus.PAID,
         channelId: order.channel.id, customerId: order.customer?.id ?? null, email: order.email, externalId: null, currencyCode: order.currencyCode,
-        subtotal: 0, shippingTotal: 0, taxTotal: 0, total: 0, taxBasisPoints: order.taxBasisPoints,
+        subtotal: 0, shippingTotal: 0, taxTotal: 0, total: 0, discountTotal: 0, discounts: null, taxBasisPoints: order.taxBasisPoints,
         shippingAddress: { name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, countryCode: a.countryCode, phone: a.phone },
         billingAddress: b ? { name: b.name, line1: b.line1, line2: b.line2, city: b.city, region: b.region, postalCode: b.postalCode, countryCode: b.countryCode, phone: b.phone } : null,
         shippingMethodId: order.shippingMethod?.id ?? null, note: `Exchange for return ${ret.number} of order ${order.number}.`, placedAt,

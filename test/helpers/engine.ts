@@ -1,9 +1,11 @@
 // An engine for one test file: on SQLite (a temp data folder) or PostgreSQL (a database of its own),
-// listening on a free port, driven over real HTTP.
-import { mkdtempSync, rmSync } from 'node:fs';
+// listening on a free port, driven over real HTTP. With `configFile` it starts from an ordo.config.mjs
+// the way `npm start` does (resolveStartup: the file's plugins, providers and settings).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfig } from '../../src/config.js';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolveStartup } from '../../src/config-file.js';
 import { createEngine, type Engine } from '../../src/app.js';
 import { createLogger } from '../../src/kernel/logger.js';
 import type { OrdoModule } from '../../src/kernel/module.js';
@@ -32,6 +34,40 @@ export interface TestEngineOptions {
   redis?: boolean;
   plugins?: OrdoModule[];
   env?: Record<string, string>;
+  /**
+   * The source of an ordo.config.mjs to start from (plugins with their options, providers, settings);
+   * import repository files in it through `pluginImport`. The test env overrides its settings.
+   */
+  configFile?: string;
+}
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The URL to import a repository file by in a config source (`pluginImport('plugins/fraud-screen/index.ts')`).
+ * Under vitest the config file is imported through vitest's module graph, so the plugin and the engine
+ * share one copy of src/ (one Order class for type-graphql, one order machine).
+ */
+export function pluginImport(fromRepoRoot: string): string {
+  return pathToFileURL(resolve(ROOT, fromRepoRoot)).href;
+}
+
+/**
+ * One file per config source in this test file: a process loads its config once, and so does a test
+ * file, however many engines it starts. A second copy would make new plugin objects, and their guards
+ * would join the process-wide order machine a second time.
+ */
+const configFiles = new Map<string, string>();
+function configFileFor(source: string): string {
+  let path = configFiles.get(source);
+  if (!path) {
+    const dir = mkdtempSync(join(tmpdir(), 'ordo-test-config-'));
+    path = join(dir, 'ordo.config.mjs');
+    writeFileSync(path, source);
+    configFiles.set(source, path);
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return path;
 }
 
 export async function startTestEngine(kind: DbKind, opts: TestEngineOptions = {}): Promise<TestEngine> {
@@ -42,10 +78,12 @@ export async function startTestEngine(kind: DbKind, opts: TestEngineOptions = {}
     ORDO_SEED_DEMO: '0', ORDO_REFERENCE_CACHE_MS: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
     ...(pg ? { DATABASE_URL: pg.url } : {}),
     ...(opts.redis ? { REDIS_URL, ORDO_REDIS_PREFIX: uniqueName('ordo-test') } : {}),
+    ...(opts.configFile ? { ORDO_CONFIG: configFileFor(opts.configFile) } : {}),
     ...opts.env,
   };
-  const config = loadConfig(env);
-  const engine = await createEngine(config, { plugins: opts.plugins, log: createLogger(config.logLevel) });
+  // As src/process.ts starts; the data folder as cwd, so that no ordo.config.js of the checkout is picked up.
+  const { config, plugins, providers } = await resolveStartup(env, 'all', dataDir);
+  const engine = await createEngine(config, { plugins: [...plugins, ...(opts.plugins ?? [])], providers, log: createLogger(config.logLevel) });
   const url = `http://127.0.0.1:${engine.port}/graphql`;
   const gql = <T,>(q: string, v?: Record<string, unknown>, token?: string) => gqlAt<T>(url, q, v, token);
   return {

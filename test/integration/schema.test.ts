@@ -5,10 +5,33 @@ import { buildSchema, findBreakingChanges } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { printSchemaFile } from '../../src/schema-print.js';
 import { coreModules } from '../../src/modules.js';
+import { firstPartyPlugins } from '../../plugins/index.js';
 
 describe('emitted schema', () => {
   it('is up to date with the code', async () => {
     expect(readFileSync('schema/schema.graphql', 'utf8')).toBe(await printSchemaFile(coreModules));
+  });
+
+  it('schema/schema.plugins.graphql is up to date: the core with the three first-party plugins', async () => {
+    expect(readFileSync('schema/schema.plugins.graphql', 'utf8')).toBe(await printSchemaFile([...coreModules, ...firstPartyPlugins()]));
+  });
+
+  it("has the plugins' types and fields when they are enabled, and not otherwise", () => {
+    const core = buildSchema(readFileSync('schema/schema.graphql', 'utf8'));
+    const withPlugins = buildSchema(readFileSync('schema/schema.plugins.graphql', 'utf8'));
+    const parts = (s: typeof core) => ({
+      types: ['WebhookEndpoint', 'WebhookDelivery', 'LoyaltyLedgerEntry', 'OrderLoyalty', 'FraudScreenRule'].filter((n) => s.getType(n)),
+      queries: ['webhookEndpoints', 'webhookDeliveries', 'loyaltyLedger', 'fraudScreenRules'].filter((n) => s.getQueryType()!.getFields()[n]),
+      mutations: ['createWebhookEndpoint', 'adjustLoyaltyPoints'].filter((n) => s.getMutationType()!.getFields()[n]),
+      coreFields: [['Customer', 'loyaltyPoints'], ['Order', 'loyalty']].filter(([t, f]) => (s.getType(t) as any).getFields()[f]).map((x) => x.join('.')),
+    });
+    expect(parts(core)).toEqual({ types: [], queries: [], mutations: [], coreFields: [] });
+    expect(parts(withPlugins)).toEqual({
+      types: ['WebhookEndpoint', 'WebhookDelivery', 'LoyaltyLedgerEntry', 'OrderLoyalty', 'FraudScreenRule'],
+      queries: ['webhookEndpoints', 'webhookDeliveries', 'loyaltyLedger', 'fraudScreenRules'],
+      mutations: ['createWebhookEndpoint', 'adjustLoyaltyPoints'],
+      coreFields: ['Customer.loyaltyPoints', 'Order.loyalty'],
+    });
   });
 
   it('holds every part of the contract that this engine already builds', () => {

@@ -34,3 +34,17 @@ describe('state machine', () => {
     await expect(m.transition(null as never, { status: 'HOLD', total: 1 }, 'B', 'test')).rejects.toThrow('no');
   });
 });
+
+describe('guards of several engines in one process', () => {
+  it('stay while any engine that added them runs, and go with the last', async () => {
+    const m = new StateMachine<'A' | 'B', { status: 'A' | 'B' }>('thing', { A: ['B'], B: [] });
+    const guard = async () => undefined;
+    m.addGuard(guard); // engine 1
+    m.addGuard(guard); // engine 2, same plugin object
+    expect(m.hasGuards()).toBe(true);
+    m.removeGuard(guard); // engine 1 stops
+    expect(m.hasGuards()).toBe(true);
+    m.removeGuard(guard); // engine 2 stops
+    expect(m.hasGuards()).toBe(false);
+  });
+});

@@ -1,0 +1,71 @@
+// The pricing step's extension point. After stock is reserved and before the payment is authorized,
+// placeOrder hands the priced order to the pricing steps of modules and plugins; each answers the
+// discount requests of its kinds (PlaceOrderInput.discounts) with discounts. A step runs inside the
+// placement transaction, so what it writes through `tx` (points spent, a coupon used) commits with the
+// order or not at all; it throws an OrdoError (BAD_USER_INPUT) to refuse the order.
+import type { SqlRunner } from './db.js';
+import type { Principal } from './auth.js';
+
+/** What the buyer asked for, as sent in PlaceOrderInput.discounts. */
+export interface DiscountRequest {
+  /** The pricing step that answers it, for example "loyalty-points". */
+  kind: string;
+  /** A code the buyer typed (a coupon), when the kind uses one. */
+  code?: string | null;
+  /** How much the buyer asks for, in the kind's unit (points for loyalty-points). */
+  amount?: number | null;
+}
+
+export interface PricedOrderLine {
+  sku: string;
+  variantId: string;
+  quantity: number;
+  unitPrice: number;
+  /** unitPrice × quantity, before tax. */
+  net: number;
+  tax: number;
+  total: number;
+}
+
+export interface PricingInput {
+  /** The placement transaction: statements here commit or roll back with the order. */
+  tx: SqlRunner;
+  dialect: 'postgresql' | 'sqlite';
+  orderId: string;
+  orderNumber: string;
+  channelId: string;
+  currencyCode: string;
+  /** The signed-in customer placing the order; null for guests and staff. */
+  customerId: string | null;
+  email: string;
+  principal: Principal;
+  lines: PricedOrderLine[];
+  subtotal: number;
+  shippingTotal: number;
+  taxTotal: number;
+  /** The total before any discount. */
+  total: number;
+  /** Discounts already given by earlier steps (steps run in module order). */
+  discounted: number;
+  /** The requests of this step's kinds, in the order the buyer sent them. */
+  requests: DiscountRequest[];
+  /** Records a domain event that commits with the order (its aggregate is the order). */
+  recordEvent(type: string, payload: Record<string, unknown>): void;
+}
+
+/** A discount as the order keeps it: taken off the total after tax, like store credit. */
+export interface OrderDiscountRecord {
+  kind: string;
+  /** What the buyer sees, for example "Loyalty points (500)". */
+  label: string;
+  /** Minor units off the order's total; positive. */
+  amount: number;
+  /** The step's own reference (a ledger entry, a coupon id), for its later handling. */
+  reference?: string | null;
+}
+
+export interface PricingStep {
+  /** The discount kinds this step answers; a request of a kind no step answers is refused. */
+  kinds: string[];
+  apply(input: PricingInput): Promise<OrderDiscountRecord[]>;
+}
