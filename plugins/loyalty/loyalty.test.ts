@@ -178,6 +178,18 @@ describe.each(DB_KINDS)('loyalty on %s', (kind) => {
     expect(await points()).toBe(balance);
   });
 
+  it('a placement retried with its idempotencyKey, also at the same moment, spends the points once', async () => {
+    const before = await points();
+    const input = orderInput([{ sku: 'WAITS', quantity: 1 }], { email, ...LOYALTY_DISCOUNT(25) });
+    const key = `retry-${kind}`;
+    const first = ok(await t.gql(PLACE_ORDER, { input, key }, token)).placeOrder;
+    const again = await Promise.all([1, 2, 3].map(() => t.gql(PLACE_ORDER, { input, key }, token)));
+    expect(again.map((r) => ok(r).placeOrder.order.id)).toEqual([first.order.id, first.order.id, first.order.id]);
+    expect(await points()).toBe(before - 25);
+    const spent = await t.sql(`SELECT points FROM loyalty_ledger_entry WHERE order_id = ?`, [first.order.id]);
+    expect(spent.map((r) => Number(r.points))).toEqual([-25]);
+  });
+
   it('two orders racing for the same points: one gets them, the other is refused', async () => {
     const balance = await points();
     const spend = Math.floor(balance / 2) + 1;
@@ -203,4 +215,32 @@ describe.each(DB_KINDS)('loyalty on %s', (kind) => {
     expect(with100.sqlCount).toBe(with5.sqlCount);
     expect(with100.sqlCount! - plain100.sqlCount!).toBe(1);
   }, 120_000);
+});
+
+describe.each(DB_KINDS)('loyalty points paying a whole order on %s', (kind) => {
+  let t: TestEngine;
+  // The defaults: points may pay all of the goods.
+  const fullConfig = `
+import { loyalty } from ${JSON.stringify(pluginImport('plugins/loyalty/index.ts'))};
+export default { plugins: [loyalty()] };
+`;
+  beforeAll(async () => {
+    t = await startTestEngine(kind, { configFile: fullConfig });
+    await setupShop(t, { locations: [{ code: 'auto', priority: 10, autoFulfill: true }], variants: [{ sku: 'FREE', price: 1_000, stock: { auto: 10 } }], taxPercent: 0, shippingPrice: 0 });
+  }, 120_000);
+  afterAll(async () => t?.stop());
+
+  it('is confirmed without asking the provider, captured and invoiced at zero', async () => {
+    const reg = ok(await t.gql(REGISTER, { i: { email: `free-${kind}@example.com`, password: 'correct horse battery' } })).registerCustomer;
+    ok(await t.admin(`mutation($i: AdjustLoyaltyPointsInput!) { adjustLoyaltyPoints(input: $i) }`, { i: { customerId: reg.customer.id, points: 1_000, reason: 'Prize', idempotencyKey: 'prize' } }));
+    // A card the provider would decline: it is not asked, there is nothing to pay.
+    const placed = ok(await t.gql(PLACE_ORDER, { input: orderInput([{ sku: 'FREE', quantity: 1 }], {
+      email: `free-${kind}@example.com`, payment: { method: 'test-card', token: 'tok_declined' }, ...LOYALTY_DISCOUNT(1_000),
+    }) }, reg.token)).placeOrder.order;
+    expect(placed).toMatchObject({ status: 'CONFIRMED', total: 0, payments: [{ status: 'AUTHORIZED', amount: 0 }] });
+    const o = await until(async () => ok(await t.admin(ORDER, { id: placed.id })).order, (x) => x.payments[0].status === 'PAID' && x.invoices.length === 1);
+    expect(o.invoices[0].total).toBe(0);
+    expect(o.invoices[0].lines.map((l: any) => l.total)).toEqual([1_000, -1_000]);
+    expect(ok(await t.admin(`{ unreconciledOrders { id } }`)).unreconciledOrders).toEqual([]);
+  });
 });

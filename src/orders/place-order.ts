@@ -165,7 +165,8 @@ export class PlaceOrder {
             lines: priced.map(({ v, p }) => ({ sku: v.sku, variantId: v.id, quantity: p.quantity, unitPrice: p.unitPrice, net: p.net, tax: p.tax, total: p.total })),
           });
           const total = totals.total - discountTotal;
-          const auth = await provider.authorize({
+          // Discounts may pay for everything: then there is nothing for the provider to authorize.
+          const auth = total === 0 ? ({ outcome: 'authorized', transactionId: undefined } as const) : await provider.authorize({
             amount: total, currencyCode: c.channel.currencyCode, token: input.payment.token,
             idempotencyKey: c.keyHash ?? orderId, email: c.email,
           });

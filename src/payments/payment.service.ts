@@ -13,7 +13,7 @@ import { withOrder } from '../orders/order-lock.js';
 import { OrderLine } from '../orders/order-line.entity.js';
 import { OrderStatus, orderMachine } from '../orders/order-status.js';
 import { addHistory, recordTransition } from '../orders/order-history.js';
-import type { PaymentProvider, PaymentWebhookEvent } from './payment-provider.js';
+import type { CaptureResult, PaymentProvider, PaymentWebhookEvent } from './payment-provider.js';
 import { Payment, PaymentStatus } from './payment.entity.js';
 import { PaymentOperation, PaymentOperationKind, RefundStatus } from './payment-operation.entity.js';
 import { manual } from './providers/manual.js';
@@ -225,10 +225,13 @@ export class PaymentService {
   /** The capture itself, in the caller's transaction; a refusal is written to the history and returned. */
   private async captureIn(tx: Em, payment: Payment, order: Order, amount: number | null, key: string | null, actor: string, note?: string): Promise<CaptureOutcome> {
     const amt = amount ?? payment.amount;
-    if (!Number.isSafeInteger(amt) || amt <= 0) throw badInput('amount must be a positive number of minor units.', 'amount');
+    // An order its discounts paid in full has nothing to charge: the capture records that (and the invoice
+    // follows it) without asking the provider.
+    const nothingToCharge = payment.amount === 0 && amt === 0;
+    if (!nothingToCharge && (!Number.isSafeInteger(amt) || amt <= 0)) throw badInput('amount must be a positive number of minor units.', 'amount');
     paymentMachine.assertMove(payment.status, S.PAID);
     if (amt > payment.amount) throw badInput(`At most the authorized ${formatMoney(payment.amount, payment.currencyCode)} can be captured.`, 'amount');
-    const result = await this.provider(payment.method).capture({
+    const result: CaptureResult = nothingToCharge ? { outcome: 'captured', transactionId: null } : await this.provider(payment.method).capture({
       transactionId: payment.transactionId, amount: amt, currencyCode: payment.currencyCode, idempotencyKey: `capture-${payment.id}`,
     });
     if (result.outcome === 'failed') {
