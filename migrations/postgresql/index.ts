@@ -6,6 +6,7 @@ import { Migration20261126190000_payments as Mpayments } from './Migration202611
 import { Migration20261126191000_notifications as Mnotifications } from './Migration20261126191000_notifications.js';
 import { Migration20261126193000_returns as Mreturns } from './Migration20261126193000_returns.js';
 import { Migration20261126200000_discounts as Mdiscounts } from './Migration20261126200000_discounts.js';
+import { Migration20261126201000_channel_return_window as MreturnWindow } from './Migration20261126201000_channel_return_window.js';
 
 export const postgresql: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -14,4 +15,5 @@ export const postgresql: MigrationObject[] = [
   { name: 'Migration20261126191000_notifications', class: Mnotifications },
   { name: 'Migration20261126193000_returns', class: Mreturns },
   { name: 'Migration20261126200000_discounts', class: Mdiscounts },
+  { name: 'Migration20261126201000_channel_return_window', class: MreturnWindow },
 ];

@@ -1,5 +1,5 @@
 import { Entity, Enum, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
 
@@ -50,6 +50,10 @@ export class Channel {
   @Field(() => CapturePolicy)
   @Enum({ items: () => CapturePolicy, default: CapturePolicy.ON_FIRST_SHIPMENT })
   capturePolicy: CapturePolicy = CapturePolicy.ON_FIRST_SHIPMENT;
+
+  @Field(() => Int, { nullable: true, description: 'Days after delivery a return can be requested; null: the engine default (ORDO_RETURN_WINDOW_DAYS).' })
+  @Property({ type: 'integer', nullable: true })
+  returnWindowDays?: number | null;
 
   @Property()
   createdAt: Date = new Date();

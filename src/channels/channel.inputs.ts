@@ -1,6 +1,16 @@
-import { Field, InputType } from 'type-graphql';
-import { IsOptional, Length, Matches } from 'class-validator';
+import { Field, InputType, Int } from 'type-graphql';
+import { IsInt, IsOptional, Length, Matches, Max, Min } from 'class-validator';
 import { CapturePolicy, ChannelKind } from './channel.entity.js';
+
+/** The return window of a channel, in both inputs; null in an update goes back to the engine default. */
+function ReturnWindowDays(): PropertyDecorator {
+  const message = 'returnWindowDays must be 0 to 3650';
+  const all = [
+    Field(() => Int, { nullable: true, description: 'Days after delivery a return can be requested (0 to 3650); null: the engine default (ORDO_RETURN_WINDOW_DAYS).' }),
+    IsOptional(), IsInt({ message }), Min(0, { message }), Max(3650, { message }),
+  ];
+  return (target, key) => all.forEach((d) => d(target, key));
+}
 
 @InputType()
 export class CreateChannelInput {
@@ -19,6 +29,9 @@ export class CreateChannelInput {
   @Field(() => CapturePolicy, { nullable: true, description: 'When card payments are captured; default ON_FIRST_SHIPMENT.' })
   @IsOptional()
   capturePolicy?: CapturePolicy;
+
+  @ReturnWindowDays()
+  returnWindowDays?: number | null;
 }
 
 @InputType()
@@ -29,4 +42,7 @@ export class UpdateChannelInput {
   @Field(() => CapturePolicy, { nullable: true })
   @IsOptional()
   capturePolicy?: CapturePolicy;
+
+  @ReturnWindowDays()
+  returnWindowDays?: number | null;
 }

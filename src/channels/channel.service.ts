@@ -1,10 +1,10 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db.js';
-import { OrdoError, badInput } from '../kernel/errors.js';
+import { OrdoError, badInput, notFound } from '../kernel/errors.js';
 import { TtlCache } from '../kernel/ttl-cache.js';
 import { Channel, ChannelKind, DEFAULT_CHANNEL_CODE } from './channel.entity.js';
-import type { CreateChannelInput } from './channel.inputs.js';
+import type { CreateChannelInput, UpdateChannelInput } from './channel.inputs.js';
 import { SequenceService } from './sequence.service.js';
 
 export class ChannelService {
@@ -40,6 +40,18 @@ export class ChannelService {
       if (e instanceof UniqueConstraintViolationException) throw new OrdoError('CONFLICT', `A channel with code "${input.code}" exists already.`);
       throw e;
     }
+    this.cache.clear();
+    return channel;
+  }
+
+  /** Changes what the input names; other processes see it when their reference cache expires (ORDO_REFERENCE_CACHE_MS). */
+  async update(em: Em, code: string, input: UpdateChannelInput): Promise<Channel> {
+    const channel = await em.findOne(Channel, { code });
+    if (!channel) throw notFound(`Channel "${code}"`);
+    if (input.name !== undefined && input.name !== null) channel.name = input.name;
+    if (input.capturePolicy !== undefined && input.capturePolicy !== null) channel.capturePolicy = input.capturePolicy;
+    if (input.returnWindowDays !== undefined) channel.returnWindowDays = input.returnWindowDays;
+    await em.flush();
     this.cache.clear();
     return channel;
   }

@@ -2,14 +2,14 @@ import { authorize, orderReader } from '../kernel/auth.js';
 import { defineModule } from '../kernel/module.js';
 import { Payment } from './payment.entity.js';
 import { PaymentOperation } from './payment-operation.entity.js';
-import { ChannelSettingsResolver, PaymentResolver } from './payment.resolver.js';
+import { PaymentResolver } from './payment.resolver.js';
 import { paymentHandlers, paymentJobs } from './capture-jobs.js';
 import { paymentWebhookRoutes } from './webhook.route.js';
 
 export const payments = defineModule({
   name: 'payments',
   entities: [Payment, PaymentOperation],
-  resolvers: [PaymentResolver, ChannelSettingsResolver],
+  resolvers: [PaymentResolver],
   nodes: {
     pay: async (ctx, id) => {
       const payment = await ctx.em.findOne(Payment, { id }, { populate: ['order'] });

@@ -4,9 +4,6 @@ import { actorName, admin } from '../kernel/auth.js';
 import { can, type OrdoContext } from '../kernel/context.js';
 import { MoneyScalar } from '../kernel/graphql-types.js';
 import { manyBy } from '../kernel/loaders.js';
-import { notFound } from '../kernel/errors.js';
-import { Channel } from '../channels/channel.entity.js';
-import { UpdateChannelInput } from '../channels/channel.inputs.js';
 import { Payment } from './payment.entity.js';
 import { PaymentOperation, PaymentOperationKind, Refund } from './payment-operation.entity.js';
 import { PaymentService } from './payment.service.js';
@@ -49,24 +46,5 @@ export class PaymentResolver {
   async refunds(@Root() payment: Payment, @Ctx() ctx: OrdoContext): Promise<Refund[]> {
     const ops = await manyBy(ctx, PaymentOperation, 'payment', (o) => o.payment.id, { id: 'asc' }).load(payment.id);
     return ops.filter((o) => o.kind === PaymentOperationKind.REFUND).map(Refund.of);
-  }
-}
-
-/** Channel settings that payments read (the capture policy). */
-@Resolver(() => Channel)
-export class ChannelSettingsResolver {
-  @Mutation(() => Channel, { description: "Changes a channel's name or capture policy (role `settings`)." })
-  async updateChannel(
-    @Arg('code', () => String) code: string,
-    @Arg('input', () => UpdateChannelInput) input: UpdateChannelInput,
-    @Ctx() ctx: OrdoContext,
-  ): Promise<Channel> {
-    const em = can(ctx, admin('settings')).em;
-    const channel = await em.findOne(Channel, { code });
-    if (!channel) throw notFound(`The channel "${code}"`);
-    if (input.name !== undefined && input.name !== null) channel.name = input.name;
-    if (input.capturePolicy) channel.capturePolicy = input.capturePolicy;
-    await em.flush();
-    return channel;
   }
 }

@@ -333,7 +333,9 @@ export class ReturnService {
   // ------------------------------------------------------------------ internals
 
   private async checkWindow(tx: Em, order: Order): Promise<void> {
-    const days = this.app.config.returnWindowDays;
+    // The channel's own window, read now (not from the reference cache): a shortened window applies at once.
+    const channel = await tx.findOneOrFail(Channel, { id: order.channel.id });
+    const days = channel.returnWindowDays ?? this.app.config.returnWindowDays;
     const delivered = await tx.find(Shipment, { order: order.id, deliveredAt: { $ne: null } }, { orderBy: { deliveredAt: 'desc' }, limit: 1 });
     const at = delivered[0]?.deliveredAt;
     if (!at) return; // not delivered yet: the window has not started

@@ -201,5 +201,19 @@ describe.each(DB_KINDS)('returns on %s', (kind: DbKind) => {
     expect(codeOf(late)).toBe('BAD_USER_INPUT');
     expect(late.errors![0].message).toMatch(/return window of 30 days/);
     expect((await order(o.id)).returns).toHaveLength(1);
+
+    // The channel's own window: 45 days lets it through, 7 days refuses earlier; null is the default again.
+    const UPDATE = `mutation($i: UpdateChannelInput!) { updateChannel(code: "default", input: $i) { code returnWindowDays capturePolicy } }`;
+    expect(codeOf(await t.gql(UPDATE, { i: { returnWindowDays: 45 } }, alice))).toBe('FORBIDDEN');
+    expect(codeOf(await t.admin(UPDATE, { i: { returnWindowDays: -1 } }))).toBe('BAD_USER_INPUT');
+    expect(codeOf(await t.admin(`mutation { updateChannel(code: "nope", input: { returnWindowDays: 5 }) { code } }`))).toBe('NOT_FOUND');
+    expect(ok(await t.admin(UPDATE, { i: { returnWindowDays: 45 } })).updateChannel).toEqual({ code: 'default', returnWindowDays: 45, capturePolicy: 'ON_FIRST_SHIPMENT' });
+    const within = ok(await request(alice, o.id, [{ orderLineId: line.id, quantity: 1, reason: 'OTHER' }])).requestReturn;
+    expect(within.status).toBe('REQUESTED');
+    ok(await t.gql(CANCEL, { id: within.id }, alice));
+    ok(await t.admin(UPDATE, { i: { returnWindowDays: 7 } }));
+    expect((await request(alice, o.id, [{ orderLineId: line.id, quantity: 1, reason: 'OTHER' }])).errors![0].message).toMatch(/return window of 7 days/);
+    expect(ok(await t.admin(UPDATE, { i: { returnWindowDays: null } })).updateChannel.returnWindowDays).toBeNull();
+    expect((await request(alice, o.id, [{ orderLineId: line.id, quantity: 1, reason: 'OTHER' }])).errors![0].message).toMatch(/return window of 30 days/);
   });
 });
