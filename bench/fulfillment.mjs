@@ -250,7 +250,7 @@ async function fulfillmentRun(workers) {
 
     run.busyBefore = await waitQuiet(`the ${workers}-worker run`);
     const { kids, done } = await measure(run, {
-      start: (i) => startChild(['dist/src/worker.js'], { env: engineEnv(dataDir, prefix) }, `worker-${i + 1}`),
+      start: (i) => startChild([...(A['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=bench/results/fulfillment-profiles'] : []), 'dist/src/worker.js'], { env: engineEnv(dataDir, prefix) }, `worker-${i + 1}`),
       readyLine: /Ordo workers running/, readyMs: 60_000, total: ORDERS, pollMs: 100,
       count: () => n(`SELECT count(*) AS n FROM orders WHERE status = 'SHIPPED'`),
       check: (ks) => { if (ks.some((k) => k.exitInfo)) throw new Error(`a worker exited during the run: ${JSON.stringify(ks.map((k) => k.exitInfo))}`); },

@@ -5,7 +5,7 @@ import type { GraphQLSchema } from 'graphql';
 import { Redis } from 'ioredis';
 import type { OrdoConfig } from './config.js';
 import { coreModules } from './modules.js';
-import { openDatabase, migrate, type Em, type Orm } from './kernel/db.js';
+import { openDatabase, migrate, sqlCounter, type Em, type Orm } from './kernel/db.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { orderModules, type OrdoModule, type JobDefinition } from './kernel/module.js';
 import { InProcessQueue } from './kernel/queue/in-process-queue.js';
@@ -157,10 +157,30 @@ export function queueNames(modules: OrdoModule[]): string[] {
   return [...names];
 }
 
+/**
+ * With ORDO_DEBUG_SQL=1, each job's SQL statements and time are logged at debug level (LOG_LEVEL=debug):
+ * what a job costs, the way x-ordo-count-sql shows it for a request.
+ */
+function measuredJobs(app: AppRuntime): <T>(name: string, run: () => Promise<T>) => Promise<T> {
+  if (!app.config.debugSqlCount) return (_name, run) => run();
+  return (name, run) => {
+    const store = { count: 0 };
+    const started = performance.now();
+    return sqlCounter.run(store, async () => {
+      try {
+        return await run();
+      } finally {
+        app.log.debug({ job: name, statements: store.count, ms: Math.round(performance.now() - started) }, 'job finished');
+      }
+    });
+  };
+}
+
 /** Starts this process's workers; returns what stops the rescheduling timer. */
 function startWorkers(app: AppRuntime, modules: OrdoModule[]): () => void {
   const concurrency = app.config.queueConcurrency;
-  app.queue.work(EVENTS_QUEUE, (job) => app.events.dispatch(app, job), concurrency);
+  const measured = measuredJobs(app);
+  app.queue.work(EVENTS_QUEUE, (job) => measured(`event ${job.name}`, () => app.events.dispatch(app, job)), concurrency);
   const byQueue = new Map<string, Map<string, JobDefinition>>();
   for (const m of modules) {
     for (const [name, def] of Object.entries(m.jobs ?? {})) {
@@ -174,7 +194,7 @@ function startWorkers(app: AppRuntime, modules: OrdoModule[]): () => void {
     app.queue.work(q, async (job) => {
       const def = defs.get(job.name);
       if (!def) throw new Error(`no handler for job ${job.name} on queue ${q}`);
-      return def.handler(job.data, { app, em: app.orm.em.fork(), log: app.log.child({ job: job.name, jobId: job.id }), attempt: job.attempt });
+      return measured(job.name, () => def.handler(job.data, { app, em: app.orm.em.fork(), log: app.log.child({ job: job.name, jobId: job.id }), attempt: job.attempt }));
     }, concurrency);
   }
   const schedule = () => {

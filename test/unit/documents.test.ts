@@ -17,6 +17,7 @@ import { renderPackingSlip } from '../../src/documents/pdf/render-packing-slip.j
 import { renderPickList } from '../../src/documents/pdf/render-pick-list.js';
 import { code39Modules } from '../../src/documents/pdf/code39.js';
 import { safeText } from '../../src/documents/pdf/pdf-buffer.js';
+import { fontMetricsCacheActive } from '../../src/documents/pdf/font-metrics-cache.js';
 import { pdfPageCount, pdfTextLines } from '../../src/documents/pdf/pdf-text.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
@@ -30,6 +31,20 @@ afterAll(async () => {
 });
 
 const query = (path: string) => new URL(path, 'http://x').searchParams;
+
+// First in this file: the first document of the process parses the font metrics, later ones take them
+// from the cache (font-metrics-cache.ts); the bytes must not differ.
+describe('font metrics parsed once per process', () => {
+  it('gives the same document from the cache as from parsing', async () => {
+    const input = { orderNumber: '1001', date: new Date(0), shipTo: { name: 'Jane Doe', line1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', countryCode: 'DE' }, lines: [{ sku: 'A-1', name: 'Trail shoe, waterproof, with a name long enough to wrap', quantity: 2 }] };
+    const strip = (b: Buffer) => b.toString('latin1').replace(/\/CreationDate \(D:[^)]*\)/, '').replace(/\/ID \[[^\]]*\]/, '');
+    const parsed = await renderPackingSlip(input);
+    const cached = await renderPackingSlip(input);
+    expect(fontMetricsCacheActive()).toBe(true);
+    expect(strip(cached)).toBe(strip(parsed));
+    expect(pdfTextLines(cached).join(' ')).toContain('Trail shoe');
+  });
+});
 
 describe('signed links', () => {
   const now = 1_700_000_000;

@@ -1,6 +1,7 @@
 // What every renderer shares: a pdfkit document collected into a Buffer, text made safe for the built-in
 // fonts, address blocks, a table that breaks across pages, page numbers.
 import PDFDocument from 'pdfkit';
+import { cacheFontMetrics } from './font-metrics-cache.js';
 
 export type Pdf = PDFKit.PDFDocument;
 
@@ -20,13 +21,15 @@ export interface PdfAddress {
  * by tests (pdf-text.ts). Pages are buffered so page numbers can be written at the end.
  */
 export function createPdf(size: 'A4' | 'A6', margin: number, info: { title: string; createdAt?: Date }): Pdf {
-  return new PDFDocument({
+  const doc = new PDFDocument({
     size,
     margin,
     compress: false,
     bufferPages: true,
     info: { Title: safeText(info.title), Producer: 'Ordo', Creator: 'Ordo', CreationDate: info.createdAt ?? new Date() },
   });
+  cacheFontMetrics(doc);
+  return doc;
 }
 
 /** Ends the document and resolves with its bytes. */
