@@ -53,6 +53,8 @@ export interface OrdoConfig {
   invoiceOn: 'capture' | 'shipment';
   /** Days after delivery in which a return can be requested (ORDO_RETURN_WINDOW_DAYS). */
   returnWindowDays: number;
+  /** When card payments of a new channel are captured, unless createChannel says (existing channels keep theirs). */
+  defaultCapturePolicy: 'ON_PLACEMENT' | 'ON_FIRST_SHIPMENT';
 }
 
 export class ConfigError extends Error {}
@@ -162,5 +164,6 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     captureBackoffMs: int(env, 'ORDO_CAPTURE_BACKOFF_MS', 1_000, 10, 3_600_000),
     invoiceOn: oneOf(env, 'ORDO_INVOICE_ON', ['capture', 'shipment'] as const, 'capture'),
     returnWindowDays: int(env, 'ORDO_RETURN_WINDOW_DAYS', 30, 0, 3650),
+    defaultCapturePolicy: oneOf(env, 'ORDO_CAPTURE_POLICY', ['ON_PLACEMENT', 'ON_FIRST_SHIPMENT'] as const, 'ON_FIRST_SHIPMENT'),
   };
 }

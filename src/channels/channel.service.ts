@@ -3,7 +3,7 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db.js';
 import { OrdoError, badInput, notFound } from '../kernel/errors.js';
 import { TtlCache } from '../kernel/ttl-cache.js';
-import { Channel, ChannelKind, DEFAULT_CHANNEL_CODE } from './channel.entity.js';
+import { CapturePolicy, Channel, ChannelKind, DEFAULT_CHANNEL_CODE } from './channel.entity.js';
 import type { CreateChannelInput, UpdateChannelInput } from './channel.inputs.js';
 import { SequenceService } from './sequence.service.js';
 
@@ -29,7 +29,7 @@ export class ChannelService {
   }
 
   async create(em: Em, input: CreateChannelInput): Promise<Channel> {
-    const channel = em.create(Channel, { ...input });
+    const channel = em.create(Channel, { ...input, capturePolicy: input.capturePolicy ?? (this.app.config.defaultCapturePolicy as CapturePolicy) });
     try {
       await em.transactional(async (tx) => {
         tx.persist(channel);

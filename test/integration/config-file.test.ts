@@ -26,7 +26,7 @@ const pluginPay = {
 export default {
   plugins: [orderNote({ prefix: 'note for' }), { name: 'plugin-providers', providers: { payment: [pluginPay, { ...pluginPay, code: 'acme-pay' }] } }],
   providers: { payment: [acmePay], carrier: [acmePost], sms: memorySms, documentStore: memoryStore },
-  settings: { ORDO_RETURN_WINDOW_DAYS: 9, ORDO_CAPTURE_ATTEMPTS: 2 },
+  settings: { ORDO_RETURN_WINDOW_DAYS: 9, ORDO_CAPTURE_ATTEMPTS: 2, ORDO_CAPTURE_POLICY: 'ON_PLACEMENT' },
 };
 `;
 
@@ -49,6 +49,16 @@ describe.each(DB_KINDS)('an engine from an ordo.config file on %s', (kind) => {
   it('takes the settings as defaults under the environment', () => {
     expect(t.engine.app.config.returnWindowDays).toBe(9);
     expect(t.engine.app.config.captureAttempts).toBe(4);
+  });
+
+  it('applies the capture policy of the config file to the channels it creates, unless told otherwise', async () => {
+    const channels = async () => ok(await t.admin(`{ channels { code capturePolicy } }`)).channels;
+    expect((await channels()).find((c: any) => c.code === 'default').capturePolicy).toBe('ON_PLACEMENT');
+    const create = (code: string, extra: Record<string, unknown> = {}) => t.admin(`mutation($i: CreateChannelInput!) { createChannel(input: $i) { code capturePolicy } }`, {
+      i: { code, name: code, kind: 'MARKETPLACE', currencyCode: 'EUR', ...extra },
+    });
+    expect(ok(await create('market')).createChannel.capturePolicy).toBe('ON_PLACEMENT');
+    expect(ok(await create('pos', { capturePolicy: 'ON_FIRST_SHIPMENT' })).createChannel.capturePolicy).toBe('ON_FIRST_SHIPMENT');
   });
 
   it('loads the config once per process: the same plugin object for every engine of this file', () => {
