@@ -99,6 +99,11 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
   // The relay runs wherever changes are made; workers consume the queues.
   app.relay.start();
   const stopWorkers = config.runWorkers ? startWorkers(app, modules) : () => {};
+  if (!config.runWorkers && queue.kind === 'in-process') {
+    // Nothing else can reach an in-process queue: its jobs wait here until a process with workers on the
+    // same database republishes the unprocessed events (its outbox sweeper).
+    log.warn('workers are off and REDIS_URL is unset: this process runs no jobs; start a worker process (and set REDIS_URL for both)');
+  }
 
   const schema = await buildOrdoSchema(modules, pubsub);
   let http: HttpServer | undefined;
