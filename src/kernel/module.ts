@@ -5,6 +5,7 @@ import type { AppRuntime } from './runtime.js';
 import type { Logger } from './logger.js';
 import type { TransitionGuard } from './state-machine.js';
 import type { PricingStep } from './pricing.js';
+import { ConfigError } from '../config.js';
 
 export interface DomainEvent<P = Record<string, unknown>> {
   id: number;
@@ -77,11 +78,14 @@ export function defineModule<M extends OrdoModule>(module: M): M {
 /** A plugin has the shape of a module; it is written only against the public API (src/index.ts). */
 export const definePlugin = defineModule;
 
-/** Orders modules so that each comes after the ones it depends on; refuses unknown or circular dependencies. */
+/**
+ * Orders modules so that each comes after the ones it depends on; refuses unknown or circular
+ * dependencies as configuration errors (the process stops with the message, exit code 78).
+ */
 export function orderModules(modules: OrdoModule[]): OrdoModule[] {
   const byName = new Map<string, OrdoModule>();
   for (const m of modules) {
-    if (byName.has(m.name)) throw new Error(`two modules are named "${m.name}"`);
+    if (byName.has(m.name)) throw new ConfigError(`two modules are named "${m.name}"`);
     byName.set(m.name, m);
   }
   const done = new Set<string>();
@@ -89,11 +93,11 @@ export function orderModules(modules: OrdoModule[]): OrdoModule[] {
   const out: OrdoModule[] = [];
   const visit = (m: OrdoModule) => {
     if (done.has(m.name)) return;
-    if (visiting.has(m.name)) throw new Error(`modules depend on each other in a circle through "${m.name}"`);
+    if (visiting.has(m.name)) throw new ConfigError(`modules depend on each other in a circle through "${m.name}"`);
     visiting.add(m.name);
     for (const dep of m.dependsOn ?? []) {
       const d = byName.get(dep);
-      if (!d) throw new Error(`module "${m.name}" depends on "${dep}", which is not enabled`);
+      if (!d) throw new ConfigError(`module "${m.name}" depends on "${dep}", which is not enabled`);
       visit(d);
     }
     visiting.delete(m.name);

@@ -70,6 +70,11 @@ export default { settings: { ORDO_RETURN_WINDOW: days } };
     expect(await refused(config)).toContain('Ordo cannot start: ordo.config: settings.ORDO_RETURN_WINDOW is not a setting Ordo knows');
   });
 
+  it('refuses a plugin whose dependency is not enabled, naming both', async () => {
+    const config = configFile('missing-dependency.mjs', `export default { plugins: [{ name: 'loyalty-tiers', dependsOn: ['loyalty'] }] };\n`);
+    expect(await refused(config)).toContain('Ordo cannot start: module "loyalty-tiers" depends on "loyalty", which is not enabled');
+  });
+
   it('refuses a provider without the methods of its interface', async () => {
     const config = configFile('bad-provider.mjs', `export default { providers: { payment: [{ code: 'acme-pay', capture() {}, void() {}, refund() {} }] } };\n`);
     expect(await refused(config)).toContain('Ordo cannot start: ordo.config: providers.payment[0] has no authorize function');
