@@ -12,8 +12,10 @@ import {
   ROOT, CORES, CLK_TCK, PG, requireFromRoot, log, sleep, oneLine, loadavgText, parseArgs, cleanups, initCleanup, tempDir,
   startChild, stopChild, waitForLine, waitReady, freePort, pgVersion, recreateDb, ensureBuilt, engineBaseEnv, gql,
   inBatches, setupShop, ADDRESS, cpuTicks, machineTicks, busyCores, procTicksByPid, pgBackendOf, waitQuiet as waitQuietFor,
-  logEntry, topCounts, newReport, runBench,
+  logEntry, topCounts, newReport, runBench, deleteRedisKeys as deleteKeys,
 } from './lib.mjs';
+
+const deleteRedisKeys = (prefix) => deleteKeys(REDIS, prefix);
 
 process.chdir(ROOT);
 const { Pool } = requireFromRoot('pg');
@@ -58,21 +60,6 @@ const LOCATION = 'bench-3pl';
 const ctx = { startedAt: new Date().toISOString(), runs: [], ceiling: [] };
 initCleanup({ stopInParallel: true, logStops: false });
 
-// ---------------------------------------------------------------- Redis
-/** Deletes this run's keys only (SCAN by prefix; never FLUSHDB). */
-async function deleteRedisKeys(prefix) {
-  const r = new Redis(REDIS, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0', n = 0;
-    const deadline = Date.now() + 60_000;
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) n += await r.unlink(...keys);
-    } while (cursor !== '0' && Date.now() < deadline);
-    return n;
-  } finally { r.disconnect(); }
-}
 
 // ---------------------------------------------------------------- the engine
 function engineEnv(dataDir, prefix, extra = {}) {

@@ -328,3 +328,19 @@ export async function runBench(ctx, file, main, report, beforeReport) {
   }
   process.exit(exitCode);
 }
+
+/** Deletes one run's Redis keys only (SCAN by prefix; never FLUSHDB); answers how many. */
+export async function deleteRedisKeys(url, prefix) {
+  const { Redis } = requireFromRoot('ioredis');
+  const r = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0', n = 0;
+    const deadline = Date.now() + 60_000;
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) n += await r.unlink(...keys);
+    } while (cursor !== '0' && Date.now() < deadline);
+    return n;
+  } finally { r.disconnect(); }
+}

@@ -12,7 +12,7 @@ import {
   ROOT, RESULTS, CORES, CLK_TCK, PG, PG_HOST, PG_PORT, requireFromRoot, log, sleep, oneLine, loadavgText, parseArgs,
   cleanups, initCleanup, tempDir, startChild, stopChild, waitReady, freePort, pgVersion, recreateDb, ensureBuilt,
   engineBaseEnv, gql, admin, setupShop, ADDRESS, cpuTicks, machineTicks, busyCores, procTicksByPid, pgBackendOf,
-  machineBusy, waitQuiet as waitQuietFor, logEntry, topCounts, newReport, runBench,
+  machineBusy, waitQuiet as waitQuietFor, logEntry, topCounts, newReport, runBench, deleteRedisKeys,
 } from './lib.mjs';
 
 process.chdir(ROOT); // sql-ceiling.mjs loads `pg` from ./package.json; the engine runs from here too.
@@ -29,8 +29,11 @@ const TRACE_SQL = (A['trace-sql'] ?? '1') !== '0';
 const WORKERS = (A.workers ?? '1') !== '0';
 const CPU_PROF = A['cpu-prof'] === '1';
 const QUIET_WAIT = Number(A['quiet-wait'] ?? 60), QUIET_BUSY = 0.3;
-if (!(DURATION > 0) || !(WARMUP >= 0) || LEVELS.some((c) => !(c >= 1)) || !(SKUS >= 3)) {
-  console.error('usage: node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600] [--trace-sql 0|1] [--workers 0|1] [--cpu-prof] [--quiet-wait 60] [--build]');
+// With --redis, the engine runs as in production: its relay adds the jobs to BullMQ and publishes on Redis.
+const REDIS = A.redis ? String(A.redis) : null;
+const REDIS_PREFIX = `ordo-bench-po-${Date.now().toString(36)}`;
+if (!(DURATION > 0) || !(WARMUP >= 0) || LEVELS.some((c) => !(c >= 1)) || !(SKUS >= 3) || (REDIS && !/^redis:\/\/127\.0\.0\.1[:/]/.test(REDIS + '/'))) {
+  console.error('usage: node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600] [--trace-sql 0|1] [--workers 0|1] [--cpu-prof] [--quiet-wait 60] [--redis redis://127.0.0.1:6379] [--build]');
   process.exit(2);
 }
 
@@ -73,7 +76,9 @@ async function startEngine({ dbUrl, port, workers, name, profileDir }) {
   const env = {
     ...engineBaseEnv(tempDir('ordo-bench-')), DATABASE_URL: dbUrl, PORT: String(port), LOG_LEVEL: 'warn', ORDO_DEBUG_SQL: '1',
     DATABASE_POOL_SIZE: '40', ORDO_DISABLE_WORKERS: workers ? '0' : '1',
+    ...(REDIS ? { REDIS_URL: REDIS, ORDO_REDIS_PREFIX: REDIS_PREFIX } : {}),
   };
+  if (REDIS) cleanups.push(() => deleteRedisKeys(REDIS, REDIS_PREFIX));
   const spawnAt = Date.now();
   const child = startChild([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/src/main.js'], { env }, name);
   const base = `http://127.0.0.1:${port}`;
@@ -325,7 +330,7 @@ function cpuLine(r) {
 function buildReport(ctx) {
   const { L, md, block, done } = newReport();
   md.push('# placeOrder benchmark', '', `Run ${ctx.startedAt}, duration ${DURATION}s per level (+${WARMUP}s warm-up), ${SKUS} SKUs, PostgreSQL ${ctx.pgVersion ?? '?'}, Node ${process.version}.`, '');
-  const machine = `machine: ${CORES} cores, busy ${Number.isNaN(ctx.idleBusy) ? '?' : ctx.idleBusy?.toFixed(2)} cores before the run (other work on the box skews every figure), loadavg ${ctx.loadavg}; engine workers ${WORKERS ? 'on' : 'off'}`;
+  const machine = `machine: ${CORES} cores, busy ${Number.isNaN(ctx.idleBusy) ? '?' : ctx.idleBusy?.toFixed(2)} cores before the run (other work on the box skews every figure), loadavg ${ctx.loadavg}; engine workers ${WORKERS ? 'on' : 'off'}, queue and pub/sub ${REDIS ? `Redis (${REDIS})` : 'in-process'}`;
   L.push(machine); md.push(machine, '');
   if (ctx.staleNote) { L.push(`NOTE: ${ctx.staleNote}`); md.push(`> NOTE: ${ctx.staleNote}`, ''); }
   if (ctx.quiet) { const q = `machine load at start: ${ctx.quiet.join('; ')}`; L.push(q); md.push(q, ''); }
