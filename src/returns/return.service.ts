@@ -31,6 +31,7 @@ import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { DocumentService } from '../documents/document.service.js';
 import { ReturnLine, ReturnRequest } from './return-request.entity.js';
 import { ItemDisposition, OPEN_RETURN, ReturnResolution, ReturnStatus, SHIPPING_REFUND_REASONS, returnMachine } from './return-status.js';
+import { returnRefund } from './return-refund.js';
 import type { ReceiveReturnLineInput, RequestReturnInput } from './return.inputs.js';
 
 const DAY_MS = 86_400_000;
@@ -42,10 +43,6 @@ export function formatReturnNumber(channelCode: string, sequence: number): strin
   return `RMA-${channelCode.toUpperCase()}-${String(sequence).padStart(6, '0')}`;
 }
 
-/** Share of a line's (tax-inclusive) total for some of its units. */
-function share(total: number, part: number, whole: number): number {
-  return whole > 0 ? Math.round((total * part) / whole) : 0;
-}
 
 export class ReturnService {
   constructor(private readonly app: AppRuntime) {}
@@ -211,35 +208,23 @@ export class ReturnService {
     return this.exchange(em, ret.id);
   }
 
-  /** What the received units are worth, tax included; shipping too when the reason is the shop's fault. */
+  /** What the received units are worth (return-refund.ts); shipping once per order when the shop was at fault. */
   private async refundAmount(em: Em, ret: ReturnRequest): Promise<{ amount: number; shipping: boolean }> {
     const f = em.fork();
     const order = await f.findOneOrFail(Order, { id: ret.order.id });
-    const [lines, orderLines] = await Promise.all([
+    const [lines, orderLines, shippingBefore] = await Promise.all([
       f.find(ReturnLine, { returnRequest: ret.id }),
       f.find(OrderLine, { order: order.id }),
-    ]);
-    let amount = 0;
-    let shipping = false;
-    for (const rl of lines) {
-      if (rl.quantityReceived <= 0) continue;
-      const ol = orderLines.find((o) => o.id === rl.orderLine.id)!;
-      amount += share(ol.lineTotal, rl.quantityReceived, ol.quantity);
-      if (SHIPPING_REFUND_REASONS.has(rl.reason)) shipping = true;
-    }
-    const goods = orderLines.reduce((s, l) => s + l.lineTotal, 0);
-    // Discounts were taken off the goods: the units are worth their share of what was paid for them.
-    if (order.discountTotal > 0) amount -= share(order.discountTotal, amount, goods);
-    if (shipping) {
-      // Shipping is refunded once per order: not when another return already did.
-      const others = await f.find(ReturnLine, {
+      f.count(ReturnLine, {
         returnRequest: { order: order.id, id: { $ne: ret.id }, resolution: ReturnResolution.REFUND, status: { $in: [ReturnStatus.REFUNDED, ReturnStatus.COMPLETED] } },
         quantityReceived: { $gt: 0 }, reason: { $in: [...SHIPPING_REFUND_REASONS] },
-      });
-      if (others.length) shipping = false;
-      else amount += order.total + order.discountTotal - goods;
-    }
-    return { amount, shipping };
+      }),
+    ]);
+    return returnRefund(
+      { total: order.total, discountTotal: order.discountTotal, lines: orderLines },
+      lines.map((l) => ({ orderLineId: l.orderLine.id, quantityReceived: l.quantityReceived, reason: l.reason })),
+      shippingBefore > 0,
+    );
   }
 
   private async refund(em: Em, ret: ReturnRequest): Promise<ReturnStatus> {
