@@ -93,7 +93,7 @@ describe.each(DB_KINDS)('loyalty on %s', (kind) => {
     const anonymous = follow(wsClient(t.url.replace('http', 'ws'), undefined, clients), `subscription { loyaltyPointsChanged { kind } }`);
     await anonymous.ended;
     expect(JSON.stringify(anonymous.results[0]?.errors ?? anonymous.error)).toMatch(/UNAUTHENTICATED/);
-    await new Promise((r) => setTimeout(r, 200)); // the subscription is registered
+    await new Promise((r) => setTimeout(r, 500)); // the subscription is registered on the server
     ok(await t.admin(`mutation($i: AdjustLoyaltyPointsInput!) { adjustLoyaltyPoints(input: $i) }`, {
       i: { customerId, points: 1_000, reason: 'Welcome gift', idempotencyKey: `gift-${kind}` },
     }));
