@@ -11,7 +11,7 @@ export type { Logger } from './kernel/logger.js';
 export type { QueueDriver, JobOptions, QueueJob } from './kernel/queue/queue.js';
 export { backoffDelay } from './kernel/queue/queue.js';
 export type { Em, SqlRunner } from './kernel/db.js';
-export { isPostgres } from './kernel/db.js';
+export { isPostgres, sqlDate } from './kernel/db.js';
 
 // Request context and authorization
 export type { OrdoContext } from './kernel/context.js';

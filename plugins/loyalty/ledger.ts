@@ -1,7 +1,7 @@
 // Every change of a balance: one conditional UPDATE of the account (the database adds, and refuses to
 // go below zero when asked to) and one ledger entry whose unique source key makes a repeat a no-op.
 // Plain SQL on the caller's transaction, so the pricing step can spend points inside placeOrder's.
-import { isPostgres, newId, recordEvent, type Em, type SqlRunner } from '../../src/index.js';
+import { isPostgres, newId, recordEvent, sqlDate, type Em, type SqlRunner } from '../../src/index.js';
 import { LoyaltyEntryKind } from './entities.js';
 
 export interface Posting {
@@ -15,8 +15,7 @@ export interface Posting {
   note?: string | null;
 }
 
-/** SQLite keeps dates as epoch milliseconds (as the ORM writes them), PostgreSQL as timestamptz. */
-const now = (db: SqlRunner) => (isPostgres(db) ? new Date() : Date.now());
+const now = (db: SqlRunner) => sqlDate(db, new Date());
 
 /** Creates the customer's account when there is none yet. */
 export async function openAccount(db: SqlRunner, customerId: string): Promise<void> {

@@ -4,8 +4,7 @@
 // has not moved for a while, and adds its next job again. The jobs are idempotent, so a job that was not
 // lost after all runs once more and does nothing.
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
-import { Order } from '../orders/order.entity.js';
+import { sqlDate, type Em } from '../kernel/db.js';
 import { OrderStatus } from '../orders/order-status.js';
 import { Shipment } from './shipment.entity.js';
 import { ShipmentStatus } from './shipment-status.js';
@@ -42,14 +41,14 @@ export class AutomationSweeper {
       const cutoff = new Date(now - this.app.config.outboxRetryMs);
       let added = 0;
       // Shipments at automated locations that stopped before SHIPPED.
+      // EXCEPTION is left out: a person decides (and counting them would crowd out the rest of the batch).
       const stale = await em.find(Shipment, {
-        status: { $in: [...AUTOMATED, ShipmentStatus.EXCEPTION] },
+        status: { $in: AUTOMATED },
         statusChangedAt: { $lt: cutoff },
         location: { autoFulfill: true },
         order: { status: { $nin: PAUSED } },
       }, { limit: BATCH });
       for (const s of stale) {
-        if (s.status === ShipmentStatus.EXCEPTION) continue; // a person decides
         const stage = stageOf(s);
         const tag = `${s.id}-sweep-${s.statusChangedAt.getTime()}`;
         if (stage === ShipmentStatus.PENDING || stage === ShipmentStatus.PICKED) await this.app.queue.add(QUEUES.fulfillment, 'fulfillment.advance', { shipmentId: s.id }, { jobId: `advance-${tag}` });
@@ -58,15 +57,17 @@ export class AutomationSweeper {
         else continue;
         added++;
       }
-      // Confirmed orders that never got a shipment (their routing job was lost).
-      const unrouted = await em.find(Order, { status: { $in: [OrderStatus.CONFIRMED, OrderStatus.BACKORDERED] }, updatedAt: { $lt: cutoff } }, { fields: ['id', 'updatedAt'], limit: BATCH });
-      if (unrouted.length) {
-        const withShipments = new Set((await em.find(Shipment, { order: { $in: unrouted.map((o) => o.id) } }, { fields: ['order'] })).map((s) => s.order.id));
-        for (const o of unrouted) {
-          if (withShipments.has(o.id)) continue;
-          await this.app.queue.add(QUEUES.fulfillment, 'fulfillment.route', { orderId: o.id }, { jobId: `route-${o.id}-sweep-${o.updatedAt.getTime()}` });
-          added++;
-        }
+      // Confirmed orders that never got a shipment (their routing job was lost): the database picks them,
+      // so orders waiting for staff with their shipments never fill the batch.
+      const unrouted: { id: string; updated_at: Date | number | string }[] = await em.execute(
+        `SELECT o.id, o.updated_at FROM orders o
+         WHERE o.status IN (?, ?) AND o.updated_at < ? AND NOT EXISTS (SELECT 1 FROM shipment s WHERE s.order_id = o.id)
+         ORDER BY o.updated_at LIMIT ${BATCH}`,
+        [OrderStatus.CONFIRMED, OrderStatus.BACKORDERED, sqlDate(em, cutoff)],
+      );
+      for (const o of unrouted) {
+        await this.app.queue.add(QUEUES.fulfillment, 'fulfillment.route', { orderId: o.id }, { jobId: `route-${o.id}-sweep-${epochMs(o.updated_at)}` });
+        added++;
       }
       if (added) this.app.log.info({ jobs: added }, 'fulfillment sweeper re-added jobs for work that stood still');
       return added;
@@ -74,4 +75,10 @@ export class AutomationSweeper {
       this.running = false;
     }
   }
+}
+
+/** A raw datetime as the drivers answer it (Date, epoch milliseconds, or text) in epoch milliseconds. */
+function epochMs(v: Date | number | string): number {
+  if (v instanceof Date) return v.getTime();
+  return typeof v === 'number' || /^\d+$/.test(v) ? Number(v) : Date.parse(v);
 }

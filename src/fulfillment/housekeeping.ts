@@ -3,12 +3,13 @@
 // than config.stuckShipmentMs are flagged EXCEPTION for a person to look at. Both re-check each row
 // under its order's lock, so a run that overlaps another, or a payment arriving meanwhile, is harmless.
 import type { AppRuntime } from '../kernel/runtime.js';
-import { isPostgres, type Em } from '../kernel/db.js';
+import { sqlDate, type Em } from '../kernel/db.js';
 import type { Principal } from '../kernel/auth.js';
 import { isOrdoError } from '../kernel/errors.js';
 import { PaymentStatus } from '../payments/payment.entity.js';
 import { OrderService } from '../orders/order.service.js';
 import { OrderStatus } from '../orders/order-status.js';
+import type { Order } from '../orders/order.entity.js';
 import { Shipment } from './shipment.entity.js';
 import { ShipmentStatus, STUCK_WATCHED } from './shipment-status.js';
 import { moveShipment } from './shipment-moves.js';
@@ -30,18 +31,16 @@ export class Housekeeping {
        WHERE o.status = ? AND o.payment_status = ? AND o.placed_at < ?
          AND EXISTS (SELECT 1 FROM payment p WHERE p.order_id = o.id AND p.method = 'manual')
        ORDER BY o.placed_at LIMIT ${BATCH}`,
-      // SQLite keeps datetimes as epoch milliseconds.
-      [OrderStatus.PENDING, PaymentStatus.PENDING, isPostgres(em) ? cutoff : cutoff.getTime()],
+      [OrderStatus.PENDING, PaymentStatus.PENDING, sqlDate(em, cutoff)],
     );
     const orders = this.app.service(OrderService);
     const hours = Math.round(this.app.config.unpaidOrderTtlMs / 3_600_000);
     const cancelled: string[] = [];
+    // Paid (or changed by staff) since the select: the condition is checked again under the order's lock.
+    const stillUnpaid = (o: Order) => o.status === OrderStatus.PENDING && o.paymentStatus === PaymentStatus.PENDING;
     for (const { id } of rows) {
-      // Paid (or changed by staff) since the select: cancel() would refuse or we must not; check again.
-      const [current] = await em.execute('SELECT status, payment_status FROM orders WHERE id = ?', [id]);
-      if (!current || current.status !== OrderStatus.PENDING || current.payment_status !== PaymentStatus.PENDING) continue;
       try {
-        await orders.cancel(em.fork(), SYSTEM_PRINCIPAL, id as string, `not paid within ${hours} hour(s)`);
+        await orders.cancel(em.fork(), SYSTEM_PRINCIPAL, id as string, `not paid within ${hours} hour(s)`, stillUnpaid);
         cancelled.push(id as string);
       } catch (e) {
         if (isOrdoError(e) && (e.code === 'INVALID_STATE_TRANSITION' || e.code === 'CONFLICT')) continue;

@@ -1,5 +1,5 @@
 // The invoice or credit note as a PDF: seller and buyer, the lines with tax rate, totals.
-import { addressLines, caption, contentWidth, createPdf, drawTable, formatDate, pageNumbers, pdfToBuffer, rule, safeText } from '../documents/pdf/pdf-buffer.js';
+import { addressLines, caption, contentWidth, createPdf, drawFacts, drawTable, formatDate, pageNumbers, pdfToBuffer, rule, safeText } from '../documents/pdf/pdf-buffer.js';
 import type { InvoiceLine, Party } from './invoice.entity.js';
 
 export interface InvoicePdfInput {
@@ -33,11 +33,7 @@ export async function renderInvoice(input: InvoicePdfInput): Promise<Buffer> {
     ['Order', `#${input.orderNumber}`],
   ];
   if (input.correctsNumber) facts.push(['Corrects', input.correctsNumber]);
-  facts.forEach(([label, value], i) => {
-    const y = top + i * 14;
-    doc.font('Helvetica').fontSize(9).fillColor('#555555').text(label, left + width - 220, y, { width: 70 });
-    doc.font('Helvetica-Bold').fontSize(10).fillColor('black').text(safeText(value), left + width - 150, y - 1, { width: 150, align: 'right' });
-  });
+  drawFacts(doc, facts, top);
 
   const blockTop = top + Math.max(60, facts.length * 14 + 16);
   caption(doc, 'Seller', left, blockTop);

@@ -122,6 +122,11 @@ export function isPostgres(em: { getDriver(): object }): boolean {
   return em.getDriver().constructor.name === 'PostgreSqlDriver';
 }
 
+/** A datetime as a raw statement's parameter: timestamptz on PostgreSQL, epoch milliseconds on SQLite (as the ORM keeps them). */
+export function sqlDate(db: { getDriver(): object }, d: Date): Date | number {
+  return isPostgres(db) ? d : d.getTime();
+}
+
 export type SqlMethod = 'all' | 'get' | 'run';
 
 /**

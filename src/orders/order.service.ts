@@ -65,8 +65,13 @@ export class OrderService {
   }
 
   /** Cancels: releases reserved stock and voids the authorization, all in one transaction. */
-  async cancel(em: Em, principal: Principal, id: string, reason?: string | null): Promise<Order> {
+  /**
+   * `onlyIf` is checked under the order's lock: when it no longer holds (the order was paid meanwhile,
+   * say), nothing changes and the answer is CONFLICT.
+   */
+  async cancel(em: Em, principal: Principal, id: string, reason?: string | null, onlyIf?: (order: Order) => boolean): Promise<Order> {
     return this.change(em, principal, id, async (tx, order) => {
+      if (onlyIf && !onlyIf(order)) throw new OrdoError('CONFLICT', `Order ${order.number} changed before it could be cancelled.`);
       const staff = isAdmin(principal, 'orders');
       if (!staff && !BUYER_CANCELLABLE.has(order.status)) {
         throw new OrdoError('INVALID_STATE_TRANSITION', `An order that is ${order.status} can only be cancelled by staff.`);

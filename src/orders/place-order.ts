@@ -82,9 +82,9 @@ export class PlaceOrder {
   private async attempt(em: Em, principal: Principal, input: PlaceOrderInput, c: Prepared): Promise<PlaceOrderResult> {
     const bp = await this.app.service(ShippingService).basisPointsFor(em, input.shippingAddress.countryCode);
     // PostgreSQL: the whole order on one pooled connection, BEGIN and COMMIT riding along with the first
-    // and last statements. Guards on order moves get the transaction's EntityManager: with guards (and on
-    // SQLite) the transaction is the ORM's.
-    if (isPostgres(em) && !orderGuards()) {
+    // and last statements. Guards on order moves get the transaction's EntityManager (to read, or to
+    // persist what the commit flushes): with guards (and on SQLite) the transaction is the ORM's.
+    if (isPostgres(em) && !orderMachine.hasGuards()) {
       return withPgSession(em, (session) =>
         this.place(session, input, c, bp, principal, async (write) => {
           session.begin();
@@ -217,13 +217,6 @@ export class PlaceOrder {
   }
 }
 
-/**
- * Whether a module or plugin guards order moves. Guards get the transaction's EntityManager (to read,
- * or to persist what the commit flushes), so then the order goes through the ORM's transaction.
- */
-function orderGuards(): boolean {
-  return orderMachine.hasGuards();
-}
 
 const VARIANTS = (n: number) =>
   `SELECT id, sku, name, price, currency_code, track_inventory, allow_backorder FROM product_variant WHERE active = true AND sku IN (${Array(n).fill('?').join(', ')})`;

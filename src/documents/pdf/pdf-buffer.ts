@@ -32,6 +32,17 @@ export function createPdf(size: 'A4' | 'A6', margin: number, info: { title: stri
   return doc;
 }
 
+/** Label and value pairs (order number, date, ...) in the top right corner, a line of 14 points each. */
+export function drawFacts(doc: Pdf, facts: [string, string][], top: number): void {
+  const left = doc.page.margins.left;
+  const width = contentWidth(doc);
+  facts.forEach(([label, value], i) => {
+    const y = top + i * 14;
+    doc.font('Helvetica').fontSize(9).fillColor('#555555').text(label, left + width - 220, y, { width: 70 });
+    doc.font('Helvetica-Bold').fontSize(10).fillColor('black').text(safeText(value), left + width - 150, y - 1, { width: 150, align: 'right' });
+  });
+}
+
 /** Ends the document and resolves with its bytes. */
 export function pdfToBuffer(doc: Pdf): Promise<Buffer> {
   return new Promise((resolve, reject) => {

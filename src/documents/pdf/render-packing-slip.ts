@@ -1,6 +1,6 @@
 // The packing slip that goes into the parcel: what was ordered and is in this box, for the customer to
 // check against and for the packer to pack by.
-import { addressLines, caption, contentWidth, createPdf, drawTable, formatDate, pageNumbers, pdfToBuffer, rule, safeText, type PdfAddress } from './pdf-buffer.js';
+import { addressLines, caption, contentWidth, createPdf, drawFacts, drawTable, formatDate, pageNumbers, pdfToBuffer, rule, safeText, type PdfAddress } from './pdf-buffer.js';
 
 export interface PackingSlipLine {
   sku: string;
@@ -37,11 +37,7 @@ export async function renderPackingSlip(input: PackingSlipInput): Promise<Buffer
     ['Date', formatDate(input.date)],
   ];
   if (input.shipmentId) facts.push(['Shipment', input.shipmentId]);
-  facts.forEach(([label, value], i) => {
-    const y = top + i * 14;
-    doc.font('Helvetica').fontSize(9).fillColor('#555555').text(label, left + width - 220, y, { width: 70 });
-    doc.font('Helvetica-Bold').fontSize(10).fillColor('black').text(safeText(value), left + width - 150, y - 1, { width: 150, align: 'right' });
-  });
+  drawFacts(doc, facts, top);
 
   let y = top + Math.max(48, facts.length * 14 + 12);
   const blockTop = y;
