@@ -6,12 +6,7 @@ import { can, loader, type OrdoContext } from '../kernel/context.js';
 import { manyBy } from '../kernel/loaders.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
 import { StockLevel } from './stock-level.entity.js';
-
-const AVAILABLE = (n: number) => `
-SELECT sl.variant_id, SUM(CASE WHEN sl.on_hand > sl.reserved THEN sl.on_hand - sl.reserved ELSE 0 END) AS available
-FROM stock_level sl JOIN stock_location l ON l.id = sl.location_id
-WHERE l.active = true AND sl.variant_id IN (${Array(n).fill('?').join(',')})
-GROUP BY sl.variant_id`;
+import { availableBy } from './availability.js';
 
 @Resolver(() => ProductVariant)
 export class VariantStockFields {
@@ -19,8 +14,7 @@ export class VariantStockFields {
   available(@Root() variant: ProductVariant, @Ctx() ctx: OrdoContext): Promise<number> {
     return loader(ctx, 'variant.available', () =>
       new DataLoader<string, number>(async (ids) => {
-        const rows = await ctx.em.execute(AVAILABLE(ids.length), [...ids]);
-        const byId = new Map(rows.map((r: any) => [r.variant_id, Number(r.available)]));
+        const byId = await availableBy(ctx.em, 'variant_id', ids);
         return ids.map((id) => byId.get(id) ?? 0);
       }),
     ).load(variant.id);

@@ -18,6 +18,7 @@ import { CustomerSession } from '../auth/customer-session.entity.js';
 import { LiveSubscriber } from './subscriber.js';
 import { OrderEvent, StockAvailability } from './live-types.js';
 import { messageOf, orderEventType, orderIdOf, skusOf } from './event-map.js';
+import { availableBy } from '../inventory/availability.js';
 
 /** Events a subscriber may have waiting before it is ended as too slow. */
 export const MAX_QUEUE = 256;
@@ -26,12 +27,6 @@ const SEEN = 20_000;
 const MAX_IN_FLIGHT = 500;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-const AVAILABLE = (n: number) => `
-SELECT sl.sku, SUM(CASE WHEN sl.on_hand > sl.reserved THEN sl.on_hand - sl.reserved ELSE 0 END) AS available
-FROM stock_level sl JOIN stock_location l ON l.id = sl.location_id
-WHERE l.active = true AND sl.sku IN (${Array(n).fill('?').join(',')})
-GROUP BY sl.sku`;
 
 type OrderSub = LiveSubscriber<OrderEvent>;
 type StockSub = LiveSubscriber<StockAvailability>;
@@ -215,8 +210,7 @@ export class EventFanOut {
     }
     if (skus.length) {
       this.stats.loads++;
-      const rows: { sku: string; available: number | string }[] = await em.execute(AVAILABLE(skus.length), skus);
-      const by = new Map(rows.map((r) => [r.sku, Number(r.available)]));
+      const by = await availableBy(em, 'sku', skus);
       out.stock = skus.map((sku) => Object.assign(new StockAvailability(), { sku, available: by.get(sku) ?? 0 }));
     }
     return out;
