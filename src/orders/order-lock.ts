@@ -2,7 +2,7 @@
 // transaction, under the order's row lock on PostgreSQL and with versions checked at flush on both
 // databases: two changes of one order at the same moment are serialized, and the loser of a version
 // race answers CONFLICT (a job retries and finds the work done).
-import { LockMode, OptimisticLockError } from '@mikro-orm/core';
+import { LockMode, OptimisticLockError, type EntityClass, type FilterQuery } from '@mikro-orm/core';
 import { isPostgres, type Em } from '../kernel/db.js';
 import { OrdoError, notFound } from '../kernel/errors.js';
 import { Order } from './order.entity.js';
@@ -21,4 +21,17 @@ export async function withOrder<T>(em: Em, orderId: string, apply: (tx: Em, orde
     if (e instanceof OptimisticLockError) throw new OrdoError('CONFLICT', 'The order or shipment was changed at the same moment: read it again and retry.');
     throw e;
   }
+}
+
+/**
+ * A row of the order's aggregate (shipment, payment, return), changed under its order's lock and read
+ * again once the lock is held, so that what `apply` sees is current.
+ */
+export async function withOrderPart<P extends { id: string }, T>(
+  em: Em, entity: EntityClass<P>, id: string, what: string, apply: (tx: Em, order: Order, part: P) => Promise<T>,
+): Promise<T> {
+  const table = em.getMetadata().get(entity.name).tableName;
+  const [row] = await em.execute(`SELECT order_id FROM ${table} WHERE id = ?`, [id]);
+  if (!row) throw notFound(what);
+  return withOrder(em, row.order_id as string, async (tx, order) => apply(tx, order, await tx.findOneOrFail(entity, { id } as FilterQuery<P>)));
 }

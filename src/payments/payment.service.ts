@@ -4,12 +4,12 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db.js';
-import { OrdoError, badInput, notFound } from '../kernel/errors.js';
+import { OrdoError, badInput } from '../kernel/errors.js';
 import { StateMachine } from '../kernel/state-machine.js';
 import { newId } from '../kernel/ids.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import type { Order } from '../orders/order.entity.js';
-import { withOrder } from '../orders/order-lock.js';
+import { withOrderPart } from '../orders/order-lock.js';
 import { OrderLine } from '../orders/order-line.entity.js';
 import { OrderStatus, orderMachine } from '../orders/order-status.js';
 import { addHistory, recordTransition } from '../orders/order-history.js';
@@ -301,10 +301,8 @@ export class PaymentService {
 
   /** Runs `apply` under the order's lock (orders/order-lock.ts: row lock on PostgreSQL, versions on both databases). */
   private async withPayment<T>(em: Em, paymentId: string, apply: (tx: Em, payment: Payment, order: Order) => Promise<T>): Promise<T> {
-    const [row] = await em.execute('SELECT order_id FROM payment WHERE id = ?', [paymentId]);
-    if (!row) throw notFound('The payment');
     try {
-      return await withOrder(em, row.order_id as string, async (tx, order) => apply(tx, await tx.findOneOrFail(Payment, { id: paymentId }), order));
+      return await withOrderPart(em, Payment, paymentId, 'The payment', (tx, order, payment) => apply(tx, payment, order));
     } catch (e) {
       if (e instanceof UniqueConstraintViolationException) throw new OrdoError('CONFLICT', 'The same idempotencyKey was used at the same moment: read the payment again.');
       throw e;

@@ -5,7 +5,7 @@
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db.js';
 import { actorName, admin, authorize, hashToken, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
-import { OrdoError, badInput, notFound } from '../kernel/errors.js';
+import { OrdoError, badInput } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import { Channel } from '../channels/channel.entity.js';
@@ -16,7 +16,7 @@ import { StockLocation } from '../inventory/stock-location.entity.js';
 import { StockMovement, StockMovementReason } from '../inventory/stock-movement.entity.js';
 import { Order } from '../orders/order.entity.js';
 import { OrderLine } from '../orders/order-line.entity.js';
-import { withOrder } from '../orders/order-lock.js';
+import { withOrder, withOrderPart } from '../orders/order-lock.js';
 import { addHistory, transitionRecords, type EventRecord, type HistoryRecord } from '../orders/order-history.js';
 import { OrderStatus, orderMachine } from '../orders/order-status.js';
 import { insertPlacedOrder, type LineRow } from '../orders/order-rows.js';
@@ -25,7 +25,6 @@ import { Payment, PaymentStatus } from '../payments/payment.entity.js';
 import { PaymentOperation, PaymentOperationKind } from '../payments/payment-operation.entity.js';
 import { PaymentService, formatMoney } from '../payments/payment.service.js';
 import { Shipment } from '../fulfillment/shipment.entity.js';
-import { ShipmentLine } from '../fulfillment/shipment-line.entity.js';
 import { CarrierService } from '../fulfillment/carriers/carrier.service.js';
 import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { DocumentService } from '../documents/document.service.js';
@@ -364,9 +363,7 @@ export class ReturnService {
 
   /** The return, re-read after its order is locked. */
   private async withReturn<T>(em: Em, id: string, apply: (tx: Em, order: Order, ret: ReturnRequest) => Promise<T>): Promise<T> {
-    const [row] = await em.execute('SELECT order_id FROM return_request WHERE id = ?', [id]);
-    if (!row) throw notFound('The return');
-    return withOrder(em, row.order_id as string, async (tx, order) => apply(tx, order, await tx.findOneOrFail(ReturnRequest, { id })));
+    return withOrderPart(em, ReturnRequest, id, 'The return', apply);
   }
 }
 
