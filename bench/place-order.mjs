@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // placeOrder benchmark: Ordo against the raw-SQL ceiling of the same writes, in the same run, on the same machine.
 //   node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600]
-//                              [--trace-sql 1] [--workers 1] [--cpu-prof] [--quiet-wait 60] [--build]
+//                              [--trace-sql 1] [--workers 1] [--cpu-prof] [--quiet-wait 60] [--quote 1] [--build]
+// With --quote 1 (the default) the same levels then run quoteOrder of the same cart.
 // Needs a local PostgreSQL at postgres://postgres@127.0.0.1:5432 (trust auth). Creates and drops its own
 // databases (ordo_bench, sqlceiling). Prints a report and writes it to bench/results/place-order.md.
 // See bench/README.md.
@@ -28,6 +29,7 @@ const WANT_PORT = Number(A.port ?? 4600);
 const TRACE_SQL = (A['trace-sql'] ?? '1') !== '0';
 const WORKERS = (A.workers ?? '1') !== '0';
 const CPU_PROF = A['cpu-prof'] === '1';
+const QUOTE = (A.quote ?? '1') !== '0';
 const QUIET_WAIT = Number(A['quiet-wait'] ?? 60), QUIET_BUSY = 0.3;
 // With --redis, the engine runs as in production: its relay adds the jobs to BullMQ and publishes on Redis.
 const REDIS = A.redis ? String(A.redis) : null;
@@ -107,6 +109,12 @@ function distinctSkus(n) {
   while (s.size < n) s.add(randomSku());
   return [...s];
 }
+// The checkout's quote of the same cart: the same checks and pricing, stock read instead of reserved.
+const QUOTE_ORDER = `query($input: PlaceOrderInput!) { quoteOrder(input: $input) { total placeable lines { sku available } } }`;
+const OPS = {
+  place: { query: PLACE_ORDER, ok: (d) => d?.placeOrder?.order?.id, status: (d) => d.placeOrder.order.status },
+  quote: { query: QUOTE_ORDER, ok: (d) => d?.quoteOrder?.placeable, status: () => 'QUOTED' },
+};
 const ORDERS_PAGE = `query { orders(first: 100) { totalCount nodes { id number status total lines { sku quantity } payments { status amount } } } }`;
 
 // ---------------------------------------------------------------- load
@@ -142,7 +150,8 @@ function cpuDelta(a, b) {
   return { engine, self, busy, pg };
 }
 
-async function loadLevel(engine, C) {
+async function loadLevel(engine, C, opName = 'place') {
+  const op = OPS[opName];
   const t0 = performance.now(), from = t0 + WARMUP * 1000, to = from + DURATION * 1000;
   const window = [Date.now() + WARMUP * 1000, Date.now() + (WARMUP + DURATION) * 1000];
   const lat = [], errors = new Map(), statuses = new Map();
@@ -155,8 +164,8 @@ async function loadLevel(engine, C) {
       const t = performance.now();
       let err = null, r = null;
       try {
-        r = await gql(engine.url, PLACE_ORDER, body());
-        if (r.status !== 200 || r.body.errors?.length || !r.body.data?.placeOrder?.order?.id) {
+        r = await gql(engine.url, op.query, body());
+        if (r.status !== 200 || r.body.errors?.length || !op.ok(r.body.data)) {
           const e = r.body.errors?.[0];
           err = `HTTP ${r.status} ${e?.extensions?.code ?? ''} ${oneLine(e?.message ?? JSON.stringify(r.body), 160)}`;
         }
@@ -168,7 +177,7 @@ async function loadLevel(engine, C) {
         if (now - t < 5) await sleep(5); // a dead engine must not turn this into a busy loop
       } else {
         ok++;
-        const st = r.body.data.placeOrder.order.status;
+        const st = op.status(r.body.data);
         statuses.set(st, (statuses.get(st) ?? 0) + 1);
         if (now >= from && now < to) lat.push(now - t);
       }
@@ -177,7 +186,7 @@ async function loadLevel(engine, C) {
   await Promise.all(Array.from({ length: C }, worker));
   clearTimeout(cpuTimer);
   const cpu = cpuA ? cpuDelta(cpuA, cpuSample(engine.child.pid)) : null;
-  return { C, window, lat, ok, measuredErrors, warmupErrors, errors, statuses, cpu, s: summary(lat), rate: lat.length / DURATION };
+  return { op: opName, C, window, lat, ok, measuredErrors, warmupErrors, errors, statuses, cpu, s: summary(lat), rate: lat.length / DURATION };
 }
 
 // ---------------------------------------------------------------- SQL statements per request
@@ -197,6 +206,8 @@ async function sqlCounts(engine, trace) {
   await measure('placeOrder, 1 line (as in the load)', null,
     (c) => gql(engine.url, PLACE_ORDER, { input: orderInput([{ sku: randomSku(), quantity: 1 }]) }, { countSql: c }));
   await measure('placeOrder, 3 lines', 12, (c) => gql(engine.url, PLACE_ORDER, { input: orderInput(three()) }, { countSql: c }));
+  await measure('quoteOrder, 1 line', null, (c) => gql(engine.url, QUOTE_ORDER, { input: orderInput([{ sku: randomSku(), quantity: 1 }]) }, { countSql: c }));
+  await measure('quoteOrder, 3 lines', null, (c) => gql(engine.url, QUOTE_ORDER, { input: orderInput(three()) }, { countSql: c }));
   const runId = `${process.pid}-${Date.now()}`;
   let keyed = null;
   await measure('placeOrder, 1 line + idempotencyKey', null, (c) => {
@@ -315,7 +326,7 @@ function engineLogDigest(child) {
 }
 
 function ordoLine(r) {
-  return `C=${r.C} skus=${SKUS} orders/s=${r.rate.toFixed(0)} (n=${r.lat.length} in ${DURATION}s) latency ms p50/p95/p99=${r.s.p50}/${r.s.p95}/${r.s.p99} errors=${r.measuredErrors}` +
+  return `${r.op === 'quote' ? 'quoteOrder ' : ''}C=${r.C} skus=${SKUS} orders/s=${r.rate.toFixed(0)} (n=${r.lat.length} in ${DURATION}s) latency ms p50/p95/p99=${r.s.p50}/${r.s.p95}/${r.s.p99} errors=${r.measuredErrors}` +
     (r.warmupErrors ? ` (+${r.warmupErrors} in warm-up)` : '');
 }
 function cpuLine(r) {
@@ -323,7 +334,7 @@ function cpuLine(r) {
   const { engine, self, busy, pg } = r.cpu;
   const per = (x) => (r.rate ? ((x * 1000) / r.rate).toFixed(2) : '-');
   const other = busy - engine - self - pg;
-  return `C=${r.C} engine ${(engine * 100).toFixed(0)}% of a core (${per(engine)} ms/order), its pg backends ${(pg * 100).toFixed(0)}% (${per(pg)} ms/order), ` +
+  return `${r.op === 'quote' ? 'quoteOrder ' : ''}C=${r.C} engine ${(engine * 100).toFixed(0)}% of a core (${per(engine)} ms/order), its pg backends ${(pg * 100).toFixed(0)}% (${per(pg)} ms/order), ` +
     `load generator ${(self * 100).toFixed(0)}%, everything else ${(other * 100).toFixed(0)}%; machine busy ${busy.toFixed(2)} of ${CORES} cores`;
 }
 
@@ -336,8 +347,16 @@ function buildReport(ctx) {
   if (ctx.quiet) { const q = `machine load at start: ${ctx.quiet.join('; ')}`; L.push(q); md.push(q, ''); }
   block('SQL ceiling (../shared/tools/sql-ceiling.mjs)', [...(ctx.ceiling?.lines.length ? ctx.ceiling.lines : ['(no output)']), ...(ctx.ceiling?.cpu ? [ctx.ceiling.cpu] : [])]);
   if (ctx.runs?.length) {
-    block('Ordo placeOrder (HTTP GraphQL, 1 line, guest, test-card)', ctx.runs.map(ordoLine));
-    block('Ordo / ceiling', ctx.runs.map((r) => {
+    const places = ctx.runs.filter((r) => r.op === 'place'), quotes = ctx.runs.filter((r) => r.op === 'quote');
+    block('Ordo placeOrder (HTTP GraphQL, 1 line, guest, test-card)', places.map(ordoLine));
+    if (quotes.length) {
+      block('Ordo quoteOrder of the same cart (reads stock, writes nothing)', quotes.map(ordoLine));
+      block('quoteOrder / placeOrder', quotes.map((q) => {
+        const p = places.find((x) => x.C === q.C);
+        return `C=${q.C} ${q.rate.toFixed(0)} / ${p ? p.rate.toFixed(0) : '?'} quotes per order; CPU per request ${q.cpu && p?.cpu ? `engine ${((q.cpu.engine * 1000) / q.rate).toFixed(2)} vs ${((p.cpu.engine * 1000) / p.rate).toFixed(2)} ms, pg ${((q.cpu.pg * 1000) / q.rate).toFixed(2)} vs ${((p.cpu.pg * 1000) / p.rate).toFixed(2)} ms` : '?'}`;
+      }));
+    }
+    block('Ordo / ceiling', places.map((r) => {
       const c = ctx.ceiling?.byC.get(r.C);
       return `C=${r.C} ${r.rate.toFixed(0)} / ${c ?? '?'} = ${c ? ((100 * r.rate) / c).toFixed(1) : '?'}%  (aim: >= 50%)`;
     }));
@@ -404,13 +423,21 @@ await runBench(ctx, 'place-order.md', async () => {
     log(ordoLine(r));
     if (engine.child.exitInfo) throw new Error(`engine exited during the load (${JSON.stringify(engine.child.exitInfo)})`);
   }
+  if (QUOTE) {
+    for (const C of LEVELS) {
+      log(`quoteOrder load C=${C}: ${WARMUP}s warm-up + ${DURATION}s`);
+      const r = await loadLevel(engine, C, 'quote');
+      ctx.runs.push(r);
+      log(ordoLine(r));
+    }
+  }
 
   ctx.sql = await sqlCounts(engine, null);
   for (const x of ctx.sql) log(`sql: ${x.label}: ${x.count}`);
 
   const pool = new Pool({ connectionString: PG(BENCH_DB), max: 1 });
   try {
-    const ok = ctx.runs.reduce((a, r) => a + r.ok, 0);
+    const ok = ctx.runs.filter((r) => r.op === 'place').reduce((a, r) => a + r.ok, 0);
     const { rows: [c] } = await pool.query('SELECT (SELECT count(*) FROM orders) AS orders, (SELECT sum(reserved) FROM stock_level) AS reserved, (SELECT sum(on_hand) FROM stock_level) AS on_hand');
     const { rows: st } = await pool.query('SELECT status, count(*)::int AS n FROM orders GROUP BY status ORDER BY 2 DESC');
     ctx.dbCheck = `orders in db=${c.orders} (load successes=${ok}, +~10 from warm-ups/sql counts), sum(reserved)=${c.reserved}, sum(on_hand)=${c.on_hand}, by status ${st.map((r) => `${r.status}:${r.n}`).join(' ')}`;

@@ -103,6 +103,16 @@ describe.each(DB_KINDS)('loyalty on %s', (kind) => {
     })).adjustLoyaltyPoints).toBe(1_000);
     expect(await points()).toBe(1_000);
 
+    // A checkout's quote shows what the points would take off, and spends nothing.
+    const entries = async () => Number((await t.sql('SELECT COUNT(*) AS n FROM loyalty_ledger_entry'))[0].n);
+    const ledgerBefore = await entries();
+    const QUOTE = `query($input: PlaceOrderInput!) { quoteOrder(input: $input) { total discountTotal discounts { kind amount } problems { path code message } } }`;
+    const quote = async (amount: number) => ok(await t.gql(QUOTE, { input: orderInput([{ sku: 'SHIPS', quantity: 1 }], { email, ...LOYALTY_DISCOUNT(amount) }) }, token)).quoteOrder;
+    expect(await quote(400)).toEqual({ total: 5_100, discountTotal: 400, discounts: [{ kind: 'loyalty-points', amount: 400 }], problems: [] });
+    expect(await quote(2_600)).toMatchObject({ total: 5_500, discountTotal: 0, problems: [{ path: 'discounts[0]', code: 'BAD_USER_INPUT', message: 'At most 2500 loyalty points can be spent on this order; 2600 were asked for.' }] });
+    expect(await points()).toBe(1_000);
+    expect(await entries()).toBe(ledgerBefore);
+
     const placed = ok(await place('SHIPS', 1, LOYALTY_DISCOUNT(400))).placeOrder.order;
     const o = await until(() => order(placed.id), (x) => x.payments[0].status === 'PAID' && x.invoices.length === 1);
     expect(o).toMatchObject({ total: 5_100, discountTotal: 400, discounts: [{ kind: 'loyalty-points', label: 'Loyalty points (400)', amount: 400 }], loyalty: { redeemed: 400 } });

@@ -49,6 +49,12 @@ export interface PricingInput {
   discounted: number;
   /** The requests of this step's kinds, in the order the buyer sent them. */
   requests: DiscountRequest[];
+  /**
+   * True when quoteOrder asks: the step runs the same way, in a transaction that is rolled back
+   * afterwards (so what it writes through `tx` is undone), but it must not call the outside world
+   * (charge a gift card at a remote service, send a mail) and its events are dropped.
+   */
+  quote: boolean;
   /** Records a domain event that commits with the order (its aggregate is the order). */
   recordEvent(type: string, payload: Record<string, unknown>): void;
 }

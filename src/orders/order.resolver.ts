@@ -6,6 +6,8 @@ import { Order } from './order.entity.js';
 import { OrderFilter, PlaceOrderInput } from './order.inputs.js';
 import { OrderService } from './order.service.js';
 import { PlaceOrder } from './place-order.js';
+import { QuoteOrder } from './quote-order.js';
+import { OrderQuote } from './order-quote.types.js';
 
 export const OrderConnection = connectionOf(Order, 'Order');
 
@@ -41,6 +43,17 @@ export class OrderResolver {
     @Ctx() ctx: OrdoContext,
   ): Promise<Page<Order>> {
     return orders(ctx).list(ctx.em, ctx.principal, first, after, filter);
+  }
+
+  @Query(() => OrderQuote, {
+    description: 'Prices an order as placeOrder would now, with the shipping methods that serve the address, and lists every problem; writes and reserves nothing. Guests, customers and staff may quote.',
+  })
+  quoteOrder(
+    // Not validated by the schema: a quote answers field problems as data, beside the others.
+    @Arg('input', () => PlaceOrderInput, { validate: false }) input: PlaceOrderInput,
+    @Ctx() ctx: OrdoContext,
+  ): Promise<OrderQuote> {
+    return ctx.app.service(QuoteOrder).run(ctx.em, ctx.principal, input);
   }
 
   @Mutation(() => PlaceOrderPayload)

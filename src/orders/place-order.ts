@@ -8,20 +8,20 @@ import { isPostgres, withPgSession, type Em, type SqlRunner, type Statement } fr
 import { actorName, hashToken, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
-import { orderTotals, priceLine } from '../kernel/money.js';
-import { ChannelService } from '../channels/channel.service.js';
 import { SequenceService } from '../channels/sequence.service.js';
 import { reserve, type ReservationResult } from '../inventory/reservation.js';
-import { ShippingService } from '../shipping/shipping.service.js';
+import type { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { PaymentStatus } from '../payments/payment.entity.js';
-import { PaymentService } from '../payments/payment.service.js';
+import type { PaymentProvider } from '../payments/payment-provider.js';
 import { Order } from './order.entity.js';
 import { OrderStatus, orderMachine } from './order-status.js';
 import { transitionRecords, type EventRecord, type HistoryRecord } from './order-history.js';
 import { placedOrderStatements, type OrderRow } from './order-rows.js';
-import { MAX_LINE_QUANTITY, type PlaceOrderInput } from './order.inputs.js';
+import type { PlaceOrderInput } from './order.inputs.js';
 import { orderAccessToken } from './order-token.js';
-import { applyDiscounts, planDiscounts, type PlannedStep } from './order-pricing.js';
+import { applyDiscounts } from './order-pricing.js';
+import { checkRequest, priceRequest, type OrderRequest } from './order-draft.js';
+import { notEnoughStockMessage, ProblemSink } from './order-problems.js';
 
 export interface PlaceOrderResult {
   order: Order;
@@ -37,30 +37,19 @@ export class PlaceOrder {
     if (idempotencyKey !== undefined && idempotencyKey !== null && !/^[\w\-.:]{1,200}$/.test(idempotencyKey)) {
       throw badInput('idempotencyKey is 1 to 200 letters, digits, - _ . or :.', 'idempotencyKey');
     }
-    const email = input.email.trim().toLowerCase();
-    const quantities = mergeLines(input.lines);
-    const channel = await this.app.service(ChannelService).byCode(em, input.channelCode);
-    const payments = this.app.service(PaymentService);
-    const provider = payments.provider(input.payment.method);
-    provider.validate?.(input.payment);
-    const shipping = this.app.service(ShippingService);
-    const method = await shipping.methodByCode(em, input.shippingMethodCode);
-    if (!method) throw badInput(`There is no shipping method with code "${input.shippingMethodCode}".`, 'shippingMethodCode');
-    if (method.currencyCode !== channel.currencyCode) {
-      throw badInput(`Shipping method ${method.code} is priced in ${method.currencyCode}, the channel sells in ${channel.currencyCode}.`, 'shippingMethodCode');
-    }
-
-    const discounts = planDiscounts(this.app, input.discounts);
+    // The checks quoteOrder makes too; here the first problem is the answer.
+    const req = await checkRequest(this.app, em, input, ProblemSink.strict());
     const customerId = principal.kind === 'customer' ? principal.customerId : null;
-    const scope = customerId ?? `guest:${email}`;
-    const keyHash = idempotencyKey ? sha(`${channel.id}|${scope}|${idempotencyKey}`) : null;
-    const requestHash = keyHash ? sha(JSON.stringify({ ...input, email, lines: [...quantities] })) : null;
+    const scope = customerId ?? `guest:${req.email}`;
+    const keyHash = idempotencyKey ? sha(`${req.channel.id}|${scope}|${idempotencyKey}`) : null;
+    const requestHash = keyHash ? sha(JSON.stringify({ ...input, email: req.email, lines: [...req.quantities] })) : null;
 
     // A retry after the first attempt committed: answer with it, without touching stock or payment.
     const earlier = keyHash ? await this.firstResult(em, keyHash, requestHash) : null;
     if (earlier) return earlier;
+    const c: Prepared = { ...req, method: req.method!, provider: req.provider!, customerId, keyHash, requestHash };
     try {
-      return await this.attempt(em, principal, input, { email, quantities, channel, method, customerId, keyHash, requestHash, discounts });
+      return await this.attempt(em, principal, input, c);
     } catch (e) {
       // Simultaneous repeats: the first commits while the others wait on its unique key (or find the
       // stock it took gone); they answer with its order.
@@ -80,13 +69,12 @@ export class PlaceOrder {
   }
 
   private async attempt(em: Em, principal: Principal, input: PlaceOrderInput, c: Prepared): Promise<PlaceOrderResult> {
-    const bp = await this.app.service(ShippingService).basisPointsFor(em, input.shippingAddress.countryCode);
     // PostgreSQL: the whole order on one pooled connection, BEGIN and COMMIT riding along with the first
     // and last statements. Guards on order moves get the transaction's EntityManager (to read, or to
     // persist what the commit flushes): with guards (and on SQLite) the transaction is the ORM's.
     if (isPostgres(em) && !orderMachine.hasGuards()) {
       return withPgSession(em, (session) =>
-        this.place(session, input, c, bp, principal, async (write) => {
+        this.place(session, input, c, principal, async (write) => {
           session.begin();
           try {
             const { order, inserts } = await write(session, em);
@@ -99,7 +87,7 @@ export class PlaceOrder {
         }),
       );
     }
-    return this.place(em, input, c, bp, principal, (write) =>
+    return this.place(em, input, c, principal, (write) =>
       em.fork().transactional(async (tx) => {
         const { order, inserts } = await write(tx, tx);
         for (const s of inserts) await tx.execute(s.sql, s.params, 'run');
@@ -112,21 +100,13 @@ export class PlaceOrder {
     db: SqlRunner,
     input: PlaceOrderInput,
     c: Prepared,
-    bp: number,
     principal: Principal,
     transaction: (write: (tx: SqlRunner, txEm: EntityManager) => Promise<{ order: Order; inserts: Statement[] }>) => Promise<Order>,
   ): Promise<PlaceOrderResult> {
-    const skus = [...c.quantities.keys()];
-    const variants: VariantRow[] = (await db.execute(VARIANTS(skus.length), skus)).map(toVariant);
-    const bySku = new Map(variants.map((v) => [v.sku, v]));
-    const unknown = skus.filter((s) => !bySku.has(s));
-    if (unknown.length) throw badInput(`Unknown or inactive SKU: ${unknown.join(', ')}.`, 'lines');
-    const foreign = variants.filter((v) => v.currencyCode !== c.channel.currencyCode);
-    if (foreign.length) throw badInput(`SKU ${foreign.map((v) => v.sku).join(', ')} is not sold in ${c.channel.currencyCode}.`, 'lines');
-
-    const priced = skus.map((sku) => ({ v: bySku.get(sku)!, p: priceLine(bySku.get(sku)!.price, c.quantities.get(sku)!, bp) }));
-    const totals = orderTotals(priced.map((x) => x.p), c.method.price, bp);
-    const provider = this.app.service(PaymentService).provider(input.payment.method);
+    const { lines: priced, totals } = await priceRequest(db, c, ProblemSink.strict());
+    const bp = c.bp;
+    const skus = priced.map((x) => x.v.sku);
+    const provider = c.provider;
     const actor = principal.kind === 'admin' ? actorName(principal) : 'customer';
     const pg = isPostgres(db);
 
@@ -152,7 +132,7 @@ export class PlaceOrder {
             }
             const r = await reserve(tx, v.id, p.quantity, x === lastTracked ? numberSql : null);
             if (r.missing > 0 && !v.allowBackorder) {
-              throw new OrdoError('INSUFFICIENT_STOCK', `Only ${p.quantity - r.missing} of ${v.sku} can be sold now; ${p.quantity} were asked for.`, { sku: v.sku });
+              throw new OrdoError('INSUFFICIENT_STOCK', notEnoughStockMessage(v.sku, p.quantity - r.missing, p.quantity), { sku: v.sku, field: `input.lines[${c.lineOf.get(v.sku)}].quantity` });
             }
             if (r.also !== undefined && r.also !== null) number = String(r.also);
             reserved.set(v.id, { allocations: r.allocations, missing: r.missing });
@@ -161,7 +141,7 @@ export class PlaceOrder {
           // Discounts (loyalty points, ...) are taken in this transaction: they commit with the order.
           const { discountTotal, discounts, events: discountEvents } = await applyDiscounts(c.discounts, {
             tx, orderId, orderNumber: number, channelId: c.channel.id, currencyCode: c.channel.currencyCode,
-            customerId: c.customerId, email: c.email, principal, totals,
+            customerId: c.customerId, email: c.email, principal, totals, quote: false, sink: ProblemSink.strict(),
             lines: priced.map(({ v, p }) => ({ sku: v.sku, variantId: v.id, quantity: p.quantity, unitPrice: p.unitPrice, net: p.net, tax: p.tax, total: p.total })),
           });
           const total = totals.total - discountTotal;
@@ -218,19 +198,6 @@ export class PlaceOrder {
 }
 
 
-const VARIANTS = (n: number) =>
-  `SELECT id, sku, name, price, currency_code, track_inventory, allow_backorder FROM product_variant WHERE active = true AND sku IN (${Array(n).fill('?').join(', ')})`;
-
-interface VariantRow {
-  id: string; sku: string; name: string; price: number; currencyCode: string; trackInventory: boolean; allowBackorder: boolean;
-}
-
-/** SQLite answers booleans as 0/1. */
-const toVariant = (r: any): VariantRow => ({
-  id: r.id, sku: r.sku, name: r.name, price: Number(r.price), currencyCode: r.currency_code,
-  trackInventory: !!Number(r.track_inventory === true ? 1 : r.track_inventory), allowBackorder: !!Number(r.allow_backorder === true ? 1 : r.allow_backorder),
-});
-
 /**
  * The order as the API returns it, straight from what was inserted (no read back). Own data properties,
  * defined rather than assigned: assigning would go through the ORM's per-property prototype setters
@@ -255,25 +222,10 @@ function plainInstance<T extends object>(proto: T, fields: Record<string, unknow
   return Object.create(proto, descriptors) as T;
 }
 
-interface Prepared {
-  email: string;
-  quantities: Map<string, number>;
-  channel: { id: string; currencyCode: string };
-  method: { id: string; code: string; price: number; maxTransitDays: number };
+type Prepared = OrderRequest & {
+  method: ShippingMethod;
+  provider: PaymentProvider;
   customerId: string | null;
   keyHash: string | null;
   requestHash: string | null;
-  discounts: PlannedStep[];
-}
-
-/** Two lines of one SKU become one line; the sum must stay within the per-line bound. */
-function mergeLines(lines: { sku: string; quantity: number }[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const l of lines) {
-    const sku = l.sku.trim();
-    if (!Number.isInteger(l.quantity) || l.quantity < 1) throw badInput('quantity must be at least 1.', 'lines');
-    out.set(sku, (out.get(sku) ?? 0) + l.quantity);
-    if (out.get(sku)! > MAX_LINE_QUANTITY) throw badInput(`quantity of ${sku} must be at most ${MAX_LINE_QUANTITY}.`, 'lines');
-  }
-  return out;
-}
+};

@@ -1,4 +1,4 @@
-import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { MoneyScalar, Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
@@ -6,7 +6,7 @@ import { newId } from '../kernel/ids.js';
 @ObjectType({ implements: Node })
 @Entity()
 export class ShippingMethod {
-  [OptionalProps]?: 'id' | 'active';
+  [OptionalProps]?: 'id' | 'active' | 'countries';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -40,6 +40,15 @@ export class ShippingMethod {
   @Property({ type: 'integer' })
   maxTransitDays!: number;
 
+  @Field(() => [String], { nullable: true, description: 'ISO 3166 alpha-2 codes of the countries the method delivers to; null: every country.' })
+  @Property({ type: JsonType, nullable: true })
+  countries?: string[] | null;
+
   @Property()
   active: boolean = true;
+
+  /** Whether the method delivers to a country (quoteOrder lists only those; placeOrder refuses the others). */
+  serves(countryCode: string): boolean {
+    return !this.countries || this.countries.includes(countryCode);
+  }
 }

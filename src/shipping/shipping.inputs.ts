@@ -1,7 +1,10 @@
 import { Field, Float, InputType, Int } from 'type-graphql';
-import { IsInt, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsInt, Length, Matches, Max, Min } from 'class-validator';
 import { MoneyScalar } from '../kernel/graphql-types.js';
 import { MAX_AMOUNT } from '../kernel/money.js';
+
+const COUNTRY = /^[A-Z]{2}$/;
+const COUNTRY_MESSAGE = 'countries are ISO 3166 alpha-2 codes such as DE';
 
 @InputType()
 export class CreateShippingMethodInput {
@@ -25,6 +28,32 @@ export class CreateShippingMethodInput {
 
   @Field(() => Int) @Min(0) @Max(365)
   maxTransitDays!: number;
+
+  @Field(() => [String], { nullable: true, description: 'ISO 3166 alpha-2 codes of the countries it delivers to; left out: every country.' })
+  @ArrayMaxSize(250) @Matches(COUNTRY, { each: true, message: COUNTRY_MESSAGE })
+  countries?: string[];
+}
+
+@InputType({ description: 'What changes on a shipping method; what is left out stays. Placed orders keep their price.' })
+export class UpdateShippingMethodInput {
+  @Field({ nullable: true }) @Length(1, 200)
+  name?: string;
+
+  @Field(() => MoneyScalar, { nullable: true }) @IsInt() @Min(0) @Max(MAX_AMOUNT)
+  price?: number;
+
+  @Field(() => Int, { nullable: true }) @Min(0) @Max(365)
+  minTransitDays?: number;
+
+  @Field(() => Int, { nullable: true }) @Min(0) @Max(365)
+  maxTransitDays?: number;
+
+  @Field(() => [String], { nullable: true, description: 'The countries it delivers to; an empty list: every country.' })
+  @ArrayMaxSize(250) @Matches(COUNTRY, { each: true, message: COUNTRY_MESSAGE })
+  countries?: string[];
+
+  @Field({ nullable: true, description: 'false: no longer offered to new orders.' }) @IsBoolean()
+  active?: boolean;
 }
 
 @InputType()

@@ -6,34 +6,64 @@ import { percentToBasisPoints } from '../kernel/money.js';
 import { TtlCache } from '../kernel/ttl-cache.js';
 import { ShippingMethod } from './shipping-method.entity.js';
 import { TaxRate } from './tax-rate.entity.js';
-import type { CreateShippingMethodInput, SetTaxRateInput } from './shipping.inputs.js';
+import type { CreateShippingMethodInput, SetTaxRateInput, UpdateShippingMethodInput } from './shipping.inputs.js';
+
+/** No list, or an empty one, means every country; codes kept once each, sorted. */
+const countryList = (codes: string[] | null | undefined): string[] | null => (codes?.length ? [...new Set(codes)].sort() : null);
 
 const detached = <T extends object>(cls: new () => T, row: T | null): T | null => (row ? Object.assign(Object.create(cls.prototype), row) : null);
 
 export class ShippingService {
   private methods: TtlCache<ShippingMethod | null>;
+  private active: TtlCache<ShippingMethod[]>;
   private rates: TtlCache<{ bp: number }>;
 
   constructor(private readonly app: AppRuntime) {
     this.methods = new TtlCache(app.config.referenceCacheMs);
+    this.active = new TtlCache(app.config.referenceCacheMs);
     this.rates = new TtlCache(app.config.referenceCacheMs);
   }
 
   async createMethod(em: Em, input: CreateShippingMethodInput): Promise<ShippingMethod> {
     if (input.maxTransitDays < input.minTransitDays) throw badInput('maxTransitDays must be at least minTransitDays.', 'maxTransitDays');
-    const method = em.create(ShippingMethod, { ...input });
+    const method = em.create(ShippingMethod, { ...input, countries: countryList(input.countries) });
     try {
       await em.persistAndFlush(method);
     } catch (e) {
       if (e instanceof UniqueConstraintViolationException) throw new OrdoError('CONFLICT', `A shipping method with code "${input.code}" exists already.`);
       throw e;
     }
-    this.methods.clear();
+    this.clearCaches();
     return method;
   }
 
-  methodsList(em: Em): Promise<ShippingMethod[]> {
-    return em.find(ShippingMethod, { active: true }, { orderBy: { price: 'asc', code: 'asc' } });
+  async updateMethod(em: Em, code: string, input: UpdateShippingMethodInput): Promise<ShippingMethod> {
+    const method = await em.findOne(ShippingMethod, { code });
+    if (!method) throw badInput(`There is no shipping method with code "${code}".`, 'code');
+    const { countries, ...rest } = input;
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined && v !== null) (method as any)[k] = v;
+    if (countries !== undefined && countries !== null) method.countries = countryList(countries);
+    if (method.maxTransitDays < method.minTransitDays) throw badInput('maxTransitDays must be at least minTransitDays.', 'input.maxTransitDays');
+    await em.flush();
+    this.clearCaches();
+    return method;
+  }
+
+  /** Active methods, cheapest first; with a country, those that deliver there. */
+  async methodsList(em: Em, countryCode?: string | null): Promise<ShippingMethod[]> {
+    const all = await this.activeMethods(em);
+    return countryCode ? all.filter((m) => m.serves(countryCode)) : all;
+  }
+
+  /** Cached for quotes: every active method, cheapest first. */
+  activeMethods(em: Em): Promise<ShippingMethod[]> {
+    return this.active.get('all', async () =>
+      (await em.fork().find(ShippingMethod, { active: true }, { orderBy: { price: 'asc', code: 'asc' } })).map((m) => detached(ShippingMethod, m)!));
+  }
+
+  private clearCaches(): void {
+    this.methods.clear();
+    this.active.clear();
   }
 
   /** Cached for the order hot path; null when there is no active method with that code. */

@@ -1,0 +1,131 @@
+// The part of an order request that placeOrder and quoteOrder share, so that a quote is priced by the
+// very code that charges: the checks of the request (channel, payment method, shipping method and the
+// country it serves, discount kinds) and the pricing of its lines (catalog prices, destination tax,
+// shipping). Problems go to a ProblemSink: placeOrder's throws the first, quoteOrder's collects them.
+import type { AppRuntime } from '../kernel/runtime.js';
+import type { Em, SqlRunner } from '../kernel/db.js';
+import { orderTotals, priceLine, type OrderTotals, type PricedLine } from '../kernel/money.js';
+import { ChannelService } from '../channels/channel.service.js';
+import type { Channel } from '../channels/channel.entity.js';
+import { ShippingService } from '../shipping/shipping.service.js';
+import type { ShippingMethod } from '../shipping/shipping-method.entity.js';
+import { PaymentService } from '../payments/payment.service.js';
+import type { PaymentProvider } from '../payments/payment-provider.js';
+import { MAX_LINE_QUANTITY, type PlaceOrderInput } from './order.inputs.js';
+import { planDiscounts, type PlannedStep } from './order-pricing.js';
+import type { ProblemSink } from './order-problems.js';
+
+export interface OrderRequest {
+  email: string;
+  /** Quantities by SKU, in the order the SKUs first appear (lines of one SKU are merged). */
+  quantities: Map<string, number>;
+  /** The input line each SKU first appears on, for problem paths. */
+  lineOf: Map<string, number>;
+  channel: Channel;
+  provider: PaymentProvider | null;
+  method: ShippingMethod | null;
+  discounts: PlannedStep[];
+  /** The destination's tax rate in basis points. */
+  bp: number;
+}
+
+export interface VariantRow {
+  id: string;
+  sku: string;
+  name: string;
+  price: number;
+  currencyCode: string;
+  trackInventory: boolean;
+  allowBackorder: boolean;
+}
+
+export interface DraftLine {
+  v: VariantRow;
+  p: PricedLine;
+}
+
+export interface PricedDraft {
+  /** Lines that can be priced, in SKU order of the request. */
+  lines: DraftLine[];
+  totals: OrderTotals;
+}
+
+/** Checks what can be checked without the catalog: the channel (an unknown one is an error even for a quote). */
+export async function checkRequest(app: AppRuntime, em: Em, input: PlaceOrderInput, sink: ProblemSink): Promise<OrderRequest> {
+  const email = input.email.trim().toLowerCase();
+  const { quantities, lineOf } = mergeLines(input.lines, sink);
+  const channel = await app.service(ChannelService).byCode(em, input.channelCode);
+
+  let provider: PaymentProvider | null = null;
+  try {
+    provider = app.service(PaymentService).provider(input.payment.method);
+    provider.validate?.(input.payment);
+  } catch (e) {
+    provider = null;
+    sink.addError(fieldOf(e) ?? 'payment', e);
+  }
+
+  const method = await app.service(ShippingService).methodByCode(em, input.shippingMethodCode);
+  const country = input.shippingAddress.countryCode;
+  if (!method) {
+    sink.add('shippingMethodCode', 'BAD_USER_INPUT', `There is no shipping method with code "${input.shippingMethodCode}".`);
+  } else if (method.currencyCode !== channel.currencyCode) {
+    sink.add('shippingMethodCode', 'BAD_USER_INPUT', `Shipping method ${method.code} is priced in ${method.currencyCode}, the channel sells in ${channel.currencyCode}.`);
+  } else if (!method.serves(country)) {
+    sink.add('shippingMethodCode', 'BAD_USER_INPUT', `Shipping method ${method.code} does not deliver to ${country}.`);
+  }
+  const usable = method && method.currencyCode === channel.currencyCode && method.serves(country) ? method : null;
+
+  const discounts = planDiscounts(app, input.discounts, sink);
+  // Read here, before placeOrder holds a pooled connection for its transaction (this read takes its own).
+  const bp = await app.service(ShippingService).basisPointsFor(em, country);
+  return { email, quantities, lineOf, channel, provider, method: usable, discounts, bp };
+}
+
+/** Reads the lines' variants (one statement, on `db`: placeOrder's own connection) and prices them with the destination's tax. */
+export async function priceRequest(db: SqlRunner, req: OrderRequest, sink: ProblemSink): Promise<PricedDraft> {
+  const { bp } = req;
+  const skus = [...req.quantities.keys()];
+  const variants: VariantRow[] = skus.length ? (await db.execute(VARIANTS(skus.length), skus)).map(toVariant) : [];
+  const bySku = new Map(variants.map((v) => [v.sku, v]));
+  const lines: DraftLine[] = [];
+  for (const sku of skus) {
+    const v = bySku.get(sku);
+    const at = `lines[${req.lineOf.get(sku)}].sku`;
+    if (!v) sink.add(at, 'BAD_USER_INPUT', `Unknown or inactive SKU: ${sku}.`);
+    else if (v.currencyCode !== req.channel.currencyCode) sink.add(at, 'BAD_USER_INPUT', `SKU ${sku} is not sold in ${req.channel.currencyCode}.`);
+    else lines.push({ v, p: priceLine(v.price, req.quantities.get(sku)!, bp) });
+  }
+  const totals = orderTotals(lines.map((l) => l.p), req.method?.price ?? 0, bp);
+  return { lines, totals };
+}
+
+const VARIANTS = (n: number) =>
+  `SELECT id, sku, name, price, currency_code, track_inventory, allow_backorder FROM product_variant WHERE active = true AND sku IN (${Array(n).fill('?').join(', ')})`;
+
+/** SQLite answers booleans as 0/1. */
+const toVariant = (r: any): VariantRow => ({
+  id: r.id, sku: r.sku, name: r.name, price: Number(r.price), currencyCode: r.currency_code,
+  trackInventory: !!Number(r.track_inventory === true ? 1 : r.track_inventory), allowBackorder: !!Number(r.allow_backorder === true ? 1 : r.allow_backorder),
+});
+
+/** Two lines of one SKU become one line; the sum must stay within the per-line bound. */
+function mergeLines(lines: { sku: string; quantity: number }[], sink: ProblemSink) {
+  const quantities = new Map<string, number>();
+  const lineOf = new Map<string, number>();
+  lines.forEach((l, i) => {
+    const sku = l.sku.trim();
+    if (!Number.isInteger(l.quantity) || l.quantity < 1) return sink.add(`lines[${i}].quantity`, 'BAD_USER_INPUT', 'quantity must be at least 1.');
+    const sum = (quantities.get(sku) ?? 0) + l.quantity;
+    if (sum > MAX_LINE_QUANTITY) return sink.add(`lines[${i}].quantity`, 'BAD_USER_INPUT', `quantity of ${sku} must be at most ${MAX_LINE_QUANTITY}.`);
+    if (!lineOf.has(sku)) lineOf.set(sku, i);
+    quantities.set(sku, sum);
+  });
+  return { quantities, lineOf };
+}
+
+/** The input path an OrdoError names (`payment.method`), without the argument's name. */
+function fieldOf(e: unknown): string | undefined {
+  const f = (e as { extensions?: { field?: unknown } })?.extensions?.field;
+  return typeof f === 'string' ? f.replace(/^input\./, '') : undefined;
+}

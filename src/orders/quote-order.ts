@@ -1,0 +1,104 @@
+// quoteOrder: placeOrder's checks and pricing (order-draft.ts, the same code), with stock read instead
+// of reserved and every problem answered as data. Nothing is written: pricing steps (loyalty points, a
+// coupon) run as they would at placement, inside a transaction that is always rolled back.
+import { validate, type ValidationError } from 'class-validator';
+import type { AppRuntime } from '../kernel/runtime.js';
+import type { Em } from '../kernel/db.js';
+import type { Principal } from '../kernel/auth.js';
+import { newId } from '../kernel/ids.js';
+import { taxOf } from '../kernel/money.js';
+import { availableBy } from '../inventory/availability.js';
+import { ShippingService } from '../shipping/shipping.service.js';
+import type { PlaceOrderInput } from './order.inputs.js';
+import { checkRequest, priceRequest, type OrderRequest, type PricedDraft } from './order-draft.js';
+import { applyDiscounts, type AppliedDiscounts } from './order-pricing.js';
+import { notEnoughStockMessage, ProblemSink } from './order-problems.js';
+import type { OrderQuote, QuoteLine, ShippingOption } from './order-quote.types.js';
+
+const DAY = 86_400_000;
+
+export class QuoteOrder {
+  constructor(private readonly app: AppRuntime) {}
+
+  async run(em: Em, principal: Principal, input: PlaceOrderInput): Promise<OrderQuote> {
+    const sink = ProblemSink.collecting();
+    // The argument is not validated by the schema for quotes: its field errors are problems like the rest.
+    for (const p of flattenValidation(await validate(input, { forbidUnknownValues: false, skipMissingProperties: true }))) {
+      sink.add(p.path, 'BAD_USER_INPUT', p.message);
+    }
+    const req = await checkRequest(this.app, em, input, sink);
+    const draft = await priceRequest(em, req, sink);
+    const lines = await this.stock(em, req, draft, sink);
+    const discounts = await this.discounts(em, principal, req, draft, sink);
+    const now = Date.now();
+    const shippingMethods = await this.shippingOptions(em, input, req, now);
+    const total = draft.totals.total - discounts.discountTotal;
+    return {
+      currencyCode: req.channel.currencyCode,
+      lines,
+      shippingMethods,
+      discounts: discounts.discounts ?? [],
+      ...draft.totals,
+      discountTotal: discounts.discountTotal,
+      total,
+      estimatedDeliveryAt: req.method ? new Date(now + req.method.maxTransitDays * DAY) : null,
+      problems: sink.problems,
+      placeable: sink.problems.length === 0,
+    };
+  }
+
+  /** Units that can be sold now, read (one statement) rather than reserved. */
+  private async stock(em: Em, req: OrderRequest, draft: PricedDraft, sink: ProblemSink): Promise<QuoteLine[]> {
+    const tracked = draft.lines.filter((l) => l.v.trackInventory).map((l) => l.v.id);
+    const available = await availableBy(em, 'variant_id', tracked);
+    return draft.lines.map(({ v, p }) => {
+      const have = v.trackInventory ? (available.get(v.id) ?? 0) : null;
+      const missing = have === null ? 0 : Math.max(0, p.quantity - have);
+      if (missing > 0 && !v.allowBackorder) {
+        sink.add(`lines[${req.lineOf.get(v.sku)}].quantity`, 'INSUFFICIENT_STOCK', notEnoughStockMessage(v.sku, have!, p.quantity));
+      }
+      return {
+        sku: v.sku, name: v.name, quantity: p.quantity, unitPrice: p.unitPrice, taxTotal: p.tax, lineTotal: p.total,
+        available: have, backordered: v.allowBackorder ? missing : 0,
+      };
+    });
+  }
+
+  /** The pricing steps, in a transaction that is rolled back whatever they did. */
+  private async discounts(em: Em, principal: Principal, req: OrderRequest, draft: PricedDraft, sink: ProblemSink): Promise<AppliedDiscounts> {
+    if (!req.discounts.length || !draft.lines.length) return { discountTotal: 0, discounts: null, events: [] };
+    const tx = em.fork();
+    await tx.begin();
+    try {
+      return await applyDiscounts(req.discounts, {
+        tx, orderId: newId('ord'), orderNumber: '(quote)', channelId: req.channel.id, currencyCode: req.channel.currencyCode,
+        customerId: principal.kind === 'customer' ? principal.customerId : null, email: req.email, principal,
+        totals: draft.totals, quote: true, sink,
+        lines: draft.lines.map(({ v, p }) => ({ sku: v.sku, variantId: v.id, quantity: p.quantity, unitPrice: p.unitPrice, net: p.net, tax: p.tax, total: p.total })),
+      });
+    } finally {
+      await tx.rollback();
+    }
+  }
+
+  /** Methods that deliver to the address in the channel's currency, taxed like placeOrder taxes shipping. */
+  private async shippingOptions(em: Em, input: PlaceOrderInput, req: OrderRequest, now: number): Promise<ShippingOption[]> {
+    const methods = await this.app.service(ShippingService).methodsList(em, input.shippingAddress.countryCode);
+    return methods
+      .filter((m) => m.currencyCode === req.channel.currencyCode)
+      .map((m) => ({
+        code: m.code, name: m.name, carrierCode: m.carrierCode, price: m.price, taxTotal: taxOf(m.price, req.bp), currencyCode: m.currencyCode,
+        minTransitDays: m.minTransitDays, maxTransitDays: m.maxTransitDays, estimatedDeliveryAt: new Date(now + m.maxTransitDays * DAY),
+        selected: m.code === input.shippingMethodCode,
+      }));
+  }
+}
+
+/** class-validator's tree as input paths (`lines[0].quantity`), one message per failing field. */
+function flattenValidation(errors: ValidationError[], prefix = ''): { path: string; message: string }[] {
+  return errors.flatMap((e) => {
+    const path = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).slice(0, 1).map((message) => ({ path, message }));
+    return [...own, ...flattenValidation(e.children ?? [], path)];
+  });
+}
