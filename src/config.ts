@@ -24,7 +24,20 @@ export interface OrdoConfig {
   /** How long reference data (channels, shipping methods, tax rates) may be served from a process cache. */
   referenceCacheMs: number;
   maxQueryDepth: number;
+  /** Estimated fields resolved, a list counting its page size (or 10) times what it selects (kernel/query-measure.ts). */
   maxQueryCost: number;
+  /** Aliases in one request, counted once per place a fragment is spread. */
+  maxAliases: number;
+  /** Directives in one request, counted the same way. */
+  maxDirectives: number;
+  /** Tokens the parser reads before it refuses a document. */
+  maxTokens: number;
+  /** Whether `__schema`/`__type` are answered (IDEs and code generators need them). */
+  introspection: boolean;
+  /** Browser origins allowed to call /graphql (CORS); `*` for any; unset → none (same origin only). */
+  corsOrigins?: string[] | '*';
+  /** How long an automatic persisted query stays registered (Redis when REDIS_URL is set, else process memory). */
+  apqTtlSeconds: number;
   customerSessionDays: number;
   /** Answers `x-ordo-count-sql` request headers with the request's SQL statement count (benchmarks, tests). */
   debugSqlCount: boolean;
@@ -84,6 +97,22 @@ function oneOf<T extends string>(env: Env, name: string, values: readonly T[], f
   if (raw === undefined || raw === '') return fallback;
   if (!values.includes(raw as T)) throw new ConfigError(`${name}=${raw} is not valid: use ${values.join(' or ')}.`);
   return raw as T;
+}
+
+/** `https://shop.example, http://localhost:5173`, or `*`: origins as browsers send them (no path, no trailing slash). */
+function corsOrigins(raw: string | undefined): string[] | '*' | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const list = raw.split(',').map((o) => o.trim()).filter(Boolean);
+  if (list.includes('*')) {
+    if (list.length > 1) throw new ConfigError(`ORDO_CORS_ORIGINS=${raw} is not valid: "*" (any origin) cannot be combined with a list; give either * or the origins.`);
+    return '*';
+  }
+  for (const o of list) {
+    if (!/^https?:\/\/[^\s/?#]+$/i.test(o)) {
+      throw new ConfigError(`ORDO_CORS_ORIGINS: "${o}" is not an origin: write scheme://host[:port] as the browser sends it, such as https://shop.example or http://localhost:5173 (no path, no trailing slash), separated by commas; or * for any origin.`);
+    }
+  }
+  return list.map((o) => o.toLowerCase());
 }
 
 function smtpUrl(raw: string | undefined): string | undefined {
@@ -147,7 +176,13 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     outboxRetryMs: int(env, 'ORDO_OUTBOX_RETRY_MS', 30_000, 100, 86_400_000),
     referenceCacheMs: int(env, 'ORDO_REFERENCE_CACHE_MS', 2_000, 0, 3_600_000),
     maxQueryDepth: int(env, 'ORDO_MAX_QUERY_DEPTH', 12, 2, 100),
-    maxQueryCost: int(env, 'ORDO_MAX_QUERY_COST', 50_000, 10, 10_000_000),
+    maxQueryCost: int(env, 'ORDO_MAX_QUERY_COST', 20_000, 10, 10_000_000),
+    maxAliases: int(env, 'ORDO_MAX_ALIASES', 30, 0, 100_000),
+    maxDirectives: int(env, 'ORDO_MAX_DIRECTIVES', 50, 0, 100_000),
+    maxTokens: int(env, 'ORDO_MAX_TOKENS', 5_000, 200, 1_000_000),
+    introspection: bool(env, 'ORDO_INTROSPECTION', true),
+    corsOrigins: corsOrigins(env.ORDO_CORS_ORIGINS),
+    apqTtlSeconds: int(env, 'ORDO_APQ_TTL_SECONDS', 86_400, 1, 365 * 86_400),
     customerSessionDays: int(env, 'ORDO_SESSION_DAYS', 30, 1, 365),
     debugSqlCount: bool(env, 'ORDO_DEBUG_SQL', false),
     publicUrl: publicUrl(env.ORDO_PUBLIC_URL),

@@ -23,8 +23,9 @@ export class OrdoError extends GraphQLError {
   }
 }
 
+/** `field` names the input (kept for older clients); `fields` lists it the way validation errors do. */
 export const badInput = (message: string, field?: string) =>
-  new OrdoError('BAD_USER_INPUT', message, field ? { field } : undefined);
+  new OrdoError('BAD_USER_INPUT', message, field ? { field, fields: [{ path: field, message }] } : undefined);
 export const notFound = (what: string) => new OrdoError('NOT_FOUND', `${what} was not found.`);
 
 export function isOrdoError(e: unknown): e is OrdoError {

@@ -5,10 +5,10 @@ import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, specifiedRules, validate, type GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { AppRuntime } from './runtime.js';
 import type { OrdoContext } from './context.js';
 import type { Principal } from './auth.js';
@@ -16,7 +16,14 @@ import type { Em } from './db.js';
 import { sqlCounter } from './db.js';
 import { formatError } from './errors-format.js';
 import { queryLimits } from './query-limits.js';
+import { inputStringsRule } from './input-strings.js';
+import { requestChecks } from './request-checks.js';
+import { wsOperationHooks } from './ws-operations.js';
+import { corsMiddleware } from './cors.js';
+import { persistedQueries } from './apq-cache.js';
+import { bodyErrors } from './body-errors.js';
 import { OrdoError } from './errors.js';
+import { mountGraphiql } from '../ide/graphiql.route.js';
 
 export type PrincipalResolver = (em: Em, authorization: string | undefined) => Promise<Principal>;
 
@@ -43,7 +50,10 @@ const noStore: ApolloServerPlugin<OrdoContext> = {
 export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, principalOf: PrincipalResolver): Promise<HttpServer> {
   const expressApp = express();
   const server = createServer(expressApp);
-  const limits = queryLimits(app.config.maxQueryDepth, app.config.maxQueryCost);
+  const { config } = app;
+  const limits = queryLimits({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost, maxAliases: config.maxAliases, maxDirectives: config.maxDirectives });
+  const formatErrors = formatError(app.log);
+  const apq = persistedQueries(config.redisUrl, config.redisPrefix, config.apqTtlSeconds, app.log);
 
   const context = async (authorization: string | undefined): Promise<OrdoContext> => {
     const em = app.orm.em.fork() as Em;
@@ -63,7 +73,8 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
   const wsCleanup = useServer<Record<string, unknown>, { ctx?: OrdoContext }>(
     {
       schema,
-      validate: (schema, document) => validate(schema, document, [...specifiedRules, limits]),
+      // Parsed, bounded, validated and checked as over HTTP; errors formatted by the same formatter.
+      ...wsOperationHooks({ schema, limits, maxTokens: config.maxTokens, introspection: config.introspection, formatError: formatErrors }),
       // Connection auth: a bad token is refused at connect time, before any subscription starts.
       onConnect: async (c) => {
         const auth = c.connectionParams?.authorization;
@@ -85,12 +96,15 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
 
   const apollo = new ApolloServer<OrdoContext>({
     schema,
-    validationRules: [limits],
-    formatError: formatError(app.log),
+    // The limits also stop the standard rules from walking a document that exceeds them (query-limits.ts).
+    validationRules: [limits, inputStringsRule],
+    parseOptions: { maxTokens: config.maxTokens },
+    persistedQueries: apq.options,
+    formatError: formatErrors,
     includeStacktraceInErrorResponses: false,
     // The process owns SIGTERM (src/process.ts): Apollo's own handler would stop it twice and hang.
     stopOnTerminationSignals: false,
-    introspection: true,
+    introspection: config.introspection,
     plugins: [
       // WebSocket clients first (closed with 1001 "going away"), then the HTTP server drains: an open
       // subscription must not keep a stopping process alive.
@@ -99,7 +113,10 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
       // Nothing in the schema carries cache hints, so Apollo's cache-control plugin (a hook on every
       // resolved field) always ends in `cache-control: no-store`: say that directly instead.
       ApolloServerPluginCacheControlDisabled(),
+      // The IDE is GraphiQL at /graphiql, served from node_modules (Apollo's landing page loads from a CDN).
+      ApolloServerPluginLandingPageDisabled(),
       noStore,
+      requestChecks<OrdoContext>(),
     ],
   });
   await apollo.start();
@@ -112,6 +129,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     m.routes(router, app);
     expressApp.use(router);
   }
+  mountGraphiql(expressApp, app.config);
   expressApp.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -130,8 +148,10 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
   });
 
   const debugSql = app.config.debugSqlCount;
+  const cors = corsMiddleware(config.corsOrigins);
   expressApp.use(
     '/graphql',
+    ...(cors ? [cors] : []),
     express.json({ limit: '1mb' }),
     (req, res, next) => {
       // Benchmarks ask for the statement count of a request with this header (only when enabled).
@@ -148,6 +168,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     },
     expressMiddleware(apollo, { context: async ({ req }) => context(req.headers.authorization) }),
   );
+  expressApp.use('/graphql', bodyErrors('1 MB'));
 
   return {
     server,
@@ -161,6 +182,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
       }),
     close: async () => {
       await apollo.stop();
+      apq.close();
     },
   };
 }

@@ -60,7 +60,7 @@ export class StateMachine<S extends string, E extends { status: S }> {
 
   assertMove(from: S, to: S, label = this.name): void {
     if (!this.canMove(from, to)) {
-      throw new OrdoError('INVALID_STATE_TRANSITION', `A ${label} that is ${from} cannot become ${to}.`, { from, to });
+      throw new OrdoError('INVALID_STATE_TRANSITION', `${/^[aeiou]/i.test(label) ? 'An' : 'A'} ${label} that is ${from} cannot become ${to}.`, { from, to });
     }
   }
 

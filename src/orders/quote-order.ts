@@ -1,12 +1,13 @@
 // quoteOrder: placeOrder's checks and pricing (order-draft.ts, the same code), with stock read instead
 // of reserved and every problem answered as data. Nothing is written: pricing steps (loyalty points, a
 // coupon) run as they would at placement, inside a transaction that is always rolled back.
-import { validate, type ValidationError } from 'class-validator';
+import { validate } from 'class-validator';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db.js';
 import type { Principal } from '../kernel/auth.js';
 import { newId } from '../kernel/ids.js';
 import { taxOf } from '../kernel/money.js';
+import { validationProblems } from '../kernel/field-errors.js';
 import { availableBy } from '../inventory/availability.js';
 import { ShippingService } from '../shipping/shipping.service.js';
 import type { PlaceOrderInput } from './order.inputs.js';
@@ -23,7 +24,7 @@ export class QuoteOrder {
   async run(em: Em, principal: Principal, input: PlaceOrderInput): Promise<OrderQuote> {
     const sink = ProblemSink.collecting();
     // The argument is not validated by the schema for quotes: its field errors are problems like the rest.
-    for (const p of flattenValidation(await validate(input, { forbidUnknownValues: false, skipMissingProperties: true }))) {
+    for (const p of validationProblems(await validate(input, { forbidUnknownValues: false, skipMissingProperties: true })) ?? []) {
       sink.add(p.path, 'BAD_USER_INPUT', p.message);
     }
     const req = await checkRequest(this.app, em, input, sink);
@@ -92,13 +93,4 @@ export class QuoteOrder {
         selected: m.code === input.shippingMethodCode,
       }));
   }
-}
-
-/** class-validator's tree as input paths (`lines[0].quantity`), one message per failing field. */
-function flattenValidation(errors: ValidationError[], prefix = ''): { path: string; message: string }[] {
-  return errors.flatMap((e) => {
-    const path = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).slice(0, 1).map((message) => ({ path, message }));
-    return [...own, ...flattenValidation(e.children ?? [], path)];
-  });
 }
