@@ -3,7 +3,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { GraphQLSchema } from 'graphql';
 import { Redis } from 'ioredis';
-import type { OrdoConfig } from './config.js';
+import { ConfigError, type OrdoConfig } from './config.js';
 import { coreModules } from './modules.js';
 import { openDatabase, migrate, sqlCounter, type Em, type Orm } from './kernel/db.js';
 import { createLogger, type Logger } from './kernel/logger.js';
@@ -16,18 +16,14 @@ import { EventBus } from './kernel/outbox/event-bus.js';
 import { EVENTS_QUEUE, OutboxRelay } from './kernel/outbox/outbox-relay.js';
 import { OutboxEvent } from './kernel/outbox/outbox-event.entity.js';
 import { serviceRegistry, type AppRuntime } from './kernel/runtime.js';
+import { buildMachines } from './kernel/state-machine.js';
 import { createHttpServer, type HttpServer } from './kernel/http.js';
 import { Setting } from './kernel/setting.entity.js';
 import { buildOrdoSchema } from './schema.js';
 import { TokenService } from './auth/token.service.js';
 import { migrationsFor } from '../migrations/index.js';
-import { orderMachine } from './orders/order-status.js';
 import { seedDemo } from './demo/seed.js';
-import { checkProviders, type OrdoProviders } from './providers.js';
-import { PaymentService } from './payments/payment.service.js';
-import { CarrierService } from './fulfillment/carriers/carrier.service.js';
-import { NotificationService } from './notifications/notification.service.js';
-import { DocumentService } from './documents/document.service.js';
+import { checkProviders, installProviders, providerKindsOf, type ProviderSet } from './kernel/providers.js';
 
 export interface Engine {
   app: AppRuntime;
@@ -41,8 +37,8 @@ export interface Engine {
 
 export interface EngineOptions {
   plugins?: OrdoModule[];
-  /** The config file's providers (src/providers.ts); they win over the plugins' own. */
-  providers?: OrdoProviders;
+  /** The config file's providers (`{ payment: [...], ... }`); they win over the plugins' own. */
+  providers?: object;
   log?: Logger;
   /** Listen on config.port (true for `npm start`; tests may build an engine without a server). */
   listen?: boolean;
@@ -55,6 +51,8 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
   const modules = orderModules([...coreModules, ...(opts.plugins ?? [])]);
   // Checked before anything is opened: a bad provider stops the start without a half-open engine.
   const providers = providerSources(modules, opts.providers);
+  // Each engine has its own machines, with the guards of its own modules (a guard on an unknown machine stops the start).
+  const machines = buildMachines(modules, (message) => new ConfigError(message));
   const entities = [...KERNEL_ENTITIES, ...modules.flatMap((m) => m.entities ?? [])];
   const orm = await openDatabase(config, { entities, migrations: [...migrationsFor(config.database.kind), ...modules.flatMap((m) => m.migrations?.[config.database.kind] ?? [])], log });
   const applied = await migrate(orm, config);
@@ -69,7 +67,7 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
   let app!: AppRuntime;
   const secret = config.secret ?? (await storedSecret(orm));
   app = {
-    config, orm, log, queue, pubsub, events, modules, secret,
+    config, orm, log, queue, pubsub, events, modules, secret, machines,
     relay: undefined as unknown as OutboxRelay,
     service: serviceRegistry(() => app),
     redisReady: async () => {
@@ -90,8 +88,7 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
     },
   });
 
-  for (const m of modules) for (const g of m.guards?.order ?? []) orderMachine.addGuard(g);
-  installProviders(app, providers);
+  installProviders(app, providers, providerKindsOf(modules));
   for (const m of modules) await m.onStart?.(app);
   const devAdminKey = await app.service(TokenService).bootstrap(orm.em.fork() as Em);
   if (config.seedDemo) await seedDemo(app);
@@ -121,7 +118,6 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
       await app.relay.stop();
       await queue.close();
       for (const m of [...modules].reverse()) await m.onStop?.(app).catch(() => {});
-      for (const m of modules) for (const g of m.guards?.order ?? []) orderMachine.removeGuard(g);
       await pubsub.close();
       probe?.disconnect();
       await orm.close(true);
@@ -132,24 +128,14 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
 
 /**
  * The providers to install: the modules' (in module order) first, then the config file's, so that the
- * deployment's own choice wins. Checked here too: plugins given straight to createEngine (tests,
- * embedding) never went through the config file's validation.
+ * deployment's own choice wins. Each is checked against the kinds the modules declare, before anything
+ * is opened: a bad provider stops the start with the key named.
  */
-function providerSources(modules: OrdoModule[], fromConfig: OrdoProviders | undefined): OrdoProviders[] {
-  const sources = modules.filter((m) => m.providers).map((m) => checkProviders(m.providers, `module ${m.name}: providers`));
-  if (fromConfig) sources.push(checkProviders(fromConfig, 'ordo.config: providers'));
+function providerSources(modules: OrdoModule[], fromConfig: object | undefined): ProviderSet[] {
+  const kinds = providerKindsOf(modules);
+  const sources = modules.filter((m) => m.providers).map((m) => checkProviders(m.providers, `module ${m.name}: providers`, kinds));
+  if (fromConfig) sources.push(checkProviders(fromConfig, 'ordo.config: providers', kinds));
   return sources;
-}
-
-/** Hands the providers to the services that pick them (a later source replaces an earlier one's code). */
-function installProviders(app: AppRuntime, sources: OrdoProviders[]): void {
-  for (const s of sources) {
-    for (const p of s.payment ?? []) app.service(PaymentService).register(p);
-    for (const c of s.carrier ?? []) app.service(CarrierService).register(c);
-    if (s.sms) app.service(NotificationService).setSmsProvider(s.sms);
-    if (s.email) app.service(NotificationService).setEmailSender(s.email);
-    if (s.documentStore) app.service(DocumentService).setStore(s.documentStore);
-  }
 }
 
 /** The queues this deployment uses: the events queue and every queue a module's jobs name. */

@@ -7,15 +7,17 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError, loadConfig, type OrdoConfig } from './config.js';
 import type { OrdoModule } from './kernel/module.js';
-import { checkProviders, type OrdoProviders } from './providers.js';
 
 export type SettingValue = string | number | boolean;
 
 export interface OrdoFileConfig {
   /** Plugins made with definePlugin, enabled in this order after the core modules. */
   plugins?: OrdoModule[];
-  /** Payment providers, carriers, the SMS and email transports, the document store (src/providers.ts). */
-  providers?: OrdoProviders;
+  /**
+   * Payment providers, carriers, the SMS and email transports, the document store (`OrdoProviders` in
+   * src/index.ts); checked against the kinds the modules declare when the engine starts.
+   */
+  providers?: object;
   /** Environment-variable style settings (`{ PORT: 4100, ORDO_INVOICE_ON: 'shipment' }`); the real environment wins. */
   settings?: Record<string, SettingValue>;
 }
@@ -24,7 +26,7 @@ export interface LoadedConfigFile {
   /** The file that was read, or null when there is none. */
   path: string | null;
   plugins: OrdoModule[];
-  providers: OrdoProviders;
+  providers: object;
   settings: Record<string, string>;
 }
 
@@ -67,7 +69,7 @@ export interface Startup {
   path: string | null;
   config: OrdoConfig;
   plugins: OrdoModule[];
-  providers: OrdoProviders;
+  providers: object;
 }
 
 /** Reads the config file and the settings: the file's settings are defaults, the environment overrides them. */
@@ -134,12 +136,14 @@ export function validateConfigFile(value: unknown): Omit<LoadedConfigFile, 'path
       for (const arr of ['entities', 'resolvers', 'dependsOn', 'pricing'] as const) {
         if (p[arr] !== undefined && !Array.isArray(p[arr])) throw new ConfigError(`ordo.config: plugins[${i}].${arr} must be an array.`);
       }
-      if (p.providers !== undefined) checkProviders(p.providers, `ordo.config: plugins[${i}].providers`);
+      if (p.providers !== undefined && !isObject(p.providers)) throw new ConfigError(`ordo.config: plugins[${i}].providers must be an object.`);
       names.add(p.name);
       plugins.push(p as unknown as OrdoModule);
     });
   }
-  const providers = value.providers === undefined ? {} : checkProviders(value.providers, 'ordo.config: providers');
+  // Each provider is checked by the engine against the kinds its modules declare (kernel/providers.ts).
+  if (value.providers !== undefined && !isObject(value.providers)) throw new ConfigError('ordo.config: providers must be an object ({ payment: [...], carrier: [...], sms, email, documentStore }).');
+  const providers = value.providers ?? {};
   const settings: Record<string, string> = {};
   if (value.settings !== undefined) {
     const known = knownSettingNames();

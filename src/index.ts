@@ -1,5 +1,10 @@
 // The public API for plugin authors: a plugin imports from this file only. Everything else under src/
 // is the engine's own and may change without notice.
+import type { OrdoFileConfig as FileConfig } from './config-file.js';
+import type { PaymentProvider } from './payments/payment-provider.js';
+import type { CarrierProvider } from './fulfillment/carriers/carrier.js';
+import type { DocumentStore } from './documents/document-store.js';
+import type { EmailSender, SmsProvider } from './notifications/providers.js';
 
 // Modules and plugins
 export { defineModule, definePlugin } from './kernel/module.js';
@@ -36,11 +41,12 @@ export type { Page } from './kernel/pagination.js';
 export type { PricingStep, PricingInput, DiscountRequest, OrderDiscountRecord, PricedOrderLine } from './kernel/pricing.js';
 
 // Core entities and types a plugin adds fields on or reads
-export { Order } from './orders/order.entity.js';
-export { OrderStatus } from './orders/order-status.js';
-export { Address } from './orders/address.js';
+export { Order } from './order-core/order.entity.js';
+export { OrderStatus } from './order-core/order-status.js';
+export { Address } from './order-core/address.js';
 export { Customer } from './customers/customer.entity.js';
-export { Payment, PaymentStatus } from './payments/payment.entity.js';
+export { Payment } from './payments/payment.entity.js';
+export { PaymentStatus } from './order-core/payment-status.js';
 export { ProductVariant } from './catalog/variant.entity.js';
 
 // Provider interfaces
@@ -51,8 +57,26 @@ export type { AuthorizeRequest, AuthorizeResult, CaptureRequest, CaptureResult, 
 export type { LabelRequest, Label, CarrierTrackingEvent } from './fulfillment/carriers/carrier.js';
 export type { StoredDocument } from './documents/document-store.js';
 export type { SmsProvider, OutgoingSms, EmailSender, OutgoingEmail } from './notifications/providers.js';
-export type { OrdoProviders } from './providers.js';
+
+/**
+ * The providers a deployment (`providers` in ordo.config) or a plugin brings, by kind. Each kind is
+ * declared by the module that owns it (`providerKinds`), which checks and installs it at start.
+ */
+export interface OrdoProviders {
+  /** Payment providers; each `code` becomes a PaymentInput.method (a built-in code is replaced). */
+  payment?: PaymentProvider[];
+  /** Carriers; a shipping method names one by `carrierCode` (`sim` is built in and may be replaced). */
+  carrier?: CarrierProvider[];
+  /** The SMS transport (one: every SMS goes through it); default writes files to <data>/sms. */
+  sms?: SmsProvider;
+  /** The email transport (one); default SMTP_URL, else .eml files in <data>/mail. */
+  email?: EmailSender;
+  /** Where documents (labels, invoices, packing slips) are kept; default a folder in the data directory. */
+  documentStore?: DocumentStore;
+}
 
 // The configuration file (ordo.config.js)
-export { defineConfig } from './config-file.js';
-export type { OrdoFileConfig } from './config-file.js';
+export interface OrdoFileConfig extends Omit<FileConfig, 'providers'> {
+  providers?: OrdoProviders;
+}
+export const defineConfig = (config: OrdoFileConfig): OrdoFileConfig => config;

@@ -4,13 +4,14 @@ import { ConfigError } from './config.js';
 import { createEngine } from './app.js';
 import { resolveStartup, type Startup } from './config-file.js';
 import { createLogger } from './kernel/logger.js';
+import { providerSummary } from './kernel/providers.js';
 
 export async function runProcess(role: 'all' | 'worker'): Promise<void> {
   // The config file's settings are defaults; the environment overrides them (the test engine starts the same way).
   const startup = await resolveStartup(process.env, role).catch(refuseStart);
   const { config, plugins, providers } = startup;
   const log = createLogger(config.logLevel);
-  if (startup.path) log.info({ file: startup.path, plugins: plugins.map((p) => p.name), providers: providerSummary(startup) }, 'configuration file read');
+  if (startup.path) log.info({ file: startup.path, plugins: plugins.map((p) => p.name), providers: providerSummary(providers as Record<string, unknown>) }, 'configuration file read');
   // A plugin's own providers are checked by createEngine before it opens anything: the same answer as a bad file.
   const engine = await createEngine(config, { log, plugins, providers }).catch(refuseStart);
   if (engine.devAdminKey) {
@@ -47,15 +48,4 @@ function refuseStart(e: unknown): never {
     process.exit(78);
   }
   throw e;
-}
-
-/** What the log says the config file brought: provider codes by kind. */
-function providerSummary({ providers: p }: Startup): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  if (p.payment?.length) out.payment = p.payment.map((x) => x.code);
-  if (p.carrier?.length) out.carrier = p.carrier.map((x) => x.code);
-  if (p.sms) out.sms = p.sms.code;
-  if (p.email) out.email = p.email.code;
-  if (p.documentStore) out.documentStore = p.documentStore.constructor?.name ?? 'custom';
-  return out;
 }

@@ -8,6 +8,7 @@ import { Migration20261126193000_returns as Mreturns } from './Migration20261126
 import { Migration20261126200000_discounts as Mdiscounts } from './Migration20261126200000_discounts.js';
 import { Migration20261126201000_channel_return_window as MreturnWindow } from './Migration20261126201000_channel_return_window.js';
 import { Migration20261130100000_shipping_countries as MshippingCountries } from './Migration20261130100000_shipping_countries.js';
+import { Migration20261130110000_stock_transfers as MstockTransfers } from './Migration20261130110000_stock_transfers.js';
 
 export const sqlite: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -18,4 +19,5 @@ export const sqlite: MigrationObject[] = [
   { name: 'Migration20261126200000_discounts', class: Mdiscounts },
   { name: 'Migration20261126201000_channel_return_window', class: MreturnWindow },
   { name: 'Migration20261130100000_shipping_countries', class: MshippingCountries },
+  { name: 'Migration20261130110000_stock_transfers', class: MstockTransfers },
 ];

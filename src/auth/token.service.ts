@@ -6,8 +6,7 @@ import { ANONYMOUS, hashToken, type AdminRole, type Principal } from '../kernel/
 import { OrdoError } from '../kernel/errors.js';
 import { newId, randomToken } from '../kernel/ids.js';
 import { ApiKey } from './api-key.entity.js';
-import { CustomerSession } from './customer-session.entity.js';
-import type { Customer } from '../customers/customer.entity.js';
+import { CustomerSession } from '../customers/customer-session.entity.js';
 
 export type TokenResolver = (em: Em, tokenHash: string) => Promise<Principal | null>;
 
@@ -43,14 +42,6 @@ export class TokenService {
     const key = await em.findOne(ApiKey, { tokenHash: hash, revokedAt: null });
     if (!key) throw invalid();
     return { kind: 'admin', keyId: key.id, name: key.name, roles: key.roles };
-  }
-
-  async createSession(em: Em, customer: Customer): Promise<string> {
-    const token = randomToken('cs');
-    const expiresAt = new Date(Date.now() + this.app.config.customerSessionDays * 86_400_000);
-    em.persist(em.create(CustomerSession, { customer, tokenHash: hashToken(token), expiresAt }));
-    await em.flush();
-    return token;
   }
 
   /** Creates a key, or gives a key of that name a new secret (rotation). Returns nothing secret. */

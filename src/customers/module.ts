@@ -1,11 +1,12 @@
 import { admin, authorize } from '../kernel/auth.js';
 import { defineModule } from '../kernel/module.js';
 import { Customer } from './customer.entity.js';
+import { CustomerSession } from './customer-session.entity.js';
 import { CustomerResolver } from './customer.resolver.js';
 
 export const customers = defineModule({
   name: 'customers',
-  entities: [Customer],
+  entities: [Customer, CustomerSession],
   nodes: {
     // A customer record is the customer's own business, and staff's.
     cus: async (ctx, id) => {

@@ -5,7 +5,7 @@
 // lost after all runs once more and does nothing.
 import type { AppRuntime } from '../kernel/runtime.js';
 import { sqlDate, type Em } from '../kernel/db.js';
-import { OrderStatus } from '../orders/order-status.js';
+import { OrderStatus } from '../order-core/order-status.js';
 import { Shipment } from './shipment.entity.js';
 import { ShipmentStatus } from './shipment-status.js';
 import { stageOf } from './shipment-moves.js';

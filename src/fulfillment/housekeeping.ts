@@ -6,10 +6,10 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import { sqlDate, type Em } from '../kernel/db.js';
 import type { Principal } from '../kernel/auth.js';
 import { isOrdoError } from '../kernel/errors.js';
-import { PaymentStatus } from '../payments/payment.entity.js';
+import { PaymentStatus } from '../order-core/payment-status.js';
 import { OrderService } from '../orders/order.service.js';
-import { OrderStatus } from '../orders/order-status.js';
-import type { Order } from '../orders/order.entity.js';
+import { OrderStatus } from '../order-core/order-status.js';
+import type { Order } from '../order-core/order.entity.js';
 import { Shipment } from './shipment.entity.js';
 import { ShipmentStatus, STUCK_WATCHED } from './shipment-status.js';
 import { moveShipment } from './shipment-moves.js';
@@ -59,8 +59,8 @@ export class Housekeeping {
       const done = await withShipment(em, id, async (tx, order, s) => {
         if (!STUCK_WATCHED.includes(s.status) || s.statusChangedAt >= cutoff) return false;
         const hours = Math.round((now.getTime() - s.statusChangedAt.getTime()) / 3_600_000);
-        await moveShipment(tx, order, s, ShipmentStatus.EXCEPTION, 'system', `Shipment ${s.id} flagged: ${s.status} for ${hours} hour(s) with no progress.`, now);
-        await followShipments(tx, order, 'system');
+        await moveShipment(this.app, tx, order, s, ShipmentStatus.EXCEPTION, 'system', `Shipment ${s.id} flagged: ${s.status} for ${hours} hour(s) with no progress.`, now);
+        await followShipments(this.app, tx, order, 'system');
         return true;
       });
       if (done) flagged.push(id);

@@ -6,9 +6,9 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
-import { Order } from '../orders/order.entity.js';
-import { OrderLine } from '../orders/order-line.entity.js';
-import { OrderStatus } from '../orders/order-status.js';
+import { Order } from '../order-core/order.entity.js';
+import { OrderLine } from '../order-core/order-line.entity.js';
+import { OrderStatus } from '../order-core/order-status.js';
 import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { DocumentService } from '../documents/document.service.js';
 import { CarrierService } from './carriers/carrier.service.js';
@@ -76,7 +76,7 @@ export class LabelService {
       shipment.trackingUrl = label.trackingUrl;
       shipment.labelKey = key;
       shipment.estimatedDeliveryAt = label.estimatedDeliveryAt ?? null;
-      await moveShipment(tx, lockedOrder, shipment, ShipmentStatus.LABELLED, 'system',
+      await moveShipment(this.app, tx, lockedOrder, shipment, ShipmentStatus.LABELLED, 'system',
         `Shipment ${shipment.id}: ${carrierCode} label bought, tracking number ${label.trackingNumber}.`);
       await refreshEstimate(tx, lockedOrder);
       return true;

@@ -10,9 +10,18 @@ import { ShipmentService } from './shipment.service.js';
 import { fulfillmentHandlers, fulfillmentJobs, QUEUES } from './jobs.js';
 import { carrierWebhookRoutes } from './carrier-webhook.route.js';
 import { AutomationSweeper } from './automation-sweeper.js';
+import { shipmentMachine } from './shipment-status.js';
+import { CarrierService } from './carriers/carrier.service.js';
+import type { CarrierProvider } from './carriers/carrier.js';
 
 export const fulfillment = defineModule({
   name: 'fulfillment',
+  machines: [shipmentMachine],
+  // `providers.carrier: [...]`: a shipping method names one by carrierCode (`sim` is built in and may be replaced).
+  providerKinds: [{
+    key: 'carrier', many: true, label: 'carriers', required: ['createLabel', 'cancelLabel', 'parseWebhook'],
+    install: (app, p: CarrierProvider) => app.service(CarrierService).register(p),
+  }],
   dependsOn: ['orders', 'inventory', 'shipping', 'documents'],
   entities: [Shipment, ShipmentLine, TrackingEvent],
   resolvers: [ShipmentResolver, ShipmentLineFields, OrderShipmentsField, FailedJobsResolver],

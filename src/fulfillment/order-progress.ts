@@ -2,11 +2,12 @@
 // leave, DELIVERED when every shipment is delivered. Computed from the current rows every time (not from
 // the event that triggered it), so a replay or an out-of-order job lands on the same status.
 import type { Em } from '../kernel/db.js';
+import type { AppRuntime } from '../kernel/runtime.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
-import type { Order } from '../orders/order.entity.js';
-import { OrderLine } from '../orders/order-line.entity.js';
-import { OrderStatus, orderMachine } from '../orders/order-status.js';
-import { recordTransition } from '../orders/order-history.js';
+import type { Order } from '../order-core/order.entity.js';
+import { OrderLine } from '../order-core/order-line.entity.js';
+import { OrderStatus, orderMachine } from '../order-core/order-status.js';
+import { recordTransition } from '../order-core/order-history.js';
 import { Shipment } from './shipment.entity.js';
 import { ShipmentStatus } from './shipment-status.js';
 
@@ -22,7 +23,7 @@ const FORWARD = [O.IN_FULFILLMENT, O.PARTIALLY_SHIPPED, O.SHIPPED, O.DELIVERED];
 export const ROUTABLE = new Set([O.CONFIRMED, O.BACKORDERED, O.IN_FULFILLMENT, O.PARTIALLY_SHIPPED]);
 
 /** Moves the order to where its shipments say it is (forward only), with history and events. Flushes first. */
-export async function followShipments(tx: Em, order: Order, actor: string): Promise<void> {
+export async function followShipments(app: AppRuntime, tx: Em, order: Order, actor: string): Promise<void> {
   if (!FOLLOWING.has(order.status)) return;
   await tx.flush();
   const [lines, shipments] = await Promise.all([
@@ -50,7 +51,7 @@ export async function followShipments(tx: Em, order: Order, actor: string): Prom
   }
   if (!target) return;
   if (target === O.CONFIRMED) {
-    await step(tx, order, O.CONFIRMED, actor, message);
+    await step(app, tx, order, O.CONFIRMED, actor, message);
     return;
   }
   // Walk forward through the machine (CONFIRMED cannot jump to SHIPPED: it passes IN_FULFILLMENT).
@@ -58,7 +59,7 @@ export async function followShipments(tx: Em, order: Order, actor: string): Prom
     const from = order.status;
     const next = [...FORWARD].reverse().find((s) => RANK[s]! <= RANK[target!]! && RANK[s]! > RANK[from]! && orderMachine.canMove(from, s));
     if (!next) return;
-    const arrived = await step(tx, order, next, actor, next === target ? message : stepMessage(next));
+    const arrived = await step(app, tx, order, next, actor, next === target ? message : stepMessage(next));
     if (!arrived) return;
   }
 }
@@ -68,8 +69,8 @@ function stepMessage(s: OrderStatus): string {
 }
 
 /** One move; false when a guard sent the order elsewhere (for example ON_HOLD). */
-async function step(tx: Em, order: Order, to: OrderStatus, actor: string, message: string): Promise<boolean> {
-  const move = await orderMachine.transition(tx, order, to, actor);
+async function step(app: AppRuntime, tx: Em, order: Order, to: OrderStatus, actor: string, message: string): Promise<boolean> {
+  const move = await app.machines.get(orderMachine).transition(tx, order, to, actor);
   if (move.to === O.ON_HOLD) order.heldFrom = move.from;
   recordTransition(tx, order, move, actor, message);
   return move.to === to;

@@ -6,12 +6,12 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
-import { reserve, type Allocation } from '../inventory/reservation.js';
+import { reserve, type Allocation } from '../inventory/stock-ledger.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
-import type { Order } from '../orders/order.entity.js';
-import { OrderLine } from '../orders/order-line.entity.js';
-import { addHistory } from '../orders/order-history.js';
-import { OrderStatus } from '../orders/order-status.js';
+import type { Order } from '../order-core/order.entity.js';
+import { OrderLine } from '../order-core/order-line.entity.js';
+import { addHistory } from '../order-core/order-history.js';
+import { OrderStatus } from '../order-core/order-status.js';
 import { Shipment } from './shipment.entity.js';
 import { ShipmentLine } from './shipment-line.entity.js';
 import { BEFORE_HANDOVER, ShipmentStatus } from './shipment-status.js';
@@ -31,7 +31,7 @@ export class RoutingService {
     return withOrder(em, orderId, async (tx, order) => {
       const created = ROUTABLE.has(order.status) ? await this.createShipments(tx, order) : [];
       // Also catches up an order that was on hold while its parcels moved.
-      await followShipments(tx, order, SYSTEM);
+      await followShipments(this.app, tx, order, SYSTEM);
       return created.map((s) => s.id);
     });
   }
@@ -64,7 +64,7 @@ export class RoutingService {
         recordEvent(tx, 'order.backorder_allocated', { orderId: order.id, number: order.number, orderLineId: line.id, sku: line.sku, quantity: got, missing: r.missing }, order.id);
         if (ROUTABLE.has(order.status)) {
           await this.createShipments(tx, order);
-          await followShipments(tx, order, SYSTEM);
+          await followShipments(this.app, tx, order, SYSTEM);
         }
         return got;
       });

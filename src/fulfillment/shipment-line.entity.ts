@@ -1,7 +1,7 @@
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { newId } from '../kernel/ids.js';
-import type { OrderLine } from '../orders/order-line.entity.js';
+import type { OrderLine } from '../order-core/order-line.entity.js';
 import type { Shipment } from './shipment.entity.js';
 
 /** Units of one order line in one shipment. `orderLine` is a field resolver. */

@@ -1,10 +1,11 @@
 // One status move of a shipment: checked by the machine, written to the order's history and recorded as
 // a `shipment.<status>` event in the same transaction.
 import type { Em } from '../kernel/db.js';
+import type { AppRuntime } from '../kernel/runtime.js';
 import { OrdoError } from '../kernel/errors.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
-import type { Order } from '../orders/order.entity.js';
-import { addHistory } from '../orders/order-history.js';
+import type { Order } from '../order-core/order.entity.js';
+import { addHistory } from '../order-core/order-history.js';
 import type { Shipment } from './shipment.entity.js';
 import { ShipmentStatus, shipmentMachine } from './shipment-status.js';
 
@@ -27,10 +28,10 @@ export function assertShipmentMove(s: Shipment, to: ShipmentStatus): void {
   }
 }
 
-export async function moveShipment(tx: Em, order: Order, s: Shipment, to: ShipmentStatus, actor: string, message: string, at = new Date()): Promise<void> {
+export async function moveShipment(app: AppRuntime, tx: Em, order: Order, s: Shipment, to: ShipmentStatus, actor: string, message: string, at = new Date()): Promise<void> {
   assertShipmentMove(s, to);
   const from = s.status;
-  await shipmentMachine.transition(tx, s, to, actor);
+  await app.machines.get(shipmentMachine).transition(tx, s, to, actor);
   s.exceptionFrom = to === ShipmentStatus.EXCEPTION ? (from === ShipmentStatus.EXCEPTION ? s.exceptionFrom : from) : null;
   s.statusChangedAt = at;
   addHistory(tx, order, { type: `SHIPMENT_${to}`, message, actor });

@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { StateMachine } from '../kernel/state-machine.js';
+import { defineMachine } from '../kernel/state-machine.js';
 
 export enum ShipmentStatus {
   PENDING = 'PENDING',
@@ -22,7 +22,7 @@ const S = ShipmentStatus;
  * checks the move against the status the shipment had before its exception (Shipment.exceptionFrom),
  * so a flagged PENDING shipment can be picked but not delivered.
  */
-export const shipmentMachine = new StateMachine<ShipmentStatus, { status: ShipmentStatus }>('shipment', {
+export const shipmentMachine = defineMachine<ShipmentStatus>('shipment', {
   [S.PENDING]: [S.PICKED, S.EXCEPTION, S.CANCELLED],
   [S.PICKED]: [S.PACKED, S.EXCEPTION, S.CANCELLED],
   [S.PACKED]: [S.LABELLED, S.EXCEPTION, S.CANCELLED],

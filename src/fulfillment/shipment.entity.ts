@@ -2,7 +2,7 @@ import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Un
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar, Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
-import type { Order } from '../orders/order.entity.js';
+import type { Order } from '../order-core/order.entity.js';
 import type { StockLocation } from '../inventory/stock-location.entity.js';
 import { ShipmentStatus } from './shipment-status.js';
 

@@ -6,8 +6,8 @@ import type { Em } from '../kernel/db.js';
 import { actorName, admin, authorize, orderReader, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput, notFound } from '../kernel/errors.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
-import { Order } from '../orders/order.entity.js';
-import { OrderStatus } from '../orders/order-status.js';
+import { Order } from '../order-core/order.entity.js';
+import { OrderStatus } from '../order-core/order-status.js';
 import { Shipment } from './shipment.entity.js';
 import { TrackingEvent } from './tracking-event.entity.js';
 import { ShipmentStatus, TRACKING_STATUSES } from './shipment-status.js';
@@ -67,8 +67,8 @@ export class ShipmentService {
     return withShipment(em, id, async (tx, order, s) => {
       assertOrderActive(order);
       assertShipmentMove(s, S.SHIPPED);
-      await shipOut(tx, order, s, actor, `Shipment ${s.id} handed over to ${s.carrierCode ?? 'the carrier'}${s.trackingNumber ? ` (${s.trackingNumber})` : ''}.`);
-      await followShipments(tx, order, actor);
+      await shipOut(this.app, tx, order, s, actor, `Shipment ${s.id} handed over to ${s.carrierCode ?? 'the carrier'}${s.trackingNumber ? ` (${s.trackingNumber})` : ''}.`);
+      await followShipments(this.app, tx, order, actor);
       return s;
     });
   }
@@ -76,8 +76,8 @@ export class ShipmentService {
   private staffMove(em: Em, id: string, to: ShipmentStatus, actor: string, message: string): Promise<Shipment> {
     return withShipment(em, id, async (tx, order, s) => {
       assertOrderActive(order);
-      await moveShipment(tx, order, s, to, actor, `Shipment ${s.id}: ${message}`);
-      await followShipments(tx, order, actor);
+      await moveShipment(this.app, tx, order, s, to, actor, `Shipment ${s.id}: ${message}`);
+      await followShipments(this.app, tx, order, actor);
       return s;
     });
   }
@@ -90,14 +90,14 @@ export class ShipmentService {
       if (!orderActive(order) || !(await this.isAuto(tx, s))) return false;
       let moved = false;
       if (stageOf(s) === S.PENDING && canMoveShipment(s, S.PICKED)) {
-        await moveShipment(tx, order, s, S.PICKED, SYSTEM, `Shipment ${s.id}: picked by the location's automation.`);
+        await moveShipment(this.app, tx, order, s, S.PICKED, SYSTEM, `Shipment ${s.id}: picked by the location's automation.`);
         moved = true;
       }
       if (stageOf(s) === S.PICKED && canMoveShipment(s, S.PACKED)) {
-        await moveShipment(tx, order, s, S.PACKED, SYSTEM, `Shipment ${s.id}: packed by the location's automation.`);
+        await moveShipment(this.app, tx, order, s, S.PACKED, SYSTEM, `Shipment ${s.id}: packed by the location's automation.`);
         moved = true;
       }
-      if (moved) await followShipments(tx, order, SYSTEM);
+      if (moved) await followShipments(this.app, tx, order, SYSTEM);
       return moved;
     });
   }
@@ -106,8 +106,8 @@ export class ShipmentService {
   async autoShip(em: Em, id: string): Promise<boolean> {
     return withShipment(em, id, async (tx, order, s) => {
       if (!orderActive(order) || s.shippedAt || stageOf(s) !== S.LABELLED || !(await this.isAuto(tx, s))) return false;
-      await shipOut(tx, order, s, SYSTEM, `Shipment ${s.id} handed over to ${s.carrierCode ?? 'the carrier'} (${s.trackingNumber ?? 'no tracking'}) by the location's automation.`);
-      await followShipments(tx, order, SYSTEM);
+      await shipOut(this.app, tx, order, s, SYSTEM, `Shipment ${s.id} handed over to ${s.carrierCode ?? 'the carrier'} (${s.trackingNumber ?? 'no tracking'}) by the location's automation.`);
+      await followShipments(this.app, tx, order, SYSTEM);
       return true;
     });
   }
@@ -171,15 +171,15 @@ export class ShipmentService {
       const text = `Shipment ${s.id} (${s.trackingNumber}): ${r.status}${where}${r.description ? ` (${r.description})` : ''}.`;
       if (!stale && s.status !== r.status) {
         if (!s.shippedAt && r.status !== S.EXCEPTION && orderActive(order) && canMoveShipment(s, S.SHIPPED)) {
-          await shipOut(tx, order, s, actor, `Shipment ${s.id} picked up by the carrier (first scan).`, at);
+          await shipOut(this.app, tx, order, s, actor, `Shipment ${s.id} picked up by the carrier (first scan).`, at);
         }
         if (s.status !== r.status && (s.shippedAt || r.status === S.EXCEPTION) && canMoveShipment(s, r.status)) {
           if (r.status === S.DELIVERED) s.deliveredAt = at;
-          await moveShipment(tx, order, s, r.status, actor, text, at);
+          await moveShipment(this.app, tx, order, s, r.status, actor, text, at);
         }
       }
       await refreshEstimate(tx, order);
-      await followShipments(tx, order, actor);
+      await followShipments(this.app, tx, order, actor);
       return s;
     });
   }
@@ -191,7 +191,7 @@ export class ShipmentService {
     return withOrder(em, orderId, async (tx, order) => {
       if (order.status !== OrderStatus.CANCELLED) return 0;
       const shipments = (await tx.find(Shipment, { order: orderId })).filter(isOpen);
-      for (const s of shipments) await moveShipment(tx, order, s, S.CANCELLED, SYSTEM, `Shipment ${s.id} cancelled with the order.`);
+      for (const s of shipments) await moveShipment(this.app, tx, order, s, S.CANCELLED, SYSTEM, `Shipment ${s.id} cancelled with the order.`);
       return shipments.length;
     });
   }

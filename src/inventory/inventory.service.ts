@@ -2,12 +2,12 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
-import { newId } from '../kernel/ids.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
 import { StockLocation } from './stock-location.entity.js';
 import { StockLevel } from './stock-level.entity.js';
 import { StockMovement, StockMovementReason } from './stock-movement.entity.js';
+import { receive, remove } from './stock-ledger.js';
 import type { AdjustStockInput, CreateStockLocationInput } from './inventory.inputs.js';
 
 export class InventoryService {
@@ -46,8 +46,8 @@ export class InventoryService {
   }
 
   /**
-   * Changes onHand by `delta` in one conditional statement: stock can't go below what is reserved for
-   * orders. Writes the movement and a stock.changed event in the same transaction.
+   * Changes onHand by `delta` through the stock ledger (one conditional statement: stock can't go below
+   * what is reserved for orders, with its movement) and records a stock.changed event in the same transaction.
    */
   async adjust(em: Em, input: AdjustStockInput): Promise<StockLevel> {
     if (input.delta === 0) throw badInput('delta must not be 0.', 'delta');
@@ -58,30 +58,16 @@ export class InventoryService {
     if (!variant) throw badInput(`There is no variant with SKU "${input.sku}".`, 'sku');
     if (!location) throw badInput(`There is no stock location with code "${input.locationCode}".`, 'locationCode');
     const levelId = await em.transactional(async (tx) => {
-      let rows;
-      if (input.delta > 0) {
-        rows = await tx.execute(
-          `INSERT INTO stock_level (id, sku, variant_id, location_id, on_hand, reserved) VALUES (?, ?, ?, ?, ?, 0)
-           ON CONFLICT (variant_id, location_id) DO UPDATE SET on_hand = stock_level.on_hand + excluded.on_hand
-           RETURNING id`,
-          [newId('stk'), variant.sku, variant.id, location.id, input.delta],
-        );
-      } else {
-        rows = await tx.execute(
-          'UPDATE stock_level SET on_hand = on_hand + ? WHERE variant_id = ? AND location_id = ? AND on_hand + ? >= reserved RETURNING id',
-          [input.delta, variant.id, location.id, input.delta],
-        );
-        if (!rows.length) {
-          throw new OrdoError('INSUFFICIENT_STOCK', `Cannot remove ${-input.delta} of ${input.sku} at ${input.locationCode}: that is more than is on hand and not reserved for orders.`);
-        }
+      const at = { variantId: variant.id, sku: variant.sku, locationId: location.id };
+      const reason = input.reason as unknown as StockMovementReason;
+      const why = { note: input.note ?? null };
+      const id = input.delta > 0 ? await receive(tx, at, input.delta, reason, why) : await remove(tx, at, -input.delta, reason, why);
+      if (!id) {
+        throw new OrdoError('INSUFFICIENT_STOCK', `Cannot remove ${-input.delta} of ${input.sku} at ${input.locationCode}: that is more than is on hand and not reserved for orders.`);
       }
-      tx.persist(tx.create(StockMovement, {
-        sku: variant.sku, location, delta: input.delta,
-        reason: input.reason as unknown as StockMovementReason, note: input.note ?? null,
-      }));
       recordEvent(tx, 'stock.changed', { sku: variant.sku, variantId: variant.id, locationId: location.id, delta: input.delta, reason: input.reason }, variant.id);
       await tx.flush();
-      return rows[0].id as string;
+      return id;
     });
     return em.fork().findOneOrFail(StockLevel, { id: levelId });
   }

@@ -21,6 +21,8 @@ export enum StockMovementReason {
   CORRECTION = 'CORRECTION',
   SHIPPED = 'SHIPPED',
   RETURNED = 'RETURNED',
+  TRANSFER_OUT = 'TRANSFER_OUT',
+  TRANSFER_IN = 'TRANSFER_IN',
 }
 registerEnumType(StockMovementReason, { name: 'StockMovementReason' });
 

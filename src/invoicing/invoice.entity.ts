@@ -5,7 +5,7 @@ import { Entity, Enum, Index, JsonType, ManyToOne, OptionalProps, PrimaryKey, Pr
 import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, MoneyScalar, Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
-import type { Order } from '../orders/order.entity.js';
+import type { Order } from '../order-core/order.entity.js';
 
 export enum InvoiceKind {
   INVOICE = 'INVOICE',

@@ -3,7 +3,7 @@ import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql
 import { admin } from '../kernel/auth.js';
 import { can, type OrdoContext } from '../kernel/context.js';
 import { manyBy, oneBy } from '../kernel/loaders.js';
-import { Order } from '../orders/order.entity.js';
+import { Order } from '../order-core/order.entity.js';
 import { Invoice } from './invoice.entity.js';
 import { InvoiceService } from './invoice.service.js';
 

@@ -23,7 +23,7 @@ import { corsMiddleware } from './cors.js';
 import { persistedQueries } from './apq-cache.js';
 import { bodyErrors } from './body-errors.js';
 import { OrdoError } from './errors.js';
-import { mountGraphiql } from '../ide/graphiql.route.js';
+import { mountGraphiql } from './ide/graphiql.route.js';
 
 export type PrincipalResolver = (em: Em, authorization: string | undefined) => Promise<Principal>;
 

@@ -3,8 +3,9 @@
 import type { EntityManager, MigrationObject } from '@mikro-orm/core';
 import type { AppRuntime } from './runtime.js';
 import type { Logger } from './logger.js';
-import type { TransitionGuard } from './state-machine.js';
+import type { MachineDefinition, TransitionGuard } from './state-machine.js';
 import type { PricingStep } from './pricing.js';
+import type { ProviderKind } from './providers.js';
 import { ConfigError } from '../config.js';
 
 export interface DomainEvent<P = Record<string, unknown>> {
@@ -54,10 +55,15 @@ export interface OrdoModule {
   pricing?: PricingStep[];
   /**
    * Providers this plugin brings (a payment gateway, a carrier, an SMS or email transport, a document
-   * store), registered at start before onStart; the config file's own `providers` win over them.
+   * store: `{ payment: [...], sms: {...} }`, typed for plugin authors as OrdoProviders in src/index.ts),
+   * registered at start before onStart; the config file's own `providers` win over them.
    */
-  providers?: import('../providers.js').OrdoProviders;
-  /** Guards on state-machine moves, by machine name ("order"). */
+  providers?: object;
+  /** The kinds of provider this module owns: the key under `providers`, the methods, how one is installed. */
+  providerKinds?: ProviderKind[];
+  /** The state machines this module owns (the moves of its entities' statuses); each engine makes its own instances. */
+  machines?: MachineDefinition<any, any>[];
+  /** Guards on state-machine moves, by machine name ("order", "shipment", "payment", "return", or a plugin's own). */
   guards?: Record<string, TransitionGuard<any>[]>;
   /** Plain HTTP routes beside /graphql (document downloads, carrier webhooks), mounted at the server root. */
   routes?: (router: import('express').Router, app: AppRuntime) => void;

@@ -8,6 +8,7 @@ import type { QueueDriver } from './queue/queue.js';
 import type { OrdoPubSub } from './pubsub.js';
 import type { OutboxRelay } from './outbox/outbox-relay.js';
 import type { EventBus } from './outbox/event-bus.js';
+import type { Machines } from './state-machine.js';
 
 export interface AppRuntime {
   config: OrdoConfig;
@@ -18,6 +19,8 @@ export interface AppRuntime {
   relay: OutboxRelay;
   events: EventBus;
   modules: OrdoModule[];
+  /** This engine's state machines with its modules' guards: `app.machines.get(orderMachine).transition(…)`. */
+  machines: Machines;
   /** The secret for derived tokens and signed links (config, or generated and kept in the database). */
   secret: string;
   /** True when Redis answers (always true without REDIS_URL). */

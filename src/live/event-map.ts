@@ -1,6 +1,6 @@
 // Which domain events are OrderEvents, and the line of text each one carries.
 import type { DomainEvent } from '../kernel/module.js';
-import { OrderStatus } from '../orders/order-status.js';
+import { OrderStatus } from '../order-core/order-status.js';
 import { OrderEventType } from './live-types.js';
 
 const STATUSES = new Set(Object.values(OrderStatus).map((s) => s.toLowerCase()));

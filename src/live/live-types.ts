@@ -1,7 +1,7 @@
 // GraphQL shapes of live updates: OrderEvent (one thing that happened to an order) and StockAvailability.
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../kernel/graphql-types.js';
-import { Order } from '../orders/order.entity.js';
+import { Order } from '../order-core/order.entity.js';
 import { Shipment } from '../fulfillment/shipment.entity.js';
 import type { Em } from '../kernel/db.js';
 

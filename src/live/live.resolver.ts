@@ -5,7 +5,7 @@ import type { SubscribeResolverData } from 'type-graphql';
 import { authorize, isAdmin, orderReader, signedInCustomer } from '../kernel/auth.js';
 import type { OrdoContext } from '../kernel/context.js';
 import { OrdoError } from '../kernel/errors.js';
-import { Order } from '../orders/order.entity.js';
+import { Order } from '../order-core/order.entity.js';
 import { EventFanOut } from './fan-out.js';
 import { OrderEvent, StockAvailability } from './live-types.js';
 

@@ -4,6 +4,7 @@ import { defineModule, type EventHandler } from '../kernel/module.js';
 import { NotificationMessage } from './notification-message.entity.js';
 import { NotificationResolver } from './notification.resolver.js';
 import { NotificationService } from './notification.service.js';
+import type { EmailSender, SmsProvider } from './providers.js';
 
 const notify: EventHandler = (event, ctx) => ctx.app.service(NotificationService).notify(event, ctx);
 
@@ -11,6 +12,11 @@ export const notifications = defineModule({
   name: 'notifications',
   dependsOn: ['orders', 'fulfillment', 'payments', 'channels'],
   entities: [NotificationMessage],
+  // One transport each: `providers.sms` (default: files in <data>/sms), `providers.email` (default SMTP_URL, else .eml files).
+  providerKinds: [
+    { key: 'sms', many: false, label: 'an SMS transport', required: ['send'], install: (app, p: SmsProvider) => app.service(NotificationService).setSmsProvider(p) },
+    { key: 'email', many: false, label: 'an email transport', required: ['send'], optional: ['close'], install: (app, p: EmailSender) => app.service(NotificationService).setEmailSender(p) },
+  ],
   resolvers: [NotificationResolver],
   on: Object.fromEntries(NotificationService.EVENTS.map((type) => [type, notify])),
   onStop: async (app) => app.service(NotificationService).close(),

@@ -1,8 +1,8 @@
 // The messages, one small function per domain event: a subject, a plain-text body, readable HTML, and
 // optionally an SMS. A plugin overrides one with NotificationService.registerTemplate(type, fn).
 import type { DomainEvent } from '../kernel/module.js';
-import type { Order } from '../orders/order.entity.js';
-import type { OrderLine } from '../orders/order-line.entity.js';
+import type { Order } from '../order-core/order.entity.js';
+import type { OrderLine } from '../order-core/order-line.entity.js';
 import type { Shipment } from '../fulfillment/shipment.entity.js';
 
 export interface TemplateContext {

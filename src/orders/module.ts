@@ -1,15 +1,17 @@
 import { defineModule } from '../kernel/module.js';
 import { TokenService } from '../auth/token.service.js';
-import { Order } from './order.entity.js';
-import { OrderLine } from './order-line.entity.js';
-import { OrderHistoryEntry } from './order-history.entity.js';
+import { Order } from '../order-core/order.entity.js';
+import { OrderLine } from '../order-core/order-line.entity.js';
+import { OrderHistoryEntry } from '../order-core/order-history.entity.js';
 import { OrderResolver } from './order.resolver.js';
 import { CustomerOrdersField, OrderFields, OrderLineFields, StockMovementOrderField } from './order-fields.resolver.js';
-import { ORDER_TOKEN_PREFIX } from './order-token.js';
+import { ORDER_TOKEN_PREFIX } from '../order-core/order-token.js';
 import { OrderService } from './order.service.js';
+import { orderMachine } from '../order-core/order-status.js';
 
 export const orders = defineModule({
   name: 'orders',
+  machines: [orderMachine],
   dependsOn: ['channels', 'catalog', 'customers', 'auth', 'inventory', 'shipping', 'payments'],
   entities: [Order, OrderLine, OrderHistoryEntry],
   nodes: {

@@ -1,8 +1,8 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsEmail, IsInt, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { DateTimeScalar } from '../kernel/graphql-types.js';
-import { AddressInput } from './address.js';
-import { OrderStatus } from './order-status.js';
+import { AddressInput } from '../order-core/address.js';
+import { OrderStatus } from '../order-core/order-status.js';
 import { DiscountInput, MAX_DISCOUNT_REQUESTS } from './order-discount.js';
 
 export const MAX_LINE_QUANTITY = 10_000;

@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 
 import type { OrdoContext } from '../kernel/context.js';
 import { connectionOf } from '../kernel/graphql-types.js';
 import type { Page } from '../kernel/pagination.js';
-import { Order } from './order.entity.js';
+import { Order } from '../order-core/order.entity.js';
 import { OrderFilter, PlaceOrderInput } from './order.inputs.js';
 import { OrderService } from './order.service.js';
 import { PlaceOrder } from './place-order.js';

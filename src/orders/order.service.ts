@@ -3,15 +3,16 @@ import type { Em } from '../kernel/db.js';
 import { actorName, authorize, admin, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
 import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination.js';
-import { release } from '../inventory/reservation.js';
-import { Payment, PaymentStatus } from '../payments/payment.entity.js';
+import { release } from '../inventory/stock-ledger.js';
+import { Payment } from '../payments/payment.entity.js';
+import { PaymentStatus } from '../order-core/payment-status.js';
 import { PaymentService } from '../payments/payment.service.js';
 import { Channel } from '../channels/channel.entity.js';
-import { Order } from './order.entity.js';
-import { OrderLine } from './order-line.entity.js';
-import { CANCELLABLE, OrderStatus, orderMachine } from './order-status.js';
-import { recordTransition } from './order-history.js';
-import { withOrder } from './order-lock.js';
+import { Order } from '../order-core/order.entity.js';
+import { OrderLine } from '../order-core/order-line.entity.js';
+import { CANCELLABLE, OrderStatus, orderMachine } from '../order-core/order-status.js';
+import { recordTransition } from '../order-core/order-history.js';
+import { withOrder } from '../order-core/order-lock.js';
 import type { OrderFilter } from './order.inputs.js';
 
 /** Statuses in which the buyer may still cancel by themselves; later, only staff can. */
@@ -81,7 +82,7 @@ export class OrderService {
       if (lines.some((l) => l.quantityShipped > 0)) {
         throw new OrdoError('INVALID_STATE_TRANSITION', 'Part of this order has shipped: cancel what is left through its shipments, or start a return.');
       }
-      const move = await orderMachine.transition(tx, order, OrderStatus.CANCELLED, actorName(principal));
+      const move = await this.app.machines.get(orderMachine).transition(tx, order, OrderStatus.CANCELLED, actorName(principal));
       for (const line of lines) {
         if (line.variant && line.allocations.length) await release(tx, line.variant.id, line.allocations);
         line.allocations = [];
@@ -100,7 +101,7 @@ export class OrderService {
     authorize(principal, admin('orders'));
     return this.change(em, principal, id, async (tx, order) => {
       const from = order.status;
-      const move = await orderMachine.transition(tx, order, OrderStatus.ON_HOLD, actorName(principal));
+      const move = await this.app.machines.get(orderMachine).transition(tx, order, OrderStatus.ON_HOLD, actorName(principal));
       order.heldFrom = from;
       recordTransition(tx, order, move, actorName(principal), `Order put on hold: ${reason}`);
     });
@@ -111,7 +112,7 @@ export class OrderService {
     return this.change(em, principal, id, async (tx, order) => {
       if (order.status !== OrderStatus.ON_HOLD) throw new OrdoError('INVALID_STATE_TRANSITION', `The order is ${order.status}, not ON_HOLD.`);
       const back = order.heldFrom ?? (order.paymentStatus === PaymentStatus.PENDING ? OrderStatus.PENDING : OrderStatus.CONFIRMED);
-      const move = await orderMachine.transition(tx, order, back, actorName(principal));
+      const move = await this.app.machines.get(orderMachine).transition(tx, order, back, actorName(principal));
       order.heldFrom = null;
       recordTransition(tx, order, move, actorName(principal), 'Hold released.');
     });

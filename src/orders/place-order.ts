@@ -9,16 +9,16 @@ import { actorName, hashToken, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import { SequenceService } from '../channels/sequence.service.js';
-import { reserve, type ReservationResult } from '../inventory/reservation.js';
+import { reserve, type ReservationResult } from '../inventory/stock-ledger.js';
 import type { ShippingMethod } from '../shipping/shipping-method.entity.js';
-import { PaymentStatus } from '../payments/payment.entity.js';
+import { PaymentStatus } from '../order-core/payment-status.js';
 import type { PaymentProvider } from '../payments/payment-provider.js';
-import { Order } from './order.entity.js';
-import { OrderStatus, orderMachine } from './order-status.js';
-import { transitionRecords, type EventRecord, type HistoryRecord } from './order-history.js';
-import { placedOrderStatements, type OrderRow } from './order-rows.js';
+import { Order } from '../order-core/order.entity.js';
+import { OrderStatus, orderMachine } from '../order-core/order-status.js';
+import { transitionRecords, type EventRecord, type HistoryRecord } from '../order-core/order-history.js';
+import { placedOrderStatements, type OrderRow } from '../order-core/order-rows.js';
 import type { PlaceOrderInput } from './order.inputs.js';
-import { orderAccessToken } from './order-token.js';
+import { orderAccessToken } from '../order-core/order-token.js';
 import { applyDiscounts } from './order-pricing.js';
 import { checkRequest, priceRequest, type OrderRequest } from './order-draft.js';
 import { notEnoughStockMessage, ProblemSink } from './order-problems.js';
@@ -72,7 +72,7 @@ export class PlaceOrder {
     // PostgreSQL: the whole order on one pooled connection, BEGIN and COMMIT riding along with the first
     // and last statements. Guards on order moves get the transaction's EntityManager (to read, or to
     // persist what the commit flushes): with guards (and on SQLite) the transaction is the ORM's.
-    if (isPostgres(em) && !orderMachine.hasGuards()) {
+    if (isPostgres(em) && !this.app.machines.get(orderMachine).hasGuards()) {
       return withPgSession(em, (session) =>
         this.place(session, input, c, principal, async (write) => {
           session.begin();
@@ -169,7 +169,7 @@ export class PlaceOrder {
           if (auth.outcome === 'authorized') {
             const backordered = [...reserved.values()].reduce((n, r) => n + r.missing, 0);
             const target = backordered > 0 ? OrderStatus.BACKORDERED : OrderStatus.CONFIRMED;
-            const move = await orderMachine.transition(txEm, order, target, actor);
+            const move = await this.app.machines.get(orderMachine).transition(txEm, order, target, actor);
             if (move.to === OrderStatus.ON_HOLD) order.heldFrom = row.heldFrom = target;
             row.status = move.to;
             const t = transitionRecords(order, move, actor, backordered > 0

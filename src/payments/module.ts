@@ -5,9 +5,18 @@ import { PaymentOperation } from './payment-operation.entity.js';
 import { PaymentResolver } from './payment.resolver.js';
 import { paymentHandlers, paymentJobs } from './capture-jobs.js';
 import { paymentWebhookRoutes } from './webhook.route.js';
+import { PaymentService, paymentMachine } from './payment.service.js';
+import type { PaymentProvider } from './payment-provider.js';
 
 export const payments = defineModule({
   name: 'payments',
+  machines: [paymentMachine],
+  // `providers.payment: [...]`: each provider's code becomes a PaymentInput.method (a built-in code is replaced).
+  providerKinds: [{
+    key: 'payment', many: true, label: 'payment providers',
+    required: ['authorize', 'capture', 'void', 'refund'], optional: ['validate', 'webhook'],
+    install: (app, p: PaymentProvider) => app.service(PaymentService).register(p),
+  }],
   entities: [Payment, PaymentOperation],
   resolvers: [PaymentResolver],
   nodes: {

@@ -5,7 +5,7 @@ import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Un
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar, MoneyScalar } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
-import type { Order } from '../orders/order.entity.js';
+import type { Order } from '../order-core/order.entity.js';
 import type { Payment } from './payment.entity.js';
 
 export enum PaymentOperationKind {

@@ -1,19 +1,10 @@
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar, MoneyScalar, Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
-import type { Order } from '../orders/order.entity.js';
+import type { Order } from '../order-core/order.entity.js';
+import { PaymentStatus } from '../order-core/payment-status.js';
 
-export enum PaymentStatus {
-  PENDING = 'PENDING',
-  AUTHORIZED = 'AUTHORIZED',
-  PAID = 'PAID',
-  PARTIALLY_REFUNDED = 'PARTIALLY_REFUNDED',
-  REFUNDED = 'REFUNDED',
-  VOIDED = 'VOIDED',
-  DECLINED = 'DECLINED',
-}
-registerEnumType(PaymentStatus, { name: 'PaymentStatus' });
 
 @ObjectType({ implements: Node })
 @Entity()

@@ -5,22 +5,23 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
-import { StateMachine } from '../kernel/state-machine.js';
+import { defineMachine } from '../kernel/state-machine.js';
 import { newId } from '../kernel/ids.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
-import type { Order } from '../orders/order.entity.js';
-import { withOrderPart } from '../orders/order-lock.js';
-import { OrderLine } from '../orders/order-line.entity.js';
-import { OrderStatus, orderMachine } from '../orders/order-status.js';
-import { addHistory, recordTransition } from '../orders/order-history.js';
+import type { Order } from '../order-core/order.entity.js';
+import { withOrderPart } from '../order-core/order-lock.js';
+import { OrderLine } from '../order-core/order-line.entity.js';
+import { OrderStatus, orderMachine } from '../order-core/order-status.js';
+import { addHistory, recordTransition } from '../order-core/order-history.js';
 import type { CaptureResult, PaymentProvider, PaymentWebhookEvent } from './payment-provider.js';
-import { Payment, PaymentStatus } from './payment.entity.js';
+import { Payment } from './payment.entity.js';
+import { PaymentStatus } from '../order-core/payment-status.js';
 import { PaymentOperation, PaymentOperationKind, RefundStatus } from './payment-operation.entity.js';
 import { manual } from './providers/manual.js';
 import { testCard } from './providers/test-card.js';
 
 const S = PaymentStatus;
-export const paymentMachine = new StateMachine<PaymentStatus, Payment>('payment', {
+export const paymentMachine = defineMachine<PaymentStatus, Payment>('payment', {
   [S.PENDING]: [S.AUTHORIZED, S.PAID, S.DECLINED, S.VOIDED],
   [S.AUTHORIZED]: [S.PAID, S.VOIDED],
   [S.PAID]: [S.PARTIALLY_REFUNDED, S.REFUNDED],
@@ -80,7 +81,7 @@ export class PaymentService {
   async voidForCancellation(em: Em, payment: Payment): Promise<boolean> {
     if (payment.status !== S.AUTHORIZED && payment.status !== S.PENDING) return false;
     await this.provider(payment.method).void(payment.transactionId);
-    await paymentMachine.transition(em, payment, S.VOIDED, 'system');
+    await this.app.machines.get(paymentMachine).transition(em, payment, S.VOIDED, 'system');
     return true;
   }
 
@@ -107,7 +108,7 @@ export class PaymentService {
       if (await this.prior(tx, payment, idempotencyKey, K.VOID)) return payment;
       paymentMachine.assertMove(payment.status, S.VOIDED);
       await this.provider(payment.method).void(payment.transactionId);
-      await paymentMachine.transition(tx, payment, S.VOIDED, actor);
+      await this.app.machines.get(paymentMachine).transition(tx, payment, S.VOIDED, actor);
       const op = tx.create(PaymentOperation, {
         payment, order, kind: K.VOID, amount: payment.amount - payment.amountCaptured, idempotencyKey: idempotencyKey ?? null,
         providerTransactionId: payment.transactionId ?? null,
@@ -178,7 +179,7 @@ export class PaymentService {
         if (attempt >= attempts) {
           if (orderMachine.canMove(order.status, OrderStatus.ON_HOLD)) {
             const from = order.status;
-            const move = await orderMachine.transition(tx, order, OrderStatus.ON_HOLD, 'system');
+            const move = await this.app.machines.get(orderMachine).transition(tx, order, OrderStatus.ON_HOLD, 'system');
             if (move.to === OrderStatus.ON_HOLD) order.heldFrom = from;
             recordTransition(tx, order, move, 'system', `Payment capture failed ${attempts} times (${r.failure}): held for review.`);
           } else {
@@ -238,7 +239,7 @@ export class PaymentService {
       addHistory(tx, order, { type: 'PAYMENT_CAPTURE_FAILED', actor, message: `Capture of ${formatMoney(amt, payment.currencyCode)} failed: ${result.reason}${note ? ` (${note})` : ''}` });
       return { payment, failure: result.reason };
     }
-    await paymentMachine.transition(tx, payment, S.PAID, actor);
+    await this.app.machines.get(paymentMachine).transition(tx, payment, S.PAID, actor);
     payment.amountCaptured = amt;
     const op = tx.create(PaymentOperation, { payment, order, kind: K.CAPTURE, amount: amt, idempotencyKey: key, providerTransactionId: result.transactionId ?? null });
     tx.persist(op);
@@ -256,7 +257,7 @@ export class PaymentService {
       const target = lines.some((l) => l.quantityBackordered > 0) ? OrderStatus.BACKORDERED : OrderStatus.CONFIRMED;
       if (order.status === OrderStatus.ON_HOLD) order.heldFrom = target;
       else {
-        const move = await orderMachine.transition(tx, order, target, actor);
+        const move = await this.app.machines.get(orderMachine).transition(tx, order, target, actor);
         if (move.to === OrderStatus.ON_HOLD) order.heldFrom = target;
         recordTransition(tx, order, move, actor, target === OrderStatus.BACKORDERED ? 'Payment received; some units wait for stock.' : 'Payment received.');
       }
@@ -268,7 +269,7 @@ export class PaymentService {
     op.status = RefundStatus.SUCCEEDED;
     payment.amountRefunded += op.amount;
     const to = payment.amountRefunded >= payment.amountCaptured ? S.REFUNDED : S.PARTIALLY_REFUNDED;
-    await paymentMachine.transition(tx, payment, to, actor);
+    await this.app.machines.get(paymentMachine).transition(tx, payment, to, actor);
     addHistory(tx, order, {
       type: 'PAYMENT_REFUNDED', actor,
       message: `Refunded ${formatMoney(op.amount, payment.currencyCode)}${op.providerTransactionId ? ` (transaction ${op.providerTransactionId})` : ''}${op.reason ? `: ${op.reason}` : ''}. Refunded in total: ${formatMoney(payment.amountRefunded, payment.currencyCode)} of ${formatMoney(payment.amountCaptured, payment.currencyCode)}.`,

@@ -6,6 +6,7 @@ import { defineModule, type DomainEvent, type EventHandler, type JobDefinition }
 import { ReturnLine, ReturnRequest } from './return-request.entity.js';
 import { OrderEventReturnField, OrderReturnsField, ReturnLineFields, ReturnResolver } from './return.resolver.js';
 import { ReturnService } from './return.service.js';
+import { returnMachine } from './return-status.js';
 
 export const RETURNS_QUEUE = 'returns';
 
@@ -25,6 +26,7 @@ function enqueue(name: string): EventHandler {
 
 export const returns = defineModule({
   name: 'returns',
+  machines: [returnMachine],
   dependsOn: ['orders', 'payments', 'inventory', 'fulfillment', 'documents', 'invoicing', 'live'],
   entities: [ReturnRequest, ReturnLine],
   resolvers: [ReturnResolver, ReturnLineFields, OrderReturnsField, OrderEventReturnField],

@@ -2,8 +2,8 @@ import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Un
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
-import type { Order } from '../orders/order.entity.js';
-import type { OrderLine } from '../orders/order-line.entity.js';
+import type { Order } from '../order-core/order.entity.js';
+import type { OrderLine } from '../order-core/order-line.entity.js';
 import { ItemDisposition, ReturnReason, ReturnResolution, ReturnStatus } from './return-status.js';
 
 /**

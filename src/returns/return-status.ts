@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { StateMachine } from '../kernel/state-machine.js';
+import { defineMachine } from '../kernel/state-machine.js';
 
 export enum ReturnStatus {
   REQUESTED = 'REQUESTED',
@@ -37,7 +37,7 @@ registerEnumType(ItemDisposition, { name: 'ItemDisposition' });
 
 const S = ReturnStatus;
 /** Every allowed move of a return (RMA). */
-export const returnMachine = new StateMachine<ReturnStatus, { status: ReturnStatus }>('return', {
+export const returnMachine = defineMachine<ReturnStatus>('return', {
   [S.REQUESTED]: [S.APPROVED, S.REJECTED, S.CANCELLED],
   [S.APPROVED]: [S.RECEIVED, S.CANCELLED],
   [S.RECEIVED]: [S.REFUNDED, S.COMPLETED],

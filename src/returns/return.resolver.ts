@@ -4,8 +4,8 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import type { OrdoContext } from '../kernel/context.js';
 import { manyBy, oneBy } from '../kernel/loaders.js';
 import { MoneyScalar } from '../kernel/graphql-types.js';
-import { Order } from '../orders/order.entity.js';
-import { OrderLine } from '../orders/order-line.entity.js';
+import { Order } from '../order-core/order.entity.js';
+import { OrderLine } from '../order-core/order-line.entity.js';
 import { DocumentService } from '../documents/document.service.js';
 import { OrderEvent, OrderEventType } from '../live/live-types.js';
 import { ReturnLine, ReturnRequest } from './return-request.entity.js';

@@ -4,27 +4,25 @@
 // order's lock, with its history entry and `return.<status>` event in the same transaction.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db.js';
-import { actorName, admin, authorize, hashToken, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
+import { actorName, admin, authorize, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
-import { newId } from '../kernel/ids.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import { Channel } from '../channels/channel.entity.js';
 import { SequenceService } from '../channels/sequence.service.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
-import { reserve } from '../inventory/reservation.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
-import { StockMovement, StockMovementReason } from '../inventory/stock-movement.entity.js';
-import { Order } from '../orders/order.entity.js';
-import { OrderLine } from '../orders/order-line.entity.js';
-import { withOrder, withOrderPart } from '../orders/order-lock.js';
-import { addHistory, transitionRecords, type EventRecord, type HistoryRecord } from '../orders/order-history.js';
-import { OrderStatus, orderMachine } from '../orders/order-status.js';
-import { insertPlacedOrder, type LineRow } from '../orders/order-rows.js';
-import { orderAccessToken } from '../orders/order-token.js';
-import { Payment, PaymentStatus } from '../payments/payment.entity.js';
+import { Order } from '../order-core/order.entity.js';
+import { OrderLine } from '../order-core/order-line.entity.js';
+import { withOrder, withOrderPart } from '../order-core/order-lock.js';
+import { addHistory } from '../order-core/order-history.js';
+import { Payment } from '../payments/payment.entity.js';
+import { PaymentStatus } from '../order-core/payment-status.js';
 import { PaymentOperation, PaymentOperationKind } from '../payments/payment-operation.entity.js';
 import { PaymentService, formatMoney } from '../payments/payment.service.js';
 import { Shipment } from '../fulfillment/shipment.entity.js';
+import { shippedFromLocation } from '../fulfillment/shipped-from.js';
+import { restock } from '../inventory/stock-ledger.js';
+import { placeReplacementOrder, type ReplacementItem } from '../orders/replacement-order.js';
 import { CarrierService } from '../fulfillment/carriers/carrier.service.js';
 import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { DocumentService } from '../documents/document.service.js';
@@ -258,7 +256,7 @@ export class ReturnService {
     });
   }
 
-  /** A replacement order for the received units, at no charge (a zero `manual` payment, marked paid). */
+  /** A replacement order for the received units, at no charge, placed by the orders module. */
   private async exchange(em: Em, id: string): Promise<ReturnStatus> {
     return this.withReturn(em, id, async (tx, order, ret) => {
       if (ret.status !== ReturnStatus.RECEIVED) return ret.status;
@@ -266,50 +264,23 @@ export class ReturnService {
       const orderLines = await tx.find(OrderLine, { id: { $in: lines.map((l) => l.orderLine.id) } });
       const variantIds = orderLines.map((l) => l.variant?.id).filter((v): v is string => !!v);
       const variants = variantIds.length ? await tx.find(ProductVariant, { id: { $in: variantIds } }) : [];
-      const rows: LineRow[] = [];
-      let backordered = 0;
-      // Lines in variant order, as placeOrder does, so that two orders lock stock rows in the same order.
-      const items = lines
-        .map((rl) => ({ rl, ol: orderLines.find((o) => o.id === rl.orderLine.id)! }))
-        .filter((x) => x.ol.variant)
-        .sort((a, b) => (a.ol.variant!.id < b.ol.variant!.id ? -1 : 1));
-      for (const { rl, ol } of items) {
-        const v = variants.find((x) => x.id === ol.variant!.id)!;
-        const r = v.trackInventory ? await reserve(tx, v.id, rl.quantityReceived) : { allocations: [], missing: 0 };
-        backordered += r.missing;
-        rows.push({
-          id: newId('oln'), variantId: v.id, sku: ol.sku, name: ol.name, quantity: rl.quantityReceived, unitPrice: 0, taxTotal: 0, lineTotal: 0,
-          quantityBackordered: r.missing, allocations: r.allocations,
-        });
+      const items: ReplacementItem[] = [];
+      for (const rl of lines) {
+        const ol = orderLines.find((o) => o.id === rl.orderLine.id)!;
+        const v = ol.variant && variants.find((x) => x.id === ol.variant!.id);
+        if (v) items.push({ variantId: v.id, sku: ol.sku, name: ol.name, quantity: rl.quantityReceived, trackInventory: v.trackInventory });
       }
-      if (!rows.length) {
+      if (!items.length) {
         await this.move(tx, order, ret, ReturnStatus.COMPLETED, 'system', `Return ${ret.number} completed: nothing to replace.`);
         return ret.status;
       }
-      const newOrderId = newId('ord');
-      const number = await this.app.service(SequenceService).nextOrderNumber(tx, order.channel.id);
-      const placedAt = new Date();
-      const target = backordered > 0 ? OrderStatus.BACKORDERED : OrderStatus.CONFIRMED;
-      const shell = { id: newOrderId, number, status: OrderStatus.PENDING } as unknown as Order;
-      const move = await orderMachine.transition(tx, shell, target, 'system');
-      const history: HistoryRecord[] = [{ type: 'ORDER_PLACED', to: OrderStatus.PENDING, actor: 'system', message: `Order ${number} placed as the exchange of return ${ret.number} (order ${order.number}), at no charge.` }];
-      const events: EventRecord[] = [{ type: 'order.placed', payload: { orderId: newOrderId, number, channelId: order.channel.id, skus: rows.map((r) => r.sku), exchangeOf: ret.id } }];
-      const t = transitionRecords(shell, move, 'system', backordered > 0 ? `Exchange order; ${backordered} unit(s) wait for stock.` : 'Exchange order: stock reserved.');
-      history.push(t.history);
-      events.push(t.event);
-      const a = order.shippingAddress;
-      const b = order.billingAddress;
-      await insertPlacedOrder(tx, {
-        id: newOrderId, number, status: move.to, heldFrom: move.to === OrderStatus.ON_HOLD ? target : null, paymentStatus: PaymentStatus.PAID,
-        channelId: order.channel.id, customerId: order.customer?.id ?? null, email: order.email, externalId: null, currencyCode: order.currencyCode,
-        subtotal: 0, shippingTotal: 0, taxTotal: 0, total: 0, discountTotal: 0, discounts: null, taxBasisPoints: order.taxBasisPoints,
-        shippingAddress: { name: a.name, line1: a.line1, line2: a.line2, city: a.city, region: a.region, postalCode: a.postalCode, countryCode: a.countryCode, phone: a.phone },
-        billingAddress: b ? { name: b.name, line1: b.line1, line2: b.line2, city: b.city, region: b.region, postalCode: b.postalCode, countryCode: b.countryCode, phone: b.phone } : null,
-        shippingMethodId: order.shippingMethod?.id ?? null, note: `Exchange for return ${ret.number} of order ${order.number}.`, placedAt,
-        estimatedDeliveryAt: null, accessTokenHash: hashToken(orderAccessToken(this.app.secret, newOrderId)), idempotencyKey: null, requestHash: null,
-      }, rows, { id: newId('pay'), method: 'manual', status: PaymentStatus.PAID, amount: 0, currencyCode: order.currencyCode, transactionId: null }, history, events);
-      ret.exchangeOrder = tx.getReference(Order, newOrderId);
-      await this.move(tx, order, ret, ReturnStatus.COMPLETED, 'system', `Return ${ret.number} completed: replacement order ${number} placed at no charge.`, { exchangeOrderId: newOrderId });
+      const placed = await placeReplacementOrder(this.app, tx, order, items, {
+        placedMessage: (number) => `Order ${number} placed as the exchange of return ${ret.number} (order ${order.number}), at no charge.`,
+        note: `Exchange for return ${ret.number} of order ${order.number}.`,
+        event: { exchangeOf: ret.id },
+      });
+      ret.exchangeOrder = tx.getReference(Order, placed.id);
+      await this.move(tx, order, ret, ReturnStatus.COMPLETED, 'system', `Return ${ret.number} completed: replacement order ${placed.number} placed at no charge.`, { exchangeOrderId: placed.id });
       return ret.status;
     });
   }
@@ -334,25 +305,14 @@ export class ReturnService {
     if (!ol.variant) return;
     const variant = await tx.findOneOrFail(ProductVariant, { id: ol.variant.id });
     if (!variant.trackInventory) return;
-    let locationId = ret.locationId ?? null;
-    const [row] = await tx.execute(
-      `SELECT s.location_id FROM shipment_line sl JOIN shipment s ON s.id = sl.shipment_id
-       WHERE sl.order_line_id = ? AND s.shipped_at IS NOT NULL ORDER BY s.id LIMIT 1`, [ol.id]);
-    if (row) locationId = row.location_id as string;
+    const locationId = (await shippedFromLocation(tx, ol.id)) ?? ret.locationId ?? null;
     if (!locationId) throw new OrdoError('INVALID_STATE_TRANSITION', `No shipment of ${ol.sku} left a stock location: nothing to restock.`);
-    await tx.execute(
-      `INSERT INTO stock_level (id, sku, variant_id, location_id, on_hand, reserved) VALUES (?, ?, ?, ?, ?, 0)
-       ON CONFLICT (variant_id, location_id) DO UPDATE SET on_hand = stock_level.on_hand + excluded.on_hand`,
-      [newId('stk'), variant.sku, variant.id, locationId, quantity], 'run');
-    tx.persist(tx.create(StockMovement, {
-      sku: variant.sku, location: tx.getReference(StockLocation, locationId), delta: quantity, reason: StockMovementReason.RETURNED,
-      note: `Return ${ret.number}`, orderId: order.id,
-    }));
+    await restock(tx, { variantId: variant.id, sku: variant.sku, locationId }, quantity, { note: `Return ${ret.number}`, orderId: order.id });
     recordEvent(tx, 'stock.changed', { sku: variant.sku, variantId: variant.id, locationId, delta: quantity, reason: 'RETURNED', orderId: order.id, returnId: ret.id }, variant.id);
   }
 
   private async move(tx: Em, order: Order, ret: ReturnRequest, to: ReturnStatus, actor: string, message: string, extra: Record<string, unknown> = {}): Promise<void> {
-    const m = await returnMachine.transition(tx, ret, to, actor);
+    const m = await this.app.machines.get(returnMachine).transition(tx, ret, to, actor);
     this.record(tx, order, ret, m.from, m.to, actor, message, extra);
   }
 

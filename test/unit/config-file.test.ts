@@ -5,6 +5,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { knownSettingNames, loadConfigFile, resolveStartup, validateConfigFile } from '../../src/config-file.js';
 import { pluginImport } from '../helpers/engine.js';
+import { checkProviders, providerKindsOf } from '../../src/kernel/providers.js';
+import { coreModules } from '../../src/modules.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ordo-config-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -105,31 +107,35 @@ describe('ordo.config file', () => {
     expect(readdirSync(root)).toEqual(['ordo.config.ts']);
   });
 
-  it('checks providers: each has a code and the methods of its interface', () => {
+  it('checks providers against the kinds the modules declare: each has a code and the methods of its interface', () => {
+    const kinds = providerKindsOf(coreModules);
+    expect(kinds.map((k) => k.key).sort()).toEqual(['carrier', 'documentStore', 'email', 'payment', 'sms']);
+    const check = (providers: unknown) => checkProviders(validateConfigFile({ providers }).providers, 'ordo.config: providers', kinds);
     const pay = { code: 'acme-pay', authorize() {}, capture() {}, void() {}, refund() {} };
     const carrier = { code: 'acme-post', createLabel() {}, cancelLabel() {}, parseWebhook() {} };
     const sms = { code: 'acme-sms', send() {} };
     const store = { put() {}, get() {} };
-    const ok = validateConfigFile({ providers: { payment: [pay], carrier: [carrier], sms, email: { ...sms, code: 'acme-mail' }, documentStore: store } });
-    expect(ok.providers.payment).toEqual([pay]);
-    expect(ok.providers.documentStore).toBe(store);
+    const ok = check({ payment: [pay], carrier: [carrier], sms, email: { ...sms, code: 'acme-mail' }, documentStore: store });
+    expect(ok.payment).toEqual([pay]);
+    expect(ok.documentStore).toBe(store);
     const { authorize: _a, ...noAuthorize } = pay;
-    expect(() => validateConfigFile({ providers: { payment: [noAuthorize] } })).toThrow('ordo.config: providers.payment[0] has no authorize function');
-    expect(() => validateConfigFile({ providers: { payment: [{ ...pay, code: 7 }] } })).toThrow('ordo.config: providers.payment[0] has no code string');
-    expect(() => validateConfigFile({ providers: { payment: [pay, pay] } })).toThrow('providers.payment[1] has the code "acme-pay" of ordo.config: providers.payment[0]');
-    expect(() => validateConfigFile({ providers: { payment: pay } })).toThrow('ordo.config: providers.payment must be an array');
-    expect(() => validateConfigFile({ providers: { carrier: [{ ...carrier, code: 'Acme Post' }] } })).toThrow('providers.carrier[0] has the code "Acme Post": use lower-case kebab');
-    expect(() => validateConfigFile({ providers: { carrier: [{ ...carrier, parseWebhook: 1 }] } })).toThrow('ordo.config: providers.carrier[0] has no parseWebhook function');
-    expect(() => validateConfigFile({ providers: { sms: { send() {} } } })).toThrow('ordo.config: providers.sms has no code string');
-    expect(() => validateConfigFile({ providers: { documentStore: { put() {} } } })).toThrow('ordo.config: providers.documentStore has no get function');
-    expect(() => validateConfigFile({ providers: { payments: [] } })).toThrow('ordo.config: providers.payments is not a kind of provider');
-    expect(() => validateConfigFile({ providers: [] })).toThrow('ordo.config: providers must be an object');
+    expect(() => check({ payment: [noAuthorize] })).toThrow('ordo.config: providers.payment[0] has no authorize function');
+    expect(() => check({ payment: [{ ...pay, code: 7 }] })).toThrow('ordo.config: providers.payment[0] has no code string');
+    expect(() => check({ payment: [pay, pay] })).toThrow('providers.payment[1] has the code "acme-pay" of ordo.config: providers.payment[0]');
+    expect(() => check({ payment: pay })).toThrow('ordo.config: providers.payment must be an array');
+    expect(() => check({ carrier: [{ ...carrier, code: 'Acme Post' }] })).toThrow('providers.carrier[0] has the code "Acme Post": use lower-case kebab');
+    expect(() => check({ carrier: [{ ...carrier, parseWebhook: 1 }] })).toThrow('ordo.config: providers.carrier[0] has no parseWebhook function');
+    expect(() => check({ sms: { send() {} } })).toThrow('ordo.config: providers.sms has no code string');
+    expect(() => check({ documentStore: { put() {} } })).toThrow('ordo.config: providers.documentStore has no get function');
+    expect(() => check({ payments: [] })).toThrow('ordo.config: providers.payments is not a kind of provider');
+    expect(() => check([])).toThrow('ordo.config: providers must be an object');
   });
 
-  it('accepts the plugin fields pricing and providers, and checks them', () => {
+  it('accepts the plugin fields pricing and providers; the engine checks the providers, naming the plugin', () => {
     const plugin = { name: 'p', pricing: [{ name: 'x' }], providers: { sms: { code: 'p-sms', send() {} } } };
     expect(validateConfigFile({ plugins: [plugin] }).plugins).toEqual([plugin]);
     expect(() => validateConfigFile({ plugins: [{ name: 'p', pricing: {} }] })).toThrow('ordo.config: plugins[0].pricing must be an array');
-    expect(() => validateConfigFile({ plugins: [{ name: 'p', providers: { sms: {} } }] })).toThrow('ordo.config: plugins[0].providers.sms has no code string');
+    expect(() => validateConfigFile({ plugins: [{ name: 'p', providers: [] }] })).toThrow('ordo.config: plugins[0].providers must be an object');
+    expect(() => checkProviders({ sms: {} }, 'module p: providers', providerKindsOf(coreModules))).toThrow('module p: providers.sms has no code string');
   });
 });

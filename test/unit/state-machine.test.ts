@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { StateMachine } from '../../src/kernel/state-machine.js';
+import { describe, expect, it, vi } from 'vitest';
+import { buildMachines, defineMachine, type TransitionGuard } from '../../src/kernel/state-machine.js';
 import { OrdoError } from '../../src/kernel/errors.js';
-import { orderMachine, OrderStatus } from '../../src/orders/order-status.js';
+import { orderMachine, OrderStatus } from '../../src/order-core/order-status.js';
 
 describe('state machine', () => {
   it('allows the order main line and refuses jumps', () => {
@@ -21,30 +21,44 @@ describe('state machine', () => {
 
   it('lets a guard send an entity elsewhere or refuse the move', async () => {
     type S = 'A' | 'B' | 'HOLD';
-    const m = new StateMachine<S, { status: S; total: number }>('thing', { A: ['B', 'HOLD'], B: [], HOLD: ['B'] });
-    m.addGuard(({ entity, to }) => (to === 'B' && entity.total > 100 ? { redirect: 'HOLD', reason: 'total above 100' } : undefined));
+    const thing = defineMachine<S, { status: S; total: number }>('thing', { A: ['B', 'HOLD'], B: [], HOLD: ['B'] });
+    const redirect: TransitionGuard<S, { status: S; total: number }> = ({ entity, to }) =>
+      (to === 'B' && entity.total > 100 ? { redirect: 'HOLD', reason: 'total above 100' } : undefined);
+    const m = buildMachines([{ name: 'things', machines: [thing], guards: { thing: [redirect] } }], (msg) => new Error(msg)).get(thing);
     const small = { status: 'A' as S, total: 5 };
     const big = { status: 'A' as S, total: 500 };
     expect(await m.transition(null as never, small, 'B', 'test')).toEqual({ from: 'A', to: 'B', redirectedBy: undefined });
     expect(await m.transition(null as never, big, 'B', 'test')).toEqual({ from: 'A', to: 'HOLD', redirectedBy: 'total above 100' });
     expect(big.status).toBe('HOLD');
-    m.addGuard(() => {
+    const refuse = () => {
       throw new OrdoError('FORBIDDEN', 'no');
-    });
-    await expect(m.transition(null as never, { status: 'HOLD', total: 1 }, 'B', 'test')).rejects.toThrow('no');
+    };
+    const strict = buildMachines([{ name: 'things', machines: [thing] }, { name: 'plugin', guards: { thing: [redirect, refuse] } }], (msg) => new Error(msg)).get(thing);
+    await expect(strict.transition(null as never, { status: 'HOLD', total: 1 }, 'B', 'test')).rejects.toThrow('no');
   });
 });
 
-describe('guards of several engines in one process', () => {
-  it('stay while any engine that added them runs, and go with the last', async () => {
-    const m = new StateMachine<'A' | 'B', { status: 'A' | 'B' }>('thing', { A: ['B'], B: [] });
-    const guard = async () => undefined;
-    m.addGuard(guard); // engine 1
-    m.addGuard(guard); // engine 2, same plugin object
-    expect(m.hasGuards()).toBe(true);
-    m.removeGuard(guard); // engine 1 stops
-    expect(m.hasGuards()).toBe(true);
-    m.removeGuard(guard); // engine 2 stops
-    expect(m.hasGuards()).toBe(false);
+describe('machines of an engine', () => {
+  const ab = defineMachine<'A' | 'B'>('ab', { A: ['B'], B: [] });
+
+  it('are its own: two engines of one process never share guards', async () => {
+    const guard = vi.fn(async () => undefined);
+    const one = buildMachines([{ name: 'core', machines: [ab] }, { name: 'plugin', guards: { ab: [guard] } }], (m) => new Error(m));
+    const two = buildMachines([{ name: 'core', machines: [ab] }], (m) => new Error(m));
+    expect(one.get(ab).hasGuards()).toBe(true);
+    expect(two.get(ab).hasGuards()).toBe(false);
+    await two.get(ab).transition(null as never, { status: 'A' }, 'B', 'test');
+    expect(guard).not.toHaveBeenCalled();
+    await one.get(ab).transition(null as never, { status: 'A' }, 'B', 'test');
+    expect(guard).toHaveBeenCalledTimes(1);
+    expect(one.byName.get('ab')).toBe(one.get(ab));
+  });
+
+  it('refuse to start with a guard on a machine no module defines, naming it', () => {
+    expect(() => buildMachines([{ name: 'core', machines: [ab] }, { name: 'fraud', guards: { shipmnet: [async () => undefined] } }], (m) => new Error(m)))
+      .toThrow('module fraud guards the state machine "shipmnet", which no module defines (machines: ab)');
+    const other = defineMachine<'A' | 'B'>('ab', { A: [], B: [] });
+    expect(() => buildMachines([{ name: 'core', machines: [ab] }, { name: 'x', machines: [other] }], (m) => new Error(m)))
+      .toThrow('modules core and x both define a state machine named "ab"');
   });
 });

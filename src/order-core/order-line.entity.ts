@@ -3,7 +3,7 @@ import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { MoneyScalar } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
 import type { ProductVariant } from '../catalog/variant.entity.js';
-import type { Allocation } from '../inventory/reservation.js';
+import type { Allocation } from '../inventory/stock-ledger.js';
 import type { Order } from './order.entity.js';
 
 @ObjectType()

@@ -3,7 +3,7 @@
 // CTEs, one round trip); on SQLite, in process, they are five. The column lists follow the entities.
 import { isPostgres, type SqlRunner, type Statement } from '../kernel/db.js';
 import { newId } from '../kernel/ids.js';
-import type { Allocation } from '../inventory/reservation.js';
+import type { Allocation } from '../inventory/stock-ledger.js';
 import type { EventRecord, HistoryRecord } from './order-history.js';
 import type { OrderDiscountRecord } from '../kernel/pricing.js';
 

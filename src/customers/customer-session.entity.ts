@@ -1,6 +1,6 @@
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { newId } from '../kernel/ids.js';
-import type { Customer } from '../customers/customer.entity.js';
+import type { Customer } from './customer.entity.js';
 
 /** A signed-in customer's session. Only the SHA-256 of the token is stored. */
 @Entity()

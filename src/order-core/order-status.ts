@@ -1,5 +1,5 @@
 import { registerEnumType } from 'type-graphql';
-import { StateMachine } from '../kernel/state-machine.js';
+import { defineMachine } from '../kernel/state-machine.js';
 
 export enum OrderStatus {
   PENDING = 'PENDING',
@@ -25,7 +25,7 @@ registerEnumType(OrderStatus, {
 
 const S = OrderStatus;
 /** Every allowed move of an order. ON_HOLD goes back to where it came from (Order.heldFrom). */
-export const orderMachine = new StateMachine<OrderStatus, { status: OrderStatus }>('order', {
+export const orderMachine = defineMachine<OrderStatus>('order', {
   [S.PENDING]: [S.CONFIRMED, S.BACKORDERED, S.ON_HOLD, S.CANCELLED],
   [S.CONFIRMED]: [S.IN_FULFILLMENT, S.BACKORDERED, S.ON_HOLD, S.CANCELLED],
   [S.BACKORDERED]: [S.CONFIRMED, S.IN_FULFILLMENT, S.ON_HOLD, S.CANCELLED],

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Express, Request, Response } from 'express';
-import type { OrdoConfig } from '../config.js';
+import type { OrdoConfig } from '../../config.js';
 import { bootScript, graphiqlHtml, pageStyle } from './graphiql.page.js';
 
 const require = createRequire(import.meta.url);

@@ -2,7 +2,7 @@ import { Collection, Embedded, JsonType, Entity, Enum, Index, ManyToOne, OneToMa
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar, MoneyScalar, Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
-import { PaymentStatus } from '../payments/payment.entity.js';
+import { PaymentStatus } from './payment-status.js';
 import type { Channel } from '../channels/channel.entity.js';
 import type { Customer } from '../customers/customer.entity.js';
 import type { ShippingMethod } from '../shipping/shipping-method.entity.js';
