@@ -10,6 +10,7 @@ import { FulfillmentDocuments } from './fulfillment-documents.js';
 import { Housekeeping } from './housekeeping.js';
 import { stageOf } from './shipment-moves.js';
 import { ShipmentStatus } from './shipment-status.js';
+import { jobOnEvent } from '../kernel/outbox/event-job.js';
 
 export const QUEUES = { fulfillment: 'fulfillment', documents: 'documents', carrier: 'carrier', housekeeping: 'housekeeping' } as const;
 
@@ -49,14 +50,8 @@ async function resumeAutomation(ctx: JobContext, orderId: string, created: strin
   }
 }
 
-/** An event handler that adds one job, with an id made from the event's (a replayed event adds nothing). */
-function enqueue(name: string, data: (e: DomainEvent<Data>) => Data | null): EventHandler {
-  const queue = fulfillmentJobs[name].queue!;
-  return async (event, ctx) => {
-    const d = data(event as DomainEvent<Data>);
-    if (d) await ctx.app.queue.add(queue, name, d, { jobId: `${name}-${event.id}` });
-  };
-}
+/** An event handler that adds one fulfillment job per event (kernel/outbox/event-job.ts). */
+const enqueue = (name: string, data: (e: DomainEvent<Data>) => Data | null): EventHandler => jobOnEvent(fulfillmentJobs[name].queue!, name, data);
 
 const fromHold = (e: DomainEvent<Data>) => e.payload.from === 'ON_HOLD';
 const route = enqueue('fulfillment.route', (e) => ({ orderId: e.payload.orderId, eventId: e.id, resume: fromHold(e) }));

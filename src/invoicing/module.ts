@@ -1,10 +1,11 @@
 // Invoicing: invoices when payment is captured (or at shipment, ORDO_INVOICE_ON=shipment), credit notes
 // for refunds, gap-free numbers per channel and kind, PDFs behind signed links, and a reconciliation query.
 import type { Em } from '../kernel/db.js';
-import { defineModule, type DomainEvent, type EventHandler, type JobDefinition } from '../kernel/module.js';
+import { defineModule, type EventHandler, type JobDefinition } from '../kernel/module.js';
 import { Invoice } from './invoice.entity.js';
 import { InvoiceResolver, OrderInvoicesField } from './invoice.resolver.js';
 import { InvoiceService } from './invoice.service.js';
+import { idField, jobOnEvent } from '../kernel/outbox/event-job.js';
 
 export const INVOICING_QUEUE = 'invoicing';
 
@@ -15,13 +16,13 @@ const jobs: Record<string, JobDefinition> = {
   },
 };
 
+const orderIdOf = idField('orderId');
 function issue(when?: 'capture' | 'shipment'): EventHandler {
-  return async (event: DomainEvent, ctx) => {
-    if (when && ctx.app.service(InvoiceService).issueOn !== when) return;
-    const orderId = (event.payload as Record<string, unknown>).orderId;
-    if (typeof orderId !== 'string') return;
-    await ctx.app.queue.add(INVOICING_QUEUE, 'invoicing.issue', { orderId }, { jobId: `invoicing.issue-${event.id}` });
-  };
+  return jobOnEvent(INVOICING_QUEUE, 'invoicing.issue', (event, ctx) => {
+    if (when && ctx.app.service(InvoiceService).issueOn !== when) return null;
+    const orderId = orderIdOf(event);
+    return orderId ? { orderId } : null;
+  });
 }
 
 export const invoicing = defineModule({

@@ -3,9 +3,10 @@
 // The job reads the current state, so a replayed or repeated event captures nothing twice. A refused
 // capture is retried with backoff; when it keeps failing, the order goes ON_HOLD (see PaymentService).
 import type { Em } from '../kernel/db.js';
-import type { DomainEvent, EventHandler, JobDefinition } from '../kernel/module.js';
+import type { EventHandler, JobDefinition } from '../kernel/module.js';
 import { CapturePolicy } from '../channels/channel.entity.js';
 import { PaymentService } from './payment.service.js';
+import { idField, jobOnEvent } from '../kernel/outbox/event-job.js';
 
 export const PAYMENTS_QUEUE = 'payments';
 
@@ -17,19 +18,17 @@ export const paymentJobs: Record<string, JobDefinition> = {
   },
 };
 
+const orderIdOf = idField('orderId');
 function captureWhen(policy: CapturePolicy, why: string): EventHandler {
-  return async (event: DomainEvent, ctx) => {
-    const orderId = String((event.payload as Record<string, unknown>).orderId ?? '');
-    if (!orderId) return;
+  return jobOnEvent(PAYMENTS_QUEUE, 'payments.capture', async (event, ctx) => {
+    const orderId = orderIdOf(event);
+    if (!orderId) return null;
     const [row] = await (ctx.em as Em).execute(
       "SELECT c.capture_policy AS policy FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ? AND EXISTS (SELECT 1 FROM payment p WHERE p.order_id = o.id AND p.status = 'AUTHORIZED')",
       [orderId],
     );
-    if (!row || row.policy !== policy) return;
-    await ctx.app.queue.add(PAYMENTS_QUEUE, 'payments.capture', { orderId, why, attempts: ctx.app.config.captureAttempts }, {
-      jobId: `payments.capture-${event.id}`, attempts: ctx.app.config.captureAttempts, backoffMs: ctx.app.config.captureBackoffMs,
-    });
-  };
+    return row?.policy === policy ? { orderId, why, attempts: ctx.app.config.captureAttempts } : null;
+  }, (ctx) => ({ attempts: ctx.app.config.captureAttempts, backoffMs: ctx.app.config.captureBackoffMs }));
 }
 
 export const paymentHandlers: Record<string, EventHandler | EventHandler[]> = {

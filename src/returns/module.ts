@@ -2,11 +2,12 @@
 // approval with a return label bought in a job, receipt with restocking per disposition, and the
 // resolution in a job (a refund with its credit note, or a replacement order at no charge).
 import type { Em } from '../kernel/db.js';
-import { defineModule, type DomainEvent, type EventHandler, type JobDefinition } from '../kernel/module.js';
+import { defineModule, type EventHandler, type JobDefinition } from '../kernel/module.js';
 import { ReturnLine, ReturnRequest } from './return-request.entity.js';
 import { OrderEventReturnField, OrderReturnsField, ReturnLineFields, ReturnResolver } from './return.resolver.js';
 import { ReturnService } from './return.service.js';
 import { returnMachine } from './return-status.js';
+import { idField, jobOnEvent } from '../kernel/outbox/event-job.js';
 
 export const RETURNS_QUEUE = 'returns';
 
@@ -15,14 +16,12 @@ const jobs: Record<string, JobDefinition> = {
   'returns.resolve': { queue: RETURNS_QUEUE, handler: (d: { returnId: string }, ctx) => ctx.app.service(ReturnService).resolve(ctx.em as Em, d.returnId) },
 };
 
-/** Adds one job per event (job id from the event id: a replayed event adds nothing). */
-function enqueue(name: string): EventHandler {
-  return async (event: DomainEvent, ctx) => {
-    const returnId = (event.payload as Record<string, unknown>).returnId;
-    if (typeof returnId !== 'string') return;
-    await ctx.app.queue.add(RETURNS_QUEUE, name, { returnId }, { jobId: `${name}-${event.id}` });
-  };
-}
+const returnIdOf = idField('returnId');
+/** Adds one job per event for the return it names (kernel/outbox/event-job.ts). */
+const enqueue = (name: string): EventHandler => jobOnEvent(RETURNS_QUEUE, name, (event) => {
+  const returnId = returnIdOf(event);
+  return returnId ? { returnId } : null;
+});
 
 export const returns = defineModule({
   name: 'returns',
