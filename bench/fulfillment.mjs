@@ -3,16 +3,20 @@
 // 2 worker processes, beside the ceiling of the same Redis: empty BullMQ jobs at the same concurrency.
 //   node bench/fulfillment.mjs [--orders 500] [--workers 1,2] [--jobs 5000] [--concurrency 8] [--skus 100]
 //                              [--timeout 300] [--redis redis://127.0.0.1:6379] [--quiet-wait 30] [--build]
+//                              [--cpu-prof 1]
+//   node bench/fulfillment.mjs --slip-timing 500     (CPU per packing slip PDF, in this process; nothing else)
 // Needs a local PostgreSQL at postgres://postgres@127.0.0.1:5432 (trust auth) and Redis. Creates and drops
 // its own database (ordo_bench_ff) and deletes its own Redis keys (a unique prefix). Prints a report and
 // writes it to bench/results/fulfillment.md. See bench/README.md.
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   ROOT, CORES, CLK_TCK, PG, requireFromRoot, log, sleep, oneLine, loadavgText, parseArgs, cleanups, initCleanup, tempDir,
   startChild, stopChild, waitForLine, waitReady, freePort, pgVersion, recreateDb, ensureBuilt, engineBaseEnv, gql,
   inBatches, setupShop, ADDRESS, cpuTicks, machineTicks, busyCores, procTicksByPid, pgBackendOf, waitQuiet as waitQuietFor,
-  logEntry, topCounts, newReport, runBench, deleteRedisKeys as deleteKeys,
+  logEntry, topCounts, newReport, runBench, deleteRedisKeys as deleteKeys, RESULTS, profileSelfTime, topShares,
 } from './lib.mjs';
 
 const deleteRedisKeys = (prefix) => deleteKeys(REDIS, prefix);
@@ -39,6 +43,32 @@ if (A['noop-worker']) {
   process.on('SIGTERM', () => void stop());
   process.on('SIGINT', () => void stop());
   await new Promise(() => {});
+}
+
+// CPU per packing slip: the compiled renderer (dist/), N slips of a 3-line order in this process. The first
+// one also parses pdfkit's built-in font metrics (done once per process since they are cached) and warms
+// the code; the rest are the steady state each fulfillment job pays.
+if (A['slip-timing']) {
+  const n = Number(A['slip-timing']);
+  if (!(n >= 10)) { console.error('usage: node bench/fulfillment.mjs --slip-timing 500'); process.exit(2); }
+  await ensureBuilt(A.build, ['dist/src/documents/pdf/render-packing-slip.js']);
+  const { renderPackingSlip } = await import(pathToFileURL(join(ROOT, 'dist/src/documents/pdf/render-packing-slip.js')).href);
+  const input = (i) => ({
+    orderNumber: String(1000 + i), date: new Date('2026-11-26T10:00:00Z'), shipmentId: `shp_bench_${i}`,
+    shipTo: { ...ADDRESS, name: `Jane Doe ${i}` }, from: { name: 'Bench 3PL', line1: 'Lagerweg 1', city: 'Leipzig', postalCode: '04109', countryCode: 'DE' },
+    lines: [{ sku: 'FF-0001', name: 'Trail shoe, size 42', quantity: 1 }, { sku: 'FF-0002', name: 'Merino socks (3 pairs)', quantity: 2 }, { sku: 'FF-0003', name: 'Shoe care kit', quantity: 1 }],
+  });
+  const cpuMs = (u) => (u.user + u.system) / 1000;
+  let t = process.cpuUsage();
+  const bytes = (await renderPackingSlip(input(0))).length;
+  const first = cpuMs(process.cpuUsage(t));
+  t = process.cpuUsage();
+  const w0 = performance.now();
+  for (let i = 1; i < n; i++) await renderPackingSlip(input(i));
+  const rest = cpuMs(process.cpuUsage(t)) / (n - 1);
+  const wall = (performance.now() - w0) / (n - 1);
+  console.log(`packing slip PDF (${bytes} bytes): first ${first.toFixed(1)} ms CPU (font metrics parsed, code cold); then ${rest.toFixed(2)} ms CPU per slip (${wall.toFixed(2)} ms wall) over ${n - 1} slips; Node ${process.version}`);
+  process.exit(0);
 }
 
 const ORDERS = Number(A.orders ?? 500);
@@ -162,6 +192,7 @@ async function measure(run, { start, readyLine, readyMs, total, pollMs, count, c
     await sleep(pollMs);
   }
   run.cpu = cpuDelta(c0, cpuSample(kids));
+  run.window = [Math.min(...ready), performance.now()];
   Object.assign(run, rates(samples, total, t0, Math.min(...ready)));
   return { kids, done };
 }
@@ -204,6 +235,8 @@ async function fulfillmentRun(workers) {
   await recreateDb(BENCH_DB);
   const dataDir = tempDir('ordo-bench-ff-');
   const run = { workers, prefix, notes: [] };
+  const profileDir = A['cpu-prof'] ? join(RESULTS, 'fulfillment-profiles', `w${workers}`) : null;
+  if (profileDir) { rmSync(profileDir, { recursive: true, force: true }); mkdirSync(profileDir, { recursive: true }); }
   const api = await startApi(dataDir, prefix);
   run.logs = [api.child];
   const pool = new Pool({ connectionString: PG(BENCH_DB), max: 2 });
@@ -237,7 +270,11 @@ async function fulfillmentRun(workers) {
 
     run.busyBefore = await waitQuiet(`the ${workers}-worker run`);
     const { kids, done } = await measure(run, {
-      start: (i) => startChild([...(A['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=bench/results/fulfillment-profiles'] : []), 'dist/src/worker.js'], { env: engineEnv(dataDir, prefix) }, `worker-${i + 1}`),
+      start: (i) => {
+        const k = startChild([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/src/worker.js'], { env: engineEnv(dataDir, prefix) }, `worker-${i + 1}`);
+        k.spawnAt = performance.now();
+        return k;
+      },
       readyLine: /Ordo workers running/, readyMs: 60_000, total: ORDERS, pollMs: 100,
       count: () => n(`SELECT count(*) AS n FROM orders WHERE status = 'SHIPPED'`),
       check: (ks) => { if (ks.some((k) => k.exitInfo)) throw new Error(`a worker exited during the run: ${JSON.stringify(ks.map((k) => k.exitInfo))}`); },
@@ -262,12 +299,49 @@ async function fulfillmentRun(workers) {
     run.eventsPerOrder = (c.events - run.setupEvents) / ORDERS;
     run.jobs = minusJobs(await jobCounts(prefix, QUEUES), run.setupJobs);
     run.jobsPerOrder = Object.values(run.jobs).reduce((s, x) => s + x.completed, 0) / ORDERS;
-    await Promise.all(kids.map((k) => stopChild(k, 25_000)));
+    await Promise.all(kids.map((k) => stopChild(k, 25_000))); // a profile is written when its process exits
+    if (profileDir) run.profile = summarizeWorkerProfiles(profileDir, kids, run.window);
   } finally {
     await pool.end();
     await stopChild(api.child, 5_000);
   }
   return run;
+}
+
+/**
+ * The workers' CPU profiles (--cpu-prof 1), self time inside the measured window (first worker ready →
+ * every order SHIPPED), by concern and by package or file. Files stay in bench/results/fulfillment-profiles/.
+ */
+const CONCERNS = [
+  ['PDF rendering (pdfkit, fontkit, ordo documents/pdf)', (a) => /^(pdfkit|fontkit|@swc\/helpers|linebreak|unicode-|brotli|png-js|crypto-js)/.test(a) || a.startsWith('ordo src/documents/pdf/')],
+  ['ORM (@mikro-orm/*, knex)', (a) => a.startsWith('@mikro-orm/') || a === 'knex'],
+  ['PostgreSQL driver (pg, pg-protocol, ...)', (a) => /^pg(-|$)/.test(a)],
+  ['BullMQ and ioredis', (a) => a === 'bullmq' || a === 'ioredis' || a === 'msgpackr'],
+  ['Ordo, other files', (a) => a.startsWith('ordo ')],
+  ['node internals', (a) => a === 'node internals'],
+  ['writes to files and sockets (native)', (a) => /^(writeBuffer|writeString|writev|writeUtf8String|writeLatin1String)$/.test(a)],
+  ['garbage collector', (a) => a === '(garbage collector)'],
+];
+function summarizeWorkerProfiles(dir, kids, [from, to]) {
+  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
+  if (!files.length) return ['(no profile written: did the workers exit cleanly?)'];
+  const byPid = new Map(kids.map((k) => [String(k.pid), k]));
+  // Node names a profile CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile; its clock starts with the process.
+  const profiles = files.map((f) => ({ prof: JSON.parse(readFileSync(join(dir, f), 'utf8')), proc: byPid.get(f.split('.')[3]) })).filter((p) => p.proc);
+  const { total, kept, byArea, byFn } = profileSelfTime(profiles, (k, ms) => k.spawnAt + ms >= from && k.spawnAt + ms < to);
+  if (!total) return ['(no samples inside the measured window)'];
+  const byConcern = new Map();
+  for (const [area, us] of byArea) {
+    const name = CONCERNS.find(([, test]) => test(area))?.[0] ?? 'other (native, other packages)';
+    byConcern.set(name, (byConcern.get(name) ?? 0) + us);
+  }
+  return [
+    `profiles in ${dir}; ${profiles.length} worker process(es), measured window ${((to - from) / 1000).toFixed(1)}s, ` +
+      `main threads busy ${(total / 1e6).toFixed(1)}s of ${(kept / 1e6).toFixed(1)}s sampled (${((100 * total) / kept).toFixed(0)}%), ${((total / 1000) / ORDERS).toFixed(1)} ms per order; by concern:`,
+    ...topShares(byConcern, total, CONCERNS.length + 1),
+    'by package or file:', ...topShares(byArea, total, 12),
+    'top functions (self):', ...topShares(byFn, total, 10),
+  ];
 }
 
 // ---------------------------------------------------------------- the ceiling: empty BullMQ jobs
@@ -339,6 +413,7 @@ function buildReport() {
       `workers=${r.workers} check: ${JSON.stringify(r.check ?? {})}`,
     ]));
   }
+  for (const r of ctx.runs) if (r.profile) block(`Worker CPU profile, workers=${r.workers}, self time in the measured window (--cpu-prof 1)`, r.profile);
   if (ctx.ceiling.length) {
     block(`Ceiling: ${JOBS} empty BullMQ jobs on the same Redis, concurrency ${CONCURRENCY} per process`, ctx.ceiling.map((r) =>
       `workers=${r.workers} jobs/s=${f0(r.rate)} (${r.done}/${JOBS} ${f2(r.workMs / 1000)}s after the first worker was ready; 10%→90% at ${f0(r.steady)}/s; boot ${f1(r.bootMs / 1000)}s; added at ${f0(r.addRate)}/s); ` +

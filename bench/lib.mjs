@@ -344,3 +344,50 @@ export async function deleteRedisKeys(url, prefix) {
     return n;
   } finally { r.disconnect(); }
 }
+
+// ---------------------------------------------------------------- CPU profiles
+/** What a profile frame belongs to: an npm package, a file of Ordo's dist/, node internals, or the native function. */
+export function profileArea(callFrame) {
+  const url = callFrame.url || '';
+  const nm = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (nm) return nm[1];
+  if (url.includes('/dist/')) return `ordo ${url.slice(url.indexOf('/dist/') + 6)}`;
+  if (url.startsWith('node:')) return 'node internals';
+  return callFrame.functionName || '(native)';
+}
+
+/**
+ * Self time of `node --cpu-prof` profiles, summed over processes, counting only samples for which
+ * `keep(process, msSinceProfileStart)` is true (a measured window); idle time left out. Returns the
+ * busy total (µs) and the time by area (profileArea) and by function.
+ */
+export function profileSelfTime(profiles, keep = () => true) {
+  const byArea = new Map(), byFn = new Map();
+  let total = 0, kept = 0;
+  for (const { prof, proc } of profiles) {
+    const dt = new Map();
+    let clock = 0;
+    prof.samples.forEach((id, i) => {
+      const d = prof.timeDeltas[i] ?? 0;
+      clock += d;
+      if (!keep(proc, clock / 1000)) return;
+      kept += d;
+      dt.set(id, (dt.get(id) ?? 0) + d);
+    });
+    for (const n of prof.nodes) {
+      const us = dt.get(n.id) ?? 0;
+      if (!us || n.callFrame.functionName === '(idle)') continue;
+      const area = profileArea(n.callFrame);
+      total += us;
+      byArea.set(area, (byArea.get(area) ?? 0) + us);
+      const fn = `${n.callFrame.functionName || '(anonymous)'} ${area}`;
+      byFn.set(fn, (byFn.get(fn) ?? 0) + us);
+    }
+  }
+  return { total, kept, byArea, byFn };
+}
+
+/** Shares of a total (µs) by key, largest first: `  12.3%  key`. */
+export function topShares(m, total, k) {
+  return [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([a, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${a}`);
+}

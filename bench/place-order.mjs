@@ -52,7 +52,17 @@ async function runCeiling() {
   const m0 = machineTicks(), pg0 = pgBackendTicks(CEIL_DB), t0 = performance.now();
   const child = startChild(args, {}, 'sql-ceiling');
   let own = 0, pgLast = pg0;
-  const sampler = setInterval(() => { const t = cpuTicks(child.pid); if (t === t) own = t; pgLast = new Map([...pgLast, ...pgBackendTicks(CEIL_DB)]); }, 250);
+  const timeline = [];
+  const levelDone = new Map();
+  const sampler = setInterval(() => {
+    const t = cpuTicks(child.pid); if (t === t) own = t;
+    pgLast = new Map([...pgLast, ...pgBackendTicks(CEIL_DB)]);
+    let sum = 0;
+    for (const [pid, v] of pgLast) sum += v - (pg0.get(pid) ?? 0);
+    const now = performance.now();
+    timeline.push({ t: now, pg: sum });
+    for (const { line } of child.lines) { const m = /^C=(\d+) /.exec(line); if (m && !levelDone.has(Number(m[1]))) levelDone.set(Number(m[1]), now); }
+  }, 250);
   const limitMs = (LEVELS.length * (DURATION + 3) + 120) * 1000;
   const t = setTimeout(() => { log('ceiling took too long: killing it'); child.kill('SIGKILL'); }, limitMs);
   const { code, signal } = await child.exited;
@@ -62,13 +72,21 @@ async function runCeiling() {
   let pgT = 0;
   for (const [pid, v] of pgLast) pgT += v - (pg0.get(pid) ?? 0);
   const busy = busyCores(m0, m1, sec);
-  const cpu = `whole ceiling run: script ${(own / CLK_TCK / sec * 100).toFixed(0)}% of a core, its pg backends ${(pgT / CLK_TCK / sec * 100).toFixed(0)}%, everything else ${((busy - own / CLK_TCK / sec - pgT / CLK_TCK / sec) * 100).toFixed(0)}%; machine busy ${busy.toFixed(2)} of ${CORES} cores`;
+  let cpu = `whole ceiling run: script ${(own / CLK_TCK / sec * 100).toFixed(0)}% of a core, its pg backends ${(pgT / CLK_TCK / sec * 100).toFixed(0)}%, everything else ${((busy - own / CLK_TCK / sec - pgT / CLK_TCK / sec) * 100).toFixed(0)}%; machine busy ${busy.toFixed(2)} of ${CORES} cores`;
   const lines = child.lines.map((l) => l.line);
   const byC = new Map();
   for (const l of lines) {
     const m = /^C=(\d+) .*tx\/s=(\d+)/.exec(l);
     if (m) byC.set(Number(m[1]), Number(m[2]));
   }
+  // PostgreSQL CPU per ceiling transaction, per level: its backends' CPU in the level's measured window
+  // (the DURATION seconds before its line was printed; sampled every 250 ms) over its transactions.
+  const pgAt = (t) => (timeline.findLast((x) => x.t <= t) ?? timeline[0])?.pg ?? 0;
+  const perTx = [...levelDone].map(([C, t]) => {
+    const tx = (byC.get(C) ?? 0) * DURATION;
+    return tx ? `C=${C} ${(((pgAt(t) - pgAt(t - DURATION * 1000)) / CLK_TCK) * 1000 / tx).toFixed(2)}` : null;
+  }).filter(Boolean);
+  if (perTx.length) cpu += `; pg backend CPU per transaction (ms) ${perTx.join(', ')}`;
   if (code !== 0) log(`ceiling exited with ${code ?? signal}:\n${lines.join('\n')}`);
   return { lines, byC, ok: code === 0, cpu };
 }
@@ -217,6 +235,7 @@ async function sqlCounts(engine, trace) {
   });
   await measure('placeOrder replay of the same idempotencyKey', null, (c) => gql(engine.url, PLACE_ORDER, keyed, { countSql: c }));
   await measure('admin orders(first: 100) with lines + payments', 6, (c) => admin(engine.url, ORDERS_PAGE, undefined, { countSql: c }));
+  await measure('admin orders(first: 5) with lines + payments', 6, (c) => admin(engine.url, ORDERS_PAGE.replace('first: 100', 'first: 5'), undefined, { countSql: c }));
   return out;
 }
 

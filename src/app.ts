@@ -5,7 +5,9 @@ import type { GraphQLSchema } from 'graphql';
 import { Redis } from 'ioredis';
 import { ConfigError, type OrdoConfig } from './config.js';
 import { coreModules } from './modules.js';
-import { openDatabase, migrate, sqlCounter, type Em, type Orm } from './kernel/db.js';
+import { openDatabase, type Em, type Orm } from './kernel/db/orm.js';
+import { migrate } from './kernel/db/migrate.js';
+import { sqlCounter } from './kernel/db/sql-counter.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { orderModules, type OrdoModule, type JobDefinition } from './kernel/module.js';
 import { InProcessQueue } from './kernel/queue/in-process-queue.js';
@@ -59,10 +61,11 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
   if (applied.length) log.info({ migrations: applied }, 'database migrated');
 
   const queue: QueueDriver = config.redisUrl ? new BullQueue(config.redisUrl, config.redisPrefix, log) : new InProcessQueue();
-  const pubsub = createOrdoPubSub(config.redisUrl, config.redisPrefix);
+  const pubsub = createOrdoPubSub(config.redisUrl, config.redisPrefix, (err) => log.warn({ err: err.message }, 'redis (pub/sub) connection error'));
   const events = new EventBus();
   events.register(modules);
   const probe = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) : null;
+  probe?.on('error', () => {}); // /ready reports it (redisReady below); ioredis reconnects by itself
 
   let app!: AppRuntime;
   const secret = config.secret ?? (await storedSecret(orm));

@@ -15,8 +15,11 @@ export type { OrdoConfig } from './config.js';
 export type { Logger } from './kernel/logger.js';
 export type { QueueDriver, JobOptions, QueueJob } from './kernel/queue/queue.js';
 export { backoffDelay } from './kernel/queue/queue.js';
-export type { Em, SqlRunner } from './kernel/db.js';
-export { isPostgres, sqlDate } from './kernel/db.js';
+export type { Em } from './kernel/db/orm.js';
+export type { SqlRunner } from './kernel/db/sql-runner.js';
+// What differs between PostgreSQL and SQLite (datetimes as parameters, row locks, ...): dialectOf(db).
+export { dialectOf } from './kernel/db/dialect.js';
+export type { Dialect, DialectName } from './kernel/db/dialect.js';
 
 // Request context and authorization
 export type { OrdoContext } from './kernel/context.js';

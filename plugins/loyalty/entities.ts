@@ -1,8 +1,8 @@
 // The loyalty plugin's tables: one points account per customer, and the ledger every change of it
 // goes through (each entry unique by its source, which makes event handlers safe to run again).
-import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { DateTimeScalar, newId } from '../../src/index.js';
+import { Customer, DateTimeScalar, newId } from '../../src/index.js';
 
 export enum LoyaltyEntryKind {
   /** Points for a delivered order. */
@@ -22,7 +22,12 @@ registerEnumType(LoyaltyEntryKind, { name: 'LoyaltyEntryKind', description: 'Why
 export class LoyaltyAccount {
   [OptionalProps]?: 'balance' | 'lifetimeEarned' | 'updatedAt';
 
-  @PrimaryKey({ length: 40 })
+  /**
+   * The customer's id, kept as a plain string (mapToPk); declared as a reference because the table has
+   * had a foreign key to customer from its first migration, and a schema diff must see it. No index of
+   * its own (it is the key) and no ON DELETE, as that migration made it.
+   */
+  @ManyToOne(() => Customer, { primary: true, mapToPk: true, fieldName: 'customer_id', index: false, deleteRule: 'no action' })
   customerId!: string;
 
   /** May go below zero when points already spent are taken back by a refund. */
@@ -47,7 +52,8 @@ export class LoyaltyLedgerEntry {
   @PrimaryKey({ length: 40 })
   id: string = newId('lpe');
 
-  @Property({ length: 40 })
+  /** A plain string too; the foreign key to loyalty_account is the first migration's (indexed by the class's (customerId, id) index). */
+  @ManyToOne(() => LoyaltyAccount, { mapToPk: true, fieldName: 'customer_id', index: false })
   customerId!: string;
 
   @Field(() => ID, { nullable: true, description: 'The order the change comes from, if any.' })

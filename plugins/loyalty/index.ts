@@ -7,7 +7,7 @@ import {
 } from '../../src/index.js';
 import { LoyaltyAccount, LoyaltyEntryKind, LoyaltyLedgerEntry } from './entities.js';
 import { balanceOf, changeEvent, lockAccount, orderPoints, post, postAndRecord, POINTS_CHANGED } from './ledger.js';
-import { loyaltyMigrations } from './migrations.js';
+import { migrations } from './migrations/index.js';
 import { CustomerLoyaltyFields, LoyaltyResolver, OrderLoyaltyFields } from './resolvers.js';
 
 export { LoyaltyAccount, LoyaltyEntryKind, LoyaltyLedgerEntry } from './entities.js';
@@ -120,7 +120,7 @@ export function loyalty(options: LoyaltyOptions = {}) {
     name: 'loyalty',
     entities: [LoyaltyAccount, LoyaltyLedgerEntry],
     resolvers: [LoyaltyResolver, CustomerLoyaltyFields, OrderLoyaltyFields],
-    migrations: loyaltyMigrations,
+    migrations,
     pricing: [redeem],
     on: { 'order.delivered': earn, 'payment.refunded': reverse, 'order.cancelled': restore },
   });

@@ -1,7 +1,7 @@
 // Every change of a balance: one conditional UPDATE of the account (the database adds, and refuses to
 // go below zero when asked to) and one ledger entry whose unique source key makes a repeat a no-op.
 // Plain SQL on the caller's transaction, so the pricing step can spend points inside placeOrder's.
-import { isPostgres, newId, recordEvent, sqlDate, type Em, type SqlRunner } from '../../src/index.js';
+import { dialectOf, newId, recordEvent, type Em, type SqlRunner } from '../../src/index.js';
 import { LoyaltyEntryKind } from './entities.js';
 
 export interface Posting {
@@ -15,7 +15,7 @@ export interface Posting {
   note?: string | null;
 }
 
-const now = (db: SqlRunner) => sqlDate(db, new Date());
+const now = (db: SqlRunner) => dialectOf(db).date(new Date());
 
 /** Creates the customer's account when there is none yet. */
 export async function openAccount(db: SqlRunner, customerId: string): Promise<void> {
@@ -25,13 +25,13 @@ export async function openAccount(db: SqlRunner, customerId: string): Promise<vo
 }
 
 /**
- * Locks the account for the rest of the transaction (PostgreSQL; SQLite transactions write one at a
- * time anyway), so that computations over the ledger, such as what a refund takes back, see every
- * earlier change of the same customer.
+ * Locks the account for the rest of the transaction (on PostgreSQL; SQLite transactions write one at a
+ * time anyway, and the dialect sends nothing there), so that computations over the ledger, such as what
+ * a refund takes back, see every earlier change of the same customer.
  */
 export async function lockAccount(db: SqlRunner, customerId: string): Promise<void> {
   await openAccount(db, customerId);
-  if (isPostgres(db)) await db.execute('SELECT customer_id FROM loyalty_account WHERE customer_id = ? FOR UPDATE', [customerId]);
+  await dialectOf(db).lockRows(db, 'SELECT customer_id FROM loyalty_account WHERE customer_id = ?', [customerId]);
 }
 
 /**

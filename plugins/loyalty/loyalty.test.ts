@@ -8,6 +8,8 @@ import { orderInput, PLACE_ORDER, setupShop, snapshot } from '../../test/helpers
 import { until } from '../../test/helpers/until.js';
 import { eventJobId } from '../../src/kernel/outbox/outbox-relay.js';
 import { follow, wsClient } from '../../test/e2e/subscriptions.helpers.js';
+import { allInFlightAtOnce, describeSpans, RACE_HEADER, watchRequests } from '../../test/helpers/concurrency.js';
+import { authorizations, gatewayCard } from '../../test/helpers/gateway-card.js';
 import type { Client } from 'graphql-ws';
 
 const REGISTER = `mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token customer { id } } }`;
@@ -21,9 +23,15 @@ const TRACK = `mutation($i: TrackingEventInput!) { recordTrackingEvent(input: $i
 const REFUND = `mutation($id: ID!, $amount: Money!) { refundPayment(id: $id, amount: $amount, reason: "Returned") { status } }`;
 // Enabled as a deployment enables it: 1 point per currency unit paid, a point is worth 1 cent, points
 // may pay half of the goods at most.
+// gateway-card: a card gateway that answers after a network round trip (the retries test).
 const configFile = `
 import { loyalty } from ${JSON.stringify(pluginImport('plugins/loyalty/index.ts'))};
-export default { plugins: [loyalty({ pointsPerCurrencyUnit: 1, pointValue: 1, maxRedeemPercent: 50 })], settings: { ORDO_DEBUG_SQL: 1 } };
+import { gatewayCard } from ${JSON.stringify(pluginImport('test/helpers/gateway-card.ts'))};
+export default {
+  plugins: [loyalty({ pointsPerCurrencyUnit: 1, pointValue: 1, maxRedeemPercent: 50 })],
+  providers: { payment: [gatewayCard] },
+  settings: { ORDO_DEBUG_SQL: 1 },
+};
 `;
 const LOYALTY_DISCOUNT = (amount: number) => ({ discounts: [{ kind: 'loyalty-points', amount }] });
 
@@ -188,16 +196,43 @@ describe.each(DB_KINDS)('loyalty on %s', (kind) => {
     expect(await points()).toBe(balance);
   });
 
-  it('a placement retried with its idempotencyKey, also at the same moment, spends the points once', async () => {
+  it('a placement retried with its idempotencyKey at the same moment (and after) spends the points once', async () => {
     const before = await points();
-    const input = orderInput([{ sku: 'WAITS', quantity: 1 }], { email, ...LOYALTY_DISCOUNT(25) });
+    const reserved = async () => Number((await t.sql(`SELECT COALESCE(SUM(reserved), 0) AS n FROM stock_level WHERE sku = 'WAITS'`))[0].n);
+    const reservedBefore = await reserved();
+    // Paid through a gateway that takes GATEWAY_MS to answer: the retries arrive while the first waits.
+    const input = orderInput([{ sku: 'WAITS', quantity: 1 }], { email, payment: { method: gatewayCard.code, token: 'tok_visa' }, ...LOYALTY_DISCOUNT(25) });
     const key = `retry-${kind}`;
-    const first = ok(await t.gql(PLACE_ORDER, { input, key }, token)).placeOrder;
-    const again = await Promise.all([1, 2, 3].map(() => t.gql(PLACE_ORDER, { input, key }, token)));
-    expect(again.map((r) => ok(r).placeOrder.order.id)).toEqual([first.order.id, first.order.id, first.order.id]);
+    const asked = authorizations.length;
+    // Four attempts fired together, none of them first.
+    const watch = watchRequests(t.engine.http!.server);
+    const together = await Promise.all([1, 2, 3, 4].map((i) => gqlAt(t.url, PLACE_ORDER, { input, key }, token, { [RACE_HEADER]: `attempt-${i}` })))
+      .finally(watch.stop);
+    expect(watch.spans).toHaveLength(4);
+    expect(allInFlightAtOnce(watch.spans), `the server did not have all four at once: ${describeSpans(watch.spans)}`).toBe(true);
+    const ids = together.map((r) => ok(r).placeOrder.order.id);
+    expect(new Set(ids).size, JSON.stringify(together.map((r) => r.errors ?? r.data.placeOrder.order.id))).toBe(1);
+    expect(new Set(together.map((r) => r.data.placeOrder.accessToken)).size).toBe(1);
+    const [orderId] = ids;
+    if (kind === 'postgresql') {
+      // Where it matters: several attempts were past the "is there an order with this key?" look-up
+      // before the first committed (each reserved and asked the gateway); the unique key picked one
+      // winner and the others answered with its order. (SQLite's single connection runs the attempts one
+      // after another, so there the later ones find the committed order.)
+      expect(authorizations.length - asked).toBeGreaterThanOrEqual(2);
+    }
+    // What a lost race would show: a second order, points or stock taken twice.
+    const keyed = await t.sql('SELECT id FROM orders WHERE idempotency_key = (SELECT idempotency_key FROM orders WHERE id = ?)', [orderId]);
+    expect(keyed.map((r) => r.id)).toEqual([orderId]);
     expect(await points()).toBe(before - 25);
-    const spent = await t.sql(`SELECT points FROM loyalty_ledger_entry WHERE order_id = ?`, [first.order.id]);
+    expect(await reserved()).toBe(reservedBefore + 1);
+    const spent = await t.sql(`SELECT points FROM loyalty_ledger_entry WHERE order_id = ?`, [orderId]);
     expect(spent.map((r) => Number(r.points))).toEqual([-25]);
+
+    // A retry once the first has committed: the same order, nothing more.
+    expect(ok(await t.gql(PLACE_ORDER, { input, key }, token)).placeOrder.order.id).toBe(orderId);
+    expect(await points()).toBe(before - 25);
+    expect(await reserved()).toBe(reservedBefore + 1);
   });
 
   it('two orders racing for the same points: one gets them, the other is refused', async () => {

@@ -67,7 +67,9 @@ export class WebhookDelivery {
   @PrimaryKey({ length: 40 })
   id: string = newId('whd');
 
-  @ManyToOne(() => WebhookEndpoint)
+  // No index of its own (SQLite would add one by default): the class's unique (endpoint, eventId) and its
+  // (endpoint, createdAt) index both start with endpoint_id, and the first migrations made none.
+  @ManyToOne(() => WebhookEndpoint, { index: false })
   endpoint!: Rel<WebhookEndpoint>;
 
   @Field(() => ID, { description: 'The outbox event id (also in the body, so receivers can drop repeats).' })

@@ -9,7 +9,7 @@ import {
   type DomainEvent, type Em, type EventHandler, type JobContext, type OrdoContext,
 } from '../../src/index.js';
 import { WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from './entities.js';
-import { webhookMigrations } from './migrations.js';
+import { migrations } from './migrations/index.js';
 
 export { WebhookDelivery, WebhookDeliveryStatus, WebhookEndpoint } from './entities.js';
 
@@ -175,7 +175,7 @@ export function webhooks(options: WebhooksOptions = {}) {
     name: 'webhooks',
     entities: [WebhookEndpoint, WebhookDelivery],
     resolvers: [WebhookResolver],
-    migrations: webhookMigrations,
+    migrations,
     on: { '*': fanOut },
     jobs: { [DELIVER_JOB]: { queue: WEBHOOKS_QUEUE, handler: deliver, attempts: maxAttempts } },
   });

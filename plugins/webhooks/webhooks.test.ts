@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, pluginImport, startTestEngine, type TestEngine } from '../../test/helpers/engine.js';
 import { ok } from '../../test/helpers/gql.js';
 import { orderInput, PLACE_ORDER, setupShop } from '../../test/helpers/fixtures.js';
+import { settled } from '../../test/helpers/settled.js';
 import { coreModules } from '../../src/modules.js';
 import { printSchemaFile } from '../../src/schema-print.js';
 import { webhooks } from './index.js';
@@ -85,7 +86,7 @@ describe.each(DB_KINDS)('webhooks on %s', (kind) => {
     const ids = [await placeOrder(), await placeOrder()];
     const at = (p: string) => rx.got.filter((g) => g.path === p);
     await until(() => at('/a').length >= 2);
-    await new Promise((r) => setTimeout(r, 500)); // nothing more arrives
+    await settled(t); // every delivery job has run: a duplicate would be here now
     expect(at('/a')).toHaveLength(2);
     expect(at('/a').every((r) => verify(secret, r))).toBe(true);
     expect(at('/a').every((r) => !verify('another-secret-0123456789', r))).toBe(true);
@@ -125,7 +126,7 @@ describe.each(DB_KINDS)('webhooks on %s', (kind) => {
     const before = rx.got.filter((g) => g.path === '/c').length;
     expect(before).toBe(6);
     await placeOrder();
-    await new Promise((r) => setTimeout(r, 500));
+    await settled(t); // the new order's events are handled: a delivery to /c would have been tried
     expect(rx.got.filter((g) => g.path === '/c')).toHaveLength(before);
     expect(ok(await t.admin(`mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }`, { id: endpoint.id })).deleteWebhookEndpoint).toBe(true);
     expect(await mine()).toBeUndefined();

@@ -1,7 +1,8 @@
 // Turns a bearer token into a principal. The token's prefix says where to look, so every request
 // costs at most one indexed lookup by hash. Other kinds (order access tokens) register a resolver.
 import type { AppRuntime } from '../kernel/runtime.js';
-import { isPostgres, type Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
+import { dialectOf } from '../kernel/db/dialect.js';
 import { ANONYMOUS, hashToken, type AdminRole, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
 import { newId, randomToken } from '../kernel/ids.js';
@@ -50,7 +51,7 @@ export class TokenService {
     await em.execute(
       `INSERT INTO api_key (id, name, roles, token_hash, created_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET token_hash = excluded.token_hash, roles = excluded.roles, revoked_at = NULL`,
-      [newId('key'), name, JSON.stringify(roles), hashToken(token), isPostgres(em) ? new Date() : Date.now()],
+      [newId('key'), name, JSON.stringify(roles), hashToken(token), dialectOf(em).date(new Date())],
     );
     return em.findOneOrFail(ApiKey, { name }, { refresh: true });
   }
@@ -83,7 +84,7 @@ export class TokenService {
     const token = randomToken('ak');
     const rows = await em.execute(
       'INSERT INTO api_key (id, name, roles, token_hash, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO NOTHING RETURNING id',
-      [newId('key'), 'development', JSON.stringify(['superadmin']), hashToken(token), isPostgres(em) ? new Date() : Date.now()],
+      [newId('key'), 'development', JSON.stringify(['superadmin']), hashToken(token), dialectOf(em).date(new Date())],
     );
     return rows.length ? token : null;
   }

@@ -1,6 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
-import { isPostgres, type Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
+import { dialectOf } from '../kernel/db/dialect.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination.js';
 import { Product } from './product.entity.js';
@@ -37,8 +38,8 @@ export class CatalogService {
     const size = pageSize(first);
     const cursor = decodeCursor(after);
     const where: Record<string, unknown> = { active: true };
-    // Case-insensitive: ILIKE on PostgreSQL; SQLite's LIKE already ignores case.
-    if (search) where.name = { [isPostgres(em) ? '$ilike' : '$like']: `%${search.replace(/[%_]/g, '')}%` };
+    // Case-insensitive on both databases (Dialect.ilike).
+    if (search) where.name = dialectOf(em).ilike(`%${search.replace(/[%_]/g, '')}%`);
     const [rows, total] = await Promise.all([
       em.find(Product, cursor ? { ...where, id: { $lt: cursor } } : where, { orderBy: { id: 'desc' }, limit: size + 1 }),
       em.count(Product, where),

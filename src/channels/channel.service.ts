@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { OrdoError, badInput, notFound } from '../kernel/errors.js';
 import { TtlCache } from '../kernel/ttl-cache.js';
 import { CapturePolicy, Channel, ChannelKind, DEFAULT_CHANNEL_CODE } from './channel.entity.js';

@@ -1,31 +1,32 @@
-// Human-facing numbers per channel. Order numbers on PostgreSQL come from a native sequence per
-// channel: it never blocks two concurrent orders (a gap after a rolled-back order is fine for orders).
-// Gap-free numbers (invoices) and everything on SQLite (one writer at a time anyway) use a counter
-// row moved inside the caller's transaction.
+// Human-facing numbers per channel. Order numbers come from a native sequence per channel where the
+// database has them (PostgreSQL, Dialect.nextValueSql): it never blocks two concurrent orders (a gap
+// after a rolled-back order is fine for orders). Gap-free numbers (invoices), and order numbers where
+// there are no sequences (SQLite: one writer at a time anyway), use a counter row moved inside the
+// caller's transaction.
 import type { AppRuntime } from '../kernel/runtime.js';
-import { isPostgres, type Em, type SqlRunner } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
+import type { SqlRunner } from '../kernel/db/sql-runner.js';
+import { dialectOf } from '../kernel/db/dialect.js';
 
 export const FIRST_ORDER_NUMBER = 1001;
 
 export class SequenceService {
   constructor(private readonly app: AppRuntime) {}
 
-  private pgSequence(channelId: string): string {
+  private orderSequence(channelId: string): string {
     return `order_no_${channelId.replace(/[^a-z0-9_]/g, '')}`;
   }
 
   async createOrderSequence(em: Em, channelId: string): Promise<void> {
-    if (isPostgres(em)) {
-      await em.execute(`CREATE SEQUENCE IF NOT EXISTS ${this.pgSequence(channelId)} START ${FIRST_ORDER_NUMBER}`);
-    }
+    await dialectOf(em).createSequence(em, this.orderSequence(channelId), FIRST_ORDER_NUMBER);
   }
 
   /**
-   * PostgreSQL: an SQL expression that takes the channel's next order number, for a statement that
-   * numbers the order as it does something else (see reserve); null on SQLite (a counter row).
+   * An SQL expression that takes the channel's next order number, for a statement that numbers the
+   * order as it does something else (see reserve); null where there are no sequences (a counter row).
    */
   orderNumberSql(em: SqlRunner, channelId: string): string | null {
-    return isPostgres(em) ? `nextval('${this.pgSequence(channelId)}')` : null;
+    return dialectOf(em).nextValueSql(this.orderSequence(channelId));
   }
 
   async nextOrderNumber(em: SqlRunner, channelId: string): Promise<string> {

@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { OrdoError } from '../kernel/errors.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../kernel/password.js';
 import { hashToken } from '../kernel/auth.js';

@@ -1,6 +1,6 @@
 // First run outside production: a small demo shop to try the API on (nothing when any product exists).
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { Product } from '../catalog/product.entity.js';
 import { CatalogService } from '../catalog/catalog.service.js';
 import { InventoryService } from '../inventory/inventory.service.js';

@@ -4,7 +4,8 @@
 // has not moved for a while, and adds its next job again. The jobs are idempotent, so a job that was not
 // lost after all runs once more and does nothing.
 import type { AppRuntime } from '../kernel/runtime.js';
-import { sqlDate, type Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
+import { dialectOf } from '../kernel/db/dialect.js';
 import { OrderStatus } from '../order-core/order-status.js';
 import { Shipment } from './shipment.entity.js';
 import { ShipmentStatus } from './shipment-status.js';
@@ -38,6 +39,7 @@ export class AutomationSweeper {
     this.running = true;
     try {
       const em = this.app.orm.em.fork() as Em;
+      const dialect = dialectOf(em);
       const cutoff = new Date(now - this.app.config.outboxRetryMs);
       let added = 0;
       // Shipments at automated locations that stopped before SHIPPED.
@@ -63,10 +65,10 @@ export class AutomationSweeper {
         `SELECT o.id, o.updated_at FROM orders o
          WHERE o.status IN (?, ?) AND o.updated_at < ? AND NOT EXISTS (SELECT 1 FROM shipment s WHERE s.order_id = o.id)
          ORDER BY o.updated_at LIMIT ${BATCH}`,
-        [OrderStatus.CONFIRMED, OrderStatus.BACKORDERED, sqlDate(em, cutoff)],
+        [OrderStatus.CONFIRMED, OrderStatus.BACKORDERED, dialect.date(cutoff)],
       );
       for (const o of unrouted) {
-        await this.app.queue.add(QUEUES.fulfillment, 'fulfillment.route', { orderId: o.id }, { jobId: `route-${o.id}-sweep-${epochMs(o.updated_at)}` });
+        await this.app.queue.add(QUEUES.fulfillment, 'fulfillment.route', { orderId: o.id }, { jobId: `route-${o.id}-sweep-${dialect.readDate(o.updated_at).getTime()}` });
         added++;
       }
       if (added) this.app.log.info({ jobs: added }, 'fulfillment sweeper re-added jobs for work that stood still');
@@ -75,10 +77,4 @@ export class AutomationSweeper {
       this.running = false;
     }
   }
-}
-
-/** A raw datetime as the drivers answer it (Date, epoch milliseconds, or text) in epoch milliseconds. */
-function epochMs(v: Date | number | string): number {
-  if (v instanceof Date) return v.getTime();
-  return typeof v === 'number' || /^\d+$/.test(v) ? Number(v) : Date.parse(v);
 }

@@ -3,7 +3,7 @@
 // repeats are skipped, so a carrier that resends gets 200 and nothing changes twice.
 import express, { type Request, type Response, type Router } from 'express';
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { sendWebhookError } from '../kernel/webhook-errors.js';
 import { CarrierService } from './carriers/carrier.service.js';
 import { ShipmentService } from './shipment.service.js';

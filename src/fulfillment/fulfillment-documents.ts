@@ -1,7 +1,7 @@
 // The fulfillment's documents: a packing slip per shipment (rendered by a job when the shipment is
 // created) and pick lists per location (on demand), kept in the document store behind signed links.
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { badInput } from '../kernel/errors.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
 import { Order } from '../order-core/order.entity.js';

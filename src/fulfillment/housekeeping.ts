@@ -3,7 +3,8 @@
 // than config.stuckShipmentMs are flagged EXCEPTION for a person to look at. Both re-check each row
 // under its order's lock, so a run that overlaps another, or a payment arriving meanwhile, is harmless.
 import type { AppRuntime } from '../kernel/runtime.js';
-import { sqlDate, type Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
+import { dialectOf } from '../kernel/db/dialect.js';
 import type { Principal } from '../kernel/auth.js';
 import { isOrdoError } from '../kernel/errors.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
@@ -31,7 +32,7 @@ export class Housekeeping {
        WHERE o.status = ? AND o.payment_status = ? AND o.placed_at < ?
          AND EXISTS (SELECT 1 FROM payment p WHERE p.order_id = o.id AND p.method = 'manual')
        ORDER BY o.placed_at LIMIT ${BATCH}`,
-      [OrderStatus.PENDING, PaymentStatus.PENDING, sqlDate(em, cutoff)],
+      [OrderStatus.PENDING, PaymentStatus.PENDING, dialectOf(em).date(cutoff)],
     );
     const orders = this.app.service(OrderService);
     const hours = Math.round(this.app.config.unpaidOrderTtlMs / 3_600_000);

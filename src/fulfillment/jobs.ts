@@ -1,7 +1,7 @@
 // The fulfillment's jobs, one queue per concern, and the event handlers that feed them. Event handlers
 // only enqueue (job id derived from the event id, so an outbox replay adds nothing); the jobs read the
 // current state and do nothing when their work is done, so a job that runs twice is harmless.
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import type { DomainEvent, EventHandler, JobContext, JobDefinition } from '../kernel/module.js';
 import { RoutingService } from './routing.js';
 import { ShipmentService } from './shipment.service.js';

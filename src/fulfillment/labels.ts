@@ -3,7 +3,7 @@
 // outside the transaction; the providers answer the same shipment id with the same label, so a retried
 // job that had bought one already gets it again instead of a second one.
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
 import { Order } from '../order-core/order.entity.js';

@@ -1,6 +1,6 @@
 // A shipment changes its order's aggregate (stock, lines, the order's own status), so it is changed
 // under the order's lock (src/orders/order-lock.ts).
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import type { Order } from '../order-core/order.entity.js';
 import { withOrder, withOrderPart } from '../order-core/order-lock.js';
 import { Shipment } from './shipment.entity.js';

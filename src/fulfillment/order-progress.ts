@@ -1,7 +1,7 @@
 // The order follows its shipments: IN_FULFILLMENT when work starts, PARTIALLY_SHIPPED / SHIPPED as units
 // leave, DELIVERED when every shipment is delivered. Computed from the current rows every time (not from
 // the event that triggered it), so a replay or an out-of-order job lands on the same status.
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import type { AppRuntime } from '../kernel/runtime.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
 import type { Order } from '../order-core/order.entity.js';

@@ -3,7 +3,7 @@
 // wave from their location. Idempotent: a unit already in an open shipment is not routed again, and
 // (order, location, wave) is unique, so even a replay racing the first run cannot create a duplicate.
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
 import { reserve, type Allocation } from '../inventory/stock-ledger.js';

@@ -1,7 +1,7 @@
 // Handing a shipment over to the carrier: its units leave onHand and reserved together through the stock
 // ledger (one conditional statement per line, with its SHIPPED movement); the order lines count them as
 // shipped and no longer hold them as allocations.
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import type { AppRuntime } from '../kernel/runtime.js';
 import { OrdoError } from '../kernel/errors.js';
 import { shipOut as takeOut } from '../inventory/stock-ledger.js';

@@ -1,6 +1,6 @@
 // One status move of a shipment: checked by the machine, written to the order's history and recorded as
 // a `shipment.<status>` event in the same transaction.
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import type { AppRuntime } from '../kernel/runtime.js';
 import { OrdoError } from '../kernel/errors.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';

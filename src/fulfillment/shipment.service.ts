@@ -2,7 +2,7 @@
 // locations, tracking from carriers, and cancellation with the order. Every method runs under the order
 // lock (order-lock.ts) and reads the current state first: a job that finds its work done does nothing.
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { actorName, admin, authorize, orderReader, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput, notFound } from '../kernel/errors.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';

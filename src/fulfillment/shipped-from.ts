@@ -1,6 +1,6 @@
 // Where an order line's units left from: the location of its first shipment that shipped. Fulfillment
 // owns the shipment tables; returns ask here to put returned units back where they came from.
-import type { SqlRunner } from '../kernel/db.js';
+import type { SqlRunner } from '../kernel/db/sql-runner.js';
 
 export async function shippedFromLocation(db: SqlRunner, orderLineId: string): Promise<string | null> {
   const [row] = await db.execute(

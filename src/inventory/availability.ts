@@ -1,6 +1,6 @@
 // Units that can be sold now: on hand less reserved, never below zero per location, summed over active
 // locations. One statement for many variants (by id) or SKUs, for DataLoaders and the live fan-out.
-import type { SqlRunner } from '../kernel/db.js';
+import type { SqlRunner } from '../kernel/db/sql-runner.js';
 
 export async function availableBy(db: SqlRunner, key: 'variant_id' | 'sku', values: readonly string[]): Promise<Map<string, number>> {
   if (!values.length) return new Map();

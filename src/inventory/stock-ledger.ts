@@ -10,7 +10,8 @@
 //   restock                  a return's units back on hand: RETURNED
 //   count                    onHand set to what was counted (never below reserved): COUNT, by the difference
 //   transferOut / transferIn units leaving one location and arriving at another
-import type { Em, SqlRunner } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
+import type { SqlRunner } from '../kernel/db/sql-runner.js';
 import { OrdoError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import { StockMovement, StockMovementReason } from './stock-movement.entity.js';

@@ -4,7 +4,7 @@
 // issuers queue on the counter row; a rolled-back issue gives its number back). PDFs are rendered after
 // the commit; an invoice whose PDF is missing gets it on the next run of the job.
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { authorize, orderReader, type Principal } from '../kernel/auth.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import { basisPointsToPercent } from '../kernel/money.js';

@@ -1,6 +1,6 @@
 // Invoicing: invoices when payment is captured (or at shipment, ORDO_INVOICE_ON=shipment), credit notes
 // for refunds, gap-free numbers per channel and kind, PDFs behind signed links, and a reconciliation query.
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { defineModule, type EventHandler, type JobDefinition } from '../kernel/module.js';
 import { Invoice } from './invoice.entity.js';
 import { InvoiceResolver, OrderInvoicesField } from './invoice.resolver.js';

@@ -1,7 +1,7 @@
 // The per-request (and per-subscription) context: a forked EntityManager, the principal, and the
 // request's DataLoaders, created lazily so that a request that needs none pays nothing.
 import type DataLoader from 'dataloader';
-import type { Em } from './db.js';
+import type { Em } from './db/orm.js';
 import type { Principal } from './auth.js';
 import { authorize, type Need } from './auth.js';
 import type { AppRuntime } from './runtime.js';

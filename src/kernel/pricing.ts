@@ -3,7 +3,8 @@
 // discount requests of its kinds (PlaceOrderInput.discounts) with discounts. A step runs inside the
 // placement transaction, so what it writes through `tx` (points spent, a coupon used) commits with the
 // order or not at all; it throws an OrdoError (BAD_USER_INPUT) to refuse the order.
-import type { SqlRunner } from './db.js';
+import type { SqlRunner } from './db/sql-runner.js';
+import type { Dialect } from './db/dialect.js';
 import type { Principal } from './auth.js';
 
 /** What the buyer asked for, as sent in PlaceOrderInput.discounts. */
@@ -30,7 +31,11 @@ export interface PricedOrderLine {
 export interface PricingInput {
   /** The placement transaction: statements here commit or roll back with the order. */
   tx: SqlRunner;
-  dialect: 'postgresql' | 'sqlite';
+  /**
+   * The database's dialect, the same object as `dialectOf(input.tx)`: what differs between PostgreSQL
+   * and SQLite (`dialect.name`, datetimes as parameters, row locks, ...).
+   */
+  dialect: Dialect;
   orderId: string;
   orderNumber: string;
   channelId: string;

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 
 export type OrdoPubSub = PubSub<Record<string, [unknown]>> & { close(): Promise<void> };
 
-export function createOrdoPubSub(redisUrl: string | undefined, prefix: string): OrdoPubSub {
+export function createOrdoPubSub(redisUrl: string | undefined, prefix: string, onError: (err: Error) => void = () => {}): OrdoPubSub {
   if (!redisUrl) {
     const ps = createPubSub() as OrdoPubSub;
     ps.close = async () => {};
@@ -16,6 +16,9 @@ export function createOrdoPubSub(redisUrl: string | undefined, prefix: string): 
   // No ready check on the subscriber: its INFO probe would race the first SUBSCRIBE and leave the
   // connection in subscriber mode without ever hearing an event.
   const subscribeClient = new Redis(redisUrl, { enableReadyCheck: false });
+  // ioredis reconnects by itself; without a listener it prints "Unhandled error event" for each try.
+  publishClient.on('error', onError);
+  subscribeClient.on('error', onError);
   const eventTarget = createRedisEventTarget({ publishClient, subscribeClient });
   const inner = createPubSub({ eventTarget });
   // Channel names carry the prefix so that engines sharing one Redis do not hear each other.

@@ -1,7 +1,7 @@
 // What a running engine holds: configuration, ORM, queue, pub/sub, outbox relay, modules and their
 // services. One per process; requests and jobs get forked EntityManagers from it.
 import type { OrdoConfig } from '../config.js';
-import type { Orm } from './db.js';
+import type { Orm } from './db/orm.js';
 import type { Logger } from './logger.js';
 import type { OrdoModule } from './module.js';
 import type { QueueDriver } from './queue/queue.js';

@@ -6,7 +6,7 @@
 import { EVENT_TOPIC } from '../kernel/outbox/outbox-relay.js';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { DomainEvent } from '../kernel/module.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { hashToken, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
 import { Order } from '../order-core/order.entity.js';

@@ -3,7 +3,7 @@ import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { DateTimeScalar } from '../kernel/graphql-types.js';
 import { Order } from '../order-core/order.entity.js';
 import { Shipment } from '../fulfillment/shipment.entity.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 
 export enum OrderEventType {
   STATUS_CHANGED = 'STATUS_CHANGED',

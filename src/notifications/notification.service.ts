@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { DomainEvent, JobContext } from '../kernel/module.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { Setting } from '../kernel/setting.entity.js';
 import { OrdoError } from '../kernel/errors.js';
 import { Order } from '../order-core/order.entity.js';

@@ -2,8 +2,9 @@
 // transaction, under the order's row lock on PostgreSQL and with versions checked at flush on both
 // databases: two changes of one order at the same moment are serialized, and the loser of a version
 // race answers CONFLICT (a job retries and finds the work done).
-import { LockMode, OptimisticLockError, type EntityClass, type FilterQuery } from '@mikro-orm/core';
-import { isPostgres, type Em } from '../kernel/db.js';
+import { OptimisticLockError, type EntityClass, type FilterQuery } from '@mikro-orm/core';
+import type { Em } from '../kernel/db/orm.js';
+import { dialectOf } from '../kernel/db/dialect.js';
 import { OrdoError, notFound } from '../kernel/errors.js';
 import { Order } from './order.entity.js';
 
@@ -11,7 +12,7 @@ export async function withOrder<T>(em: Em, orderId: string, apply: (tx: Em, orde
   try {
     return await em.fork().transactional(async (txm) => {
       const tx = txm as Em;
-      const order = await tx.findOne(Order, { id: orderId }, isPostgres(tx) ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+      const order = await tx.findOne(Order, { id: orderId }, dialectOf(tx).lockedRead);
       if (!order) throw notFound('The order');
       const result = await apply(tx, order);
       await tx.flush();

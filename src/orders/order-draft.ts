@@ -3,7 +3,8 @@
 // country it serves, discount kinds) and the pricing of its lines (catalog prices, destination tax,
 // shipping). Problems go to a ProblemSink: placeOrder's throws the first, quoteOrder's collects them.
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em, SqlRunner } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
+import type { SqlRunner } from '../kernel/db/sql-runner.js';
 import { orderTotals, priceLine, type OrderTotals, type PricedLine } from '../kernel/money.js';
 import { ChannelService } from '../channels/channel.service.js';
 import type { Channel } from '../channels/channel.entity.js';

@@ -1,7 +1,7 @@
 // placeOrder's pricing extension point (kernel/pricing.ts): finds the step for each requested discount
 // kind before the transaction (an unknown kind changes nothing), and runs the steps inside it.
 import type { AppRuntime } from '../kernel/runtime.js';
-import { isPostgres } from '../kernel/db.js';
+import { dialectOf } from '../kernel/db/dialect.js';
 import type { ProblemSink } from './order-problems.js';
 import type { DiscountRequest, OrderDiscountRecord, PricingInput, PricingStep } from '../kernel/pricing.js';
 import type { OrderTotals } from '../kernel/money.js';
@@ -56,7 +56,7 @@ export async function applyDiscounts(plan: PlannedStep[], c: DiscountContext): P
     let given: OrderDiscountRecord[];
     try {
       given = await step.apply({
-        tx: c.tx, dialect: isPostgres(c.tx) ? 'postgresql' : 'sqlite', orderId: c.orderId, orderNumber: c.orderNumber,
+        tx: c.tx, dialect: dialectOf(c.tx), orderId: c.orderId, orderNumber: c.orderNumber,
         channelId: c.channelId, currencyCode: c.currencyCode, customerId: c.customerId, email: c.email, principal: c.principal,
         lines: c.lines, ...c.totals, discounted, requests, quote: c.quote,
         recordEvent: (type, payload) => void events.push({ type, payload }),

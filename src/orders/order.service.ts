@@ -1,5 +1,5 @@
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { actorName, authorize, admin, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
 import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination.js';

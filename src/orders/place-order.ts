@@ -4,7 +4,9 @@
 import { createHash } from 'node:crypto';
 import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
-import { isPostgres, withPgSession, type Em, type SqlRunner, type Statement } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
+import type { SqlRunner, Statement } from '../kernel/db/sql-runner.js';
+import { dialectOf } from '../kernel/db/dialect.js';
 import { actorName, hashToken, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
@@ -69,11 +71,13 @@ export class PlaceOrder {
   }
 
   private async attempt(em: Em, principal: Principal, input: PlaceOrderInput, c: Prepared): Promise<PlaceOrderResult> {
-    // PostgreSQL: the whole order on one pooled connection, BEGIN and COMMIT riding along with the first
-    // and last statements. Guards on order moves get the transaction's EntityManager (to read, or to
-    // persist what the commit flushes): with guards (and on SQLite) the transaction is the ORM's.
-    if (isPostgres(em) && !this.app.machines.get(orderMachine).hasGuards()) {
-      return withPgSession(em, (session) =>
+    // Where the dialect has a session (PostgreSQL): the whole order on one pooled connection, BEGIN and
+    // COMMIT riding along with the first and last statements. Guards on order moves get the transaction's
+    // EntityManager (to read, or to persist what the commit flushes): with guards (and on SQLite) the
+    // transaction is the ORM's.
+    const { withSession } = dialectOf(em);
+    if (withSession && !this.app.machines.get(orderMachine).hasGuards()) {
+      return withSession(em, (session) =>
         this.place(session, input, c, principal, async (write) => {
           session.begin();
           try {
@@ -108,7 +112,6 @@ export class PlaceOrder {
     const skus = priced.map((x) => x.v.sku);
     const provider = c.provider;
     const actor = principal.kind === 'admin' ? actorName(principal) : 'customer';
-    const pg = isPostgres(db);
 
     for (let tries = 1; ; tries++) {
       const orderId = newId('ord');
@@ -120,8 +123,8 @@ export class PlaceOrder {
           const sequence = this.app.service(SequenceService);
           const ordered = [...priced].sort((a, b) => (a.v.id < b.v.id ? -1 : 1));
           const lastTracked = ordered.findLast((x) => x.v.trackInventory);
-          // On PostgreSQL the last reservation also takes the order number when it takes its whole line
-          // (the number is taken only once all stock is, as it would be by a statement of its own).
+          // With sequences (PostgreSQL) the last reservation also takes the order number when it takes its
+          // whole line (the number is taken only once all stock is, as it would be by a statement of its own).
           const numberSql = sequence.orderNumberSql(tx, c.channel.id);
           let number: string | null = null;
           for (const x of ordered) {
@@ -178,7 +181,7 @@ export class PlaceOrder {
             history.push(t.history);
             events.push(t.event);
           }
-          const inserts = placedOrderStatements(pg, row, priced.map(({ v, p }) => ({
+          const inserts = placedOrderStatements(tx, row, priced.map(({ v, p }) => ({
             id: newId('oln'), variantId: v.id, sku: v.sku, name: v.name, quantity: p.quantity, unitPrice: p.unitPrice,
             taxTotal: p.tax, lineTotal: p.total, quantityBackordered: reserved.get(v.id)!.missing, allocations: reserved.get(v.id)!.allocations,
           })), {

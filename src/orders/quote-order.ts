@@ -3,7 +3,7 @@
 // coupon) run as they would at placement, inside a transaction that is always rolled back.
 import { validate } from 'class-validator';
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import type { Principal } from '../kernel/auth.js';
 import { newId } from '../kernel/ids.js';
 import { taxOf } from '../kernel/money.js';

@@ -2,7 +2,7 @@
 // order; the caller says what it replaces. Stock is reserved through the stock ledger in the caller's
 // transaction, lines in variant order as placeOrder does, so that two orders lock stock rows alike.
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { hashToken } from '../kernel/auth.js';
 import { newId } from '../kernel/ids.js';
 import { SequenceService } from '../channels/sequence.service.js';

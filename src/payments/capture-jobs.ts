@@ -2,7 +2,7 @@
 // fed by `order.confirmed` / `order.backordered`) or ON_FIRST_SHIPMENT (a job fed by `shipment.shipped`).
 // The job reads the current state, so a replayed or repeated event captures nothing twice. A refused
 // capture is retried with backoff; when it keeps failing, the order goes ON_HOLD (see PaymentService).
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import type { EventHandler, JobDefinition } from '../kernel/module.js';
 import { CapturePolicy } from '../channels/channel.entity.js';
 import { PaymentService } from './payment.service.js';

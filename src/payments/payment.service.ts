@@ -3,7 +3,7 @@
 // the order's history and the outbox in one transaction. The order's paymentStatus follows its payments.
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { defineMachine } from '../kernel/state-machine.js';
 import { newId } from '../kernel/ids.js';

@@ -3,7 +3,7 @@
 // applied idempotently, so a provider that resends gets 200 and nothing changes twice.
 import express, { type Request, type Response, type Router } from 'express';
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { sendWebhookError } from '../kernel/webhook-errors.js';
 import { PaymentService } from './payment.service.js';
 

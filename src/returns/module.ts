@@ -1,7 +1,7 @@
 // Returns, refunds and exchanges (RMA): requests by the buyer or staff within the return window,
 // approval with a return label bought in a job, receipt with restocking per disposition, and the
 // resolution in a job (a refund with its credit note, or a replacement order at no charge).
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { defineModule, type EventHandler, type JobDefinition } from '../kernel/module.js';
 import { ReturnLine, ReturnRequest } from './return-request.entity.js';
 import { OrderEventReturnField, OrderReturnsField, ReturnLineFields, ReturnResolver } from './return.resolver.js';

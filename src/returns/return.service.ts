@@ -3,7 +3,7 @@
 // note follows from invoicing) or a replacement order at no charge. Every change runs under the
 // order's lock, with its history entry and `return.<status>` event in the same transaction.
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db.js';
+import type { Em } from '../kernel/db/orm.js';
 import { actorName, admin, authorize, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';

@@ -200,3 +200,30 @@ describe('ORDO_INTROSPECTION=false', () => {
     expect(errors[0]?.message).toMatch(/introspection has been disabled/i);
   });
 });
+
+describe('ORDO_MAX_QUERY_COST', () => {
+  // The README's example: a page of 100 orders with lines, payments and history costs about 13,600.
+  const page = (n: number) => `{ orders(first: ${n}) { totalCount pageInfo { hasNextPage endCursor } nodes { id number status paymentStatus total currencyCode placedAt email
+    lines { sku quantity unitPrice lineTotal } payments { status amount } history { type fromStatus toStatus actor message at } } } }`;
+  let lowered: TestEngine;
+  let defaults: TestEngine;
+  beforeAll(async () => {
+    lowered = await startTestEngine('sqlite', { env: { ORDO_MAX_QUERY_COST: '10000' } });
+    defaults = await startTestEngine('sqlite');
+  });
+  afterAll(async () => {
+    await lowered?.stop();
+    await defaults?.stop();
+  });
+
+  it('refuses what costs more than the setting, naming both, and lets a smaller page of the same shape through', async () => {
+    const refused = await lowered.admin(page(100));
+    expect(codeOf(refused)).toBe('QUERY_TOO_COMPLEX');
+    expect(refused.errors?.[0].message).toBe('The query would cost 13601 (fields times page sizes); at most 10000 is allowed. Ask for smaller pages.');
+    expect(ok(await lowered.admin(page(50))).orders.totalCount).toBe(0);
+    // At the default (20,000) the page of 100 answers, and the same page nested in each order's customer does not.
+    expect(ok(await defaults.admin(page(100))).orders.totalCount).toBe(0);
+    const nested = await defaults.admin(`{ orders(first: 100) { nodes { customer { orders(first: 100) { nodes { lines { sku quantity unitPrice } } } } } } }`);
+    expect(codeOf(nested)).toBe('QUERY_TOO_COMPLEX');
+  });
+});

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { freePort, spawnEngine, type SpawnedEngine } from '../helpers/spawn.js';
 import { gqlAt, ok } from '../helpers/gql.js';
 import { PLACE_ORDER, orderInput, setupShop } from '../helpers/fixtures.js';
@@ -65,6 +66,15 @@ describe('examples/app: a phone following its orders over a dropping connection'
   const apps: PhoneApp[] = [];
 
   const admin = (q: string, v?: Record<string, unknown>) => gqlAt(engine!.url, q, v, ADMIN_KEY);
+  /** Waits until the engine's relay has published every event written so far (its SQLite file, read-only). */
+  const allPublished = () => until(() => {
+    const db = new Database(join(dataDir, 'ordo.sqlite'), { readonly: true, timeout: 5_000 });
+    try {
+      return Number((db.prepare('SELECT COUNT(*) AS n FROM outbox_event WHERE published_at_ms IS NULL').get() as { n: number }).n);
+    } finally {
+      db.close();
+    }
+  }, (n) => n === 0);
   const engineOutput = () => (engine ? `--- engine ---\n${engine.output()}` : '');
 
   beforeAll(async () => {
@@ -108,7 +118,7 @@ describe('examples/app: a phone following its orders over a dropping connection'
     await app.waitFor(/^reconnecting… \(connection lost\)$/m);
     ok(await admin(`mutation($id: ID!) { releaseOrderHold(id: $id) { status } }`, { id: first.id }));
     ok(await admin(`mutation($id: ID!) { cancelOrder(id: $id, reason: "out of stock") { status } }`, { id: second.id }));
-    await new Promise((r) => setTimeout(r, 1_500)); // the relay has published them by now (to no one on the phone's side)
+    await allPublished(); // the relay has published them (to no one on the phone's side)
     expect(app.stdout()).not.toMatch(/#1002 — Cancelled/);
     network.restore();
     await app.waitFor(/^back online, caught up on 2 changes$/m);
@@ -136,7 +146,7 @@ describe('examples/app: a phone following its orders over a dropping connection'
     );
     const shipped = ok(await admin(`mutation($id: ID!) { markShipmentShipped(id: $id) { order { status } } }`, { id: shipment.id })).markShipmentShipped;
     expect(shipped.order.status).toBe('SHIPPED');
-    await new Promise((r) => setTimeout(r, 1_000));
+    await allPublished(); // gone out while the phone could not hear them
     network.restore();
     const shippedLine = `Order #1001 — Shipped — tracking ${labelled.trackingNumber}`;
     await app.waitFor(/^back online, caught up on 1 change$/m, 20_000);
@@ -149,8 +159,10 @@ describe('examples/app: a phone following its orders over a dropping connection'
     const third = await place();
     await app.waitFor(new RegExp(`^Order #${third.number} — Confirmed$`, 'm'));
 
-    // Nothing was shown twice.
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Nothing was shown twice. The marker: one more change after all that; events reach the app in order,
+    // so once it shows, a repeat of an earlier one would have shown too.
+    ok(await admin(`mutation($id: ID!) { holdOrder(id: $id, reason: "marker") { status } }`, { id: third.id }));
+    await app.waitFor(new RegExp(`^Order #${third.number} — On hold$`, 'm'));
     out = app.stdout();
     for (const line of ['Order #1001 — On hold', 'Order #1001 — Confirmed', 'Order #1002 — Cancelled', shippedLine, `Order #${third.number} — Confirmed`]) {
       expect(count(out, line), `${line}\n${out}`).toBe(1);

@@ -14,6 +14,7 @@ import { spawnEngine, waitForOutput, type SpawnedEngine } from '../helpers/spawn
 import { gqlAt, ok } from '../helpers/gql.js';
 import { PLACE_ORDER, orderInput, setupShop } from '../helpers/fixtures.js';
 import type { TestEngine } from '../helpers/engine.js';
+import { settledAcross } from '../helpers/settled.js';
 
 const ADMIN_KEY = 'e2e-fulfillment-faults-admin-key-0123';
 const SKU = 'FAULT-ONE';
@@ -207,15 +208,13 @@ async function assertShippedExactlyOnce(s: Scenario, n: number): Promise<void> {
   expect(await count(`SELECT count(*) AS n FROM order_line WHERE allocations::text <> '[]'`)).toBe(0);
 }
 
-/** After the last order shipped: a late duplicate (a stalled job run again, a replayed event) must change nothing. */
-async function settle(s: Scenario, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const pending = await s.count(`SELECT count(*) AS n FROM outbox_event WHERE processed_at_ms IS NULL`);
-    if (pending === 0) break;
-    await sleep(250);
-  }
-  await sleep(1_000);
+/**
+ * After the last order shipped: a late duplicate (a stalled job run again once BullMQ's stall check
+ * finds it, a replayed event) must change nothing, so the check waits until every such run is over:
+ * every event handled, no job waiting, running or delayed in any queue, none finished between two looks.
+ */
+function settle(s: Scenario, ms: number): Promise<void> {
+  return settledAcross({ pgUrl: s.env.DATABASE_URL, redisUrl: s.env.REDIS_URL, prefix: s.env.ORDO_REDIS_PREFIX }, ms);
 }
 
 describe('fulfillment under faults (PostgreSQL, Redis, separate worker processes)', () => {
@@ -235,7 +234,7 @@ describe('fulfillment under faults (PostgreSQL, Redis, separate worker processes
     // W2 takes over: the events W1 had claimed come back after their claim, its jobs after BullMQ's stall check.
     const w2 = await s.startWorker('W2');
     await s.waitShipped((n) => n === N, 90_000, `W2 ships the rest (${N - atKill} orders left when W1 was killed)`, 250);
-    await settle(s, 10_000);
+    await settle(s, 120_000);
     await assertShippedExactlyOnce(s, N);
     expect(w2.proc.exitCode, w2.output()).toBeNull();
   }, 300_000);
@@ -255,7 +254,7 @@ describe('fulfillment under faults (PostgreSQL, Redis, separate worker processes
     expect(atFlush, 'Redis must be flushed mid-run, with orders left to ship').toBeLessThan(N);
 
     await s.waitShipped((n) => n === N, 90_000, `all orders ship after the flush (${N - atFlush} left at the flush)`, 250);
-    await settle(s, 10_000);
+    await settle(s, 120_000);
     await assertShippedExactlyOnce(s, N);
   }, 300_000);
 });

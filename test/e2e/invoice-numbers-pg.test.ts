@@ -1,9 +1,12 @@
-// Gap-free invoice numbers across processes: two compiled engine processes on one PostgreSQL database;
-// 50 payments captured at the same moment, half through each process, so that the invoice jobs of both
-// processes take numbers at once. The numbers must be 1..50: no gap, no duplicate.
+// Gap-free invoice numbers across processes: two compiled engine processes on one PostgreSQL database
+// and one Redis (their workers share the BullMQ queues); 50 payments captured at the same moment, half
+// through each process, so that invoice jobs in both processes take numbers at once. The numbers must be
+// 1..50: no gap, no duplicate, and nothing more once every job the captures started has run.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { createPgDatabase } from '../helpers/services.js';
+import { Redis } from 'ioredis';
+import { createPgDatabase, REDIS_URL, uniqueName } from '../helpers/services.js';
+import { settledAcross } from '../helpers/settled.js';
 import { spawnEngine, type SpawnedEngine } from '../helpers/spawn.js';
 import { gqlAt, ok } from '../helpers/gql.js';
 import { PLACE_ORDER, orderInput, setupShop } from '../helpers/fixtures.js';
@@ -18,10 +21,11 @@ describe('invoice numbers across two engine processes on PostgreSQL', () => {
   let a: SpawnedEngine | undefined;
   let b: SpawnedEngine | undefined;
   let sql: pg.Client;
+  const prefix = uniqueName('ordo-inv');
 
   beforeAll(async () => {
     db = await createPgDatabase();
-    const env = { DATABASE_URL: db.url, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '15' };
+    const env = { DATABASE_URL: db.url, REDIS_URL, ORDO_REDIS_PREFIX: prefix, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '15' };
     a = await spawnEngine(env);
     b = await spawnEngine(env);
     sql = new pg.Client({ connectionString: db.url });
@@ -32,6 +36,11 @@ describe('invoice numbers across two engine processes on PostgreSQL', () => {
     await sql?.end().catch(() => {});
     await Promise.all([a?.stop().catch(() => {}), b?.stop().catch(() => {})]);
     await db?.drop();
+    // This test's BullMQ keys, by prefix (never FLUSHDB: the Redis is shared).
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
   });
 
   it(`${N} invoices issued at once on two processes are numbered 1..${N}`, async () => {
@@ -56,7 +65,9 @@ describe('invoice numbers across two engine processes on PostgreSQL', () => {
       await sleep(100);
     }
     expect(count).toBe(N);
-    await sleep(500); // anything extra would show up now
+    // Every job the captures started (capture events, invoicing, documents) has run, in both processes:
+    // an extra invoice would be here now.
+    await settledAcross({ pgUrl: db.url, redisUrl: REDIS_URL, prefix });
     const rows = (await sql.query("SELECT sequence, number, total, order_id FROM invoice WHERE kind = 'INVOICE' ORDER BY sequence")).rows;
     expect(rows.map((r) => Number(r.sequence))).toEqual(Array.from({ length: N }, (_, i) => i + 1));
     expect(new Set(rows.map((r) => r.number)).size).toBe(N);

@@ -3,6 +3,7 @@
 // each subscriber gets each event once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from 'graphql-ws';
+import pg from 'pg';
 import { createPgDatabase, REDIS_URL, uniqueName } from '../helpers/services.js';
 import { spawnEngine, type SpawnedEngine } from '../helpers/spawn.js';
 import { gqlAt, ok } from '../helpers/gql.js';
@@ -58,7 +59,16 @@ describe('live events across two engine processes (PostgreSQL + Redis)', () => {
 
     const statuses = (f: Follower) => f.results.filter((r) => r.data?.orderEvents.type === 'STATUS_CHANGED').map((r) => r.data.orderEvents.order.status);
     for (const f of [onA1, onA2, onB]) await f.until(() => statuses(f).includes('CANCELLED')).catch((e) => { throw new Error(`${e.message}\nA:${a!.output()}\nB:${b!.output()}`); });
-    await sleep(500); // a duplicate would arrive meanwhile
+    // The marker: one more event of the order, written to the outbox after all that (a relay publishes it
+    // on its next poll). Events reach a subscriber in order, so once it is here a duplicate of an earlier
+    // event would be here too.
+    const sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    await sql.query('INSERT INTO outbox_event (type, aggregate_id, payload, created_at_ms, attempts) VALUES ($1, $2, $3, $4, 0)',
+      ['order.payment_status_changed', orderId, JSON.stringify({ orderId, message: 'marker' }), Date.now()]);
+    await sql.end();
+    const marked = (f: Follower) => f.results.some((r) => r.data?.orderEvents.message === 'marker');
+    for (const f of [onA1, onA2, onB]) await f.until(() => marked(f));
     for (const f of [onA1, onA2, onB]) {
       expect(f.results.every((r) => !r.errors), JSON.stringify(f.results)).toBe(true);
       expect(statuses(f)).toEqual(['CONFIRMED', 'ON_HOLD', 'CANCELLED']);

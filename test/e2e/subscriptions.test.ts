@@ -1,11 +1,13 @@
 // Live updates over graphql-ws against the compiled server process (SQLite, in-process pub/sub): a guest
 // follows an order from CONFIRMED to DELIVERED with its access token, other tokens are refused, a signed-in
-// customer hears their own orders, a revoked API key ends its subscription, and stockLevelChanged follows
-// orders and restocks.
+// customer hears their own orders, a revoked API key and an expired or revoked session end their
+// subscriptions, and stockLevelChanged follows orders and restocks. Absences ("not others'") are checked
+// after a later marker event arrived, since events reach a subscriber in order.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import type { Client } from 'graphql-ws';
 import { spawnEngine, type SpawnedEngine } from '../helpers/spawn.js';
 import { gqlAt, ok } from '../helpers/gql.js';
@@ -15,6 +17,7 @@ import { follow, wsClient, type Follower } from './subscriptions.helpers.js';
 
 const ADMIN_KEY = 'e2e-subscriptions-admin-key-0123456789';
 const SKU = 'LIVE-1';
+const OTHER_SKU = 'LIVE-OTHER';
 const ORDER_EVENTS = `subscription($id: ID!) { orderEvents(orderId: $id) { type message at order { id number status } shipment { id status trackingNumber } } }`;
 const MY_EVENTS = `subscription { myOrderEvents { type message order { id status } } }`;
 const STOCK = `subscription($sku: String!) { stockLevelChanged(sku: $sku) { sku available } }`;
@@ -31,7 +34,7 @@ describe('subscriptions over graphql-ws (compiled server, SQLite)', () => {
       ORDO_DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', NODE_ENV: 'production', LOG_LEVEL: 'warn',
       ORDO_SUBSCRIPTION_RECHECK_MS: '300', DATABASE_URL: undefined,
     });
-    await setupShop({ admin } as unknown as TestEngine, { locations: [{ code: 'wh-a', priority: 10 }], variants: [{ sku: SKU, price: 1000, stock: { 'wh-a': 10 } }] });
+    await setupShop({ admin } as unknown as TestEngine, { locations: [{ code: 'wh-a', priority: 10 }], variants: [{ sku: SKU, price: 1000, stock: { 'wh-a': 100 } }, { sku: OTHER_SKU, price: 500, stock: { 'wh-a': 10 } }] });
   });
 
   afterAll(async () => {
@@ -97,22 +100,32 @@ describe('subscriptions over graphql-ws (compiled server, SQLite)', () => {
 
   it("a signed-in customer hears their own orders' events (myOrderEvents), not others'", async () => {
     const reg = ok(await gqlAt(s.url, `mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token } }`, { i: { email: 'me@example.com', password: 'correct horse battery' } })).registerCustomer;
-    const mineOrder = ok(await gqlAt(s.url, PLACE_ORDER, { input: orderInput([{ sku: SKU, quantity: 1 }], { email: 'me@example.com' }) }, reg.token)).placeOrder.order;
-    const other = ok(await gqlAt(s.url, PLACE_ORDER, { input: orderInput([{ sku: SKU, quantity: 1 }], { email: 'x@example.com' }) })).placeOrder.order;
+    // Another customer's order (a guest order would belong to no customer at all).
+    const someoneElse = ok(await gqlAt(s.url, `mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token } }`, { i: { email: 'x@example.com', password: 'correct horse battery' } })).registerCustomer;
+    const other = ok(await gqlAt(s.url, PLACE_ORDER, { input: orderInput([{ sku: SKU, quantity: 1 }], { email: 'x@example.com' }) }, someoneElse.token)).placeOrder.order;
     const f = follow(wsClient(s.wsUrl, reg.token, clients), MY_EVENTS);
-    await sleep(300);
+    // Registered once it hears an order of mine placed after it (one placed before it started is missed).
+    const mine: string[] = [];
+    await heardAfter(f, async () => void mine.push(ok(await gqlAt(s.url, PLACE_ORDER, { input: orderInput([{ sku: SKU, quantity: 1 }], { email: 'me@example.com' }) }, reg.token)).placeOrder.order.id));
     ok(await admin(`mutation($id: ID!) { cancelOrder(id: $id, reason: "x") { status } }`, { id: other.id }));
-    ok(await admin(`mutation($id: ID!) { cancelOrder(id: $id, reason: "y") { status } }`, { id: mineOrder.id }));
-    await f.until((r) => r.some((x) => x.data?.myOrderEvents.order.status === 'CANCELLED'));
-    await sleep(300);
-    expect(f.results.map((r) => r.data?.myOrderEvents.order.id)).toEqual(f.results.map(() => mineOrder.id));
+    // The marker: events reach a subscriber in the order they happened, so once this one is here, the
+    // other customer's cancellation would be here too.
+    ok(await admin(`mutation($id: ID!) { cancelOrder(id: $id, reason: "y") { status } }`, { id: mine[0] }));
+    await f.until((r) => r.some((x) => x.data?.myOrderEvents.order.id === mine[0] && x.data.myOrderEvents.order.status === 'CANCELLED'));
+    const heardOf = new Set(f.results.map((r) => r.data?.myOrderEvents.order.id));
+    expect([...heardOf].filter((id) => !mine.includes(id))).toEqual([]);
   });
 
   it('a subscription whose API key is revoked is ended (UNAUTHENTICATED)', async () => {
     const created = ok(await admin(`mutation { createApiKey(name: "live-staff", roles: ["orders"]) { token } }`)).createApiKey;
     const order = ok(await gqlAt(s.url, PLACE_ORDER, { input: orderInput([{ sku: SKU, quantity: 1 }]) })).placeOrder.order;
     const f = follow(wsClient(s.wsUrl, created.token, clients), ORDER_EVENTS, { id: order.id });
-    await sleep(500);
+    // Live first: it hears the order's events (held, released, ...) while the key is valid.
+    let held = false;
+    await heardAfter(f, async () => {
+      held = !held;
+      ok(await admin(held ? `mutation($id: ID!) { holdOrder(id: $id, reason: "probe") { status } }` : `mutation($id: ID!) { releaseOrderHold(id: $id) { status } }`, { id: order.id }));
+    });
     expect(f.done).toBe(false);
     ok(await admin(`mutation { revokeApiKey(name: "live-staff") }`));
     await Promise.race([f.ended, sleep(5_000)]);
@@ -121,20 +134,72 @@ describe('subscriptions over graphql-ws (compiled server, SQLite)', () => {
     expect(errors?.[0]?.extensions?.code, JSON.stringify(f.error)).toBe('UNAUTHENTICATED');
   });
 
-  it('stockLevelChanged (public) follows an order and a restock', async () => {
-    const before = ok(await gqlAt(s.url, `query($s: String!) { variant(sku: $s) { available } }`, { s: SKU })).variant.available;
+  it('a customer session that expires, or is revoked, ends its subscriptions (UNAUTHENTICATED)', async () => {
+    const ends: Record<string, Follower> = {};
+    for (const who of ['expires', 'revoked']) {
+      const email = `${who}@example.com`;
+      const reg = ok(await gqlAt(s.url, `mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token } }`, { i: { email, password: 'correct horse battery' } })).registerCustomer;
+      const f = follow(wsClient(s.wsUrl, reg.token, clients), MY_EVENTS);
+      await heardAfter(f, () => gqlAt(s.url, PLACE_ORDER, { input: orderInput([{ sku: SKU, quantity: 1 }], { email }) }, reg.token).then(ok));
+      ends[who] = f;
+    }
+    // ORDO_SESSION_DAYS is at least a day: the session is made to run out in the database instead (the
+    // engine's own file; SQLite keeps dates as epoch milliseconds).
+    const db = new Database(join(dataDir, 'ordo.sqlite'), { timeout: 5_000 });
+    try {
+      const session = `customer_id = (SELECT id FROM customer WHERE email = ?)`;
+      db.prepare(`UPDATE customer_session SET expires_at = ? WHERE ${session}`).run(Date.now() - 1_000, 'expires@example.com');
+      db.prepare(`UPDATE customer_session SET revoked_at = ? WHERE ${session}`).run(Date.now(), 'revoked@example.com');
+    } finally {
+      db.close();
+    }
+    for (const [who, f] of Object.entries(ends)) {
+      await Promise.race([f.ended, sleep(5_000)]);
+      expect(f.done, `${who}: the subscription ends within a few re-check periods`).toBe(true);
+      expect((f.error as { extensions?: Record<string, unknown> }[])?.[0]?.extensions?.code, `${who}: ${JSON.stringify(f.error)}`).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('stockLevelChanged (public) follows an order and a restock, and only its SKU', async () => {
     const f = follow(wsClient(s.wsUrl, undefined, clients), STOCK, { sku: SKU });
-    const unrelated = follow(wsClient(s.wsUrl, undefined, clients), STOCK, { sku: 'NOT-THIS-ONE' });
-    await sleep(300);
+    const unrelated = follow(wsClient(s.wsUrl, undefined, clients), STOCK, { sku: OTHER_SKU });
+    const restock = (sku: string, delta: number) => admin(`mutation($i: AdjustStockInput!) { adjustStock(input: $i) { onHand } }`, { i: { sku, locationCode: 'wh-a', delta, reason: 'RECEIVED' } }).then(ok);
+    // Both registered: each has heard a change of its own SKU.
+    await heardAfter(f, () => restock(SKU, 1));
+    await heardAfter(unrelated, () => restock(OTHER_SKU, 1));
+    const before = ok(await gqlAt(s.url, `query($s: String!) { variant(sku: $s) { available } }`, { s: SKU })).variant.available;
+    const n = f.results.length;
     ok(await gqlAt(s.url, PLACE_ORDER, { input: orderInput([{ sku: SKU, quantity: 2 }]) }));
-    await f.until((r) => r.length >= 1);
-    expect(f.results[0].data).toEqual({ stockLevelChanged: { sku: SKU, available: before - 2 } });
-    ok(await admin(`mutation($i: AdjustStockInput!) { adjustStock(input: $i) { onHand } }`, { i: { sku: SKU, locationCode: 'wh-a', delta: 5, reason: 'RECEIVED' } }));
-    await f.until((r) => r.length >= 2);
-    expect(f.results[1].data).toEqual({ stockLevelChanged: { sku: SKU, available: before + 3 } });
-    expect(unrelated.results).toEqual([]);
+    await f.until((r) => r.length >= n + 1);
+    expect(f.results[n].data).toEqual({ stockLevelChanged: { sku: SKU, available: before - 2 } });
+    await restock(SKU, 5);
+    await f.until((r) => r.length >= n + 2);
+    expect(f.results[n + 1].data).toEqual({ stockLevelChanged: { sku: SKU, available: before + 3 } });
+    // The marker: a change of the other SKU after those; when it arrives, theirs would have too.
+    const seen = unrelated.results.length;
+    await restock(OTHER_SKU, 1);
+    await unrelated.until((r) => r.length > seen);
+    expect(unrelated.results.map((r) => r.data?.stockLevelChanged.sku)).toEqual(unrelated.results.map(() => OTHER_SKU));
   });
 });
+
+/**
+ * Waits until a subscription hears something caused after it started: `poke` causes an event, and is
+ * repeated until one arrives (a subscription that is not registered on the server yet misses it).
+ */
+async function heardAfter(f: Follower, poke: () => Promise<unknown>, tries = 20): Promise<void> {
+  for (let i = 0; i < tries; i++) {
+    const seen = f.results.length;
+    await poke();
+    try {
+      await f.until((r) => r.length > seen, 1_000);
+      return;
+    } catch (e) {
+      if (f.done) throw e;
+    }
+  }
+  throw new Error(`the subscription heard nothing in ${tries} tries: ${JSON.stringify(f.results)}`);
+}
 
 async function poll<T>(fn: () => Promise<T | null | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

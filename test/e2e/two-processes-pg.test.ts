@@ -74,6 +74,12 @@ describe('two engine processes on one PostgreSQL database', () => {
     const seen = ok(await gqlAt(b!.url, `query($s: String!) { variant(sku: $s) { sku } }`, { s: RUSH_SKU }, ADMIN_KEY));
     expect(seen.variant.sku).toBe(RUSH_SKU);
 
+    // Both processes warmed up on the same path (a quote prices and checks stock as placeOrder does), so
+    // that neither is still compiling while the other sells.
+    for (const e of [a!, b!]) {
+      for (let i = 0; i < 5; i++) ok(await gqlAt(e.url, `query($input: PlaceOrderInput!) { quoteOrder(input: $input) { total } }`, { input: orderInput([{ sku: RUSH_SKU, quantity: 1 }]) }));
+    }
+
     const results = await Promise.all(
       Array.from({ length: 100 }, (_, i) =>
         gqlAt(i % 2 === 0 ? a!.url : b!.url, PLACE_ORDER, { input: orderInput([{ sku: RUSH_SKU, quantity: 1 }], { email: `rush-${i}@example.com` }) }),
@@ -85,9 +91,17 @@ describe('two engine processes on one PostgreSQL database', () => {
     expect(otherErrors.map((r) => r.errors), 'errors other than INSUFFICIENT_STOCK').toEqual([]);
     expect(won).toHaveLength(20);
     expect(lost).toHaveLength(80);
-    // Both processes sold some (the split is even, the winners come from both).
-    const wonBy = (side: 0 | 1) => results.filter((r, i) => i % 2 === side && !r.errors).length;
-    expect(wonBy(0) + wonBy(1)).toBe(20);
+    // The processes really competed for the same 20 units: each sold some, and their sales interleave in
+    // time (neither sold its share before the other started), so the stock rows were contended from both.
+    const winnersOf = (side: 0 | 1) => results.filter((r, i) => i % 2 === side && !r.errors).map((r) => r.data.placeOrder.order.id as string);
+    const placedAt = new Map<string, number>((await sql.query('SELECT id, placed_at FROM orders')).rows.map((r) => [r.id, new Date(r.placed_at).getTime()]));
+    const windowOf = (ids: string[]) => [Math.min(...ids.map((id) => placedAt.get(id)!)), Math.max(...ids.map((id) => placedAt.get(id)!))];
+    const [byA, byB] = [winnersOf(0), winnersOf(1)];
+    const split = `A sold ${byA.length}, B sold ${byB.length}; A ${windowOf(byA)}, B ${windowOf(byB)}`;
+    expect(byA.length, split).toBeGreaterThan(0);
+    expect(byB.length, split).toBeGreaterThan(0);
+    const [[a0, a1], [b0, b1]] = [windowOf(byA), windowOf(byB)];
+    expect(a0 <= b1 && b0 <= a1, `the two processes sold one after the other: ${split}`).toBe(true);
     for (const r of won) expect(r.data.placeOrder.order.status).toBe('CONFIRMED');
     const numbers = new Set(won.map((r) => r.data.placeOrder.order.number));
     expect(numbers.size).toBe(20);

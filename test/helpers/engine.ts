@@ -9,7 +9,7 @@ import { resolveStartup } from '../../src/config-file.js';
 import { createEngine, type Engine } from '../../src/app.js';
 import { createLogger } from '../../src/kernel/logger.js';
 import type { OrdoModule } from '../../src/kernel/module.js';
-import type { Em } from '../../src/kernel/db.js';
+import type { Em } from '../../src/kernel/db/orm.js';
 import { createPgDatabase, REDIS_URL, uniqueName } from './services.js';
 import { gqlAt, type GqlResult } from './gql.js';
 

@@ -11,7 +11,8 @@ import { DB_KINDS, startTestEngine, type TestEngine } from '../helpers/engine.js
 import { codeOf, ok } from '../helpers/gql.js';
 import { ADDRESS, PLACE_ORDER, orderInput, setupShop } from '../helpers/fixtures.js';
 import { eventJobId } from '../../src/kernel/outbox/outbox-relay.js';
-import { sleep, until } from '../helpers/until.js';
+import { until } from '../helpers/until.js';
+import { settled } from '../helpers/settled.js';
 
 interface Mail { to: string[]; from: string; raw: string; subject: string }
 const NOTIFICATIONS = `query($id: ID!) { notifications(orderId: $id) { id eventType channel recipient sender subject text status provider providerMessageId attempts sentAt } }`;
@@ -110,7 +111,7 @@ describe('notifications through a real SMTP server', () => {
         const data = { id: Number(e.id), type: e.type, aggregateId: e.aggregate_id, payload: typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload, at: new Date(Number(e.created_at_ms)) };
         await t.engine.app.events.dispatch(t.engine.app, { id: eventJobId(data.id), name: e.type, data, attempt: 2 });
       }
-      await sleep(300);
+      await settled(t); // anything the re-dispatch started has run
       const subjects = mine().map((m) => m.subject).sort();
       expect(subjects).toEqual([`Order ${number} confirmed`, `Refund of 5.00 EUR for order ${number}`, `Your order ${number} has shipped`]);
 

@@ -9,7 +9,7 @@ import { ok } from '../helpers/gql.js';
 import { setupShop } from '../helpers/fixtures.js';
 import * as ledger from '../../src/inventory/stock-ledger.js';
 import { StockMovementReason } from '../../src/inventory/stock-movement.entity.js';
-import type { Em } from '../../src/kernel/db.js';
+import type { Em } from '../../src/kernel/db/orm.js';
 
 describe.each(DB_KINDS)('stock ledger on %s', (kind) => {
   let t: TestEngine;

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildSchema, getIntrospectionQuery, parse, specifiedRules, validate, type OperationDefinitionNode } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { measureOperations, repeatedSelections, SATURATED, type Measure } from '../../src/kernel/query-measure.js';
 import { MAX_REPEATED_SELECTIONS, queryLimits } from '../../src/kernel/query-limits.js';
 
@@ -29,10 +30,12 @@ function fragmentBomb(n: number): string {
 }
 
 describe('query measure', () => {
-  it('measures each fragment once: 40 fragments spreading the next twice count 2^40, in milliseconds', () => {
+  it('measures each fragment once: 40 fragments spreading the next twice count 2^40, at once', () => {
+    // Walking each spread again would take 2^40 steps (hours); once per fragment is a few milliseconds.
+    // The bound is loose on purpose: it tells linear from exponential on a loaded machine, it is no benchmark.
     const started = performance.now();
     const m = measure(fragmentBomb(40));
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(performance.now() - started).toBeLessThan(1_000);
     expect(m.cost).toBe(2 ** 40);
     expect(m.depth).toBe(1);
     const errors = check(fragmentBomb(40));
@@ -119,9 +122,18 @@ describe('query measure', () => {
     // Through fragments, and in fragments no operation spreads.
     expect(repeatedSelections(parse(`{ ...F ...G } fragment F on Q { id } fragment G on Q { id } fragment U on Q { x x }`), 1000)).toBe(2);
     const dups = `{ ${'channels { code } '.repeat(1200)}}`;
-    const started = performance.now();
-    const errors = check(dups);
-    expect(performance.now() - started).toBeLessThan(200);
+    // Refused before graphql-js's overlap check compares every pair: a small share of that check's time
+    // on the same document (compared in the same run, so a loaded machine slows both alike).
+    const timed = (fn: () => unknown) => {
+      const started = performance.now();
+      fn();
+      return performance.now() - started;
+    };
+    const doc = parse(dups, { maxTokens: 1_000_000 });
+    const unguarded = timed(() => validate(schema, doc, specifiedRules));
+    let errors: readonly GraphQLError[] = [];
+    const guarded = timed(() => (errors = check(dups)));
+    expect(guarded).toBeLessThan(unguarded / 3);
     expect(errors).toHaveLength(1);
     expect(errors[0].message).toMatch(/same fields too many times/);
     // Fragments that share a few fields, as components' fragments do, pass.

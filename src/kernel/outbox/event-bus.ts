@@ -1,7 +1,7 @@
 // Runs the domain-event handlers that modules and plugins register, inside a job per event.
 import type { AppRuntime } from '../runtime.js';
 import type { DomainEvent, EventHandler, OrdoModule } from '../module.js';
-import type { Em } from '../db.js';
+import type { Em } from '../db/orm.js';
 import type { QueueJob } from '../queue/queue.js';
 
 export class EventBus {

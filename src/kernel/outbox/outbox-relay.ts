@@ -3,13 +3,14 @@
 // event processed when every handler has run. The sweeper puts back what was published but never
 // processed (a crashed worker, a flushed Redis), so nothing is lost.
 import type { AppRuntime } from '../runtime.js';
-import { isPostgres, sqlCounter, type Em } from '../db.js';
+import type { Em } from '../db/orm.js';
+import { sqlCounter } from '../db/sql-counter.js';
+import { dialectOf } from '../db/dialect.js';
 import type { DomainEvent } from '../module.js';
 
 export const EVENTS_QUEUE = 'events';
 export const EVENT_TOPIC = 'ordo.event';
 const BATCH = 200;
-const CLAIM_MS = 30_000;
 const KICK_DELAY_MS = 3;
 /** An event replayed this many times without being processed is left to the failed-jobs list. */
 const MAX_REPLAYS = 20;
@@ -98,9 +99,12 @@ export class OutboxRelay {
     const em = this.app.orm.em.fork() as Em;
     const now = Date.now();
     const pick = `SELECT id FROM outbox_event WHERE published_at_ms IS NULL AND (claimed_until_ms IS NULL OR claimed_until_ms < ?) ORDER BY id LIMIT ${BATCH}`;
+    // Relays of other processes claim at the same time: on PostgreSQL each skips the rows another is
+    // claiming rather than waiting for them (Dialect.forUpdate); SQLite has one writer at a time.
     const rows: Row[] = await em.execute(
-      `UPDATE outbox_event SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id IN (${pick}${isPostgres(em) ? ' FOR UPDATE SKIP LOCKED' : ''}) RETURNING id, type, aggregate_id, payload, created_at_ms`,
-      [now + CLAIM_MS, now],
+      `UPDATE outbox_event SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id IN (${pick}${dialectOf(em).forUpdate({ skipLocked: true })}) RETURNING id, type, aggregate_id, payload, created_at_ms`,
+      // A claim lasts the retry interval: events a relay claimed and then died on are relayed again after it.
+      [now + this.app.config.outboxRetryMs, now],
     );
     if (!rows.length) return 0;
     rows.sort((a, b) => Number(a.id) - Number(b.id));

@@ -12,6 +12,7 @@ export class BullQueue implements QueueDriver {
   private queues = new Map<string, Queue>();
   private workers: Worker[] = [];
   private readonly connection: Redis;
+  added = 0;
 
   constructor(
     private readonly url: string,
@@ -42,6 +43,7 @@ export class BullQueue implements QueueDriver {
       removeOnComplete: { age: 3600, count: 50_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     });
+    this.added++;
   }
 
   work(queue: string, handler: QueueHandler, concurrency: number): void {
@@ -76,6 +78,18 @@ export class BullQueue implements QueueDriver {
     if (!job || !(await job.isFailed())) return false;
     await job.retry('failed');
     return true;
+  }
+
+  async pending(): Promise<number> {
+    let n = 0;
+    for (const name of new Set([...this.queues.keys(), ...this.workers.map((w) => w.name)])) {
+      const q = this.queue(name);
+      const counts = await q.getJobCounts('active', 'waiting', 'prioritized', 'waiting-children');
+      n += Object.values(counts).reduce((a, b) => a + b, 0);
+      // Delayed: retries waiting out their backoff count; the next run a job scheduler keeps there does not.
+      n += (await q.getDelayed()).filter((j) => !j.repeatJobKey).length;
+    }
+    return n;
   }
 
   async close(): Promise<void> {

@@ -37,6 +37,7 @@ export class InProcessQueue implements QueueDriver {
   private closed = false;
   private seq = 0;
   private idle: (() => void)[] = [];
+  added = 0;
 
   private lane(queue: string): Lane {
     let l = this.lanes.get(queue);
@@ -54,6 +55,7 @@ export class InProcessQueue implements QueueDriver {
       attempts: opts.attempts ?? DEFAULT_ATTEMPTS, backoffMs: opts.backoffMs ?? DEFAULT_BACKOFF_MS,
     };
     lane.jobs.set(id, entry);
+    this.added++;
     this.prune(lane);
     if (opts.delayMs) this.later(() => this.enqueue(queue, entry), opts.delayMs);
     else this.enqueue(queue, entry);
@@ -91,6 +93,12 @@ export class InProcessQueue implements QueueDriver {
     e.made = 0;
     this.enqueue(queue, e);
     return true;
+  }
+
+  async pending(): Promise<number> {
+    let n = 0;
+    for (const lane of this.lanes.values()) for (const e of lane.jobs.values()) if (e.state === 'waiting' || e.state === 'active') n++;
+    return n;
   }
 
   async close(): Promise<void> {

@@ -40,6 +40,13 @@ export interface QueueDriver {
   repeat(queue: string, name: string, everyMs: number): Promise<void>;
   failed(queue: string): Promise<FailedJob[]>;
   retry(queue: string, jobId: string): Promise<boolean>;
+  /**
+   * Jobs not finished yet: waiting, running, or delayed (a retry's backoff), in every queue this process
+   * knows; a repeatable job's next run does not count. With `added` (jobs this process has added so far,
+   * never decreasing), it tells that nothing is left to do: tests wait on it instead of sleeping.
+   */
+  pending(): Promise<number>;
+  readonly added: number;
   /** Stops taking new jobs, waits for running ones, closes connections. */
   close(): Promise<void>;
 }

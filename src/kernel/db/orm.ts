@@ -1,0 +1,78 @@
+// The database: PostgreSQL when DATABASE_URL is set, an embedded SQLite file otherwise. One set of
+// entities for both; this file sets the ORM up for either. Migrations and their lock are in
+// migrate.ts, what differs between the two databases in dialect.ts (and its two implementations), the
+// PostgreSQL hot path's connection in pg-session.ts, the statement counter in sql-counter.ts.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataloaderType, MikroORM, ReflectMetadataProvider, type MigrationObject, type Options } from '@mikro-orm/core';
+import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { EntityManager as KnexEntityManager } from '@mikro-orm/knex';
+import type { OrdoConfig } from '../../config.js';
+import type { Logger } from '../logger.js';
+import { countStatement } from './sql-counter.js';
+
+export type Orm = MikroORM;
+export type Em = KnexEntityManager;
+
+export interface DbOptions {
+  entities: Function[];
+  migrations: MigrationObject[];
+  log: Logger;
+}
+
+export function ormOptions(config: OrdoConfig, opts: DbOptions): Options {
+  const common: Options = {
+    entities: opts.entities,
+    metadataProvider: ReflectMetadataProvider,
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true, warnWhenNoEntities: false },
+    allowGlobalContext: false,
+    dataloader: DataloaderType.ALL,
+    forceUtcTimezone: true,
+    ignoreUndefinedInQuery: true,
+    extensions: [Migrator],
+    migrations: {
+      tableName: 'ordo_migrations',
+      migrationsList: opts.migrations,
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+    logger: (msg) => opts.log.debug(msg),
+  };
+  if (config.database.kind === 'postgresql') {
+    return {
+      ...common,
+      driver: PostgreSqlDriver,
+      clientUrl: config.database.url,
+      pool: { min: 0, max: config.database.poolSize },
+    } as Options;
+  }
+  mkdirSync(dirname(config.database.sqlitePath), { recursive: true });
+  return {
+    ...common,
+    driver: BetterSqliteDriver,
+    dbName: config.database.sqlitePath,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate: (conn: any, done: (err: unknown, conn: unknown) => void) => {
+        // WAL lets readers in other processes go on while one writes; busy_timeout waits for the writer's lock.
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('synchronous = NORMAL');
+        conn.pragma('busy_timeout = 10000');
+        conn.pragma('foreign_keys = ON');
+        done(null, conn);
+      },
+    },
+  } as Options;
+}
+
+export async function openDatabase(config: OrdoConfig, opts: DbOptions): Promise<Orm> {
+  const orm = await MikroORM.init(ormOptions(config, opts));
+  const knex = (orm.em as Em).getConnection().getKnex();
+  knex.on('query', (q: { sql: string }) => countStatement(q.sql));
+  return orm;
+}

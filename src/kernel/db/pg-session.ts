@@ -1,0 +1,139 @@
+// The PostgreSQL session path: placeOrder's hot path runs on one pooled connection, used directly,
+// with BEGIN riding along with its first statement and COMMIT with its last. The PostgreSQL dialect
+// offers it (Dialect.withSession); on SQLite, in process, the ORM's transaction costs no round trips,
+// so there is nothing to save.
+import type { Em } from './orm.js';
+import type { SqlMethod, Statement } from './sql-runner.js';
+import type { Session } from './dialect.js';
+import { countStatement } from './sql-counter.js';
+
+interface PgResult {
+  rows: any[];
+  rowCount: number | null;
+}
+
+interface PgClient {
+  query(text: string): Promise<PgResult | PgResult[]>;
+  __knex__disposed?: unknown;
+}
+
+/**
+ * One pooled PostgreSQL connection, used directly: statements go out as the ORM would send them (values
+ * inlined by the platform, simple protocol) but without the ORM's and knex's per-query and per-transaction
+ * machinery. A transaction's BEGIN travels with its first statement and its COMMIT with its last, so a
+ * transaction costs no round trips of its own. Hot paths only (placeOrder); everything else uses the ORM.
+ */
+export class PgSession implements Session {
+  private beginPending = false;
+  private inTransaction = false;
+
+  constructor(
+    private readonly em: Em,
+    private readonly conn: PgClient,
+  ) {}
+
+  getDriver(): ReturnType<Em['getDriver']> {
+    return this.em.getDriver();
+  }
+
+  async execute(sql: string, params: readonly unknown[] = [], method: SqlMethod = 'all'): Promise<any> {
+    const res = await this.send([this.format(sql, params)]);
+    return shape(res[res.length - 1], method);
+  }
+
+  /** Starts a transaction; BEGIN goes out with the next statement. */
+  begin(): void {
+    this.beginPending = true;
+  }
+
+  /** Runs the last statements of the transaction and commits, in one round trip. */
+  async commit(last: Statement[] = []): Promise<void> {
+    if (this.beginPending && !last.length) {
+      this.beginPending = false; // nothing was sent: nothing to commit
+      return;
+    }
+    await this.send([...last.map((s) => this.format(s.sql, s.params)), 'COMMIT']);
+    this.inTransaction = false;
+  }
+
+  /** Rolls back what was sent (nothing goes out when the transaction never reached the database). */
+  async rollback(): Promise<void> {
+    this.beginPending = false;
+    if (!this.inTransaction) return;
+    this.inTransaction = false;
+    try {
+      await this.conn.query('ROLLBACK');
+      countStatement('ROLLBACK');
+    } catch (e) {
+      this.conn.__knex__disposed = e; // the pool drops it rather than hand out a connection in a transaction
+    }
+  }
+
+  /** The platform's formatQuery, with its common cases (plain `?`, strings, numbers, null) done inline. */
+  private format(sql: string, params: readonly unknown[]): string {
+    if (!params.length) return sql;
+    const platform = this.em.getPlatform();
+    const parts = splitAtPlaceholders(sql);
+    if (parts.length - 1 !== params.length || sql.includes('??') || sql.includes('\\?')) return platform.formatQuery(sql, params as unknown[]);
+    let out = parts[0];
+    for (let i = 0; i < params.length; i++) {
+      const v = params[i];
+      let lit: string;
+      if (v === null || v === undefined) lit = 'NULL';
+      else if (typeof v === 'number') lit = String(v);
+      else if (typeof v === 'string' && !QUOTE_OR_BACKSLASH.test(v)) lit = `'${v}'`;
+      else lit = platform.quoteValue(v);
+      out += lit + parts[i + 1];
+    }
+    return out;
+  }
+
+  private async send(statements: string[]): Promise<PgResult[]> {
+    if (this.beginPending) {
+      statements.unshift('BEGIN');
+      this.beginPending = false;
+      this.inTransaction = true;
+    }
+    for (const s of statements) countStatement(s);
+    try {
+      const res = await this.conn.query(statements.length === 1 ? statements[0] : statements.join(';\n'));
+      return Array.isArray(res) ? res : [res];
+    } catch (e) {
+      throw this.em.getDriver().convertException(e as Error);
+    }
+  }
+}
+
+const QUOTE_OR_BACKSLASH = /['\\]/;
+
+/** The hot path's statements come in a few shapes: each is split once. */
+const splitCache = new Map<string, string[]>();
+function splitAtPlaceholders(sql: string): string[] {
+  let parts = splitCache.get(sql);
+  if (!parts) {
+    parts = sql.split('?');
+    if (splitCache.size >= 500) splitCache.clear();
+    splitCache.set(sql, parts);
+  }
+  return parts;
+}
+
+/** As the ORM's PostgreSQL connection shapes a raw result. */
+function shape(res: PgResult, method: SqlMethod): any {
+  if (method === 'get') return res.rows[0];
+  if (method === 'all') return res.rows;
+  return { affectedRows: res.rowCount, insertId: res.rows[0] ? res.rows[0].id : 0, row: res.rows[0], rows: res.rows };
+}
+
+/** Runs `fn` on one connection from the ORM's pool (PostgreSQL only), and gives it back. */
+export async function withPgSession<T>(em: Em, fn: (session: PgSession) => Promise<T>): Promise<T> {
+  const client = em.getConnection().getKnex().client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<unknown> };
+  const conn = await client.acquireConnection();
+  const session = new PgSession(em, conn);
+  try {
+    return await fn(session);
+  } finally {
+    await session.rollback(); // a no-op unless fn left a transaction open
+    await client.releaseConnection(conn);
+  }
+}

@@ -1,0 +1,42 @@
+// What plain-SQL code runs on: the ORM's EntityManager, or the PostgreSQL session of placeOrder's hot
+// path (pg-session.ts). Both answer `execute` alike, so the stock ledger, the order rows and plugins'
+// SQL run on either.
+import type { EntityManager as KnexEntityManager } from '@mikro-orm/knex';
+
+export type SqlMethod = 'all' | 'get' | 'run';
+
+/**
+ * What plain-SQL code needs: `em.execute` (same arguments, same answers, the ORM's exceptions) and the
+ * driver (whose kind picks the dialect: `dialectOf`). An EntityManager is one; so is a PgSession.
+ */
+export interface SqlRunner {
+  execute(sql: string, params?: readonly unknown[], method?: SqlMethod): Promise<any>;
+  getDriver(): ReturnType<KnexEntityManager['getDriver']>;
+}
+
+/** A statement with its parameters, to be sent later (placeOrder's inserts go out with its COMMIT). */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * `INSERT INTO table (columns) VALUES (?, …), …` for `rowCount` rows (the same on both databases). Hot
+ * paths insert a few shapes again and again: the text is kept per columns array (pass the same array
+ * each time) and row count.
+ */
+export function insertSql(table: string, columns: readonly string[], rowCount: number): string {
+  let byCount = insertCache.get(columns);
+  if (!byCount) insertCache.set(columns, (byCount = new Map()));
+  const key = `${table}|${rowCount}`;
+  let sql = byCount.get(key);
+  if (sql === undefined) {
+    const one = `(${columns.map(() => '?').join(', ')})`;
+    sql = `INSERT INTO ${table} (${columns.join(', ')}) VALUES ${Array.from({ length: rowCount }, () => one).join(', ')}`;
+    if (byCount.size >= 100) byCount.clear();
+    byCount.set(key, sql);
+  }
+  return sql;
+}
+
+const insertCache = new WeakMap<readonly string[], Map<string, string>>();

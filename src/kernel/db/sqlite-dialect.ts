@@ -1,0 +1,33 @@
+// SQLite, embedded: one writer at a time, statements are function calls in process (no round trips),
+// no date type (the ORM keeps epoch milliseconds), no row locks, no sequences. See dialect.ts for why
+// each member differs from PostgreSQL's.
+import type { Dialect, TableRows } from './dialect.js';
+import { insertSql, type SqlRunner, type Statement } from './sql-runner.js';
+
+export const sqliteDialect: Dialect = {
+  name: 'sqlite',
+
+  date: (d: Date) => d.getTime(),
+
+  readDate(raw: Date | number | string): Date {
+    if (raw instanceof Date) return raw;
+    return new Date(typeof raw === 'number' || /^-?\d+$/.test(raw) ? Number(raw) : raw);
+  },
+
+  ilike: (pattern: string) => ({ $like: pattern }),
+
+  lockedRead: {},
+
+  forUpdate: () => '',
+
+  async lockRows(_db: SqlRunner, _select: string, _params?: readonly unknown[]): Promise<void> {},
+
+  async createSequence(_db: SqlRunner, _name: string, _start: number): Promise<void> {},
+
+  nextValueSql: () => null,
+
+  insertStatements: (tables: readonly TableRows[]): Statement[] =>
+    tables.filter((t) => t.rows.length).map((t) => ({ sql: insertSql(t.table, t.columns, t.rows.length), params: t.rows.flat() })),
+
+  withSession: null,
+};
