@@ -95,7 +95,8 @@ describe.each(DB_KINDS)('returns on %s', (kind: DbKind) => {
 
     const done = await until(() => ret(requested.id), (r) => r.status === 'COMPLETED');
     expect(done.refundTotal).toBe(r1.lineTotal); // 2 × 10.00 + 19 % = 23.80, no shipping for a change of mind
-    const after = await until(() => order(o.id), (x) => x.invoices.some((i: any) => i.kind === 'CREDIT_NOTE'));
+    // Invoices and history are read by two statements of one request, each its own snapshot: wait for both.
+    const after = await until(() => order(o.id), (x) => x.invoices.some((i: any) => i.kind === 'CREDIT_NOTE') && x.history.some((h: any) => h.type === 'CREDIT_NOTE_ISSUED'));
     expect(after.payments[0]).toMatchObject({ status: 'PARTIALLY_REFUNDED', amountRefunded: r1.lineTotal });
     expect(after.invoices.find((i: any) => i.kind === 'CREDIT_NOTE').total).toBe(r1.lineTotal);
     expect(after.returns).toEqual([{ id: requested.id, status: 'COMPLETED' }]);
@@ -153,7 +154,8 @@ describe.each(DB_KINDS)('returns on %s', (kind: DbKind) => {
     expect(done.refundTotal).toBe(o.total);
     expect(await onHand('R1')).toBe(before);
     expect(await t.sql("SELECT id FROM stock_movement WHERE order_id = ? AND reason = 'RETURNED'", [o.id])).toEqual([]);
-    const after = await until(() => order(o.id), (x) => x.invoices.some((i: any) => i.kind === 'CREDIT_NOTE'));
+    // Invoices and history are read by two statements of one request, each its own snapshot: wait for both.
+    const after = await until(() => order(o.id), (x) => x.invoices.some((i: any) => i.kind === 'CREDIT_NOTE') && x.history.some((h: any) => h.type === 'CREDIT_NOTE_ISSUED'));
     expect(after.paymentStatus).toBe('REFUNDED');
   });
 
