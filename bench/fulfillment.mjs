@@ -46,7 +46,7 @@ if (A['noop-worker']) {
 }
 
 // CPU per packing slip: the compiled renderer (dist/), N slips of a 3-line order in this process. The first
-// one also parses pdfkit's built-in font metrics (done once per process since they are cached) and warms
+// one also reads and parses the embedded font's files (done once per process, document-fonts.ts) and warms
 // the code; the rest are the steady state each fulfillment job pays.
 if (A['slip-timing']) {
   const n = Number(A['slip-timing']);
@@ -67,7 +67,7 @@ if (A['slip-timing']) {
   for (let i = 1; i < n; i++) await renderPackingSlip(input(i));
   const rest = cpuMs(process.cpuUsage(t)) / (n - 1);
   const wall = (performance.now() - w0) / (n - 1);
-  console.log(`packing slip PDF (${bytes} bytes): first ${first.toFixed(1)} ms CPU (font metrics parsed, code cold); then ${rest.toFixed(2)} ms CPU per slip (${wall.toFixed(2)} ms wall) over ${n - 1} slips; Node ${process.version}`);
+  console.log(`packing slip PDF (${bytes} bytes): first ${first.toFixed(1)} ms CPU (font files parsed, code cold); then ${rest.toFixed(2)} ms CPU per slip (${wall.toFixed(2)} ms wall) over ${n - 1} slips; Node ${process.version}`);
   process.exit(0);
 }
 

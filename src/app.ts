@@ -17,6 +17,7 @@ import { createOrdoPubSub } from './kernel/pubsub.js';
 import { EventBus } from './kernel/outbox/event-bus.js';
 import { EVENTS_QUEUE, OutboxRelay } from './kernel/outbox/outbox-relay.js';
 import { OutboxEvent } from './kernel/outbox/outbox-event.entity.js';
+import { IdempotencyRecord } from './kernel/idempotency-record.entity.js';
 import { serviceRegistry, type AppRuntime } from './kernel/runtime.js';
 import { buildMachines } from './kernel/state-machine.js';
 import { createHttpServer, type HttpServer } from './kernel/http.js';
@@ -46,7 +47,7 @@ export interface EngineOptions {
   listen?: boolean;
 }
 
-export const KERNEL_ENTITIES = [OutboxEvent, Setting];
+export const KERNEL_ENTITIES = [OutboxEvent, Setting, IdempotencyRecord];
 
 export async function createEngine(config: OrdoConfig, opts: EngineOptions = {}): Promise<Engine> {
   const log = opts.log ?? createLogger(config.logLevel);

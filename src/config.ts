@@ -62,6 +62,9 @@ export interface OrdoConfig {
   /** Tries of a capture the provider refuses, before the order goes ON_HOLD; the first retry waits captureBackoffMs, doubling. */
   captureAttempts: number;
   captureBackoffMs: number;
+  /** Tries of a cancelled order's refund the provider refuses (then housekeeping retries); the first retry waits refundBackoffMs, doubling. */
+  refundAttempts: number;
+  refundBackoffMs: number;
   /** When invoices are issued: when payment is captured, or when the order ships. */
   invoiceOn: 'capture' | 'shipment';
   /** Days after delivery in which a return can be requested (ORDO_RETURN_WINDOW_DAYS). */
@@ -197,6 +200,8 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     notifySmsFrom: env.NOTIFY_SMS_FROM || undefined,
     captureAttempts: int(env, 'ORDO_CAPTURE_ATTEMPTS', 5, 1, 50),
     captureBackoffMs: int(env, 'ORDO_CAPTURE_BACKOFF_MS', 1_000, 10, 3_600_000),
+    refundAttempts: int(env, 'ORDO_REFUND_ATTEMPTS', 8, 1, 50),
+    refundBackoffMs: int(env, 'ORDO_REFUND_BACKOFF_MS', 1_000, 10, 3_600_000),
     invoiceOn: oneOf(env, 'ORDO_INVOICE_ON', ['capture', 'shipment'] as const, 'capture'),
     returnWindowDays: int(env, 'ORDO_RETURN_WINDOW_DAYS', 30, 0, 3650),
     defaultCapturePolicy: oneOf(env, 'ORDO_CAPTURE_POLICY', ['ON_PLACEMENT', 'ON_FIRST_SHIPMENT'] as const, 'ON_FIRST_SHIPMENT'),

@@ -2,22 +2,26 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126165756_initial as M0 } from './Migration20261126165756_initial.js';
 import { Migration20261126180000_fulfillment as M1 } from './Migration20261126180000_fulfillment.js';
-import { Migration20261126190000_payments as Mpayments } from './Migration20261126190000_payments.js';
-import { Migration20261126191000_notifications as Mnotifications } from './Migration20261126191000_notifications.js';
-import { Migration20261126193000_returns as Mreturns } from './Migration20261126193000_returns.js';
-import { Migration20261126200000_discounts as Mdiscounts } from './Migration20261126200000_discounts.js';
-import { Migration20261126201000_channel_return_window as MreturnWindow } from './Migration20261126201000_channel_return_window.js';
-import { Migration20261130100000_shipping_countries as MshippingCountries } from './Migration20261130100000_shipping_countries.js';
-import { Migration20261130110000_stock_transfers as MstockTransfers } from './Migration20261130110000_stock_transfers.js';
+import { Migration20261126190000_payments as M2 } from './Migration20261126190000_payments.js';
+import { Migration20261126191000_notifications as M3 } from './Migration20261126191000_notifications.js';
+import { Migration20261126193000_returns as M4 } from './Migration20261126193000_returns.js';
+import { Migration20261126200000_discounts as M5 } from './Migration20261126200000_discounts.js';
+import { Migration20261126201000_channel_return_window as M6 } from './Migration20261126201000_channel_return_window.js';
+import { Migration20261130100000_shipping_countries as M7 } from './Migration20261130100000_shipping_countries.js';
+import { Migration20261130110000_stock_transfers as M8 } from './Migration20261130110000_stock_transfers.js';
+import { Migration20261130110001_idempotency_records as M9 } from './Migration20261130110001_idempotency_records.js';
+import { Migration20261130110002_order_line_cancelled as M10 } from './Migration20261130110002_order_line_cancelled.js';
 
 export const sqlite: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
   { name: 'Migration20261126180000_fulfillment', class: M1 },
-  { name: 'Migration20261126190000_payments', class: Mpayments },
-  { name: 'Migration20261126191000_notifications', class: Mnotifications },
-  { name: 'Migration20261126193000_returns', class: Mreturns },
-  { name: 'Migration20261126200000_discounts', class: Mdiscounts },
-  { name: 'Migration20261126201000_channel_return_window', class: MreturnWindow },
-  { name: 'Migration20261130100000_shipping_countries', class: MshippingCountries },
-  { name: 'Migration20261130110000_stock_transfers', class: MstockTransfers },
+  { name: 'Migration20261126190000_payments', class: M2 },
+  { name: 'Migration20261126191000_notifications', class: M3 },
+  { name: 'Migration20261126193000_returns', class: M4 },
+  { name: 'Migration20261126200000_discounts', class: M5 },
+  { name: 'Migration20261126201000_channel_return_window', class: M6 },
+  { name: 'Migration20261130100000_shipping_countries', class: M7 },
+  { name: 'Migration20261130110000_stock_transfers', class: M8 },
+  { name: 'Migration20261130110001_idempotency_records', class: M9 },
+  { name: 'Migration20261130110002_order_line_cancelled', class: M10 },
 ];

@@ -2,7 +2,7 @@
 // spend them as a discount when they place an order (through placeOrder's pricing step). Written only
 // against the public API (src/index.ts).
 import {
-  badInput, definePlugin, Order, Payment,
+  badInput, currencyExponent, definePlugin, Order, Payment,
   type DomainEvent, type Em, type EventHandler, type JobContext, type OrderDiscountRecord, type PricingInput, type PricingStep,
 } from '../../src/index.js';
 import { LoyaltyAccount, LoyaltyEntryKind, LoyaltyLedgerEntry } from './entities.js';
@@ -16,12 +16,17 @@ export { LoyaltyAccount, LoyaltyEntryKind, LoyaltyLedgerEntry } from './entities
 export const LOYALTY_DISCOUNT = 'loyalty-points';
 
 export interface LoyaltyOptions {
-  /** Points earned per whole currency unit paid (100 minor units); default 1. Fractions round down per order. */
+  /** Points earned per whole currency unit paid (100 minor units of EUR, 1 of JPY, 1000 of KWD); default 1. Fractions round down per order. */
   pointsPerCurrencyUnit?: number;
   /** What one point is worth when spent, in minor units; default 1 (100 points take 1.00 off). */
   pointValue?: number;
   /** The share of the goods' value (tax included, shipping not) points may pay, in percent; default 100. */
   maxRedeemPercent?: number;
+}
+
+/** Points for an amount in minor units: `pointsPerCurrencyUnit` per whole unit of its currency, rounded down. */
+export function pointsForAmount(amount: number, currencyCode: string, pointsPerCurrencyUnit: number): number {
+  return Math.max(0, Math.floor((amount * pointsPerCurrencyUnit) / 10 ** currencyExponent(currencyCode)));
 }
 
 export function loyalty(options: LoyaltyOptions = {}) {
@@ -32,8 +37,8 @@ export function loyalty(options: LoyaltyOptions = {}) {
   if (!Number.isInteger(pointValue) || pointValue < 1) throw new Error('loyalty: pointValue must be a whole number of minor units, at least 1');
   if (!(maxPercent > 0 && maxPercent <= 100)) throw new Error('loyalty: maxRedeemPercent must be above 0 and at most 100');
 
-  /** Points for an amount paid, in minor units. */
-  const pointsFor = (amount: number) => Math.max(0, Math.floor((amount * rate) / 100));
+  /** Points for an amount paid, in minor units of the currency. */
+  const pointsFor = (amount: number, currencyCode: string) => pointsForAmount(amount, currencyCode, rate);
 
   /** What the customer paid and kept: the order's total less its refunds. */
   const paidAndKept = async (em: Em, order: Order) => {
@@ -49,7 +54,7 @@ export function loyalty(options: LoyaltyOptions = {}) {
       const customerId = order?.customer?.id;
       if (!order || !customerId) return; // guests have no account
       await lockAccount(tx, customerId);
-      const points = pointsFor(await paidAndKept(tx, order));
+      const points = pointsFor(await paidAndKept(tx, order), order.currencyCode);
       if (points <= 0) return;
       await postAndRecord(tx, { customerId, orderId, kind: LoyaltyEntryKind.EARNED, points, sourceKey: `earn:${orderId}`, note: `Order ${order.number} delivered.` });
     });
@@ -67,7 +72,7 @@ export function loyalty(options: LoyaltyOptions = {}) {
       if (!order || !customerId) return;
       await lockAccount(tx, customerId);
       const earned = await orderPoints(tx, orderId, [LoyaltyEntryKind.EARNED, LoyaltyEntryKind.REVERSED]);
-      const back = earned - Math.min(earned, pointsFor(await paidAndKept(tx, order)));
+      const back = earned - Math.min(earned, pointsFor(await paidAndKept(tx, order), order.currencyCode));
       if (back <= 0) return;
       await postAndRecord(tx, {
         customerId, orderId, kind: LoyaltyEntryKind.REVERSED, points: -back,

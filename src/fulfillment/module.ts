@@ -1,5 +1,6 @@
 // Fulfillment: from a confirmed order to a delivered parcel, in jobs fed by the outbox (routing,
 // shipments, labels, documents, tracking) plus the staff's steps and housekeeping.
+import { CancellationResolver } from './cancellation.resolver.js';
 import { defineModule } from '../kernel/module.js';
 import { Shipment } from './shipment.entity.js';
 import { ShipmentLine } from './shipment-line.entity.js';
@@ -24,7 +25,7 @@ export const fulfillment = defineModule({
   }],
   dependsOn: ['orders', 'inventory', 'shipping', 'documents'],
   entities: [Shipment, ShipmentLine, TrackingEvent],
-  resolvers: [ShipmentResolver, ShipmentLineFields, OrderShipmentsField, FailedJobsResolver],
+  resolvers: [ShipmentResolver, ShipmentLineFields, OrderShipmentsField, FailedJobsResolver, CancellationResolver],
   nodes: {
     shp: (ctx, id) => ctx.app.service(ShipmentService).readable(ctx.em, ctx.principal, id),
   },

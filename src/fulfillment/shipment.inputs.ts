@@ -1,4 +1,4 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, ID, InputType, Int } from 'type-graphql';
 import { Length } from 'class-validator';
 import { DateTimeScalar } from '../kernel/graphql-types.js';
 import { ShipmentStatus } from './shipment-status.js';
@@ -19,4 +19,13 @@ export class TrackingEventInput {
 
   @Field({ nullable: true }) @Length(0, 1000)
   description?: string;
+}
+
+@InputType({ description: 'Units of one order line to cancel (not yet picked).' })
+export class CancelOrderLineInput {
+  @Field(() => ID)
+  orderLineId!: string;
+
+  @Field(() => Int)
+  quantity!: number;
 }

@@ -43,4 +43,7 @@ export class AdjustStockInput {
 
   @Field({ nullable: true }) @Length(0, 1000)
   note?: string;
+
+  @Field(() => String, { nullable: true, description: 'A retry with the same key and input returns the stock level and changes nothing; the same key with another input is CONFLICT.' })
+  idempotencyKey?: string | null;
 }

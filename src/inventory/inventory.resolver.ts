@@ -44,7 +44,7 @@ export class InventoryResolver {
 
   @Mutation(() => StockLevel)
   adjustStock(@Arg('input', () => AdjustStockInput) input: AdjustStockInput, @Ctx() ctx: OrdoContext): Promise<StockLevel> {
-    return inventory(ctx).adjust(can(ctx, admin('inventory')).em, input);
+    return inventory(ctx).adjust(can(ctx, admin('inventory')).em, input, ctx.principal);
   }
 }
 

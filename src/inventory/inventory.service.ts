@@ -1,7 +1,9 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
+import type { Principal } from '../kernel/auth.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
+import { checkIdempotencyKey, keyOwner, once } from '../kernel/idempotency.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
 import { StockLocation } from './stock-location.entity.js';
@@ -48,8 +50,10 @@ export class InventoryService {
   /**
    * Changes onHand by `delta` through the stock ledger (one conditional statement: stock can't go below
    * what is reserved for orders, with its movement) and records a stock.changed event in the same transaction.
+   * With an idempotency key (kernel/idempotency.ts) a repeat answers with the level and moves nothing.
    */
-  async adjust(em: Em, input: AdjustStockInput): Promise<StockLevel> {
+  async adjust(em: Em, input: AdjustStockInput, principal?: Principal): Promise<StockLevel> {
+    checkIdempotencyKey(input.idempotencyKey);
     if (input.delta === 0) throw badInput('delta must not be 0.', 'delta');
     const [variant, location] = await Promise.all([
       em.findOne(ProductVariant, { sku: input.sku }),
@@ -57,7 +61,9 @@ export class InventoryService {
     ]);
     if (!variant) throw badInput(`There is no variant with SKU "${input.sku}".`, 'sku');
     if (!location) throw badInput(`There is no stock location with code "${input.locationCode}".`, 'locationCode');
-    const levelId = await em.transactional(async (tx) => {
+    const scope = `adjustStock:${principal ? keyOwner(principal) : 'staff'}`;
+    const request = { sku: input.sku, locationCode: input.locationCode, delta: input.delta, reason: input.reason, note: input.note };
+    const level = await em.transactional((tx) => once(tx, scope, input.idempotencyKey, request, async () => {
       const at = { variantId: variant.id, sku: variant.sku, locationId: location.id };
       const reason = input.reason as unknown as StockMovementReason;
       const why = { note: input.note ?? null };
@@ -67,8 +73,8 @@ export class InventoryService {
       }
       recordEvent(tx, 'stock.changed', { sku: variant.sku, variantId: variant.id, locationId: location.id, delta: input.delta, reason: input.reason }, variant.id);
       await tx.flush();
-      return id;
-    });
-    return em.fork().findOneOrFail(StockLevel, { id: levelId });
+      return { id };
+    }, async (id) => ({ id })));
+    return em.fork().findOneOrFail(StockLevel, { id: level.id });
   }
 }

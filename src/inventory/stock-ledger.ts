@@ -73,11 +73,16 @@ export async function reserve(db: SqlRunner, variantId: string, quantity: number
     return r;
   }
 
+  return splitOverLocations(db, quantity, CANDIDATES, [variantId]);
+}
+
+/** Takes `quantity` units from the candidate levels in priority order, split where one does not have them all. */
+async function splitOverLocations(db: SqlRunner, quantity: number, candidatesSql: string, params: unknown[]): Promise<ReservationResult> {
   const taken = new Map<string, number>();
   let remaining = quantity;
   // Another order may take units between our read and our update: read again, a bounded number of times.
   for (let round = 0; round < 3 && remaining > 0; round++) {
-    const candidates = await db.execute(CANDIDATES, [variantId]);
+    const candidates = await db.execute(candidatesSql, params);
     if (!candidates.length) break;
     for (const c of candidates) {
       if (remaining === 0) break;
@@ -90,6 +95,16 @@ export async function reserve(db: SqlRunner, variantId: string, quantity: number
     }
   }
   return { allocations: [...taken].map(([locationId, q]) => ({ locationId, quantity: q })), missing: remaining };
+}
+
+const CANDIDATES_ELSEWHERE = CANDIDATES.replace('AND sl.on_hand - sl.reserved > 0', 'AND sl.on_hand - sl.reserved > 0 AND sl.location_id <> ?');
+
+/**
+ * Reserves `quantity` units anywhere but `exceptLocationId` (a shipment from there was cancelled and its
+ * units are re-routed), split over locations in priority order; what no other location has is `missing`.
+ */
+export async function reserveElsewhere(db: SqlRunner, variantId: string, quantity: number, exceptLocationId: string): Promise<ReservationResult> {
+  return splitOverLocations(db, quantity, CANDIDATES_ELSEWHERE, [variantId, exceptLocationId]);
 }
 
 /** Gives reserved units back (cancellation). The guard keeps `reserved` from going below zero. */

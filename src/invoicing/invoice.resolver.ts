@@ -14,7 +14,7 @@ export class InvoiceResolver {
     return ctx.app.service(InvoiceService).readable(ctx.em, ctx.principal, id);
   }
 
-  @Query(() => [Order], { description: 'Admin: orders whose captured − refunded differs from invoiced − credited (empty when every document is issued).' })
+  @Query(() => [Order], { description: 'Admin: orders whose money is not settled: captured − refunded differs from what the order owes (its total less what its returns refunded; nothing once cancelled; shipped orders not captured in full), or from invoiced − credited. Empty when every job has run and every provider answered.' })
   async unreconciledOrders(@Ctx() ctx: OrdoContext): Promise<Order[]> {
     const em = can(ctx, admin('orders')).em;
     const ids = await ctx.app.service(InvoiceService).unreconciledOrderIds(em);

@@ -7,7 +7,7 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { authorize, orderReader, type Principal } from '../kernel/auth.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
-import { basisPointsToPercent } from '../kernel/money.js';
+import { basisPointsToPercent, formatMoney } from '../kernel/money.js';
 import { Channel } from '../channels/channel.entity.js';
 import { SequenceService } from '../channels/sequence.service.js';
 import { DocumentService } from '../documents/document.service.js';
@@ -18,7 +18,6 @@ import { OrderLine } from '../order-core/order-line.entity.js';
 import { addHistory } from '../order-core/order-history.js';
 import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { PaymentOperation, PaymentOperationKind, RefundStatus } from '../payments/payment-operation.entity.js';
-import { formatMoney } from '../payments/payment.service.js';
 import { Invoice, InvoiceKind, type InvoiceLine, type Party } from './invoice.entity.js';
 import { renderInvoice } from './render-invoice.js';
 
@@ -138,15 +137,22 @@ export class InvoiceService {
   }
 
   /**
-   * Orders whose money and documents disagree: captured − refunded ≠ invoiced − credited. Empty when
-   * every job has run (an order waits here only between a capture or refund and its document).
+   * Orders whose money is not what they owe, or whose documents disagree with their money:
+   * - captured − refunded ≠ invoiced − credited (a capture or refund waiting for its document);
+   * - captured − refunded > what the order owes: its total less what its returns refunded, nothing once
+   *   CANCELLED (a cancelled order's refund not settled yet, or failing);
+   * - shipped or delivered with less captured than it owes (a capture that gave up).
+   * Empty when every job has run and every provider answered.
    */
   async unreconciledOrderIds(em: Em): Promise<string[]> {
     const rows = await em.execute(`
       SELECT o.id FROM orders o
-      LEFT JOIN (SELECT order_id, SUM(amount_captured - amount_refunded) AS net FROM payment GROUP BY order_id) p ON p.order_id = o.id
+      LEFT JOIN (SELECT order_id, SUM(amount_captured - amount_refunded) AS net, SUM(amount_captured) AS captured FROM payment GROUP BY order_id) p ON p.order_id = o.id
       LEFT JOIN (SELECT order_id, SUM(CASE WHEN kind = 'INVOICE' THEN total ELSE -total END) AS net FROM invoice GROUP BY order_id) i ON i.order_id = o.id
+      LEFT JOIN (SELECT order_id, SUM(refunded_amount) AS refunded FROM return_request WHERE refunded_amount IS NOT NULL GROUP BY order_id) r ON r.order_id = o.id
       WHERE COALESCE(p.net, 0) <> COALESCE(i.net, 0)
+         OR COALESCE(p.net, 0) > CASE WHEN o.status = 'CANCELLED' THEN 0 ELSE o.total - COALESCE(r.refunded, 0) END
+         OR (o.status IN ('SHIPPED', 'DELIVERED') AND COALESCE(p.captured, 0) < o.total)
       ORDER BY o.id DESC`);
     return (rows as { id: string }[]).map((r) => r.id);
   }
@@ -154,7 +160,8 @@ export class InvoiceService {
 
 /** The whole order: its lines, and shipping as a line of its own; the totals equal the order's. */
 function orderLines(order: Order, lines: OrderLine[], shippingName: string | null, rate: number): InvoiceLine[] {
-  const out: InvoiceLine[] = lines.map((l) => ({
+  // Lines whose every unit was cancelled before the capture are not invoiced.
+  const out: InvoiceLine[] = lines.filter((l) => l.quantity > 0).map((l) => ({
     description: l.name, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, taxRatePercent: rate,
     net: l.unitPrice * l.quantity, taxTotal: l.taxTotal, total: l.lineTotal,
   }));

@@ -1,5 +1,6 @@
 // The invoice or credit note as a PDF: seller and buyer, the lines with tax rate, totals.
-import { addressLines, caption, contentWidth, createPdf, drawFacts, drawTable, formatDate, pageNumbers, pdfToBuffer, rule, safeText } from '../documents/pdf/pdf-buffer.js';
+import { addressLines, caption, contentWidth, createPdf, drawFacts, drawTable, formatDate, pageNumbers, pdfToBuffer, rule, safeText, SANS, SANS_BOLD } from '../documents/pdf/pdf-buffer.js';
+import { formatMoney } from '../kernel/money.js';
 import type { InvoiceLine, Party } from './invoice.entity.js';
 
 export interface InvoicePdfInput {
@@ -17,8 +18,6 @@ export interface InvoicePdfInput {
   total: number;
 }
 
-const money = (n: number, c: string) => `${(n / 100).toFixed(2)} ${c}`;
-
 export async function renderInvoice(input: InvoicePdfInput): Promise<Buffer> {
   const title = input.kind === 'INVOICE' ? 'INVOICE' : 'CREDIT NOTE';
   const doc = createPdf('A4', 50, { title: `${title} ${input.number}`, createdAt: input.issuedAt });
@@ -26,7 +25,7 @@ export async function renderInvoice(input: InvoicePdfInput): Promise<Buffer> {
   const width = contentWidth(doc);
   const top = doc.page.margins.top;
 
-  doc.font('Helvetica-Bold').fontSize(20).text(title, left, top);
+  doc.font(SANS_BOLD).fontSize(20).text(title, left, top);
   const facts: [string, string][] = [
     ['Number', input.number],
     ['Date', formatDate(input.issuedAt)],
@@ -37,11 +36,11 @@ export async function renderInvoice(input: InvoicePdfInput): Promise<Buffer> {
 
   const blockTop = top + Math.max(60, facts.length * 14 + 16);
   caption(doc, 'Seller', left, blockTop);
-  doc.font('Helvetica').fontSize(9).text([input.seller.name, ...input.seller.lines].map(safeText).join('\n'), left, blockTop + 10, { width: width / 2 - 10 });
+  doc.font(SANS).fontSize(9).text([input.seller.name, ...input.seller.lines].map(safeText).join('\n'), left, blockTop + 10, { width: width / 2 - 10 });
   const sellerBottom = doc.y;
   caption(doc, 'Bill to', left + width / 2, blockTop);
   const buyer = [input.buyer.name, ...input.buyer.lines, ...(input.buyer.email ? [input.buyer.email] : [])].map(safeText);
-  doc.font('Helvetica').fontSize(9).text(buyer.join('\n'), left + width / 2, blockTop + 10, { width: width / 2 });
+  doc.font(SANS).fontSize(9).text(buyer.join('\n'), left + width / 2, blockTop + 10, { width: width / 2 });
   doc.y = Math.max(doc.y, sellerBottom) + 20;
   doc.x = left;
 
@@ -50,21 +49,21 @@ export async function renderInvoice(input: InvoicePdfInput): Promise<Buffer> {
     { header: 'Description', weight: 3.2, value: (l: InvoiceLine) => l.description },
     { header: 'SKU', weight: 1.2, value: (l) => l.sku ?? '' },
     { header: 'Qty', weight: 0.5, align: 'right', value: (l) => String(l.quantity) },
-    { header: 'Unit (net)', weight: 1.1, align: 'right', value: (l) => money(l.unitPrice, c) },
+    { header: 'Unit (net)', weight: 1.1, align: 'right', value: (l) => formatMoney(l.unitPrice, c) },
     { header: 'Tax', weight: 0.7, align: 'right', value: (l) => `${l.taxRatePercent}%` },
-    { header: 'Total', weight: 1.2, align: 'right', bold: true, value: (l) => money(l.total, c) },
+    { header: 'Total', weight: 1.2, align: 'right', bold: true, value: (l) => formatMoney(l.total, c) },
   ], input.lines, { fontSize: 9 });
 
   doc.moveDown(0.8);
   const totals: [string, string][] = [
-    ['Subtotal (net)', money(input.subtotal, c)],
-    ['Tax', money(input.taxTotal, c)],
-    [input.kind === 'INVOICE' ? 'Total' : 'Total credited', money(input.total, c)],
+    ['Subtotal (net)', formatMoney(input.subtotal, c)],
+    ['Tax', formatMoney(input.taxTotal, c)],
+    [input.kind === 'INVOICE' ? 'Total' : 'Total credited', formatMoney(input.total, c)],
   ];
   for (const [label, value] of totals) {
     const y = doc.y;
-    doc.font('Helvetica').fontSize(10).text(label, left + width - 260, y, { width: 130 });
-    doc.font('Helvetica-Bold').fontSize(10).text(value, left + width - 130, y, { width: 130, align: 'right' });
+    doc.font(SANS).fontSize(10).text(label, left + width - 260, y, { width: 130 });
+    doc.font(SANS_BOLD).fontSize(10).text(value, left + width - 130, y, { width: 130, align: 'right' });
     doc.y = y + 16;
   }
   doc.y += 10;
@@ -73,7 +72,7 @@ export async function renderInvoice(input: InvoicePdfInput): Promise<Buffer> {
   const note = input.kind === 'INVOICE'
     ? 'Paid. Thank you for your order.'
     : `This credit note corrects invoice ${input.correctsNumber ?? ''}; the amount is refunded to the original payment method.`;
-  doc.font('Helvetica').fontSize(9).fillColor('#333333').text(safeText(note), left, doc.y, { width }).fillColor('black');
+  doc.font(SANS).fontSize(9).fillColor('#333333').text(safeText(note), left, doc.y, { width }).fillColor('black');
   pageNumbers(doc, `${title} ${input.number}`);
   return pdfToBuffer(doc);
 }

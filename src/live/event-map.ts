@@ -1,5 +1,6 @@
 // Which domain events are OrderEvents, and the line of text each one carries.
 import type { DomainEvent } from '../kernel/module.js';
+import { formatMoney } from '../kernel/money.js';
 import { OrderStatus } from '../order-core/order-status.js';
 import { OrderEventType } from './live-types.js';
 
@@ -8,7 +9,7 @@ const STATUSES = new Set(Object.values(OrderStatus).map((s) => s.toLowerCase()))
 export function money(amount: unknown, currency: string): string {
   const n = Number(amount);
   if (!Number.isFinite(n)) return '';
-  return `${(n / 100).toFixed(2)} ${currency}`;
+  return formatMoney(n, currency);
 }
 
 /** The OrderEventType of a domain event, or null when subscribers do not hear it (`order.placed`, stock). */
@@ -18,6 +19,7 @@ export function orderEventType(type: string): OrderEventType | null {
     case 'order':
       if (STATUSES.has(tail)) return OrderEventType.STATUS_CHANGED;
       if (tail === 'payment_status_changed') return OrderEventType.PAYMENT_STATUS_CHANGED;
+      if (tail === 'lines_cancelled') return OrderEventType.LINES_CANCELLED;
       return null; // order.placed (the CONFIRMED/PENDING status event follows it), order.backorder_allocated
     case 'payment':
       return tail === 'refunded' ? OrderEventType.REFUND_ISSUED : OrderEventType.PAYMENT_STATUS_CHANGED;
@@ -50,6 +52,7 @@ export function messageOf(e: DomainEvent, currency: string): string {
       return `Order ${p.number ?? ''} is ${String(p.to ?? tail).toUpperCase()}.`.replace('  ', ' ');
     case OrderEventType.PAYMENT_STATUS_CHANGED:
       if (p.to) return `Payment status is ${p.to}.`;
+      if (tail === 'refund_requested') return `Refund of ${money(p.amount, currency)} requested.`;
       return `Payment ${tail}${p.amount !== undefined ? `: ${money(p.amount, currency)}` : ''}.`;
     case OrderEventType.REFUND_ISSUED:
       return `Refund of ${money(p.amount, currency)} issued.`;
@@ -59,6 +62,8 @@ export function messageOf(e: DomainEvent, currency: string): string {
       return `${p.kind === 'CREDIT_NOTE' ? 'Credit note' : 'Invoice'} ${p.invoiceNumber ?? ''} issued.`.replace(' issued', ' issued').replace('  ', ' ');
     case OrderEventType.RETURN_UPDATED:
       return `Return ${tail.replace(/_/g, ' ')}.`;
+    case OrderEventType.LINES_CANCELLED:
+      return `Cancelled ${(p.lines as { sku: string; quantity: number }[] ?? []).map((l) => `${l.quantity} × ${l.sku}`).join(', ')}; the total is ${money(p.amount, currency)} less.`;
     default:
       return e.type;
   }

@@ -12,8 +12,12 @@ export enum OrderEventType {
   INVOICE_ISSUED = 'INVOICE_ISSUED',
   RETURN_UPDATED = 'RETURN_UPDATED',
   REFUND_ISSUED = 'REFUND_ISSUED',
+  LINES_CANCELLED = 'LINES_CANCELLED',
 }
-registerEnumType(OrderEventType, { name: 'OrderEventType' });
+registerEnumType(OrderEventType, {
+  name: 'OrderEventType',
+  valuesConfig: { LINES_CANCELLED: { description: "Units of the order were cancelled before they shipped: its lines and totals changed." } },
+});
 
 // `returnRequest: ReturnRequest` joins this type with the returns work (the type does not exist yet).
 @ObjectType({ description: 'One thing that happened to an order, pushed to subscribers after it was committed.' })

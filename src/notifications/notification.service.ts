@@ -9,6 +9,7 @@ import type { DomainEvent, JobContext } from '../kernel/module.js';
 import type { Em } from '../kernel/db/orm.js';
 import { Setting } from '../kernel/setting.entity.js';
 import { OrdoError } from '../kernel/errors.js';
+import { formatMoney } from '../kernel/money.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
 import { Shipment } from '../fulfillment/shipment.entity.js';
@@ -111,7 +112,7 @@ export class NotificationService {
     const currency = order.currencyCode;
     const tc: TemplateContext = {
       event: event as DomainEvent<Record<string, any>>, order, lines, shipment, shopName: order.channel.name,
-      money: (n) => `${(n / 100).toFixed(2)} ${currency}`,
+      money: (n) => formatMoney(n, currency),
     };
     const rendered = template(tc);
     if (!rendered) return;

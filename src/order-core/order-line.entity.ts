@@ -9,7 +9,7 @@ import type { Order } from './order.entity.js';
 @ObjectType()
 @Entity()
 export class OrderLine {
-  [OptionalProps]?: 'id' | 'quantityShipped' | 'quantityReturned' | 'quantityBackordered';
+  [OptionalProps]?: 'id' | 'quantityShipped' | 'quantityReturned' | 'quantityBackordered' | 'quantityCancelled';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -29,6 +29,11 @@ export class OrderLine {
   @Field(() => MoneyScalar) @Property({ type: 'integer' }) lineTotal!: number;
   @Field(() => Int) @Property({ type: 'integer' }) quantityShipped: number = 0;
   @Field(() => Int) @Property({ type: 'integer' }) quantityReturned: number = 0;
+
+  /** Units cancelled before they shipped (cancelOrderLines, cancelShipment); `quantity` is what is still ordered, and the line's totals are for it. */
+  @Field(() => Int, { description: 'Units cancelled before they shipped; quantity counts what is still ordered.' })
+  @Property({ type: 'integer', default: 0 })
+  quantityCancelled: number = 0;
 
   /** Units that wait for stock (the line's variant allows backorders). */
   @Field(() => Int)

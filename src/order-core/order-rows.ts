@@ -54,7 +54,7 @@ const ORDERS = new PlainRows<OrderRow, null>(Order.name, {
 
 const LINES = new PlainRows<LineRow, OrderRow>(OrderLine.name, {
   id: (l) => l.id, order: (_, o) => o.id, variant: (l) => l.variantId, sku: (l) => l.sku, name: (l) => l.name, quantity: (l) => l.quantity,
-  unitPrice: (l) => l.unitPrice, taxTotal: (l) => l.taxTotal, lineTotal: (l) => l.lineTotal, quantityShipped: () => 0, quantityReturned: () => 0,
+  unitPrice: (l) => l.unitPrice, taxTotal: (l) => l.taxTotal, lineTotal: (l) => l.lineTotal, quantityShipped: () => 0, quantityReturned: () => 0, quantityCancelled: () => 0,
   quantityBackordered: (l) => l.quantityBackordered, allocations: (l) => l.allocations,
 });
 

@@ -89,6 +89,7 @@ export class Order {
   @ManyToOne('ShippingMethod', { nullable: true })
   shippingMethod?: Rel<ShippingMethod> | null;
 
+  @Field(() => String, { nullable: true, description: "The buyer's note from placeOrder (for a replacement order: what it replaces)." })
   @Property({ type: 'text', nullable: true })
   note?: string | null;
 

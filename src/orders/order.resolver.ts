@@ -66,8 +66,13 @@ export class OrderResolver {
   }
 
   @Mutation(() => Order)
-  cancelOrder(@Arg('id', () => ID) id: string, @Arg('reason', () => String, { nullable: true }) reason: string | undefined, @Ctx() ctx: OrdoContext): Promise<Order> {
-    return orders(ctx).cancel(ctx.em, ctx.principal, id, reason);
+  cancelOrder(
+    @Arg('id', () => ID) id: string,
+    @Arg('reason', () => String, { nullable: true }) reason: string | undefined,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: 'A retry with the same key answers the cancelled order instead of INVALID_STATE_TRANSITION.' }) idempotencyKey: string | undefined,
+    @Ctx() ctx: OrdoContext,
+  ): Promise<Order> {
+    return orders(ctx).cancel(ctx.em, ctx.principal, id, reason, undefined, idempotencyKey);
   }
 
   @Mutation(() => Order)

@@ -2,11 +2,12 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { actorName, authorize, admin, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
+import { checkIdempotencyKey, keyOwner, once } from '../kernel/idempotency.js';
 import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination.js';
 import { release } from '../inventory/stock-ledger.js';
-import { Payment } from '../payments/payment.entity.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
-import { PaymentService } from '../payments/payment.service.js';
+import { formatMoney } from '../kernel/money.js';
+import { settleCancelledPayments } from '../payments/cancellation-refunds.js';
 import { Channel } from '../channels/channel.entity.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
@@ -65,41 +66,51 @@ export class OrderService {
     return toPage(rows, size, total, cursor);
   }
 
-  /** Cancels: releases reserved stock and voids the authorization, all in one transaction. */
   /**
+   * Cancels: releases reserved stock, voids authorizations and owes captured money back (a refund job
+   * sends it), all in one transaction.
    * `onlyIf` is checked under the order's lock: when it no longer holds (the order was paid meanwhile,
    * say), nothing changes and the answer is CONFLICT.
    */
-  async cancel(em: Em, principal: Principal, id: string, reason?: string | null, onlyIf?: (order: Order) => boolean): Promise<Order> {
-    return this.change(em, principal, id, async (tx, order) => {
-      if (onlyIf && !onlyIf(order)) throw new OrdoError('CONFLICT', `Order ${order.number} changed before it could be cancelled.`);
-      const staff = isAdmin(principal, 'orders');
-      if (!staff && !BUYER_CANCELLABLE.has(order.status)) {
-        throw new OrdoError('INVALID_STATE_TRANSITION', `An order that is ${order.status} can only be cancelled by staff.`);
-      }
-      if (!CANCELLABLE.has(order.status)) orderMachine.assertMove(order.status, OrderStatus.CANCELLED);
-      const lines = await tx.find(OrderLine, { order });
-      if (lines.some((l) => l.quantityShipped > 0)) {
-        throw new OrdoError('INVALID_STATE_TRANSITION', 'Part of this order has shipped: cancel what is left through its shipments, or start a return.');
-      }
-      const move = await this.app.machines.get(orderMachine).transition(tx, order, OrderStatus.CANCELLED, actorName(principal));
-      for (const line of lines) {
-        if (line.variant && line.allocations.length) await release(tx, line.variant.id, line.allocations);
-        line.allocations = [];
-        line.quantityBackordered = 0;
-      }
-      const payments = await tx.find(Payment, { order });
-      let voided = false;
-      for (const p of payments) voided = (await this.app.service(PaymentService).voidForCancellation(tx, p)) || voided;
-      if (voided && payments.every((p) => p.status === PaymentStatus.VOIDED)) order.paymentStatus = PaymentStatus.VOIDED;
-      order.heldFrom = null;
-      recordTransition(tx, order, move, actorName(principal), `Order cancelled${reason ? `: ${reason}` : '.'} Reserved stock released${voided ? ', payment authorization voided' : ''}.`);
-    }, !isAdmin(principal, 'orders'));
+  async cancel(em: Em, principal: Principal, id: string, reason?: string | null, onlyIf?: (order: Order) => boolean, idempotencyKey?: string | null): Promise<Order> {
+    checkIdempotencyKey(idempotencyKey);
+    return withOrder(em, id, async (tx, order) => {
+      if (!isAdmin(principal, 'orders')) authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+      // A retry with the key answers the cancelled order; without one, a second cancel is INVALID_STATE_TRANSITION.
+      return once(tx, `cancelOrder:${keyOwner(principal)}`, idempotencyKey, { id, reason: reason ?? null }, async () => {
+        await this.cancelIn(tx, principal, order, reason, onlyIf);
+        return order;
+      }, (orderId) => tx.findOneOrFail(Order, { id: orderId }));
+    });
+  }
+
+  private async cancelIn(tx: Em, principal: Principal, order: Order, reason?: string | null, onlyIf?: (order: Order) => boolean): Promise<void> {
+    if (onlyIf && !onlyIf(order)) throw new OrdoError('CONFLICT', `Order ${order.number} changed before it could be cancelled.`);
+    const staff = isAdmin(principal, 'orders');
+    if (!staff && !BUYER_CANCELLABLE.has(order.status)) {
+      throw new OrdoError('INVALID_STATE_TRANSITION', `An order that is ${order.status} can only be cancelled by staff.`);
+    }
+    if (!CANCELLABLE.has(order.status)) orderMachine.assertMove(order.status, OrderStatus.CANCELLED);
+    const lines = await tx.find(OrderLine, { order });
+    if (lines.some((l) => l.quantityShipped > 0)) {
+      throw new OrdoError('INVALID_STATE_TRANSITION', 'Part of this order has shipped: cancel what is left with cancelOrderLines (or cancelShipment for a parcel that has not left), or start a return.');
+    }
+    const move = await this.app.machines.get(orderMachine).transition(tx, order, OrderStatus.CANCELLED, actorName(principal));
+    for (const line of lines) {
+      if (line.variant && line.allocations.length) await release(tx, line.variant.id, line.allocations);
+      line.allocations = [];
+      line.quantityBackordered = 0;
+    }
+    // Money follows in the same transaction: authorizations voided, captured money owed back as PENDING refunds (sent by a job).
+    const settled = await settleCancelledPayments(this.app, tx, order, actorName(principal));
+    order.heldFrom = null;
+    const money = [settled.voided ? 'payment authorization voided' : '', settled.refunding ? `${formatMoney(settled.refunding, order.currencyCode)} to be refunded` : ''].filter(Boolean);
+    recordTransition(tx, order, move, actorName(principal), `Order cancelled${reason ? `: ${reason}` : '.'} Reserved stock released${money.length ? `, ${money.join(', ')}` : ''}.`);
   }
 
   async hold(em: Em, principal: Principal, id: string, reason: string): Promise<Order> {
     authorize(principal, admin('orders'));
-    return this.change(em, principal, id, async (tx, order) => {
+    return this.change(em, id, async (tx, order) => {
       const from = order.status;
       const move = await this.app.machines.get(orderMachine).transition(tx, order, OrderStatus.ON_HOLD, actorName(principal));
       order.heldFrom = from;
@@ -109,7 +120,7 @@ export class OrderService {
 
   async releaseHold(em: Em, principal: Principal, id: string): Promise<Order> {
     authorize(principal, admin('orders'));
-    return this.change(em, principal, id, async (tx, order) => {
+    return this.change(em, id, async (tx, order) => {
       if (order.status !== OrderStatus.ON_HOLD) throw new OrdoError('INVALID_STATE_TRANSITION', `The order is ${order.status}, not ON_HOLD.`);
       const back = order.heldFrom ?? (order.paymentStatus === PaymentStatus.PENDING ? OrderStatus.PENDING : OrderStatus.CONFIRMED);
       const move = await this.app.machines.get(orderMachine).transition(tx, order, back, actorName(principal));
@@ -118,10 +129,9 @@ export class OrderService {
     });
   }
 
-  /** Applies a change under the order's lock (order-lock.ts); `ownerOnly` callers must be able to read the order. */
-  private change(em: Em, principal: Principal, id: string, apply: (tx: Em, order: Order) => Promise<void>, ownerOnly = false): Promise<Order> {
+  /** Applies a staff change under the order's lock (order-lock.ts). */
+  private change(em: Em, id: string, apply: (tx: Em, order: Order) => Promise<void>): Promise<Order> {
     return withOrder(em, id, async (tx, order) => {
-      if (ownerOnly) authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
       await apply(tx, order);
       return order;
     });

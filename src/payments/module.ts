@@ -4,6 +4,7 @@ import { Payment } from './payment.entity.js';
 import { PaymentOperation } from './payment-operation.entity.js';
 import { PaymentResolver } from './payment.resolver.js';
 import { paymentHandlers, paymentJobs } from './capture-jobs.js';
+import { refundHandlers, refundJobs } from './cancellation-refunds.js';
 import { paymentWebhookRoutes } from './webhook.route.js';
 import { PaymentService, paymentMachine } from './payment.service.js';
 import type { PaymentProvider } from './payment-provider.js';
@@ -26,7 +27,10 @@ export const payments = defineModule({
       return payment;
     },
   },
-  jobs: paymentJobs,
-  on: paymentHandlers,
+  jobs: { ...paymentJobs, ...refundJobs },
+  on: { ...paymentHandlers, ...refundHandlers },
+  repeatable: {
+    'payments.retryPendingRefunds': { everyMs: (config) => config.housekeepingEveryMs, queue: 'payments' },
+  },
   routes: paymentWebhookRoutes,
 });

@@ -7,6 +7,7 @@ import type { Em } from '../kernel/db/orm.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { defineMachine } from '../kernel/state-machine.js';
 import { newId } from '../kernel/ids.js';
+import { formatMoney } from '../kernel/money.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import type { Order } from '../order-core/order.entity.js';
 import { withOrderPart } from '../order-core/order-lock.js';
@@ -17,6 +18,7 @@ import type { CaptureResult, PaymentProvider, PaymentWebhookEvent } from './paym
 import { Payment } from './payment.entity.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
 import { PaymentOperation, PaymentOperationKind, RefundStatus } from './payment-operation.entity.js';
+import { afterRefundSettled } from './cancellation-settled.js';
 import { manual } from './providers/manual.js';
 import { testCard } from './providers/test-card.js';
 
@@ -32,11 +34,6 @@ export const paymentMachine = defineMachine<PaymentStatus, Payment>('payment', {
 });
 
 const K = PaymentOperationKind;
-
-/** 12.34 EUR */
-export function formatMoney(amount: number, currency: string): string {
-  return `${(amount / 100).toFixed(2)} ${currency}`;
-}
 
 /** The order's payment status from its payments: the latest live payment's, DECLINED only when all are. */
 export function orderPaymentStatus(payments: Pick<Payment, 'id' | 'status'>[], fallback: PaymentStatus): PaymentStatus {
@@ -225,7 +222,8 @@ export class PaymentService {
 
   /** The capture itself, in the caller's transaction; a refusal is written to the history and returned. */
   private async captureIn(tx: Em, payment: Payment, order: Order, amount: number | null, key: string | null, actor: string, note?: string): Promise<CaptureOutcome> {
-    const amt = amount ?? payment.amount;
+    // Units cancelled since the authorization lowered the order's total: capture what it owes now, the rest is released.
+    const amt = amount ?? Math.min(payment.amount, order.total);
     // An order its discounts paid in full has nothing to charge: the capture records that (and the invoice
     // follows it) without asking the provider.
     const nothingToCharge = payment.amount === 0 && amt === 0;
@@ -265,7 +263,8 @@ export class PaymentService {
     return { payment };
   }
 
-  private async settleRefund(tx: Em, payment: Payment, order: Order, op: PaymentOperation, actor: string): Promise<void> {
+  /** A refund the provider confirmed: the ledger row, the payment, the history, `payment.refunded`. */
+  async settleRefund(tx: Em, payment: Payment, order: Order, op: PaymentOperation, actor: string): Promise<void> {
     op.status = RefundStatus.SUCCEEDED;
     payment.amountRefunded += op.amount;
     const to = payment.amountRefunded >= payment.amountCaptured ? S.REFUNDED : S.PARTIALLY_REFUNDED;
@@ -276,6 +275,8 @@ export class PaymentService {
     });
     recordEvent(tx, 'payment.refunded', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount: op.amount, reason: op.reason ?? null }, order.id);
     await this.followPayments(tx, order, actor);
+    await tx.flush();
+    await afterRefundSettled(tx, order);
   }
 
   /** Order.paymentStatus follows the order's payments. */

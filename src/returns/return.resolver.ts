@@ -13,6 +13,7 @@ import { ReceiveReturnLineInput, RequestReturnInput } from './return.inputs.js';
 import { ReturnService } from './return.service.js';
 
 const returns = (ctx: OrdoContext) => ctx.app.service(ReturnService);
+const KEY_DOC = 'A retry with the same key and arguments returns the return and changes nothing; the same key with other arguments is CONFLICT.';
 
 @Resolver(() => ReturnRequest)
 export class ReturnResolver {
@@ -25,9 +26,10 @@ export class ReturnResolver {
   requestReturn(
     @Arg('input', () => RequestReturnInput) input: RequestReturnInput,
     @Arg('approve', () => Boolean, { nullable: true }) approve: boolean | undefined,
+    @Arg('idempotencyKey', () => String, { nullable: true, description: KEY_DOC }) idempotencyKey: string | undefined,
     @Ctx() ctx: OrdoContext,
   ): Promise<ReturnRequest> {
-    return returns(ctx).request(ctx.em, ctx.principal, input, approve);
+    return returns(ctx).request(ctx.em, ctx.principal, input, approve, idempotencyKey);
   }
 
   @Mutation(() => ReturnRequest)
@@ -44,9 +46,10 @@ export class ReturnResolver {
   receiveReturn(
     @Arg('id', () => ID) id: string,
     @Arg('lines', () => [ReceiveReturnLineInput]) lines: ReceiveReturnLineInput[],
+    @Arg('idempotencyKey', () => String, { nullable: true, description: KEY_DOC }) idempotencyKey: string | undefined,
     @Ctx() ctx: OrdoContext,
   ): Promise<ReturnRequest> {
-    return returns(ctx).receive(ctx.em, ctx.principal, id, lines);
+    return returns(ctx).receive(ctx.em, ctx.principal, id, lines, idempotencyKey);
   }
 
   @Mutation(() => ReturnRequest, { description: 'Cancels a return before it is received: its customer, access token holder, or staff.' })

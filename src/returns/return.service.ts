@@ -6,6 +6,7 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { actorName, admin, authorize, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
+import { checkIdempotencyKey, keyOwner, once } from '../kernel/idempotency.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import { Channel } from '../channels/channel.entity.js';
 import { SequenceService } from '../channels/sequence.service.js';
@@ -18,7 +19,8 @@ import { addHistory } from '../order-core/order-history.js';
 import { Payment } from '../payments/payment.entity.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
 import { PaymentOperation, PaymentOperationKind } from '../payments/payment-operation.entity.js';
-import { PaymentService, formatMoney } from '../payments/payment.service.js';
+import { PaymentService } from '../payments/payment.service.js';
+import { formatMoney } from '../kernel/money.js';
 import { Shipment } from '../fulfillment/shipment.entity.js';
 import { shippedFromLocation } from '../fulfillment/shipped-from.js';
 import { restock } from '../inventory/stock-ledger.js';
@@ -54,7 +56,9 @@ export class ReturnService {
 
   // ------------------------------------------------------------------ mutations
 
-  async request(em: Em, principal: Principal, input: RequestReturnInput, approve?: boolean | null): Promise<ReturnRequest> {
+  /** With an idempotency key (kernel/idempotency.ts), a repeat answers with the first return and creates none. */
+  async request(em: Em, principal: Principal, input: RequestReturnInput, approve?: boolean | null, idempotencyKey?: string | null): Promise<ReturnRequest> {
+    checkIdempotencyKey(idempotencyKey);
     const ids = input.lines.map((l) => l.orderLineId);
     if (!ids.length) throw badInput('A return needs at least one line.', 'lines');
     if (new Set(ids).size !== ids.length) throw badInput('Each order line may appear once in a return.', 'lines');
@@ -62,35 +66,38 @@ export class ReturnService {
     const actor = actorName(principal);
     return withOrder(em, input.orderId, async (tx, order) => {
       authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
-      const lines = await tx.find(OrderLine, { order: order.id });
-      const byId = new Map(lines.map((l) => [l.id, l]));
-      const foreign = ids.filter((id) => !byId.has(id));
-      if (foreign.length) throw badInput(`Order line ${foreign.join(', ')} is not a line of order ${order.number}.`, 'lines');
-      const open = await tx.find(ReturnLine, { orderLine: { $in: ids }, returnRequest: { status: { $in: OPEN_RETURN } } });
-      for (const l of input.lines) {
-        const ol = byId.get(l.orderLineId)!;
-        const claimed = open.filter((r) => r.orderLine.id === ol.id).reduce((s, r) => s + r.quantity, 0);
-        const returnable = ol.quantityShipped - ol.quantityReturned - claimed;
-        if (l.quantity > returnable) {
-          throw badInput(`At most ${Math.max(0, returnable)} of ${ol.sku} can be returned (shipped ${ol.quantityShipped}, returned ${ol.quantityReturned}, in open returns ${claimed}); ${l.quantity} were asked for.`, 'lines');
+      const request = { input, approve: !!approve };
+      return once(tx, `requestReturn:${keyOwner(principal)}`, idempotencyKey, request, async () => {
+        const lines = await tx.find(OrderLine, { order: order.id });
+        const byId = new Map(lines.map((l) => [l.id, l]));
+        const foreign = ids.filter((id) => !byId.has(id));
+        if (foreign.length) throw badInput(`Order line ${foreign.join(', ')} is not a line of order ${order.number}.`, 'lines');
+        const open = await tx.find(ReturnLine, { orderLine: { $in: ids }, returnRequest: { status: { $in: OPEN_RETURN } } });
+        for (const l of input.lines) {
+          const ol = byId.get(l.orderLineId)!;
+          const claimed = open.filter((r) => r.orderLine.id === ol.id).reduce((s, r) => s + r.quantity, 0);
+          const returnable = ol.quantityShipped - ol.quantityReturned - claimed;
+          if (l.quantity > returnable) {
+            throw badInput(`At most ${Math.max(0, returnable)} of ${ol.sku} can be returned (shipped ${ol.quantityShipped}, returned ${ol.quantityReturned}, in open returns ${claimed}); ${l.quantity} were asked for.`, 'lines');
+          }
         }
-      }
-      await this.checkWindow(tx, order);
+        await this.checkWindow(tx, order);
 
-      const channel = await tx.findOneOrFail(Channel, { id: order.channel.id });
-      const seq = await this.app.service(SequenceService).nextInTransaction(tx, channel.id, 'return', 1);
-      const ret = tx.create(ReturnRequest, {
-        number: formatReturnNumber(channel.code, seq), channelId: channel.id, order, status: ReturnStatus.REQUESTED,
-        resolution: input.resolution, customerNote: input.customerNote ?? null,
-      });
-      tx.persist(ret);
-      for (const l of input.lines) {
-        tx.persist(tx.create(ReturnLine, { returnRequest: ret, orderLine: byId.get(l.orderLineId)!, quantity: l.quantity, reason: l.reason }));
-      }
-      const units = input.lines.map((l) => `${l.quantity} × ${byId.get(l.orderLineId)!.sku} (${l.reason})`).join(', ');
-      this.record(tx, order, ret, null, ReturnStatus.REQUESTED, actor, `Return ${ret.number} requested for ${units}; resolution ${input.resolution}.`);
-      if (approve && isAdmin(principal, 'orders')) await this.move(tx, order, ret, ReturnStatus.APPROVED, actor, `Return ${ret.number} approved.`);
-      return ret;
+        const channel = await tx.findOneOrFail(Channel, { id: order.channel.id });
+        const seq = await this.app.service(SequenceService).nextInTransaction(tx, channel.id, 'return', 1);
+        const ret = tx.create(ReturnRequest, {
+          number: formatReturnNumber(channel.code, seq), channelId: channel.id, order, status: ReturnStatus.REQUESTED,
+          resolution: input.resolution, customerNote: input.customerNote ?? null,
+        });
+        tx.persist(ret);
+        for (const l of input.lines) {
+          tx.persist(tx.create(ReturnLine, { returnRequest: ret, orderLine: byId.get(l.orderLineId)!, quantity: l.quantity, reason: l.reason }));
+        }
+        const units = input.lines.map((l) => `${l.quantity} × ${byId.get(l.orderLineId)!.sku} (${l.reason})`).join(', ');
+        this.record(tx, order, ret, null, ReturnStatus.REQUESTED, actor, `Return ${ret.number} requested for ${units}; resolution ${input.resolution}.`);
+        if (approve && isAdmin(principal, 'orders')) await this.move(tx, order, ret, ReturnStatus.APPROVED, actor, `Return ${ret.number} approved.`);
+        return ret;
+      }, (firstId) => tx.findOneOrFail(ReturnRequest, { id: firstId }));
     });
   }
 
@@ -121,11 +128,13 @@ export class ReturnService {
     });
   }
 
-  async receive(em: Em, principal: Principal, id: string, input: ReceiveReturnLineInput[]): Promise<ReturnRequest> {
+  /** With an idempotency key, a repeat answers with the return and restocks nothing again (even once it moved on). */
+  async receive(em: Em, principal: Principal, id: string, input: ReceiveReturnLineInput[], idempotencyKey?: string | null): Promise<ReturnRequest> {
     authorize(principal, admin('orders'));
+    checkIdempotencyKey(idempotencyKey);
     const actor = actorName(principal);
     if (new Set(input.map((l) => l.returnLineId)).size !== input.length) throw badInput('Each return line may appear once.', 'lines');
-    return this.withReturn(em, id, async (tx, order, ret) => {
+    return this.withReturn(em, id, (tx, order, ret) => once(tx, `receiveReturn:${keyOwner(principal)}`, idempotencyKey, { id, lines: input }, async () => {
       returnMachine.assertMove(ret.status, ReturnStatus.RECEIVED);
       const lines = await tx.find(ReturnLine, { returnRequest: ret.id }, { orderBy: { id: 'asc' } });
       const byId = new Map(lines.map((l) => [l.id, l]));
@@ -151,7 +160,7 @@ export class ReturnService {
       }
       await this.move(tx, order, ret, ReturnStatus.RECEIVED, actor, `Return ${ret.number} received: ${notes.join(', ')}.`);
       return ret;
-    });
+    }, (firstId) => tx.findOneOrFail(ReturnRequest, { id: firstId })));
   }
 
   // ------------------------------------------------------------------ jobs

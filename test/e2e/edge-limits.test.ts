@@ -65,7 +65,7 @@ describe('request bounds on the compiled server (default settings)', () => {
     expect(codeOf(await gqlAt(s.url, deep))).toBe('QUERY_TOO_COMPLEX');
   });
 
-  it('refuses each attack with QUERY_TOO_COMPLEX within 50 ms while /health keeps answering', async () => {
+  it('refuses each attack with QUERY_TOO_COMPLEX within 50 ms (or five times a small query) while /health keeps answering', async () => {
     // Warm the process the way any first requests would (not with the attacks themselves).
     for (let i = 0; i < 3; i++) ok(await gqlAt(s.url, `{ channels { code } products(first: 5) { nodes { name } } }`));
     const health: number[] = [];
@@ -81,6 +81,7 @@ describe('request bounds on the compiled server (default settings)', () => {
       }
     })();
     const times: Record<string, number[]> = {};
+    const baseline: number[] = [];
     try {
       for (const [name, query] of Object.entries(ATTACKS)) {
         times[name] = [];
@@ -92,18 +93,22 @@ describe('request bounds on the compiled server (default settings)', () => {
           expect(a.body.data, name).toBeUndefined();
           expect(a.status, name).toBe(400);
           times[name].push(a.ms);
+          // A small real query in the same round: what this machine answers in at the moment.
+          baseline.push((await timed(s.url, `{ channels { code } }`)).ms);
         }
       }
     } finally {
       polling = false;
       await poller;
     }
+    // 50 ms on a quiet machine; on a loaded one, no slower than a few small real queries.
+    const bound = Math.max(50, 5 * median(baseline));
     for (const [name, ms] of Object.entries(times)) {
-      expect(median(ms), `${name}: ${ms.map((m) => m.toFixed(1)).join(', ')} ms`).toBeLessThan(50);
+      expect(median(ms), `${name}: ${ms.map((m) => m.toFixed(1)).join(', ')} ms (bound ${bound.toFixed(1)})`).toBeLessThan(bound);
       expect(Math.max(...ms), `${name}: ${ms.map((m) => m.toFixed(1)).join(', ')} ms`).toBeLessThan(1_000);
     }
     expect(health.length).toBeGreaterThan(5);
-    expect(median(health), `health: ${health.map((m) => m.toFixed(1)).join(', ')}`).toBeLessThan(50);
+    expect(median(health), `health: ${health.map((m) => m.toFixed(1)).join(', ')}`).toBeLessThan(bound);
     expect(Math.max(...health), `health: ${health.map((m) => m.toFixed(1)).join(', ')}`).toBeLessThan(1_000);
     // Refused before execution: nothing ran, and nothing was logged as an error.
     const errors = s.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)).filter((l) => l.level >= 50);
@@ -149,12 +154,15 @@ describe('request bounds on the compiled server (default settings)', () => {
       });
     expect((await run(`{ channels { code } }`)).result?.data?.channels).toBeDefined();
     const times: number[] = [];
+    const baseline: number[] = [];
     for (let i = 0; i < 3; i++) {
       const bomb = await run(ATTACKS['40 fragments each spreading the next twice']);
       expect(bomb.errors?.[0]?.extensions?.code, JSON.stringify(bomb)).toBe('QUERY_TOO_COMPLEX');
       times.push(bomb.ms);
+      baseline.push((await run(`{ channels { code } }`)).ms);
     }
-    expect(median(times), times.join(', ')).toBeLessThan(50);
+    // 50 ms on a quiet machine; on a loaded one, no slower than a few small real operations.
+    expect(median(times), `${times.join(', ')}; small operations ${baseline.join(', ')}`).toBeLessThan(Math.max(50, 5 * median(baseline)));
     for (const q of [ATTACKS['100,000 tokens'], ATTACKS['depth 40'], ATTACKS['2,000 aliases']]) {
       expect((await run(q)).errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
     }

@@ -18,6 +18,7 @@ export async function gqlAt<T = any>(url: string, query: string, variables?: Rec
 }
 
 export const codeOf = (r: GqlResult) => r.errors?.[0]?.extensions?.code;
+export const fieldOf = (r: GqlResult) => r.errors?.[0]?.extensions?.field as string | undefined;
 
 /** Data or a thrown error with the GraphQL errors in the message. */
 export function ok<T>(r: GqlResult<T>): T {

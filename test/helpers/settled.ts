@@ -10,7 +10,7 @@ import { sleep } from './until.js';
 import { queueNames } from '../../src/app.js';
 import { coreModules } from '../../src/modules.js';
 
-export async function settled(t: Pick<TestEngine, 'engine' | 'sql'>, ms = 30_000): Promise<void> {
+export async function settled(t: Pick<TestEngine, 'engine' | 'sql'>, ms = 30_000, pollMs = 50): Promise<void> {
   const { queue, relay } = t.engine.app;
   const deadline = Date.now() + ms;
   let last = '';
@@ -29,7 +29,7 @@ export async function settled(t: Pick<TestEngine, 'engine' | 'sql'>, ms = 30_000
       quietSince = mark;
     } else quietSince = null;
     if (Date.now() > deadline) throw new Error(`the engine did not settle in ${ms} ms: ${last}`);
-    await sleep(50);
+    await sleep(pollMs);
   }
 }
 

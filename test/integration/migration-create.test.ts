@@ -43,7 +43,7 @@ interface GiftNoteRow {
   customer?: unknown;
 }
 
-describe('migration:create', () => {
+describe('migration:create', { timeout: 180_000 }, () => {
   it('has nothing to do for the core, loyalty or webhooks, on SQLite or PostgreSQL', async () => {
     const runs = await Promise.all([migrationCreate('--check'), migrationCreate('--check', '--plugin', 'loyalty'), migrationCreate('--check', '--plugin', 'webhooks')]);
     for (const run of runs) {

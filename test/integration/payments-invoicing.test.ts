@@ -236,7 +236,7 @@ describe.each(DB_KINDS)('payments and invoicing on %s', (kind: DbKind) => {
     expect(lines).toContain(inv.number);
     expect(lines).toContain(`#${placed.number}`);
     expect(lines).toContain('Q');
-    expect(lines).toContain(`${(inv.total / 100).toFixed(2)} EUR`);
+    expect(lines).toContain(`€${(inv.total / 100).toFixed(2)}`); // the total in euros, as the buyer reads it
     const tampered = inv.pdfUrl.replace(/signature=(.)/, (_: string, c: string) => `signature=${c === 'a' ? 'b' : 'a'}`);
     expect((await fetch(new URL(tampered, base))).status).toBe(403);
     const otherKey = inv.pdfUrl.replace(/inv_[^.]+\.pdf/, 'inv_other.pdf');

@@ -7,16 +7,10 @@ import { codeOf, ok } from '../helpers/gql.js';
 import { orderInput, PLACE_ORDER, setupShop } from '../helpers/fixtures.js';
 import { ReturnService } from '../../src/returns/return.service.js';
 import { sleep, until } from '../helpers/until.js';
+import { APPROVE_RETURN as APPROVE, deliveredOrder, RECEIVE_RETURN as RECEIVE, REQUEST_RETURN as REQUEST, RETURN_FIELDS } from '../helpers/returns.js';
 
 const REGISTER = `mutation($i: RegisterCustomerInput!) { registerCustomer(input: $i) { token customer { id } } }`;
-const TRACK = `mutation($i: TrackingEventInput!) { recordTrackingEvent(input: $i) { id status } }`;
-const RETURN_FIELDS = `id number status resolution customerNote labelUrl trackingNumber refundTotal createdAt
-  order { id } exchangeOrder { id number status paymentStatus total lines { sku quantity lineTotal } shipments { status } }
-  lines { id quantity reason quantityReceived disposition orderLine { id sku quantityReturned } }`;
-const REQUEST = `mutation($i: RequestReturnInput!, $approve: Boolean) { requestReturn(input: $i, approve: $approve) { ${RETURN_FIELDS} } }`;
-const APPROVE = `mutation($id: ID!) { approveReturn(id: $id) { ${RETURN_FIELDS} } }`;
 const REJECT = `mutation($id: ID!, $reason: String!) { rejectReturn(id: $id, reason: $reason) { ${RETURN_FIELDS} } }`;
-const RECEIVE = `mutation($id: ID!, $lines: [ReceiveReturnLineInput!]!) { receiveReturn(id: $id, lines: $lines) { ${RETURN_FIELDS} } }`;
 const CANCEL = `mutation($id: ID!) { cancelReturn(id: $id) { ${RETURN_FIELDS} } }`;
 const RETURN = `query($id: ID!) { returnRequest(id: $id) { ${RETURN_FIELDS} } }`;
 const ORDER = `query($id: ID!) { order(id: $id) {
@@ -62,13 +56,7 @@ describe.each(DB_KINDS)('returns on %s', (kind: DbKind) => {
   };
 
   /** Places an order as Alice, lets the workers ship it, and delivers it. */
-  async function delivered(lines: { sku: string; quantity: number }[], token = alice) {
-    const placed = ok(await t.gql(PLACE_ORDER, { input: orderInput(lines) }, token)).placeOrder;
-    const shipped = await until(() => order(placed.order.id), (o) => o.status === 'SHIPPED' && o.shipments.every((s: any) => s.trackingNumber));
-    for (const s of shipped.shipments) ok(await t.admin(TRACK, { i: { trackingNumber: s.trackingNumber, status: 'DELIVERED', location: 'Berlin' } }));
-    const o = await until(() => order(placed.order.id), (x) => x.status === 'DELIVERED' && x.paymentStatus === 'PAID');
-    return { order: o, accessToken: placed.accessToken as string };
-  }
+  const delivered = (lines: { sku: string; quantity: number }[], token = alice) => deliveredOrder(t, lines, token);
   const lineOf = (o: any, sku: string) => o.lines.find((l: any) => l.sku === sku);
   const request = (token: string, orderId: string, lines: any[], resolution = 'REFUND', approve?: boolean) =>
     t.gql(REQUEST, { i: { orderId, lines, resolution, customerNote: 'please' }, approve }, token);

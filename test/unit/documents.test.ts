@@ -17,7 +17,7 @@ import { renderPackingSlip } from '../../src/documents/pdf/render-packing-slip.j
 import { renderPickList } from '../../src/documents/pdf/render-pick-list.js';
 import { code39Modules } from '../../src/documents/pdf/code39.js';
 import { safeText } from '../../src/documents/pdf/pdf-buffer.js';
-import { fontMetricsCacheActive } from '../../src/documents/pdf/font-metrics-cache.js';
+import { documentFontsShared } from '../../src/documents/pdf/document-fonts.js';
 import { pdfPageCount, pdfTextLines } from '../../src/documents/pdf/pdf-text.js';
 
 const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
@@ -32,18 +32,23 @@ afterAll(async () => {
 
 const query = (path: string) => new URL(path, 'http://x').searchParams;
 
-// First in this file: the first document of the process parses the font metrics, later ones take them
-// from the cache (font-metrics-cache.ts); the bytes must not differ.
-describe('font metrics parsed once per process', () => {
-  it('gives the same document from the cache as from parsing', async () => {
+// First in this file: the first document of the process parses the font files, later ones share what
+// was parsed (document-fonts.ts). Cyrillic о and р are drawn from the Latin o and p: a first document in
+// Cyrillic must not change how the next one's Latin text reads back (fontkit remembers the characters of
+// a glyph from its first use), and the same input gives the same bytes.
+describe('document font parsed once per process', () => {
+  it('gives each document its own text, whatever was rendered before', async () => {
     const input = { orderNumber: '1001', date: new Date(0), shipTo: { name: 'Jane Doe', line1: 'Hauptstr. 1', city: 'Berlin', postalCode: '10115', countryCode: 'DE' }, lines: [{ sku: 'A-1', name: 'Trail shoe, waterproof, with a name long enough to wrap', quantity: 2 }] };
     // The creation date (a string object of its own) and the document id differ between any two renders.
     const strip = (b: Buffer) => b.toString('latin1').replace(/\(D:\d{14}Z\)/g, '(D)').replace(/\/ID \[[^\]]*\]/, '');
-    const parsed = await renderPackingSlip(input);
-    const cached = await renderPackingSlip(input);
-    expect(fontMetricsCacheActive()).toBe(true);
-    expect(strip(cached)).toBe(strip(parsed));
-    expect(pdfTextLines(cached).join(' ')).toContain('Trail shoe');
+    const cyrillic = await renderPackingSlip({ ...input, shipTo: { ...input.shipTo, name: 'Дмитрий Иванов' } });
+    const first = await renderPackingSlip(input);
+    const again = await renderPackingSlip(input);
+    expect(documentFontsShared()).toBe(true);
+    expect(pdfTextLines(cyrillic)).toContain('Дмитрий Иванов');
+    expect(pdfTextLines(first)).toContain('Jane Doe');
+    expect(pdfTextLines(first).join(' ')).toContain('Trail shoe, waterproof');
+    expect(strip(again)).toBe(strip(first));
   });
 });
 
@@ -196,7 +201,7 @@ describe('PDF renderers', () => {
     expect(text).toContain('#1042');
     expect(text).toContain('1.25 kg');
     expect(text).toContain('2 of 2');
-    expect(text).toContain('Zoë Lukasiewicz'); // Ł has no glyph in Helvetica; ë has
+    expect(text).toContain('Zoë Łukasiewicz'); // as written: the embedded font has Ł
     expect(text.join('\n')).toMatch(/Hauptstraße 5/);
     expect(text.join('\n')).toMatch(/80331 München/);
     expect(pdf.length).toBeLessThan(60_000);
@@ -271,7 +276,18 @@ describe('PDF renderers', () => {
     expect(text.join(' ')).toMatch(/2 SKUs\s+·\s+7 units\s+·\s+3 orders/);
   });
 
-  it('keep text to what the built-in fonts can show', () => {
-    expect(safeText('Łódź – “quoted” €5 日本\tx')).toBe('Lódz – “quoted” €5 ?? x');
+  it('keep text to what the document font can show', () => {
+    expect(safeText('Łódź – “quoted” €5 Ωμέγα Дмитрий 日本\tx')).toBe('Łódź – “quoted” €5 Ωμέγα Дмитрий ?? x');
+  });
+
+  it('print Latin, Greek and Cyrillic names as written, and read them back', async () => {
+    const pdf = await renderShippingLabel({ ...label, to: { ...label.to, name: 'Дмитрий Иванов', line1: 'Οδός Ερμού 12', city: 'Αθήνα', postalCode: '105 63', countryCode: 'GR' } });
+    const text = pdfTextLines(pdf);
+    expect(text).toContain('Дмитрий Иванов');
+    expect(text).toContain('Οδός Ερμού 12');
+    expect(text).toContain('105 63 Αθήνα');
+    // The font is embedded (a subset), not one of the built-in ones.
+    expect(pdf.toString('latin1')).toMatch(/\/FontFile2 \d+ 0 R/);
+    expect(pdf.toString('latin1')).not.toMatch(/\/BaseFont \/Helvetica/);
   });
 });

@@ -1,7 +1,9 @@
-// What every renderer shares: a pdfkit document collected into a Buffer, text made safe for the built-in
-// fonts, address blocks, a table that breaks across pages, page numbers.
+// What every renderer shares: a pdfkit document with the embedded document font, collected into a
+// Buffer; text made safe for that font, address blocks, a table that breaks across pages, page numbers.
 import PDFDocument from 'pdfkit';
-import { cacheFontMetrics } from './font-metrics-cache.js';
+import { SANS, SANS_BOLD, hasGlyph, useDocumentFonts } from './document-fonts.js';
+
+export { SANS, SANS_BOLD };
 
 export type Pdf = PDFKit.PDFDocument;
 
@@ -26,9 +28,10 @@ export function createPdf(size: 'A4' | 'A6', margin: number, info: { title: stri
     margin,
     compress: false,
     bufferPages: true,
+    font: '', // not the built-in Helvetica: the document font is set next
     info: { Title: safeText(info.title), Producer: 'Ordo', Creator: 'Ordo', CreationDate: info.createdAt ?? new Date() },
   });
-  cacheFontMetrics(doc);
+  useDocumentFonts(doc);
   return doc;
 }
 
@@ -38,8 +41,8 @@ export function drawFacts(doc: Pdf, facts: [string, string][], top: number): voi
   const width = contentWidth(doc);
   facts.forEach(([label, value], i) => {
     const y = top + i * 14;
-    doc.font('Helvetica').fontSize(9).fillColor('#555555').text(label, left + width - 220, y, { width: 70 });
-    doc.font('Helvetica-Bold').fontSize(10).fillColor('black').text(safeText(value), left + width - 150, y - 1, { width: 150, align: 'right' });
+    doc.font(SANS).fontSize(9).fillColor('#555555').text(label, left + width - 220, y, { width: 70 });
+    doc.font(SANS_BOLD).fontSize(10).fillColor('black').text(safeText(value), left + width - 150, y - 1, { width: 150, align: 'right' });
   });
 }
 
@@ -54,27 +57,27 @@ export function pdfToBuffer(doc: Pdf): Promise<Buffer> {
   });
 }
 
-// The built-in fonts (Helvetica, ...) only have the WinAnsi (cp1252) glyphs; pdfkit prints anything else as
-// garbage. Latin-1 plus these extras is what they can show.
-const WIN_ANSI_EXTRAS = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+// What the document font has no glyph for (Chinese, Arabic, ... in DejaVu Sans) would print as empty boxes.
 const FALLBACKS: Record<string, string> = { Ł: 'L', ł: 'l', Đ: 'D', đ: 'd', ı: 'i', Ħ: 'H', ħ: 'h', '‐': '-', '‑': '-', '−': '-', '×': 'x' };
 
 function printable(ch: string): boolean {
   const c = ch.codePointAt(0)!;
-  return (c >= 0x20 && c <= 0x7e) || (c >= 0xa0 && c <= 0xff) || WIN_ANSI_EXTRAS.has(ch);
+  return c >= 0x20 && !(c >= 0x7f && c < 0xa0) && hasGlyph(c);
 }
 
-/** Text the built-in fonts can show: accents dropped where the letter is missing (ő → o), else "?"; line breaks stay, other controls become spaces. */
+/** Text the document font can show: a letter it lacks without its accent when it has the base letter, else "?"; line breaks stay, other controls become spaces. */
 export function safeText(text: string | null | undefined): string {
   if (!text) return '';
   let out = '';
   for (const ch of text.normalize('NFC')) {
-    if (printable(ch) || ch === '\n') out += ch;
-    else if (/\s|\p{Cc}/u.test(ch)) out += ' ';
-    else if (FALLBACKS[ch]) out += FALLBACKS[ch];
+    if (ch === '\n') out += ch;
+    else if (/\p{Cc}/u.test(ch)) out += ' ';
+    else if (printable(ch)) out += ch;
+    else if (/\s/u.test(ch)) out += ' ';
+    else if (FALLBACKS[ch] && [...FALLBACKS[ch]].every(printable)) out += FALLBACKS[ch];
     else {
       const base = ch.normalize('NFD').replace(/\p{M}/gu, '');
-      out += base && [...base].every(printable) ? base : '?';
+      out += base && base !== ch && [...base].every(printable) ? base : '?';
     }
   }
   return out;
@@ -90,12 +93,12 @@ export function countryName(code: string): string {
   }
 }
 
-/** The lines of an address block, as a postal label prints them. */
+/** The lines of an address block, as a postal label prints them (as written: renderers pass them through safeText). */
 export function addressLines(a: PdfAddress, opts: { phone?: boolean } = {}): string[] {
   const cityLine = [a.postalCode, a.city].filter(Boolean).join(' ');
   const lines = [a.name, a.line1, a.line2, cityLine, a.region, countryName(a.countryCode).toUpperCase()];
   if (opts.phone && a.phone) lines.push(`Tel. ${a.phone}`);
-  return lines.filter((l): l is string => !!l && l.trim() !== '').map(safeText);
+  return lines.filter((l): l is string => !!l && l.trim() !== '');
 }
 
 /** 2024-05-01 (UTC): documents are read across time zones, so they say which one. */
@@ -123,7 +126,7 @@ export function rule(doc: Pdf, y = doc.y, color = '#999999'): void {
 
 /** A small caption above a block ("SHIP TO"). */
 export function caption(doc: Pdf, text: string, x = doc.page.margins.left, y = doc.y): void {
-  doc.font('Helvetica-Bold').fontSize(7).fillColor('#555555').text(text.toUpperCase(), x, y).fillColor('black');
+  doc.font(SANS_BOLD).fontSize(7).fillColor('#555555').text(text.toUpperCase(), x, y).fillColor('black');
 }
 
 export interface TableColumn<R> {
@@ -149,7 +152,7 @@ export function drawTable<R>(doc: Pdf, columns: TableColumn<R>[], rows: R[], opt
   const bottom = () => doc.page.height - doc.page.margins.bottom - (opts.reserveBottom ?? 0);
 
   const cellHeight = (text: string, i: number, bold: boolean) =>
-    doc.font(bold ? 'Helvetica-Bold' : 'Helvetica').fontSize(fontSize).heightOfString(text || ' ', { width: widths[i] - 2 * pad });
+    doc.font(bold ? SANS_BOLD : SANS).fontSize(fontSize).heightOfString(text || ' ', { width: widths[i] - 2 * pad });
 
   const drawRow = (cells: string[], bold: (i: number) => boolean, shade: boolean) => {
     const height = Math.max(...cells.map((t, i) => cellHeight(t, i, bold(i)))) + 2 * pad;
@@ -161,7 +164,7 @@ export function drawTable<R>(doc: Pdf, columns: TableColumn<R>[], rows: R[], opt
     if (shade) doc.save().rect(left, y, contentWidth(doc), height).fill('#eeeeee').restore();
     cells.forEach((text, i) => {
       doc
-        .font(bold(i) ? 'Helvetica-Bold' : 'Helvetica')
+        .font(bold(i) ? SANS_BOLD : SANS)
         .fontSize(fontSize)
         .fillColor('black')
         .text(text, xs[i] + pad, y + pad, { width: widths[i] - 2 * pad, align: columns[i].align ?? 'left' });
@@ -185,7 +188,7 @@ export function pageNumbers(doc: Pdf, label: string): void {
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     doc
-      .font('Helvetica')
+      .font(SANS)
       .fontSize(7)
       .fillColor('#555555')
       .text(`${safeText(label)}  ·  Page ${i - range.start + 1} of ${range.count}`, doc.page.margins.left, doc.page.height - bottom / 2 - 4, {

@@ -1,6 +1,6 @@
 // The packing slip that goes into the parcel: what was ordered and is in this box, for the customer to
 // check against and for the packer to pack by.
-import { addressLines, caption, contentWidth, createPdf, drawFacts, drawTable, formatDate, pageNumbers, pdfToBuffer, rule, safeText, type PdfAddress } from './pdf-buffer.js';
+import { addressLines, caption, contentWidth, createPdf, drawFacts, drawTable, formatDate, pageNumbers, pdfToBuffer, rule, safeText, SANS, SANS_BOLD, type PdfAddress } from './pdf-buffer.js';
 
 export interface PackingSlipLine {
   sku: string;
@@ -31,7 +31,7 @@ export async function renderPackingSlip(input: PackingSlipInput): Promise<Buffer
   const width = contentWidth(doc);
   const top = doc.page.margins.top;
 
-  doc.font('Helvetica-Bold').fontSize(20).text('PACKING SLIP', left, top);
+  doc.font(SANS_BOLD).fontSize(20).text('PACKING SLIP', left, top);
   const facts: [string, string][] = [
     ['Order', orderNumber],
     ['Date', formatDate(input.date)],
@@ -43,14 +43,14 @@ export async function renderPackingSlip(input: PackingSlipInput): Promise<Buffer
   const blockTop = y;
   if (input.from) {
     caption(doc, 'From', left, y);
-    doc.font('Helvetica').fontSize(9).text(addressLines(input.from).join('\n'), left, y + 10, { width: width / 2 - 10 });
+    doc.font(SANS).fontSize(9).text(addressLines(input.from).map(safeText).join('\n'), left, y + 10, { width: width / 2 - 10 });
     y = doc.y;
   }
   const shipX = input.from ? left + width / 2 : left;
   caption(doc, 'Ship to', shipX, blockTop);
-  const [name, ...rest] = addressLines(input.shipTo);
-  doc.font('Helvetica-Bold').fontSize(11).text(name ?? '', shipX, blockTop + 10, { width: width / 2 });
-  doc.font('Helvetica').fontSize(10).text(rest.join('\n'), { width: width / 2 });
+  const [name, ...rest] = addressLines(input.shipTo).map(safeText);
+  doc.font(SANS_BOLD).fontSize(11).text(name ?? '', shipX, blockTop + 10, { width: width / 2 });
+  doc.font(SANS).fontSize(10).text(rest.join('\n'), { width: width / 2 });
   doc.y = Math.max(doc.y, y) + 20;
   doc.x = left;
 
@@ -67,16 +67,16 @@ export async function renderPackingSlip(input: PackingSlipInput): Promise<Buffer
   );
   const units = input.lines.reduce((s, l) => s + l.quantity, 0);
   doc.moveDown(0.5);
-  doc.font('Helvetica-Bold').fontSize(10).text(`${input.lines.length} ${input.lines.length === 1 ? 'line' : 'lines'}, ${units} ${units === 1 ? 'item' : 'items'}`, left, doc.y, { width, align: 'right' });
+  doc.font(SANS_BOLD).fontSize(10).text(`${input.lines.length} ${input.lines.length === 1 ? 'line' : 'lines'}, ${units} ${units === 1 ? 'item' : 'items'}`, left, doc.y, { width, align: 'right' });
 
   // The note stays together: on a new page when the table left too little room.
   const note = safeText(input.note ?? DEFAULT_PACKING_SLIP_NOTE);
-  const noteHeight = doc.font('Helvetica').fontSize(9).heightOfString(note, { width }) + 20;
+  const noteHeight = doc.font(SANS).fontSize(9).heightOfString(note, { width }) + 20;
   if (doc.y + 20 + noteHeight > doc.page.height - doc.page.margins.bottom) doc.addPage();
   doc.y += 20;
   rule(doc);
   doc.y += 8;
-  doc.font('Helvetica').fontSize(9).fillColor('#333333').text(note, left, doc.y, { width }).fillColor('black');
+  doc.font(SANS).fontSize(9).fillColor('#333333').text(note, left, doc.y, { width }).fillColor('black');
 
   pageNumbers(doc, `Packing slip ${orderNumber}`);
   return pdfToBuffer(doc);

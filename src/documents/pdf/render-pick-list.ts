@@ -1,7 +1,7 @@
 // The pick list a warehouse walks with: per SKU the total to take off the shelf, and which orders and
 // shipments it is for, so the picker can sort while picking. Rows are printed in the order given (the
 // caller sorts, for example by bin).
-import { contentWidth, createPdf, drawTable, formatDateTime, pageNumbers, pdfToBuffer, safeText } from './pdf-buffer.js';
+import { contentWidth, createPdf, drawTable, formatDateTime, pageNumbers, pdfToBuffer, safeText, SANS, SANS_BOLD } from './pdf-buffer.js';
 
 export interface PickListAllocation {
   orderNumber: string;
@@ -32,14 +32,14 @@ export async function renderPickList(input: PickListInput): Promise<Buffer> {
   const width = contentWidth(doc);
   const top = doc.page.margins.top;
 
-  doc.font('Helvetica-Bold').fontSize(20).text('PICK LIST', left, top);
-  doc.font('Helvetica-Bold').fontSize(12).text(`${safeText(input.location.code)}  ${safeText(input.location.name)}`, left, top + 26, { width });
-  doc.font('Helvetica').fontSize(9).fillColor('#555555').text(`Generated ${formatDateTime(input.generatedAt)}`, left, top + 44).fillColor('black');
+  doc.font(SANS_BOLD).fontSize(20).text('PICK LIST', left, top);
+  doc.font(SANS_BOLD).fontSize(12).text(`${safeText(input.location.code)}  ${safeText(input.location.name)}`, left, top + 26, { width });
+  doc.font(SANS).fontSize(9).fillColor('#555555').text(`Generated ${formatDateTime(input.generatedAt)}`, left, top + 44).fillColor('black');
 
   const units = input.rows.reduce((s, r) => s + totalOf(r), 0);
   const orders = new Set(input.rows.flatMap((r) => r.allocations.map((a) => a.orderNumber))).size;
   doc
-    .font('Helvetica-Bold')
+    .font(SANS_BOLD)
     .fontSize(10)
     .text(`${input.rows.length} SKUs  ·  ${units} units  ·  ${orders} ${orders === 1 ? 'order' : 'orders'}`, left, top + 44, { width, align: 'right' });
   doc.y = top + 66;

@@ -27,6 +27,8 @@ export type DiscountInput = {
 
 export type OrderEventType =
   | 'INVOICE_ISSUED'
+  /** Units of the order were cancelled before they shipped: its lines and totals changed. */
+  | 'LINES_CANCELLED'
   | 'PAYMENT_STATUS_CHANGED'
   | 'REFUND_ISSUED'
   | 'RETURN_UPDATED'
