@@ -11,6 +11,7 @@ import { Migration20261130100000_shipping_countries as M7 } from './Migration202
 import { Migration20261130110000_stock_transfers as M8 } from './Migration20261130110000_stock_transfers.js';
 import { Migration20261130110001_idempotency_records as M9 } from './Migration20261130110001_idempotency_records.js';
 import { Migration20261130110002_order_line_cancelled as M10 } from './Migration20261130110002_order_line_cancelled.js';
+import { Migration20261130110003_draft_orders as M11 } from './Migration20261130110003_draft_orders.js';
 
 export const sqlite: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -24,4 +25,5 @@ export const sqlite: MigrationObject[] = [
   { name: 'Migration20261130110000_stock_transfers', class: M8 },
   { name: 'Migration20261130110001_idempotency_records', class: M9 },
   { name: 'Migration20261130110002_order_line_cancelled', class: M10 },
+  { name: 'Migration20261130110003_draft_orders', class: M11 },
 ];

@@ -16,7 +16,7 @@ import { Shipment } from '../fulfillment/shipment.entity.js';
 import { Channel } from '../channels/channel.entity.js';
 import { NotificationChannel, NotificationMessage, NotificationStatus } from './notification-message.entity.js';
 import { FileEmailSender, LogSmsProvider, SmtpEmailSender, type EmailSender, type SmsProvider } from './providers.js';
-import { defaultTemplates, type NotificationTemplate, type RenderedMessage, type TemplateContext } from './templates.js';
+import { defaultTemplates, payloadFilters, type NotificationTemplate, type RenderedMessage, type TemplateContext } from './templates.js';
 
 /** Who messages of a channel come from. Stored per channel code; unset fields fall back to the defaults. */
 export interface SenderSettings {
@@ -99,8 +99,9 @@ export class NotificationService {
   async notify(event: DomainEvent, ctx: JobContext): Promise<void> {
     const template = this.templates.get(event.type);
     if (!template) return;
-    const em = ctx.em as Em;
     const p = event.payload as Record<string, any>;
+    if (template === defaultTemplates[event.type] && payloadFilters[event.type] && !payloadFilters[event.type](p)) return;
+    const em = ctx.em as Em;
     const orderId = typeof p.orderId === 'string' ? p.orderId : event.aggregateId;
     if (!orderId) return;
     const order = await em.findOne(Order, { id: orderId }, { populate: ['channel'] });

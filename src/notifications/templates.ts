@@ -54,7 +54,32 @@ const linesText = (c: TemplateContext) =>
 
 const signOff = (c: TemplateContext) => `\n\n${c.shopName}\n`;
 
+/**
+ * Events most of whose kind send nothing, told apart by their payload alone: the handler skips them
+ * without reading the order (every order is placed; only bank-transfer orders get a mail then).
+ */
+export const payloadFilters: Record<string, (payload: Record<string, unknown>) => boolean> = {
+  'order.placed': (p) => p.paymentMethod === 'manual',
+};
+
 export const defaultTemplates: Record<string, NotificationTemplate> = {
+  // Paid by bank transfer (the manual method): the order waits in PENDING for the money, so the buyer is
+  // told how much to pay and what reference to give. Other orders get their mail when confirmed.
+  'order.placed': (c) => {
+    if (c.event.payload.paymentMethod !== 'manual' || c.order.paymentStatus !== 'PENDING' || c.order.total <= 0) return null;
+    const amount = c.money(c.order.total);
+    const how = `Please transfer ${amount} to ${c.shopName}, giving ${c.order.number} as the payment reference. We will confirm your order as soon as the money arrives.`;
+    return {
+      subject: `Order ${c.order.number}: please pay ${amount}`,
+      text: `Thank you for your order ${c.order.number}.\n\n${how}\n\nAmount: ${amount}\nPayment reference: ${c.order.number}\n\n${linesText(c)}${signOff(c)}`,
+      html: layout(c, `Order ${c.order.number}: please pay ${amount}`, [
+        `Thank you for your order ${escapeHtml(c.order.number)}.`,
+        escapeHtml(how),
+        `Amount: <strong>${escapeHtml(amount)}</strong><br>Payment reference: <strong>${escapeHtml(c.order.number)}</strong>`,
+      ], linesTable(c)),
+    };
+  },
+
   'order.confirmed': (c) => ({
     subject: `Order ${c.order.number} confirmed`,
     text: `Thank you for your order ${c.order.number}.\n\nWe have received it and will let you know when it ships.\n\n${linesText(c)}${signOff(c)}`,

@@ -8,16 +8,20 @@ import { CustomerOrdersField, OrderFields, OrderLineFields, StockMovementOrderFi
 import { ORDER_TOKEN_PREFIX } from '../order-core/order-token.js';
 import { OrderService } from './order.service.js';
 import { orderMachine } from '../order-core/order-status.js';
+import { DraftOrder } from './draft-order.entity.js';
+import { DraftOrderResolver } from './draft-order.resolver.js';
+import { DraftOrderService } from './draft-order.service.js';
 
 export const orders = defineModule({
   name: 'orders',
   machines: [orderMachine],
   dependsOn: ['channels', 'catalog', 'customers', 'auth', 'inventory', 'shipping', 'payments'],
-  entities: [Order, OrderLine, OrderHistoryEntry],
+  entities: [Order, OrderLine, OrderHistoryEntry, DraftOrder],
   nodes: {
     ord: (ctx, id) => ctx.app.service(OrderService).readable(ctx.em, ctx.principal, id),
+    dft: (ctx, id) => ctx.app.service(DraftOrderService).get(ctx.em, ctx.principal, id),
   },
-  resolvers: [OrderResolver, OrderFields, OrderLineFields, CustomerOrdersField, StockMovementOrderField],
+  resolvers: [OrderResolver, DraftOrderResolver, OrderFields, OrderLineFields, CustomerOrdersField, StockMovementOrderField],
   onStart: async (app) => {
     // Order access tokens: looked up by their hash on the order row.
     app.service(TokenService).registerKind(ORDER_TOKEN_PREFIX, async (em, hash) => {

@@ -83,8 +83,14 @@ export async function checkRequest(app: AppRuntime, em: Em, input: PlaceOrderInp
   return { email, quantities, lineOf, channel, provider, method: usable, discounts, bp };
 }
 
+/**
+ * Unit prices staff set instead of the catalog's, by SKU (draft orders). Only staff code paths pass them
+ * (completeDraftOrder, a draft's quote): PlaceOrderInput has no way to set a price.
+ */
+export type PriceOverrides = ReadonlyMap<string, number>;
+
 /** Reads the lines' variants (one statement, on `db`: placeOrder's own connection) and prices them with the destination's tax. */
-export async function priceRequest(db: SqlRunner, req: OrderRequest, sink: ProblemSink): Promise<PricedDraft> {
+export async function priceRequest(db: SqlRunner, req: OrderRequest, sink: ProblemSink, overrides?: PriceOverrides): Promise<PricedDraft> {
   const { bp } = req;
   const skus = [...req.quantities.keys()];
   const variants: VariantRow[] = skus.length ? (await db.execute(VARIANTS(skus.length), skus)).map(toVariant) : [];
@@ -95,7 +101,7 @@ export async function priceRequest(db: SqlRunner, req: OrderRequest, sink: Probl
     const at = `lines[${req.lineOf.get(sku)}].sku`;
     if (!v) sink.add(at, 'BAD_USER_INPUT', `Unknown or inactive SKU: ${sku}.`);
     else if (v.currencyCode !== req.channel.currencyCode) sink.add(at, 'BAD_USER_INPUT', `SKU ${sku} is not sold in ${req.channel.currencyCode}.`);
-    else lines.push({ v, p: priceLine(v.price, req.quantities.get(sku)!, bp) });
+    else lines.push({ v, p: priceLine(overrides?.get(sku) ?? v.price, req.quantities.get(sku)!, bp) });
   }
   const totals = orderTotals(lines.map((l) => l.p), req.method?.price ?? 0, bp);
   return { lines, totals };

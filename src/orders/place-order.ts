@@ -7,9 +7,10 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import type { SqlRunner, Statement } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
-import { actorName, hashToken, type Principal } from '../kernel/auth.js';
+import { actorName, admin, authorize, hashToken, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
+import { formatMoney } from '../kernel/money.js';
 import { SequenceService } from '../channels/sequence.service.js';
 import { reserve, type ReservationResult } from '../inventory/stock-ledger.js';
 import type { ShippingMethod } from '../shipping/shipping-method.entity.js';
@@ -25,6 +26,21 @@ import { applyDiscounts } from './order-pricing.js';
 import { checkRequest, priceRequest, type OrderRequest } from './order-draft.js';
 import { notEnoughStockMessage, ProblemSink } from './order-problems.js';
 
+/**
+ * What only staff code passes to placeOrder (completeDraftOrder), never reachable from PlaceOrderInput: a
+ * storefront cannot set a price or place an order for someone else's account.
+ */
+export interface StaffPlacement {
+  /** Unit prices (before tax) by SKU instead of the catalog's, each with why: written to the order's history. */
+  priceOverrides: ReadonlyMap<string, { unitPrice: number; reason: string }>;
+  /** The customer the order is for (staff place it on their behalf). */
+  customerId: string | null;
+  /** Where the order came from, the first line of its history after ORDER_PLACED (`Placed from draft order X.`). */
+  source: string;
+  /** Runs first in the order's transaction (the draft claims itself): throwing rolls the whole placement back. */
+  claim: (tx: SqlRunner, orderId: string) => Promise<void>;
+}
+
 export interface PlaceOrderResult {
   order: Order;
   accessToken: string;
@@ -35,13 +51,14 @@ const sha = (s: string) => createHash('sha256').update(s).digest('base64url');
 export class PlaceOrder {
   constructor(private readonly app: AppRuntime) {}
 
-  async run(em: Em, principal: Principal, input: PlaceOrderInput, idempotencyKey?: string | null): Promise<PlaceOrderResult> {
+  async run(em: Em, principal: Principal, input: PlaceOrderInput, idempotencyKey?: string | null, staff?: StaffPlacement): Promise<PlaceOrderResult> {
+    if (staff) authorize(principal, admin('orders'));
     if (idempotencyKey !== undefined && idempotencyKey !== null && !/^[\w\-.:]{1,200}$/.test(idempotencyKey)) {
       throw badInput('idempotencyKey is 1 to 200 letters, digits, - _ . or :.', 'idempotencyKey');
     }
     // The checks quoteOrder makes too; here the first problem is the answer.
     const req = await checkRequest(this.app, em, input, ProblemSink.strict());
-    const customerId = principal.kind === 'customer' ? principal.customerId : null;
+    const customerId = staff ? staff.customerId : principal.kind === 'customer' ? principal.customerId : null;
     const scope = customerId ?? `guest:${req.email}`;
     const keyHash = idempotencyKey ? sha(`${req.channel.id}|${scope}|${idempotencyKey}`) : null;
     const requestHash = keyHash ? sha(JSON.stringify({ ...input, email: req.email, lines: [...req.quantities] })) : null;
@@ -49,7 +66,7 @@ export class PlaceOrder {
     // A retry after the first attempt committed: answer with it, without touching stock or payment.
     const earlier = keyHash ? await this.firstResult(em, keyHash, requestHash) : null;
     if (earlier) return earlier;
-    const c: Prepared = { ...req, method: req.method!, provider: req.provider!, customerId, keyHash, requestHash };
+    const c: Prepared = { ...req, method: req.method!, provider: req.provider!, customerId, keyHash, requestHash, staff: staff ?? null };
     try {
       return await this.attempt(em, principal, input, c);
     } catch (e) {
@@ -107,7 +124,8 @@ export class PlaceOrder {
     principal: Principal,
     transaction: (write: (tx: SqlRunner, txEm: EntityManager) => Promise<{ order: Order; inserts: Statement[] }>) => Promise<Order>,
   ): Promise<PlaceOrderResult> {
-    const { lines: priced, totals } = await priceRequest(db, c, ProblemSink.strict());
+    const overrides = c.staff ? new Map([...c.staff.priceOverrides].map(([sku, o]) => [sku, o.unitPrice])) : undefined;
+    const { lines: priced, totals } = await priceRequest(db, c, ProblemSink.strict(), overrides);
     const bp = c.bp;
     const skus = priced.map((x) => x.v.sku);
     const provider = c.provider;
@@ -118,6 +136,7 @@ export class PlaceOrder {
       const accessToken = orderAccessToken(this.app.secret, orderId);
       try {
         const order = await transaction(async (tx, txEm) => {
+          if (c.staff) await c.staff.claim(tx, orderId);
           // Lines in a fixed order (variant id) so that two orders lock stock rows in the same order.
           const reserved = new Map<string, ReservationResult>();
           const sequence = this.app.service(SequenceService);
@@ -167,7 +186,8 @@ export class PlaceOrder {
             accessTokenHash: hashToken(accessToken), idempotencyKey: c.keyHash, requestHash: c.requestHash,
           };
           const history: HistoryRecord[] = [{ type: 'ORDER_PLACED', to: OrderStatus.PENDING, actor, message: `Order ${number} placed by ${c.email}.` }];
-          const events: EventRecord[] = [{ type: 'order.placed', payload: { orderId, number, channelId: c.channel.id, skus } }, ...discountEvents];
+          if (c.staff) history.push(...staffHistory(c.staff, priced, c.channel.currencyCode, actor));
+          const events: EventRecord[] = [{ type: 'order.placed', payload: { orderId, number, channelId: c.channel.id, skus, paymentMethod: provider.code } }, ...discountEvents];
           const order = toOrder(row);
           if (auth.outcome === 'authorized') {
             const backordered = [...reserved.values()].reduce((n, r) => n + r.missing, 0);
@@ -200,6 +220,16 @@ export class PlaceOrder {
   }
 }
 
+/** Where a staff-placed order came from, and each price staff set instead of the catalog's, with why. */
+function staffHistory(staff: StaffPlacement, priced: { v: { sku: string; price: number } }[], currency: string, actor: string): HistoryRecord[] {
+  const out: HistoryRecord[] = [{ type: 'PLACED_FROM_DRAFT', actor, message: staff.source }];
+  for (const { v } of priced) {
+    const o = staff.priceOverrides.get(v.sku);
+    if (!o) continue;
+    out.push({ type: 'PRICE_OVERRIDDEN', actor, message: `Unit price of ${v.sku} set to ${formatMoney(o.unitPrice, currency)} instead of ${formatMoney(v.price, currency)}: ${o.reason}` });
+  }
+  return out;
+}
 
 /**
  * The order as the API returns it, straight from what was inserted (no read back). Own data properties,
@@ -231,4 +261,5 @@ type Prepared = OrderRequest & {
   customerId: string | null;
   keyHash: string | null;
   requestHash: string | null;
+  staff: StaffPlacement | null;
 };

@@ -11,7 +11,7 @@ import { validationProblems } from '../kernel/field-errors.js';
 import { availableBy } from '../inventory/availability.js';
 import { ShippingService } from '../shipping/shipping.service.js';
 import type { PlaceOrderInput } from './order.inputs.js';
-import { checkRequest, priceRequest, type OrderRequest, type PricedDraft } from './order-draft.js';
+import { checkRequest, priceRequest, type OrderRequest, type PriceOverrides, type PricedDraft } from './order-draft.js';
 import { applyDiscounts, type AppliedDiscounts } from './order-pricing.js';
 import { notEnoughStockMessage, ProblemSink } from './order-problems.js';
 import type { OrderQuote, QuoteLine, ShippingOption } from './order-quote.types.js';
@@ -21,14 +21,15 @@ const DAY = 86_400_000;
 export class QuoteOrder {
   constructor(private readonly app: AppRuntime) {}
 
-  async run(em: Em, principal: Principal, input: PlaceOrderInput): Promise<OrderQuote> {
+  /** `overrides`: staff's unit prices by SKU (a draft order's preview); never from a storefront's input. */
+  async run(em: Em, principal: Principal, input: PlaceOrderInput, overrides?: PriceOverrides): Promise<OrderQuote> {
     const sink = ProblemSink.collecting();
     // The argument is not validated by the schema for quotes: its field errors are problems like the rest.
     for (const p of validationProblems(await validate(input, { forbidUnknownValues: false, skipMissingProperties: true })) ?? []) {
       sink.add(p.path, 'BAD_USER_INPUT', p.message);
     }
     const req = await checkRequest(this.app, em, input, sink);
-    const draft = await priceRequest(em, req, sink);
+    const draft = await priceRequest(em, req, sink, overrides);
     const lines = await this.stock(em, req, draft, sink);
     const discounts = await this.discounts(em, principal, req, draft, sink);
     const now = Date.now();
