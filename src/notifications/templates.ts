@@ -117,6 +117,26 @@ export const defaultTemplates: Record<string, NotificationTemplate> = {
     ]),
   }),
 
+  // Part of the order cancelled (cancelOrderLines, a shipment cancelled with its units): what, why, the new
+  // total. Money already paid for those units is refunded; that refund has its own mail.
+  'order.lines_cancelled': (c) => {
+    const cancelled = (c.event.payload.lines as { orderLineId: string; sku: string; quantity: number }[] | undefined) ?? [];
+    if (!cancelled.length || c.order.status === 'CANCELLED') return null; // a whole cancel has its own mail
+    const names = cancelled.map((l) => `${l.quantity} × ${c.lines.find((x) => x.id === l.orderLineId)?.name ?? l.sku} (${l.sku})`);
+    const reason = c.event.payload.reason ? String(c.event.payload.reason) : '';
+    const total = c.money(c.order.total);
+    const subject = `Order ${c.order.number}: ${cancelled.length === 1 ? 'an item was' : 'items were'} cancelled`;
+    return {
+      subject,
+      text: `These items of your order ${c.order.number} were cancelled${reason ? ` (${reason})` : ''}:\n${names.map((n) => `  ${n}`).join('\n')}\n\nThe order's total is now ${total}. Anything you paid for these items is refunded. The rest of your order goes ahead.${signOff(c)}`,
+      html: layout(c, subject, [
+        `These items of your order ${escapeHtml(c.order.number)} were cancelled${reason ? ` (${escapeHtml(reason)})` : ''}:`,
+        names.map(escapeHtml).join('<br>'),
+        `The order's total is now <strong>${escapeHtml(total)}</strong>. Anything you paid for these items is refunded. The rest of your order goes ahead.`,
+      ]),
+    };
+  },
+
   'payment.refunded': (c) => {
     const amount = c.money(Number(c.event.payload.amount ?? 0));
     return {

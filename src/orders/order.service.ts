@@ -105,7 +105,7 @@ export class OrderService {
     const settled = await settleCancelledPayments(this.app, tx, order, actorName(principal));
     order.heldFrom = null;
     const money = [settled.voided ? 'payment authorization voided' : '', settled.refunding ? `${formatMoney(settled.refunding, order.currencyCode)} to be refunded` : ''].filter(Boolean);
-    recordTransition(tx, order, move, actorName(principal), `Order cancelled${reason ? `: ${reason}` : '.'} Reserved stock released${money.length ? `, ${money.join(', ')}` : ''}.`);
+    recordTransition(tx, order, move, actorName(principal), `Order cancelled${reason ? `: ${reason.replace(/[.\s]+$/, '')}.` : '.'} Reserved stock released${money.length ? `, ${money.join(', ')}` : ''}.`);
   }
 
   async hold(em: Em, principal: Principal, id: string, reason: string): Promise<Order> {

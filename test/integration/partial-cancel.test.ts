@@ -4,12 +4,16 @@
 // total); an order whose remaining units have all shipped moves on; a shipment cancelled before it leaves
 // is re-routed or cancelled with its units; keys make retries harmless; two cancels of the last unit at
 // once: one wins. Every test ends with the reconciliation check.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, startTestEngine, type DbKind, type TestEngine } from '../helpers/engine.js';
 import { codeOf, fieldOf, ok } from '../helpers/gql.js';
 import { orderInput, PLACE_ORDER, setupShop, snapshot } from '../helpers/fixtures.js';
 import { until } from '../helpers/until.js';
 import { expectReconciled } from '../helpers/reconcile.js';
+import { settled } from '../helpers/settled.js';
+import { parseMail } from '../helpers/mail.js';
 
 const ORDER = `query($id: ID!) { order(id: $id) {
   id number status paymentStatus subtotal shippingTotal taxTotal total
@@ -70,11 +74,19 @@ describe.each(DB_KINDS)('partial cancellation on %s', (kind: DbKind) => {
     expect(after.lines).toEqual([{ sku: 'BO', quantity: 1, quantityCancelled: 2 }]);
     // 1 × 5.00 + 4.95 shipping, 19 % tax each: 5.95 + 5.89 = 11.84.
     expect(after.total).toBe(595 + 589);
-    const settled = await until(() => order(partly.id), (x) => x.paymentStatus === 'PARTIALLY_REFUNDED' && x.invoices.length === 2);
-    expect(settled.payments[0]).toMatchObject({ amountCaptured: partly.total, amountRefunded: partly.total - after.total });
-    expect(settled.invoices[1]).toMatchObject({ kind: 'CREDIT_NOTE', total: partly.total - after.total });
-    expect(settled).toMatchObject({ subtotal: 500, shippingTotal: 495, taxTotal: 95 + 94 });
-    expect(settled.history.map((h: any) => h.type)).toContain('LINES_CANCELLED');
+    const refunded = await until(() => order(partly.id), (x) => x.paymentStatus === 'PARTIALLY_REFUNDED' && x.invoices.length === 2);
+    expect(refunded.payments[0]).toMatchObject({ amountCaptured: partly.total, amountRefunded: partly.total - after.total });
+    expect(refunded.invoices[1]).toMatchObject({ kind: 'CREDIT_NOTE', total: partly.total - after.total });
+    expect(refunded).toMatchObject({ subtotal: 500, shippingTotal: 495, taxTotal: 95 + 94 });
+    expect(refunded.history.map((h: any) => h.type)).toContain('LINES_CANCELLED');
+    // The buyer is told, in a mail of its own (the refund's mail follows it).
+    const dir = join(t.env.ORDO_DATA_DIR, 'mail');
+    const mails = () => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')) : []).map((f) => parseMail(readFileSync(join(dir, f), 'utf8')));
+    const told = await until(async () => mails().filter((m) => m.subject === `Order ${partly.number}: an item was cancelled`), (m) => m.length > 0);
+    expect(told).toHaveLength(1);
+    expect(told[0].text).toContain('2 × Variant BO (BO)');
+    expect(told[0].text).toContain('(customer does not want to wait)');
+    expect(told[0].text).toContain("The order's total is now €11.84.");
     // No more units wait: received stock does not go to this order.
     ok(await t.admin(`mutation($i: AdjustStockInput!) { adjustStock(input: $i) { onHand } }`, { i: { sku: 'BO', locationCode: 'auto', delta: 2, reason: 'RECEIVED' } }));
     expect((await level('BO', 'auto')).reserved).toBe(0);
@@ -165,6 +177,21 @@ describe.each(DB_KINDS)('partial cancellation on %s', (kind: DbKind) => {
     expect(after.status).toBe('CANCELLED');
     expect(lineOf(after, 'LAST')).toMatchObject({ quantity: 0, quantityCancelled: 2 });
     await expectReconciled(t, { orderIds: [o.id] });
+  });
+
+  it('units cancelled while the routing job runs: either way, no unit is lost or shipped twice', async () => {
+    for (let round = 0; round < 4; round++) {
+      const placed = await place([{ sku: 'MAN', quantity: 3 }]);
+      const line = placed.order.lines[0];
+      // Sent as soon as the order exists: the routing job (fed by order.confirmed) runs at the same time.
+      ok(await t.admin(CANCEL_LINES, { orderId: placed.order.id, lines: [{ orderLineId: line.id, quantity: 2 }] }));
+      await settled(t);
+      const o = await order(placed.order.id);
+      const open = o.shipments.filter((s: any) => s.status !== 'CANCELLED');
+      expect(open.flatMap((s: any) => s.lines.map((l: any) => l.quantity)).reduce((a: number, b: number) => a + b, 0)).toBe(1);
+      expect(lineOf(o, 'MAN')).toMatchObject({ quantity: 1, quantityCancelled: 2 });
+      await expectReconciled(t, { orderIds: [o.id] });
+    }
   });
 
   it('a shipment cancelled before it leaves: re-routed to another location, or cancelled with its units', async () => {
