@@ -1,6 +1,7 @@
 // Returns, refunds and exchanges (RMA): requests by the buyer or staff within the return window,
 // approval with a return label bought in a job, receipt with restocking per disposition, and the
-// resolution in a job (a refund with its credit note, or a replacement order at no charge).
+// resolution in a job (a refund with its credit note, or a replacement order: the same SKU at no charge, or
+// another variant with the price difference refunded or charged).
 import type { Em } from '../kernel/db/orm.js';
 import { defineModule, type EventHandler, type JobDefinition } from '../kernel/module.js';
 import { ReturnLine, ReturnRequest } from './return-request.entity.js';

@@ -1,6 +1,6 @@
 import { Entity, Enum, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
-import { DateTimeScalar, Node } from '../kernel/graphql-types.js';
+import { DateTimeScalar, MoneyScalar, Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
 import type { Order } from '../order-core/order.entity.js';
 import type { OrderLine } from '../order-core/order-line.entity.js';
@@ -15,7 +15,7 @@ import { ItemDisposition, ReturnReason, ReturnResolution, ReturnStatus } from '.
 @Unique({ properties: ['channelId', 'number'] })
 @Index({ properties: ['order', 'id'] })
 export class ReturnRequest {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'version' | 'refundedAmount';
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'version' | 'refundedAmount' | 'exchangeDifference';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -68,6 +68,14 @@ export class ReturnRequest {
   @ManyToOne('Order', { nullable: true })
   exchangeOrder?: Rel<Order> | null;
 
+  /**
+   * An exchange's price difference for the replacement (minor units, tax included): positive = the
+   * customer pays it (the replacement order's total), negative = refunded. Null until an exchange resolves.
+   */
+  @Field(() => MoneyScalar, { nullable: true, description: 'An exchange for other variants: the price difference, tax included; positive = the customer pays it (the replacement order\'s total), negative = refunded. Null until the exchange is resolved.' })
+  @Property({ type: 'integer', nullable: true })
+  exchangeDifference?: number | null;
+
   @Field(() => DateTimeScalar)
   @Property()
   createdAt: Date = new Date();
@@ -84,7 +92,7 @@ export class ReturnRequest {
 @Entity()
 @Unique({ properties: ['returnRequest', 'orderLine'] })
 export class ReturnLine {
-  [OptionalProps]?: 'id' | 'quantityReceived';
+  [OptionalProps]?: 'id' | 'quantityReceived' | 'exchangeSku';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -111,4 +119,9 @@ export class ReturnLine {
   @Field(() => ItemDisposition, { nullable: true })
   @Enum({ items: () => ItemDisposition, nullable: true })
   disposition?: ItemDisposition | null;
+
+  /** An exchange for another variant: the SKU the replacement ships instead of the returned one. */
+  @Field(() => String, { nullable: true, description: 'An exchange for another variant: the SKU the replacement order ships instead of the returned one.' })
+  @Property({ type: 'string', length: 100, nullable: true })
+  exchangeSku?: string | null;
 }

@@ -7,6 +7,8 @@ export class ReturnLineInput {
   @Field(() => ID) orderLineId!: string;
   @Field(() => Int) @IsInt() @Min(1, { message: 'quantity must be at least 1' }) quantity!: number;
   @Field(() => ReturnReason) reason!: ReturnReason;
+  @Field(() => String, { nullable: true, description: 'With resolution EXCHANGE only: the replacement ships this active SKU (another size or colour) instead of the returned one; the price difference is charged or refunded.' })
+  @MaxLength(100) exchangeSku?: string | null;
 }
 
 @InputType()

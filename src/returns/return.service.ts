@@ -1,7 +1,7 @@
-// Returns (RMA): request, approve (a job buys the return label), reject, cancel, receive (restock
-// per disposition), and the resolution in a job: a refund through the payment provider (the credit
-// note follows from invoicing) or a replacement order at no charge. Every change runs under the
-// order's lock, with its history entry and `return.<status>` event in the same transaction.
+// Returns (RMA): request, approve (a job buys the return label), reject, cancel, receive (restock per
+// disposition); the resolution (refund or exchange) is return-settlement.ts, run by a job. Every change
+// runs under the order's lock, with its history entry and `return.<status>` event in the same
+// transaction (return-moves.ts).
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { actorName, admin, authorize, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
@@ -14,23 +14,18 @@ import { ProductVariant } from '../catalog/variant.entity.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
-import { withOrder, withOrderPart } from '../order-core/order-lock.js';
+import { withOrder } from '../order-core/order-lock.js';
 import { addHistory } from '../order-core/order-history.js';
-import { Payment } from '../payments/payment.entity.js';
-import { PaymentStatus } from '../order-core/payment-status.js';
-import { PaymentOperation, PaymentOperationKind } from '../payments/payment-operation.entity.js';
-import { PaymentService } from '../payments/payment.service.js';
-import { formatMoney } from '../kernel/money.js';
 import { Shipment } from '../fulfillment/shipment.entity.js';
 import { shippedFromLocation } from '../fulfillment/shipped-from.js';
 import { restock } from '../inventory/stock-ledger.js';
-import { placeReplacementOrder, type ReplacementItem } from '../orders/replacement-order.js';
 import { CarrierService } from '../fulfillment/carriers/carrier.service.js';
 import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { DocumentService } from '../documents/document.service.js';
 import { ReturnLine, ReturnRequest } from './return-request.entity.js';
-import { ItemDisposition, OPEN_RETURN, ReturnResolution, ReturnStatus, SHIPPING_REFUND_REASONS, returnMachine } from './return-status.js';
-import { returnRefund } from './return-refund.js';
+import { ItemDisposition, OPEN_RETURN, ReturnResolution, ReturnStatus, returnMachine } from './return-status.js';
+import { ReturnSettlement } from './return-settlement.js';
+import { moveReturn, recordReturn, withReturn } from './return-moves.js';
 import type { ReceiveReturnLineInput, RequestReturnInput } from './return.inputs.js';
 
 const DAY_MS = 86_400_000;
@@ -63,6 +58,11 @@ export class ReturnService {
     if (!ids.length) throw badInput('A return needs at least one line.', 'lines');
     if (new Set(ids).size !== ids.length) throw badInput('Each order line may appear once in a return.', 'lines');
     for (const l of input.lines) if (!Number.isInteger(l.quantity) || l.quantity < 1) throw badInput('quantity must be at least 1.', 'lines');
+    input.lines.forEach((l, i) => {
+      if (l.exchangeSku != null && input.resolution !== ReturnResolution.EXCHANGE) {
+        throw badInput(`exchangeSku asks for another variant in exchange: only a return with resolution EXCHANGE takes it (this one is ${input.resolution}).`, `input.lines[${i}].exchangeSku`);
+      }
+    });
     const actor = actorName(principal);
     return withOrder(em, input.orderId, async (tx, order) => {
       authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
@@ -82,6 +82,7 @@ export class ReturnService {
           }
         }
         await this.checkWindow(tx, order);
+        await this.checkExchangeSkus(tx, order, input);
 
         const channel = await tx.findOneOrFail(Channel, { id: order.channel.id });
         const seq = await this.app.service(SequenceService).nextInTransaction(tx, channel.id, 'return', 1);
@@ -91,11 +92,11 @@ export class ReturnService {
         });
         tx.persist(ret);
         for (const l of input.lines) {
-          tx.persist(tx.create(ReturnLine, { returnRequest: ret, orderLine: byId.get(l.orderLineId)!, quantity: l.quantity, reason: l.reason }));
+          tx.persist(tx.create(ReturnLine, { returnRequest: ret, orderLine: byId.get(l.orderLineId)!, quantity: l.quantity, reason: l.reason, exchangeSku: l.exchangeSku ?? null }));
         }
-        const units = input.lines.map((l) => `${l.quantity} × ${byId.get(l.orderLineId)!.sku} (${l.reason})`).join(', ');
-        this.record(tx, order, ret, null, ReturnStatus.REQUESTED, actor, `Return ${ret.number} requested for ${units}; resolution ${input.resolution}.`);
-        if (approve && isAdmin(principal, 'orders')) await this.move(tx, order, ret, ReturnStatus.APPROVED, actor, `Return ${ret.number} approved.`);
+        const units = input.lines.map((l) => `${l.quantity} × ${byId.get(l.orderLineId)!.sku} (${l.reason}${l.exchangeSku != null ? `, exchange for ${l.exchangeSku}` : ''})`).join(', ');
+        recordReturn(tx, order, ret, null, ReturnStatus.REQUESTED, actor, `Return ${ret.number} requested for ${units}; resolution ${input.resolution}.`);
+        if (approve && isAdmin(principal, 'orders')) await moveReturn(this.app, tx, order, ret, ReturnStatus.APPROVED, actor, `Return ${ret.number} approved.`);
         return ret;
       }, (firstId) => tx.findOneOrFail(ReturnRequest, { id: firstId }));
     });
@@ -103,8 +104,8 @@ export class ReturnService {
 
   async approve(em: Em, principal: Principal, id: string): Promise<ReturnRequest> {
     authorize(principal, admin('orders'));
-    return this.withReturn(em, id, async (tx, order, ret) => {
-      await this.move(tx, order, ret, ReturnStatus.APPROVED, actorName(principal), `Return ${ret.number} approved.`);
+    return withReturn(em, id, async (tx, order, ret) => {
+      await moveReturn(this.app, tx, order, ret, ReturnStatus.APPROVED, actorName(principal), `Return ${ret.number} approved.`);
       return ret;
     });
   }
@@ -113,17 +114,17 @@ export class ReturnService {
     authorize(principal, admin('orders'));
     const why = reason?.trim();
     if (!why || why.length > 500) throw badInput('reason is 1 to 500 characters.', 'reason');
-    return this.withReturn(em, id, async (tx, order, ret) => {
+    return withReturn(em, id, async (tx, order, ret) => {
       ret.rejectionReason = why;
-      await this.move(tx, order, ret, ReturnStatus.REJECTED, actorName(principal), `Return ${ret.number} rejected: ${why}`);
+      await moveReturn(this.app, tx, order, ret, ReturnStatus.REJECTED, actorName(principal), `Return ${ret.number} rejected: ${why}`);
       return ret;
     });
   }
 
   async cancel(em: Em, principal: Principal, id: string): Promise<ReturnRequest> {
-    return this.withReturn(em, id, async (tx, order, ret) => {
+    return withReturn(em, id, async (tx, order, ret) => {
       authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
-      await this.move(tx, order, ret, ReturnStatus.CANCELLED, actorName(principal), `Return ${ret.number} cancelled.`);
+      await moveReturn(this.app, tx, order, ret, ReturnStatus.CANCELLED, actorName(principal), `Return ${ret.number} cancelled.`);
       return ret;
     });
   }
@@ -134,7 +135,7 @@ export class ReturnService {
     checkIdempotencyKey(idempotencyKey);
     const actor = actorName(principal);
     if (new Set(input.map((l) => l.returnLineId)).size !== input.length) throw badInput('Each return line may appear once.', 'lines');
-    return this.withReturn(em, id, (tx, order, ret) => once(tx, `receiveReturn:${keyOwner(principal)}`, idempotencyKey, { id, lines: input }, async () => {
+    return withReturn(em, id, (tx, order, ret) => once(tx, `receiveReturn:${keyOwner(principal)}`, idempotencyKey, { id, lines: input }, async () => {
       returnMachine.assertMove(ret.status, ReturnStatus.RECEIVED);
       const lines = await tx.find(ReturnLine, { returnRequest: ret.id }, { orderBy: { id: 'asc' } });
       const byId = new Map(lines.map((l) => [l.id, l]));
@@ -158,7 +159,7 @@ export class ReturnService {
         notes.push(`${l.quantity} × ${ol.sku} ${l.disposition}`);
         if (l.disposition === ItemDisposition.RESTOCK) await this.restock(tx, order, ret, ol, l.quantity);
       }
-      await this.move(tx, order, ret, ReturnStatus.RECEIVED, actor, `Return ${ret.number} received: ${notes.join(', ')}.`);
+      await moveReturn(this.app, tx, order, ret, ReturnStatus.RECEIVED, actor, `Return ${ret.number} received: ${notes.join(', ')}.`);
       return ret;
     }, (firstId) => tx.findOneOrFail(ReturnRequest, { id: firstId })));
   }
@@ -192,7 +193,7 @@ export class ReturnService {
     });
     const key = returnLabelKey(ret.id);
     await this.app.service(DocumentService).save(key, label.pdf, 'application/pdf');
-    return this.withReturn(em, id, async (tx, lockedOrder, r) => {
+    return withReturn(em, id, async (tx, lockedOrder, r) => {
       if (r.status !== ReturnStatus.APPROVED || r.trackingNumber) return false;
       r.carrierCode = carrierCode;
       r.trackingNumber = label.trackingNumber;
@@ -205,93 +206,9 @@ export class ReturnService {
     });
   }
 
-  /** Job `returns.resolve`: a received return is refunded or exchanged. Running it again changes nothing. */
-  async resolve(em: Em, id: string): Promise<ReturnStatus | null> {
-    const ret = await em.fork().findOne(ReturnRequest, { id });
-    if (!ret) return null;
-    if (ret.status !== ReturnStatus.RECEIVED && ret.status !== ReturnStatus.REFUNDED) return ret.status;
-    if (ret.resolution === ReturnResolution.REFUND) return this.refund(em, ret);
-    return this.exchange(em, ret.id);
-  }
-
-  /** What the received units are worth (return-refund.ts); shipping once per order when the shop was at fault. */
-  private async refundAmount(em: Em, ret: ReturnRequest): Promise<{ amount: number; shipping: boolean }> {
-    const f = em.fork();
-    const order = await f.findOneOrFail(Order, { id: ret.order.id });
-    const [lines, orderLines, shippingBefore] = await Promise.all([
-      f.find(ReturnLine, { returnRequest: ret.id }),
-      f.find(OrderLine, { order: order.id }),
-      f.count(ReturnLine, {
-        returnRequest: { order: order.id, id: { $ne: ret.id }, resolution: ReturnResolution.REFUND, status: { $in: [ReturnStatus.REFUNDED, ReturnStatus.COMPLETED] } },
-        quantityReceived: { $gt: 0 }, reason: { $in: [...SHIPPING_REFUND_REASONS] },
-      }),
-    ]);
-    return returnRefund(
-      { total: order.total, discountTotal: order.discountTotal, lines: orderLines },
-      lines.map((l) => ({ orderLineId: l.orderLine.id, quantityReceived: l.quantityReceived, reason: l.reason })),
-      shippingBefore > 0,
-    );
-  }
-
-  private async refund(em: Em, ret: ReturnRequest): Promise<ReturnStatus> {
-    const { amount, shipping } = await this.refundAmount(em, ret);
-    const payments = await em.fork().find(Payment, { order: ret.order.id }, { orderBy: { id: 'asc' } });
-    const service = this.app.service(PaymentService);
-    const key = `rma-${ret.id}`;
-    let refunded = 0;
-    for (const p of payments) {
-      if (refunded >= amount) break;
-      // A run before this one refunded from this payment already: the same key, nothing again.
-      const prior = await em.fork().findOne(PaymentOperation, { payment: p.id, kind: PaymentOperationKind.REFUND, idempotencyKey: key });
-      if (prior) {
-        refunded += prior.amount;
-        continue;
-      }
-      if (p.status !== PaymentStatus.PAID && p.status !== PaymentStatus.PARTIALLY_REFUNDED) continue;
-      const take = Math.min(amount - refunded, p.amountCaptured - p.amountRefunded);
-      if (take <= 0) continue;
-      await service.refund(em, 'system', p.id, take, `Return ${ret.number}`, key);
-      refunded += take;
-    }
-    return this.withReturn(em, ret.id, async (tx, order, r) => {
-      if (r.status === ReturnStatus.RECEIVED) {
-        r.refundedAmount = refunded;
-        const short = refunded < amount ? ` (${formatMoney(amount - refunded, order.currencyCode)} could not be refunded: not captured)` : '';
-        await this.move(tx, order, r, ReturnStatus.REFUNDED, 'system',
-          `Return ${r.number}: ${formatMoney(refunded, order.currencyCode)} refunded${shipping ? ', shipping included' : ''}${short}.`, { amount: refunded });
-      }
-      if (r.status === ReturnStatus.REFUNDED) await this.move(tx, order, r, ReturnStatus.COMPLETED, 'system', `Return ${r.number} completed.`);
-      return r.status;
-    });
-  }
-
-  /** A replacement order for the received units, at no charge, placed by the orders module. */
-  private async exchange(em: Em, id: string): Promise<ReturnStatus> {
-    return this.withReturn(em, id, async (tx, order, ret) => {
-      if (ret.status !== ReturnStatus.RECEIVED) return ret.status;
-      const lines = (await tx.find(ReturnLine, { returnRequest: ret.id }, { orderBy: { id: 'asc' } })).filter((l) => l.quantityReceived > 0);
-      const orderLines = await tx.find(OrderLine, { id: { $in: lines.map((l) => l.orderLine.id) } });
-      const variantIds = orderLines.map((l) => l.variant?.id).filter((v): v is string => !!v);
-      const variants = variantIds.length ? await tx.find(ProductVariant, { id: { $in: variantIds } }) : [];
-      const items: ReplacementItem[] = [];
-      for (const rl of lines) {
-        const ol = orderLines.find((o) => o.id === rl.orderLine.id)!;
-        const v = ol.variant && variants.find((x) => x.id === ol.variant!.id);
-        if (v) items.push({ variantId: v.id, sku: ol.sku, name: ol.name, quantity: rl.quantityReceived, trackInventory: v.trackInventory });
-      }
-      if (!items.length) {
-        await this.move(tx, order, ret, ReturnStatus.COMPLETED, 'system', `Return ${ret.number} completed: nothing to replace.`);
-        return ret.status;
-      }
-      const placed = await placeReplacementOrder(this.app, tx, order, items, {
-        placedMessage: (number) => `Order ${number} placed as the exchange of return ${ret.number} (order ${order.number}), at no charge.`,
-        note: `Exchange for return ${ret.number} of order ${order.number}.`,
-        event: { exchangeOf: ret.id },
-      });
-      ret.exchangeOrder = tx.getReference(Order, placed.id);
-      await this.move(tx, order, ret, ReturnStatus.COMPLETED, 'system', `Return ${ret.number} completed: replacement order ${placed.number} placed at no charge.`, { exchangeOrderId: placed.id });
-      return ret.status;
-    });
+  /** Job `returns.resolve`: a received return is refunded or exchanged (return-settlement.ts). */
+  resolve(em: Em, id: string): Promise<ReturnStatus | null> {
+    return this.app.service(ReturnSettlement).resolve(em, id);
   }
 
   // ------------------------------------------------------------------ internals
@@ -309,6 +226,19 @@ export class ReturnService {
     }
   }
 
+  /** Each line's exchangeSku names an active variant sold in the order's currency. */
+  private async checkExchangeSkus(tx: Em, order: Order, input: RequestReturnInput): Promise<void> {
+    const skus = input.lines.map((l) => l.exchangeSku).filter((s): s is string => s != null);
+    if (!skus.length) return;
+    const found = await tx.find(ProductVariant, { sku: { $in: skus }, active: true });
+    input.lines.forEach((l, i) => {
+      if (l.exchangeSku == null) return;
+      const v = found.find((x) => x.sku === l.exchangeSku);
+      if (!v) throw badInput(`Unknown or inactive SKU: ${l.exchangeSku}.`, `input.lines[${i}].exchangeSku`);
+      if (v.currencyCode !== order.currencyCode) throw badInput(`SKU ${v.sku} is not sold in ${order.currencyCode}.`, `input.lines[${i}].exchangeSku`);
+    });
+  }
+
   /** Units back on hand at the location they shipped from: RETURNED movement, `stock.changed` (backorders wait for it). */
   private async restock(tx: Em, order: Order, ret: ReturnRequest, ol: OrderLine, quantity: number): Promise<void> {
     if (!ol.variant) return;
@@ -319,20 +249,4 @@ export class ReturnService {
     await restock(tx, { variantId: variant.id, sku: variant.sku, locationId }, quantity, { note: `Return ${ret.number}`, orderId: order.id });
     recordEvent(tx, 'stock.changed', { sku: variant.sku, variantId: variant.id, locationId, delta: quantity, reason: 'RETURNED', orderId: order.id, returnId: ret.id }, variant.id);
   }
-
-  private async move(tx: Em, order: Order, ret: ReturnRequest, to: ReturnStatus, actor: string, message: string, extra: Record<string, unknown> = {}): Promise<void> {
-    const m = await this.app.machines.get(returnMachine).transition(tx, ret, to, actor);
-    this.record(tx, order, ret, m.from, m.to, actor, message, extra);
-  }
-
-  private record(tx: Em, order: Order, ret: ReturnRequest, from: ReturnStatus | null, to: ReturnStatus, actor: string, message: string, extra: Record<string, unknown> = {}): void {
-    addHistory(tx, order, { type: `RETURN_${to}`, actor, message });
-    recordEvent(tx, `return.${to.toLowerCase()}`, { orderId: order.id, returnId: ret.id, number: ret.number, from, to, message, ...extra }, order.id);
-  }
-
-  /** The return, re-read after its order is locked. */
-  private async withReturn<T>(em: Em, id: string, apply: (tx: Em, order: Order, ret: ReturnRequest) => Promise<T>): Promise<T> {
-    return withOrderPart(em, ReturnRequest, id, 'The return', apply);
-  }
 }
-

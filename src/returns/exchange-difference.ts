@@ -1,0 +1,59 @@
+// What an exchange for other variants costs or gives back, per unit and tax included: the new variant at
+// the order's channel price, taxed at the order's rate, against what a returned unit was paid (its share
+// of its line, less its share of the order's discounts, as return-refund.ts counts it). The new unit gets
+// the same share of the discounts, so an exchange between variants of one price costs nothing. Pure
+// arithmetic in minor units.
+import { taxOf } from '../kernel/money.js';
+import { share } from './return-refund.js';
+
+export interface ExchangeOrder {
+  discountTotal: number;
+  /** The order's tax rate in basis points. */
+  taxBasisPoints: number;
+  lines: { id: string; quantity: number; unitPrice: number; lineTotal: number }[];
+}
+
+export interface ExchangedLine {
+  orderLineId: string;
+  /** Units received, which the replacement ships in the new variant. */
+  quantity: number;
+  /** The new variant's net unit price (the channel's price). */
+  newUnitPrice: number;
+}
+
+export interface ExchangeDifference {
+  /** Per exchanged line: what one unit of the new variant costs more (positive) or less (negative), tax included. */
+  units: { orderLineId: string; unitDifference: number; unitCharge: { net: number; tax: number } | null }[];
+  /** Positive = the customer pays it, negative = refunded. */
+  difference: number;
+  /** The pricier lines' charge (the replacement's lines). */
+  charge: number;
+  /** The cheaper lines' difference taken off the charge (a discount on the replacement). */
+  credit: number;
+  /** The cheaper lines' difference left over: refunded. */
+  refund: number;
+}
+
+export function exchangeDifference(order: ExchangeOrder, exchanged: ExchangedLine[]): ExchangeDifference {
+  const goods = order.lines.reduce((s, l) => s + l.lineTotal, 0);
+  const paid = (gross: number) => gross - (order.discountTotal > 0 ? share(order.discountTotal, gross, goods) : 0);
+  const units: ExchangeDifference['units'] = [];
+  let charge = 0;
+  let back = 0;
+  for (const e of exchanged) {
+    const line = order.lines.find((l) => l.id === e.orderLineId);
+    if (!line) throw new Error(`exchange of order line ${e.orderLineId}, which is not on the order`);
+    // One net price is one price: no cent of rounding between a line's share and a single unit's tax.
+    const unitDifference = e.newUnitPrice === line.unitPrice ? 0
+      : paid(e.newUnitPrice + taxOf(e.newUnitPrice, order.taxBasisPoints)) - paid(share(line.lineTotal, 1, line.quantity));
+    let unitCharge: { net: number; tax: number } | null = null;
+    if (unitDifference > 0) {
+      const tax = Math.round((unitDifference * order.taxBasisPoints) / (10_000 + order.taxBasisPoints));
+      unitCharge = { net: unitDifference - tax, tax };
+      charge += unitDifference * e.quantity;
+    } else back -= unitDifference * e.quantity;
+    units.push({ orderLineId: e.orderLineId, unitDifference, unitCharge });
+  }
+  const credit = Math.min(charge, back);
+  return { units, difference: charge - back, charge, credit, refund: back - credit };
+}
