@@ -37,7 +37,7 @@ export { newId, idPrefix, randomToken } from './kernel/ids.js';
 export { MAX_AMOUNT, assertAmount, percentToBasisPoints, basisPointsToPercent, taxOf, priceLine, orderTotals, currencyExponent, formatMoney } from './kernel/money.js';
 export type { PricedLine, OrderTotals } from './kernel/money.js';
 export { MoneyScalar, DateTimeScalar, PageInfo, connectionOf } from './kernel/graphql-types.js';
-export { pageSize, decodeCursor, encodeCursor, toPage, MAX_PAGE } from './kernel/pagination.js';
+export { pageOf, pageSize, decodeCursor, encodeCursor, toPage, MAX_PAGE } from './kernel/pagination.js';
 export type { Page } from './kernel/pagination.js';
 
 // The pricing step of placeOrder (discounts: loyalty points, coupons)

@@ -4,8 +4,8 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { IsInt, Length, Matches, Max, Min } from 'class-validator';
 import {
-  admin, authorize, badInput, connectionOf, domainEventStream, signedInCustomer, type DomainEvent, Customer, decodeCursor, isAdmin, manyBy, notFound, oneBy, Order, OrdoError,
-  pageSize, toPage, type OrdoContext, type Page,
+  admin, authorize, badInput, connectionOf, domainEventStream, signedInCustomer, type DomainEvent, Customer, isAdmin, manyBy, notFound, oneBy, Order, OrdoError,
+  pageOf, type OrdoContext, type Page,
 } from '../../src/index.js';
 import { LoyaltyAccount, LoyaltyEntryKind, LoyaltyLedgerEntry } from './entities.js';
 import { balanceOf, lockAccount, postAndRecord, POINTS_CHANGED } from './ledger.js';
@@ -79,14 +79,7 @@ export class LoyaltyResolver {
       if (!customerId) throw badInput('customerId is needed for staff.', 'customerId');
       whose = customerId;
     }
-    const size = pageSize(first);
-    const cursor = decodeCursor(after);
-    const where = { customerId: whose, ...(cursor ? { id: { $lt: cursor } } : {}) };
-    const [rows, total] = await Promise.all([
-      ctx.em.find(LoyaltyLedgerEntry, where, { orderBy: { id: 'desc' }, limit: size + 1 }),
-      ctx.em.count(LoyaltyLedgerEntry, { customerId: whose }),
-    ]);
-    return toPage(rows, size, total, cursor);
+    return pageOf(ctx.em, LoyaltyLedgerEntry, { customerId: whose }, first, after);
   }
 
   @Subscription(() => LoyaltyPointsChange, {

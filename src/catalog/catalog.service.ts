@@ -3,7 +3,7 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
-import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination.js';
+import { pageOf, type Page } from '../kernel/pagination.js';
 import { Product } from './product.entity.js';
 import { ProductVariant } from './variant.entity.js';
 import type { CreateProductInput } from './catalog.inputs.js';
@@ -35,16 +35,10 @@ export class CatalogService {
   }
 
   async products(em: Em, first?: number | null, after?: string | null, search?: string | null): Promise<Page<Product>> {
-    const size = pageSize(first);
-    const cursor = decodeCursor(after);
     const where: Record<string, unknown> = { active: true };
     // Case-insensitive on both databases (Dialect.ilike).
     if (search) where.name = dialectOf(em).ilike(`%${search.replace(/[%_]/g, '')}%`);
-    const [rows, total] = await Promise.all([
-      em.find(Product, cursor ? { ...where, id: { $lt: cursor } } : where, { orderBy: { id: 'desc' }, limit: size + 1 }),
-      em.count(Product, where),
-    ]);
-    return toPage(rows, size, total, cursor);
+    return pageOf(em, Product, where, first, after);
   }
 
   variant(em: Em, sku: string): Promise<ProductVariant | null> {

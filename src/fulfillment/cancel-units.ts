@@ -14,7 +14,7 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
-import { formatMoney, priceLine, taxOf } from '../kernel/money.js';
+import { formatMoney, orderTotals, priceLine } from '../kernel/money.js';
 import { release } from '../inventory/stock-ledger.js';
 import type { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
@@ -138,14 +138,14 @@ export async function cancelUnits(app: AppRuntime, tx: Em, order: Order, asked: 
   return result;
 }
 
-/** The order's totals from its lines; shipping is kept while anything is left. */
+/** The order's totals from its lines (kernel/money.ts, as placeOrder adds them up); shipping is kept while anything is left. */
 function reprice(order: Order, lines: OrderLine[], keepShipping: boolean): void {
   if (!keepShipping) order.shippingTotal = 0;
-  const net = lines.reduce((s, l) => s + l.unitPrice * l.quantity, 0);
-  const tax = lines.reduce((s, l) => s + l.taxTotal, 0) + taxOf(order.shippingTotal, order.taxBasisPoints);
-  order.subtotal = net;
-  order.taxTotal = tax;
-  order.total = Math.max(0, net + order.shippingTotal + tax - (keepShipping ? order.discountTotal ?? 0 : 0));
+  const priced = lines.map((l) => ({ unitPrice: l.unitPrice, quantity: l.quantity, net: l.unitPrice * l.quantity, tax: l.taxTotal, total: l.lineTotal }));
+  const totals = orderTotals(priced, order.shippingTotal, order.taxBasisPoints);
+  order.subtotal = totals.subtotal;
+  order.taxTotal = totals.taxTotal;
+  order.total = Math.max(0, totals.total - (keepShipping ? order.discountTotal ?? 0 : 0));
 }
 
 /** Takes `quantity` units out of PENDING shipments' lines; a shipment left without units is cancelled. */

@@ -1,5 +1,6 @@
 // Keyset pagination. Identifiers are time-ordered (kernel/ids.ts), so "newest first" is "id descending"
 // and a cursor is just the last id seen, opaque to clients.
+import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
 import { badInput } from './errors.js';
 import type { PageInfo } from './graphql-types.js';
 
@@ -42,4 +43,20 @@ export function toPage<T extends { id: string }>(rows: T[], size: number, totalC
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/**
+ * A page of `entity` rows matching `where`, newest first: `first` rows after the cursor `after`, and the
+ * count of all that match (one statement each, run side by side).
+ */
+export async function pageOf<T extends { id: string }>(
+  em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>, first?: number | null, after?: string | null,
+): Promise<Page<T>> {
+  const size = pageSize(first);
+  const cursor = decodeCursor(after);
+  const [rows, total] = await Promise.all([
+    em.find(entity, cursor ? ({ $and: [where, { id: { $lt: cursor } }] } as FilterQuery<T>) : where, { orderBy: { id: 'desc' } as never, limit: size + 1 }),
+    em.count(entity, where),
+  ]);
+  return toPage(rows as T[], size, total, cursor);
 }

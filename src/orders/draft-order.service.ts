@@ -10,7 +10,7 @@ import { dialectOf } from '../kernel/db/dialect.js';
 import { actorName, admin, authorize, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput, notFound } from '../kernel/errors.js';
 import { checkIdempotencyKey, stableJson } from '../kernel/idempotency.js';
-import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination.js';
+import { pageOf, type Page } from '../kernel/pagination.js';
 import { ChannelService } from '../channels/channel.service.js';
 import { Customer } from '../customers/customer.entity.js';
 import { Order } from '../order-core/order.entity.js';
@@ -35,15 +35,9 @@ export class DraftOrderService {
     return em.findOne(DraftOrder, { id });
   }
 
-  async list(em: Em, principal: Principal, first?: number | null, after?: string | null): Promise<Page<DraftOrder>> {
+  list(em: Em, principal: Principal, first?: number | null, after?: string | null): Promise<Page<DraftOrder>> {
     authorize(principal, admin('orders'));
-    const size = pageSize(first);
-    const cursor = decodeCursor(after);
-    const [rows, total] = await Promise.all([
-      em.find(DraftOrder, cursor ? { id: { $lt: cursor } } : {}, { orderBy: { id: 'desc' }, limit: size + 1 }),
-      em.count(DraftOrder, {}),
-    ]);
-    return toPage(rows, size, total, cursor);
+    return pageOf(em, DraftOrder, {}, first, after);
   }
 
   async create(em: Em, principal: Principal, input: CreateDraftOrderInput): Promise<DraftOrder> {

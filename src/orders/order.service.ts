@@ -3,7 +3,7 @@ import type { Em } from '../kernel/db/orm.js';
 import { actorName, authorize, admin, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
 import { checkIdempotencyKey, keyOwner, once } from '../kernel/idempotency.js';
-import { decodeCursor, pageSize, toPage, type Page } from '../kernel/pagination.js';
+import { pageOf, type Page } from '../kernel/pagination.js';
 import { release } from '../inventory/stock-ledger.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
 import { formatMoney } from '../kernel/money.js';
@@ -56,14 +56,8 @@ export class OrderService {
     return this.page(em, where, first, after);
   }
 
-  async page(em: Em, where: Record<string, unknown>, first?: number | null, after?: string | null): Promise<Page<Order>> {
-    const size = pageSize(first);
-    const cursor = decodeCursor(after);
-    const [rows, total] = await Promise.all([
-      em.find(Order, cursor ? { $and: [where, { id: { $lt: cursor } }] } : where, { orderBy: { id: 'desc' }, limit: size + 1 }),
-      em.count(Order, where),
-    ]);
-    return toPage(rows, size, total, cursor);
+  page(em: Em, where: Record<string, unknown>, first?: number | null, after?: string | null): Promise<Page<Order>> {
+    return pageOf(em, Order, where, first, after);
   }
 
   /**

@@ -8,8 +8,9 @@ import type { Em } from '../kernel/db/orm.js';
 import type { SqlRunner, Statement } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import { actorName, admin, authorize, hashToken, type Principal } from '../kernel/auth.js';
-import { OrdoError, badInput } from '../kernel/errors.js';
+import { OrdoError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
+import { checkIdempotencyKey } from '../kernel/idempotency.js';
 import { formatMoney } from '../kernel/money.js';
 import { SequenceService } from '../channels/sequence.service.js';
 import { reserve, type ReservationResult } from '../inventory/stock-ledger.js';
@@ -53,9 +54,7 @@ export class PlaceOrder {
 
   async run(em: Em, principal: Principal, input: PlaceOrderInput, idempotencyKey?: string | null, staff?: StaffPlacement): Promise<PlaceOrderResult> {
     if (staff) authorize(principal, admin('orders'));
-    if (idempotencyKey !== undefined && idempotencyKey !== null && !/^[\w\-.:]{1,200}$/.test(idempotencyKey)) {
-      throw badInput('idempotencyKey is 1 to 200 letters, digits, - _ . or :.', 'idempotencyKey');
-    }
+    checkIdempotencyKey(idempotencyKey);
     // The checks quoteOrder makes too; here the first problem is the answer.
     const req = await checkRequest(this.app, em, input, ProblemSink.strict());
     const customerId = staff ? staff.customerId : principal.kind === 'customer' ? principal.customerId : null;

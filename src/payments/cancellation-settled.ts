@@ -11,6 +11,7 @@ import { PaymentOperation, PaymentOperationKind, RefundStatus } from './payment-
 /** After a refund settles: a cancelled order with nothing left to give back says what was settled. */
 export async function afterRefundSettled(tx: Em, order: Order): Promise<void> {
   if (order.status !== OrderStatus.CANCELLED) return;
+  await tx.flush(); // the refund just settled is counted as settled
   const open = await tx.count(PaymentOperation, { order: order.id, kind: PaymentOperationKind.REFUND, status: RefundStatus.PENDING });
   if (open) return;
   const payments = await tx.find(Payment, { order: order.id });

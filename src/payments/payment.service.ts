@@ -7,6 +7,7 @@ import type { Em } from '../kernel/db/orm.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { defineMachine } from '../kernel/state-machine.js';
 import { newId } from '../kernel/ids.js';
+import { checkIdempotencyKey } from '../kernel/idempotency.js';
 import { formatMoney } from '../kernel/money.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import type { Order } from '../order-core/order.entity.js';
@@ -49,12 +50,6 @@ export interface CaptureOutcome {
   failure?: string;
 }
 
-const KEY = /^[\w\-.:]{1,200}$/;
-
-function checkKey(key: string | null | undefined): void {
-  if (key !== undefined && key !== null && !KEY.test(key)) throw badInput('idempotencyKey is 1 to 200 letters, digits, - _ . or :.', 'idempotencyKey');
-}
-
 export class PaymentService {
   private providers = new Map<string, PaymentProvider>();
 
@@ -89,7 +84,7 @@ export class PaymentService {
   // ------------------------------------------------------------------ staff actions (mutations)
 
   async capture(em: Em, actor: string, paymentId: string, amount?: number | null, idempotencyKey?: string | null): Promise<Payment> {
-    checkKey(idempotencyKey);
+    checkIdempotencyKey(idempotencyKey);
     const out = await this.withPayment(em, paymentId, async (tx, payment, order) => {
       const prior = await this.prior(tx, payment, idempotencyKey, K.CAPTURE, amount);
       if (prior) return { payment };
@@ -100,7 +95,7 @@ export class PaymentService {
   }
 
   async void(em: Em, actor: string, paymentId: string, idempotencyKey?: string | null): Promise<Payment> {
-    checkKey(idempotencyKey);
+    checkIdempotencyKey(idempotencyKey);
     return this.withPayment(em, paymentId, async (tx, payment, order) => {
       if (await this.prior(tx, payment, idempotencyKey, K.VOID)) return payment;
       paymentMachine.assertMove(payment.status, S.VOIDED);
@@ -119,7 +114,7 @@ export class PaymentService {
   }
 
   async refund(em: Em, actor: string, paymentId: string, amount: number, reason?: string | null, idempotencyKey?: string | null): Promise<Payment> {
-    checkKey(idempotencyKey);
+    checkIdempotencyKey(idempotencyKey);
     if (reason && reason.length > 500) throw badInput('reason is at most 500 characters.', 'reason');
     const out = await this.withPayment(em, paymentId, async (tx, payment, order): Promise<CaptureOutcome> => {
       if (await this.prior(tx, payment, idempotencyKey, K.REFUND, amount)) return { payment };
@@ -275,7 +270,6 @@ export class PaymentService {
     });
     recordEvent(tx, 'payment.refunded', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount: op.amount, reason: op.reason ?? null }, order.id);
     await this.followPayments(tx, order, actor);
-    await tx.flush();
     await afterRefundSettled(tx, order);
   }
 
