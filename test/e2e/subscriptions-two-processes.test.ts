@@ -59,6 +59,11 @@ describe('live events across two engine processes (PostgreSQL + Redis)', () => {
 
     const statuses = (f: Follower) => f.results.filter((r) => r.data?.orderEvents.type === 'STATUS_CHANGED').map((r) => r.data.orderEvents.order.status);
     for (const f of [onA1, onA2, onB]) await f.until(() => statuses(f).includes('CANCELLED')).catch((e) => { throw new Error(`${e.message}\nA:${a!.output()}\nB:${b!.output()}`); });
+    // The cancellation's refund and the capture's invoice are written by jobs, after the mutations
+    // answered: wait for both, so that nothing of this order is still to come when the marker is written.
+    const heard = (f: Follower, type: string) => f.results.some((r) => r.data?.orderEvents.type === type);
+    for (const f of [onA1, onA2, onB]) await f.until(() => heard(f, 'REFUND_ISSUED') && heard(f, 'INVOICE_ISSUED')
+      && f.results.some((r) => r.data?.orderEvents.message === 'Payment status is REFUNDED.'));
     // The marker: one more event of the order, written to the outbox after all that (a relay publishes it
     // on its next poll). Events reach a subscriber in order, so once it is here a duplicate of an earlier
     // event would be here too.
