@@ -10,12 +10,13 @@ import { invoicing } from './invoicing/module.js';
 import { live } from './live/module.js';
 import { notifications } from './notifications/module.js';
 import { orders } from './orders/module.js';
+import { orderEdits } from './order-edits/module.js';
 import { payments } from './payments/module.js';
 import { returns } from './returns/module.js';
 import { shipping } from './shipping/module.js';
 import type { OrdoModule } from './kernel/module.js';
 
 export const coreModules: OrdoModule[] = [
-  channels, catalog, customers, auth, inventory, shipping, payments, orders, documents, fulfillment, invoicing,
+  channels, catalog, customers, auth, inventory, shipping, payments, orders, documents, fulfillment, orderEdits, invoicing,
   live, notifications, returns,
 ];

@@ -31,8 +31,26 @@ function captureWhen(policy: CapturePolicy, why: string): EventHandler {
   }, (ctx) => ({ attempts: ctx.app.config.captureAttempts, backoffMs: ctx.app.config.captureBackoffMs }));
 }
 
+/**
+ * An edit that raised the total authorized the difference as a payment of its own: captured at once when
+ * the channel captures on placement, or when it captures at the first shipment and one has shipped.
+ */
+const captureEdited = jobOnEvent(PAYMENTS_QUEUE, 'payments.capture', async (event, ctx) => {
+  const orderId = orderIdOf(event);
+  if (!orderId) return null;
+  const [row] = await (ctx.em as Em).execute(
+    `SELECT c.capture_policy AS policy, (SELECT COUNT(*) FROM order_line ol WHERE ol.order_id = o.id AND ol.quantity_shipped > 0) AS shipped
+     FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ? AND EXISTS (SELECT 1 FROM payment p WHERE p.order_id = o.id AND p.status = 'AUTHORIZED')`,
+    [orderId],
+  );
+  if (!row) return null;
+  const now = row.policy === CapturePolicy.ON_PLACEMENT || (row.policy === CapturePolicy.ON_FIRST_SHIPMENT && Number(row.shipped) > 0);
+  return now ? { orderId, why: 'captured after the order was edited', attempts: ctx.app.config.captureAttempts } : null;
+}, (ctx) => ({ attempts: ctx.app.config.captureAttempts, backoffMs: ctx.app.config.captureBackoffMs }));
+
 export const paymentHandlers: Record<string, EventHandler | EventHandler[]> = {
   'order.confirmed': captureWhen(CapturePolicy.ON_PLACEMENT, 'captured on placement'),
   'order.backordered': captureWhen(CapturePolicy.ON_PLACEMENT, 'captured on placement'),
   'shipment.shipped': captureWhen(CapturePolicy.ON_FIRST_SHIPMENT, 'captured when the first shipment shipped'),
+  'order.edited': captureEdited,
 };

@@ -20,6 +20,7 @@ import { Payment } from './payment.entity.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
 import { PaymentOperation, PaymentOperationKind, RefundStatus } from './payment-operation.entity.js';
 import { afterRefundSettled } from './cancellation-settled.js';
+import { coverage } from './payment-coverage.js';
 import { manual } from './providers/manual.js';
 import { testCard } from './providers/test-card.js';
 
@@ -217,8 +218,11 @@ export class PaymentService {
 
   /** The capture itself, in the caller's transaction; a refusal is written to the history and returned. */
   private async captureIn(tx: Em, payment: Payment, order: Order, amount: number | null, key: string | null, actor: string, note?: string): Promise<CaptureOutcome> {
-    // Units cancelled since the authorization lowered the order's total: capture what it owes now, the rest is released.
-    const amt = amount ?? Math.min(payment.amount, order.total);
+    // Capture what the order still owes (units cancelled or edited away since the authorization lowered
+    // its total, another payment of the order captured part of it): the rest is released.
+    const left = amount === null ? order.total - (await coverage(tx, order.id, payment.id)).capturedNet : 0;
+    const amt = amount ?? Math.max(0, Math.min(payment.amount, left));
+    if (amount === null && amt === 0 && payment.amount > 0) return this.release(tx, payment, order, actor);
     // An order its discounts paid in full has nothing to charge: the capture records that (and the invoice
     // follows it) without asking the provider.
     const nothingToCharge = payment.amount === 0 && amt === 0;
@@ -271,6 +275,40 @@ export class PaymentService {
     recordEvent(tx, 'payment.refunded', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount: op.amount, reason: op.reason ?? null }, order.id);
     await this.followPayments(tx, order, actor);
     await afterRefundSettled(tx, order);
+  }
+
+  /** An authorization the order no longer needs (its total is captured through other payments): voided. */
+  private async release(tx: Em, payment: Payment, order: Order, actor: string): Promise<CaptureOutcome> {
+    await this.provider(payment.method).void(payment.transactionId);
+    await this.app.machines.get(paymentMachine).transition(tx, payment, S.VOIDED, actor);
+    tx.persist(tx.create(PaymentOperation, { payment, order, kind: K.VOID, amount: payment.amount, providerTransactionId: payment.transactionId ?? null }));
+    addHistory(tx, order, { type: 'PAYMENT_VOIDED', actor, message: `Payment authorization of ${formatMoney(payment.amount, payment.currencyCode)} released: the order's total is captured already.` });
+    await this.followPayments(tx, order, actor);
+    return { payment };
+  }
+
+  /**
+   * Authorizes `amount` more for an order whose total went up after placement (commitOrderEdit): a payment
+   * of its own, through the provider with `idempotencyKey` (a retried commit authorizes once). Declined:
+   * PAYMENT_DECLINED and the caller's transaction rolls back.
+   */
+  async authorizeAdditional(tx: Em, order: Order, input: { method: string; token?: string | null }, amount: number, idempotencyKey: string, actor: string): Promise<Payment> {
+    const provider = this.provider(input.method);
+    provider.validate?.(input);
+    const auth = await provider.authorize({ amount, currencyCode: order.currencyCode, token: input.token, idempotencyKey, email: order.email });
+    if (auth.outcome === 'declined') throw new OrdoError('PAYMENT_DECLINED', `Payment declined: ${auth.reason}`);
+    const status = auth.outcome === 'authorized' ? S.AUTHORIZED : S.PENDING;
+    const payment = tx.create(Payment, { order, method: provider.code, status, amount, currencyCode: order.currencyCode, transactionId: auth.transactionId ?? null });
+    tx.persist(payment);
+    addHistory(tx, order, {
+      type: 'PAYMENT_AUTHORIZED', actor,
+      message: status === S.AUTHORIZED
+        ? `Payment of ${formatMoney(amount, order.currencyCode)} more authorized${auth.transactionId ? ` (transaction ${auth.transactionId})` : ''}.`
+        : `Payment of ${formatMoney(amount, order.currencyCode)} more awaited (${provider.code}).`,
+    });
+    await tx.flush();
+    await this.followPayments(tx, order, actor);
+    return payment;
   }
 
   /** Order.paymentStatus follows the order's payments. */

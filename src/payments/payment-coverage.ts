@@ -1,0 +1,42 @@
+// What an order's payments cover, for an order whose total changes after placement (edits, partial
+// cancels): what is authorized and not yet captured, and what was captured and stays captured (less
+// refunds, settled or still pending). An order may hold several payments (an edit authorizes the
+// difference as a payment of its own), so captures and refunds ask this rather than one payment.
+import type { Em } from '../kernel/db/orm.js';
+import { PaymentStatus } from '../order-core/payment-status.js';
+import { Payment } from './payment.entity.js';
+import { PaymentOperation, PaymentOperationKind, RefundStatus } from './payment-operation.entity.js';
+
+export interface Coverage {
+  /** Authorized (or awaited, manual methods) and not captured yet. */
+  authorized: number;
+  /** Captured less refunded, refunds still pending counted as refunded. */
+  capturedNet: number;
+}
+
+const OPEN = new Set([PaymentStatus.AUTHORIZED, PaymentStatus.PENDING]);
+const CAPTURED = new Set([PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED]);
+
+/** The order's coverage, leaving out `exceptPaymentId` (the payment being captured). */
+export async function coverage(tx: Em, orderId: string, exceptPaymentId?: string): Promise<Coverage> {
+  const [payments, pending] = await Promise.all([
+    tx.find(Payment, { order: orderId }),
+    tx.find(PaymentOperation, { order: orderId, kind: PaymentOperationKind.REFUND, status: RefundStatus.PENDING }),
+  ]);
+  let authorized = 0;
+  let capturedNet = 0;
+  for (const p of payments) {
+    if (p.id === exceptPaymentId) continue;
+    if (OPEN.has(p.status)) authorized += p.amount;
+    else if (CAPTURED.has(p.status)) {
+      const inFlight = pending.filter((o) => o.payment.id === p.id).reduce((s, o) => s + o.amount, 0);
+      capturedNet += p.amountCaptured - p.amountRefunded - inFlight;
+    }
+  }
+  return { authorized, capturedNet };
+}
+
+/** For a new total: what must still be authorized, and what of the captured money is owed back. */
+export function difference(c: Coverage, total: number): { due: number; refund: number } {
+  return { due: Math.max(0, total - c.authorized - c.capturedNet), refund: Math.max(0, c.capturedNet - total) };
+}
