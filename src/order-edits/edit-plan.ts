@@ -153,7 +153,7 @@ export async function planEdit(tx: Em, order: Order, edit: OrderEdit, looked: Ed
   const goods = planned.reduce((s, p) => s + p.priced.total, 0);
   const discountTotal = Math.min(order.discountTotal ?? 0, goods);
   const total = totals.total - discountTotal;
-  const money = difference(await coverage(tx, order.id), total);
+  const money = difference(await coverage(tx, order.id), order.total, total);
   return {
     lines: planned, address, method, taxBasisPoints: bp,
     subtotal: totals.subtotal, shippingTotal: totals.shippingTotal, taxTotal: totals.taxTotal, discountTotal, total, previousTotal: order.total,

@@ -36,7 +36,15 @@ export async function coverage(tx: Em, orderId: string, exceptPaymentId?: string
   return { authorized, capturedNet };
 }
 
-/** For a new total: what must still be authorized, and what of the captured money is owed back. */
-export function difference(c: Coverage, total: number): { due: number; refund: number } {
-  return { due: Math.max(0, total - c.authorized - c.capturedNet), refund: Math.max(0, c.capturedNet - total) };
+/**
+ * What a change of the order's total from `previous` to `total` asks of its payments. The buyer pays
+ * the increase, less what authorizations already cover beyond the old total; a decrease is owed back
+ * from captured money (an authorization is simply captured less). Money staff gave back outside the
+ * order's changes (a goodwill refund) stays given: the difference is the change of the total, not the
+ * gap between the new total and what was collected.
+ */
+export function difference(c: Coverage, previous: number, total: number): { due: number; refund: number } {
+  const due = Math.max(0, total - Math.max(previous, c.authorized + c.capturedNet));
+  const refund = total < previous ? Math.min(previous - total, Math.max(0, c.capturedNet)) : 0;
+  return { due, refund };
 }

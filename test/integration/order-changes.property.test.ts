@@ -1,7 +1,7 @@
 // Property (issue 13): whatever staff, buyers, warehouses and a flaky payment gateway do to orders, in
 // whatever order, money, documents and stock stay reconciled and no order's status contradicts its
-// lines. fast-check draws sequences of place / cancel lines / cancel shipment / ship / deliver / return /
-// refund / cancel / receive stock over a few orders, with the gateway refusing captures and refunds at
+// lines. fast-check draws sequences of place / edit / cancel lines / cancel shipment / ship / deliver /
+// return / refund / cancel / receive stock over a few orders, with the gateway refusing captures and refunds at
 // random (never more than twice in a row: the jobs retry up to four times); after every step, once the
 // engine has settled, the invariants are checked from the database. Runs: ORDO_PROPERTY_RUNS (default
 // 250 on SQLite and 50 on PostgreSQL, 300 in all); `node bench/order-changes-property.mjs` runs many more.
@@ -45,6 +45,7 @@ const SKUS = ['AUTO', 'MAN', 'SPLIT', 'BACK'];
 
 type Op =
   | { kind: 'place'; lines: { sku: string; quantity: number }[]; eager: boolean }
+  | { kind: 'edit'; order: number; line: number; quantity: number; add: string | null }
   | { kind: 'cancelLines'; order: number; line: number; quantity: number }
   | { kind: 'cancelShipment'; order: number; reroute: boolean }
   | { kind: 'ship'; order: number }
@@ -59,6 +60,7 @@ const placeArb = fc.record({ kind: fc.constant('place' as const), lines: fc.uniq
 const idx = fc.nat(3);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: placeArb, weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant('edit' as const), order: idx, line: fc.nat(2), quantity: fc.nat(4), add: fc.option(fc.constantFrom(...SKUS)) }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant('cancelLines' as const), order: idx, line: fc.nat(2), quantity: fc.integer({ min: 1, max: 2 }) }), weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant('cancelShipment' as const), order: idx, reroute: fc.boolean() }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant('ship' as const), order: idx }), weight: 3 },
@@ -126,6 +128,25 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
           const o = await order(target.id);
           const line = o.lines[('line' in op ? op.line : 0) % o.lines.length];
           switch (op.kind) {
+            case 'edit': {
+              // Staff set a line's units (0 to 4) and maybe add a unit of a SKU, paid by the gateway.
+              const edit = accept(await t.admin(`mutation($id: ID!) { beginOrderEdit(orderId: $id) { id } }`, { id: o.id }), 'beginOrderEdit')?.beginOrderEdit;
+              if (!edit) return;
+              accept(await t.admin(`mutation($e: ID!, $l: ID!, $q: Int!) { orderEditSetQuantity(editId: $e, orderLineId: $l, quantity: $q) { id } }`, { e: edit.id, l: line.id, q: op.quantity }), 'orderEditSetQuantity');
+              if (op.add) accept(await t.admin(`mutation($e: ID!, $s: String!) { orderEditAddLine(editId: $e, sku: $s, quantity: 1) { id } }`, { e: edit.id, s: op.add }), 'orderEditAddLine');
+              const done = accept(await t.admin(`mutation($e: ID!) { commitOrderEdit(editId: $e, payment: { method: "flaky-card", token: "x" }) { id lines { id sku quantity } } }`, { e: edit.id }), 'commitOrderEdit');
+              if (!done) {
+                accept(await t.admin(`mutation($e: ID!) { discardOrderEdit(editId: $e) { id } }`, { e: edit.id }), 'discardOrderEdit');
+                return;
+              }
+              // More units are more ordered; fewer are cancelled (quantityCancelled), so ordered stays.
+              for (const l of done.commitOrderEdit.lines) {
+                const before = o.lines.find((x: any) => x.id === l.id);
+                if (!before) target.ordered.set(l.id, l.quantity);
+                else if (l.quantity > before.quantity) target.ordered.set(l.id, target.ordered.get(l.id)! + l.quantity - before.quantity);
+              }
+              return;
+            }
             case 'cancelLines':
               accept(await t.admin(`mutation($o: ID!, $l: [CancelOrderLineInput!]!) { cancelOrderLines(orderId: $o, lines: $l, reason: "property") { id } }`,
                 { o: o.id, l: [{ orderLineId: line.id, quantity: op.quantity }] }), 'cancelOrderLines');
