@@ -20,6 +20,7 @@ export function orderEventType(type: string): OrderEventType | null {
       if (STATUSES.has(tail)) return OrderEventType.STATUS_CHANGED;
       if (tail === 'payment_status_changed') return OrderEventType.PAYMENT_STATUS_CHANGED;
       if (tail === 'lines_cancelled') return OrderEventType.LINES_CANCELLED;
+      if (tail === 'edited') return OrderEventType.ORDER_EDITED;
       return null; // order.placed (the CONFIRMED/PENDING status event follows it), order.backorder_allocated
     case 'payment':
       return tail === 'refunded' ? OrderEventType.REFUND_ISSUED : OrderEventType.PAYMENT_STATUS_CHANGED;
@@ -64,6 +65,8 @@ export function messageOf(e: DomainEvent, currency: string): string {
       return `Return ${tail.replace(/_/g, ' ')}.`;
     case OrderEventType.LINES_CANCELLED:
       return `Cancelled ${(p.lines as { sku: string; quantity: number }[] ?? []).map((l) => `${l.quantity} × ${l.sku}`).join(', ')}; the total is ${money(p.amount, currency)} less.`;
+    case OrderEventType.ORDER_EDITED:
+      return `Order edited; the total is ${money(p.total, currency)}.`;
     default:
       return e.type;
   }

@@ -13,10 +13,14 @@ export enum OrderEventType {
   RETURN_UPDATED = 'RETURN_UPDATED',
   REFUND_ISSUED = 'REFUND_ISSUED',
   LINES_CANCELLED = 'LINES_CANCELLED',
+  ORDER_EDITED = 'ORDER_EDITED',
 }
 registerEnumType(OrderEventType, {
   name: 'OrderEventType',
-  valuesConfig: { LINES_CANCELLED: { description: "Units of the order were cancelled before they shipped: its lines and totals changed." } },
+  valuesConfig: {
+    LINES_CANCELLED: { description: 'Units of the order were cancelled before they shipped: its lines and totals changed.' },
+    ORDER_EDITED: { description: 'The order was edited (commitOrderEdit): its lines, totals, address or shipping method changed.' },
+  },
 });
 
 // `returnRequest: ReturnRequest` joins this type with the returns work (the type does not exist yet).

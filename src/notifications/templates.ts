@@ -137,6 +137,29 @@ export const defaultTemplates: Record<string, NotificationTemplate> = {
     };
   },
 
+  // The order was edited (commitOrderEdit): its lines as they are now, the new total, the new address,
+  // and what that means for the buyer's money (a further charge, or a refund that has its own mail).
+  'order.edited': (c) => {
+    const p = c.event.payload;
+    const a = c.order.shippingAddress;
+    const address = p.addressChanged ? `${a.name}, ${a.line1}${a.line2 ? `, ${a.line2}` : ''}, ${a.postalCode} ${a.city}, ${a.countryCode}` : '';
+    const charged = Number(p.charged ?? 0);
+    const refunding = Number(p.refunding ?? 0);
+    const money = charged ? `${c.money(charged)} more is charged to your payment method.` : refunding ? `${c.money(refunding)} is refunded to you.` : '';
+    const subject = `Order ${c.order.number} was changed`;
+    const lines = { ...c, lines: c.lines.filter((l) => l.quantity > 0) };
+    return {
+      subject,
+      text: `Your order ${c.order.number} was changed. It now is:\n${linesText(lines)}${address ? `\n\nIt ships to: ${address}` : ''}${money ? `\n\n${money}` : ''}${signOff(c)}`,
+      html: layout(c, subject, [
+        `Your order ${escapeHtml(c.order.number)} was changed.`,
+        ...(address ? [`It ships to: ${escapeHtml(address)}`] : []),
+        ...(money ? [escapeHtml(money)] : []),
+        'It now is:',
+      ], linesTable(lines)),
+    };
+  },
+
   'payment.refunded': (c) => {
     const amount = c.money(Number(c.event.payload.amount ?? 0));
     return {

@@ -4,6 +4,8 @@
 // difference is authorized as a payment of its own or the captured excess refunded with a credit note,
 // unpicked shipments are routed again. Refusals change nothing; a retried commit changes nothing twice.
 // Every flow ends with the reconciliation check.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, startTestEngine, type DbKind, type TestEngine } from '../helpers/engine.js';
 import { codeOf, fieldOf, ok } from '../helpers/gql.js';
@@ -11,6 +13,9 @@ import { ADDRESS, orderInput, PLACE_ORDER, setupShop } from '../helpers/fixtures
 import { until } from '../helpers/until.js';
 import { expectReconciled } from '../helpers/reconcile.js';
 import { settled } from '../helpers/settled.js';
+import { parseMail } from '../helpers/mail.js';
+import type { Client } from 'graphql-ws';
+import { follow, wsClient } from '../e2e/subscriptions.helpers.js';
 
 const ORDER = `query($id: ID!) { order(id: $id) {
   id number status paymentStatus subtotal shippingTotal taxTotal total shippingAddress { city countryCode } shippingMethod { code }
@@ -62,7 +67,11 @@ describe.each(DB_KINDS)('order editing on %s', (kind: DbKind) => {
       i: { code: 'eager', name: 'Capture on placement', kind: 'WEB_STORE', currencyCode: 'EUR', capturePolicy: 'ON_PLACEMENT' },
     }));
   }, 60_000);
-  afterAll(async () => t?.stop());
+  const clients: Client[] = [];
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.dispose()));
+    await t?.stop();
+  });
 
   const order = async (id: string) => ok(await t.admin(ORDER, { id })).order;
   const level = async (sku: string) => {
@@ -75,6 +84,10 @@ describe.each(DB_KINDS)('order editing on %s', (kind: DbKind) => {
     const o = await until(() => order(p.order.id), (x) => x.shipments.length > 0 || x.status === 'PENDING');
     return { o, token: p.accessToken as string };
   }
+  const mails = (subject: string) => {
+    const dir = join(t.env.ORDO_DATA_DIR, 'mail');
+    return (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')) : []).map((f) => parseMail(readFileSync(join(dir, f), 'utf8'))).filter((m) => m.subject === subject);
+  };
   const begin = async (id: string, token?: string) => ok(token ? await t.gql(BEGIN, { id }, token) : await t.admin(BEGIN, { id })).beginOrderEdit.id as string;
 
   it('more of a line and a new line, authorized at shipment: stock reserved, the difference authorized, the shipment routed again, both payments captured', async () => {
@@ -119,6 +132,12 @@ describe.each(DB_KINDS)('order editing on %s', (kind: DbKind) => {
     expect(edited.edits).toEqual([{ id: edit, status: 'COMMITTED', amountCharged: 5944 - o.total, amountRefunded: 0 }]);
     expect(edited.history.find((h: any) => h.type === 'ORDER_EDITED').message)
       .toBe('Order edited (1 → 3 × MUG, + 1 × CAP): customer called. The total is now €59.44 (was €17.79); €41.65 more to pay.');
+    // The buyer is told what the order is now and what it costs.
+    const [mail] = await until(async () => mails(`Order ${o.number} was changed`), (m) => m.length > 0);
+    expect(mail.text).toContain('3 × Variant MUG (MUG)  €35.70');
+    expect(mail.text).toContain('1 × Variant CAP (CAP)  €17.85');
+    expect(mail.text).toContain('Total: €59.44');
+    expect(mail.text).toContain('€41.65 more is charged to your payment method.');
     // A committed edit stays committed.
     expect(codeOf(await t.admin(COMMIT, { e: edit, p: VISA }))).toBe('INVALID_STATE_TRANSITION');
 
@@ -196,6 +215,8 @@ describe.each(DB_KINDS)('order editing on %s', (kind: DbKind) => {
 
   it('the buyer changes the shipping address (tax of the new country) but not the lines; not once a shipment is picked', async () => {
     const { o, token } = await placed([{ sku: 'MUG', quantity: 1 }], {});
+    // The buyer's app follows the order live.
+    const live = follow(wsClient(t.url.replace(/^http/, 'ws'), token, clients), `subscription($id: ID!) { orderEvents(orderId: $id) { type message order { total } } }`, { id: o.id });
     const edit = await begin(o.id, token);
     expect(codeOf(await t.gql(SET_QTY, { e: edit, l: lineOf(o, 'MUG').id, q: 2 }, token))).toBe('FORBIDDEN');
     expect(codeOf(await t.gql(SET_ADDRESS, { e: edit, a: VIENNA }))).toBe('UNAUTHENTICATED');
@@ -211,6 +232,10 @@ describe.each(DB_KINDS)('order editing on %s', (kind: DbKind) => {
     expect(after.shippingAddress).toEqual({ city: 'Wien', countryCode: 'AT' });
     expect(after.history.find((h: any) => h.type === 'ORDER_EDITED').message).toMatch(/^Order edited \(shipping address Wien, AT\)/);
 
+    await live.until((r) => r.some((x) => x.data?.orderEvents.type === 'ORDER_EDITED'));
+    expect(live.results.find((x) => x.data?.orderEvents.type === 'ORDER_EDITED')!.data.orderEvents).toEqual({ type: 'ORDER_EDITED', message: 'Order edited; the total is €17.94.', order: { total: 1794 } });
+    const [mail] = await until(async () => mails(`Order ${o.number} was changed`), (m) => m.length > 0);
+    expect(mail.text).toContain('It ships to: Jane Doe, Hauptstr. 1, 1010 Wien, AT');
     // Picked: the address is fixed now, for the buyer and for staff.
     ok(await t.admin(PICK, { id: after.shipments.find((s: any) => s.status === 'PENDING').id }));
     const again = await begin(o.id, token);
