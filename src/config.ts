@@ -204,6 +204,6 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     refundBackoffMs: int(env, 'ORDO_REFUND_BACKOFF_MS', 1_000, 10, 3_600_000),
     invoiceOn: oneOf(env, 'ORDO_INVOICE_ON', ['capture', 'shipment'] as const, 'capture'),
     returnWindowDays: int(env, 'ORDO_RETURN_WINDOW_DAYS', 30, 0, 3650),
-    defaultCapturePolicy: oneOf(env, 'ORDO_CAPTURE_POLICY', ['ON_PLACEMENT', 'ON_FIRST_SHIPMENT'] as const, 'ON_FIRST_SHIPMENT'),
+    defaultCapturePolicy: oneOf(env, 'ORDO_CAPTURE_POLICY', ['ON_PLACEMENT', 'ON_FIRST_SHIPMENT', 'PER_SHIPMENT'] as const, 'ON_FIRST_SHIPMENT'),
   };
 }

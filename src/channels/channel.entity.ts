@@ -17,8 +17,16 @@ registerEnumType(ChannelKind, { name: 'ChannelKind' });
 export enum CapturePolicy {
   ON_PLACEMENT = 'ON_PLACEMENT',
   ON_FIRST_SHIPMENT = 'ON_FIRST_SHIPMENT',
+  PER_SHIPMENT = 'PER_SHIPMENT',
 }
-registerEnumType(CapturePolicy, { name: 'CapturePolicy' });
+registerEnumType(CapturePolicy, {
+  name: 'CapturePolicy',
+  valuesConfig: {
+    ON_PLACEMENT: { description: 'Captured once the order is confirmed.' },
+    ON_FIRST_SHIPMENT: { description: 'Captured in full when the first shipment ships.' },
+    PER_SHIPMENT: { description: 'Each shipment captures what it carries (its lines with tax, the shipping charge with the first); the last captures the rest of what the order owes.' },
+  },
+});
 
 export const DEFAULT_CHANNEL_CODE = 'default';
 

@@ -21,6 +21,7 @@ import { OrderLine } from '../order-core/order-line.entity.js';
 import { OrderStatus, orderMachine } from '../order-core/order-status.js';
 import { addHistory, recordTransition } from '../order-core/order-history.js';
 import { oweBack, settleCancelledPayments } from '../payments/cancellation-refunds.js';
+import { coverage, difference } from '../payments/payment-coverage.js';
 import { Shipment } from './shipment.entity.js';
 import { ShipmentLine } from './shipment-line.entity.js';
 import { ShipmentStatus } from './shipment-status.js';
@@ -128,7 +129,8 @@ export async function cancelUnits(app: AppRuntime, tx: Em, order: Order, asked: 
     recordTransition(tx, order, move, actor, `Order cancelled: ${reason}. Every unit left was cancelled (${what})${settled.refunding ? `; ${formatMoney(settled.refunding, order.currencyCode)} to be refunded` : ''}.`);
     return result;
   }
-  const refunding = await oweBack(app, tx, order, amount, `Units cancelled: ${what}`, actor);
+  const { refund } = difference(await coverage(tx, order.id), before, order.total);
+  const refunding = await oweBack(app, tx, order, refund, `Units cancelled: ${what}`, actor);
   addHistory(tx, order, {
     type: 'LINES_CANCELLED', actor,
     message: `Cancelled ${what}: ${reason}. The total is now ${formatMoney(order.total, order.currencyCode)} (${formatMoney(amount, order.currencyCode)} less)${refunding ? `; ${formatMoney(refunding, order.currencyCode)} to be refunded` : ''}.`,

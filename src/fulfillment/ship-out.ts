@@ -4,6 +4,7 @@
 import type { Em } from '../kernel/db/orm.js';
 import type { AppRuntime } from '../kernel/runtime.js';
 import { OrdoError } from '../kernel/errors.js';
+import { proportional } from '../kernel/money.js';
 import { shipOut as takeOut } from '../inventory/stock-ledger.js';
 import type { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
@@ -22,7 +23,10 @@ export async function shipOut(app: AppRuntime, tx: Em, order: Order, shipment: S
   const work = lines
     .map((l) => ({ l, ol: orderLines.find((o) => o.id === l.orderLine.id)! }))
     .sort((a, b) => ((a.ol.variant?.id ?? '') < (b.ol.variant?.id ?? '') ? -1 : 1));
+  // What the shipment carries, tax included (its share of each line): PER_SHIPMENT captures it.
+  let value = 0;
   for (const { l, ol } of work) {
+    value += proportional(ol.lineTotal, l.quantity, ol.quantity);
     const allocation = ol.allocations.find((a) => a.locationId === locationId);
     if (allocation && ol.variant) {
       if (allocation.quantity < l.quantity) {
@@ -39,5 +43,5 @@ export async function shipOut(app: AppRuntime, tx: Em, order: Order, shipment: S
     ol.quantityShipped += l.quantity;
   }
   shipment.shippedAt = at;
-  await moveShipment(app, tx, order, shipment, ShipmentStatus.SHIPPED, actor, message, at);
+  await moveShipment(app, tx, order, shipment, ShipmentStatus.SHIPPED, actor, message, at, { value });
 }

@@ -28,12 +28,12 @@ export function assertShipmentMove(s: Shipment, to: ShipmentStatus): void {
   }
 }
 
-export async function moveShipment(app: AppRuntime, tx: Em, order: Order, s: Shipment, to: ShipmentStatus, actor: string, message: string, at = new Date()): Promise<void> {
+export async function moveShipment(app: AppRuntime, tx: Em, order: Order, s: Shipment, to: ShipmentStatus, actor: string, message: string, at = new Date(), extra: Record<string, unknown> = {}): Promise<void> {
   assertShipmentMove(s, to);
   const from = s.status;
   await app.machines.get(shipmentMachine).transition(tx, s, to, actor);
   s.exceptionFrom = to === ShipmentStatus.EXCEPTION ? (from === ShipmentStatus.EXCEPTION ? s.exceptionFrom : from) : null;
   s.statusChangedAt = at;
   addHistory(tx, order, { type: `SHIPMENT_${to}`, message, actor });
-  recordEvent(tx, `shipment.${to.toLowerCase()}`, { shipmentId: s.id, orderId: order.id, number: order.number, locationId: s.location.id, from, to, trackingNumber: s.trackingNumber ?? null }, order.id);
+  recordEvent(tx, `shipment.${to.toLowerCase()}`, { shipmentId: s.id, orderId: order.id, number: order.number, locationId: s.location.id, from, to, trackingNumber: s.trackingNumber ?? null, ...extra }, order.id);
 }

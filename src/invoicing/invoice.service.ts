@@ -7,7 +7,7 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { authorize, orderReader, type Principal } from '../kernel/auth.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
-import { basisPointsToPercent, formatMoney } from '../kernel/money.js';
+import { basisPointsToPercent, formatMoney, proportional } from '../kernel/money.js';
 import { Channel } from '../channels/channel.entity.js';
 import { SequenceService } from '../channels/sequence.service.js';
 import { DocumentService } from '../documents/document.service.js';
@@ -22,12 +22,6 @@ import { Invoice, InvoiceKind, type InvoiceLine, type Party } from './invoice.en
 import { renderInvoice } from './render-invoice.js';
 
 export type InvoiceTrigger = 'capture' | 'shipment';
-
-/** Half-up share of `part` of `whole` in `value` (all non-negative integers). */
-export function proportional(value: number, part: number, whole: number): number {
-  if (whole <= 0) return 0;
-  return Math.floor((2 * value * part + whole) / (2 * whole));
-}
 
 export function formatInvoiceNumber(kind: InvoiceKind, channelCode: string, sequence: number): string {
   return `${kind === InvoiceKind.INVOICE ? 'INV' : 'CN'}-${channelCode.toUpperCase()}-${String(sequence).padStart(6, '0')}`;

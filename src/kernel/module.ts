@@ -25,6 +25,13 @@ export interface JobContext {
 }
 
 export type EventHandler = (event: DomainEvent, ctx: JobContext) => Promise<void>;
+
+/** A module's handlers from several files: handlers of one event type run one after another. */
+export function mergeHandlers(...sets: Record<string, EventHandler | EventHandler[]>[]): Record<string, EventHandler[]> {
+  const out: Record<string, EventHandler[]> = {};
+  for (const set of sets) for (const [type, h] of Object.entries(set)) (out[type] ??= []).push(...(Array.isArray(h) ? h : [h]));
+  return out;
+}
 export type JobHandler = (data: any, ctx: JobContext) => Promise<unknown>;
 
 export interface JobDefinition {

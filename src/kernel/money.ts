@@ -108,3 +108,9 @@ export function formatMoney(amount: number, currencyCode: string, locale = 'en')
   const f = currencyFormat(locale, code, digits);
   return f ? f.format(major) : `${major.toFixed(digits)} ${code}`;
 }
+
+/** Half-up share of `part` of `whole` in `value` (all non-negative integers): a share of a line or a tax. */
+export function proportional(value: number, part: number, whole: number): number {
+  if (whole <= 0) return 0;
+  return Math.floor((2 * value * part + whole) / (2 * whole));
+}

@@ -5,6 +5,8 @@ import { PaymentOperation } from './payment-operation.entity.js';
 import { PaymentResolver } from './payment.resolver.js';
 import { paymentHandlers, paymentJobs } from './capture-jobs.js';
 import { refundHandlers, refundJobs } from './cancellation-refunds.js';
+import { shipmentCaptureHandlers, shipmentCaptureJobs } from './shipment-captures.js';
+import { mergeHandlers } from '../kernel/module.js';
 import { paymentWebhookRoutes } from './webhook.route.js';
 import { PaymentService, paymentMachine } from './payment.service.js';
 import type { PaymentProvider } from './payment-provider.js';
@@ -27,8 +29,8 @@ export const payments = defineModule({
       return payment;
     },
   },
-  jobs: { ...paymentJobs, ...refundJobs },
-  on: { ...paymentHandlers, ...refundHandlers },
+  jobs: { ...paymentJobs, ...refundJobs, ...shipmentCaptureJobs },
+  on: mergeHandlers(paymentHandlers, refundHandlers, shipmentCaptureHandlers),
   repeatable: {
     'payments.retryPendingRefunds': { everyMs: (config) => config.housekeepingEveryMs, queue: 'payments' },
   },

@@ -29,6 +29,8 @@ export async function coverage(tx: Em, orderId: string, exceptPaymentId?: string
     if (p.id === exceptPaymentId) continue;
     if (OPEN.has(p.status)) authorized += p.amount;
     else if (CAPTURED.has(p.status)) {
+      // PER_SHIPMENT: what later shipments may still capture of this authorization.
+      if (p.capturesOpen) authorized += p.amount - p.amountCaptured;
       const inFlight = pending.filter((o) => o.payment.id === p.id).reduce((s, o) => s + o.amount, 0);
       capturedNet += p.amountCaptured - p.amountRefunded - inFlight;
     }
@@ -37,14 +39,15 @@ export async function coverage(tx: Em, orderId: string, exceptPaymentId?: string
 }
 
 /**
- * What a change of the order's total from `previous` to `total` asks of its payments. The buyer pays
- * the increase, less what authorizations already cover beyond the old total; a decrease is owed back
- * from captured money (an authorization is simply captured less). Money staff gave back outside the
- * order's changes (a goodwill refund) stays given: the difference is the change of the total, not the
- * gap between the new total and what was collected.
+ * What a change of the order's total from `previous` to `total` asks of its payments. The buyer pays the
+ * increase, less what authorizations already cover beyond the old total. Captured money is owed back only
+ * above what the order can still owe of it: an open authorization (not captured yet, or PER_SHIPMENT's
+ * rest) is simply captured less. Money given back outside the order's changes (a goodwill refund) stays
+ * given: it is the change of the total that is settled, never the gap the gift left.
  */
 export function difference(c: Coverage, previous: number, total: number): { due: number; refund: number } {
+  const given = Math.max(0, previous - c.capturedNet - c.authorized);
   const due = Math.max(0, total - Math.max(previous, c.authorized + c.capturedNet));
-  const refund = total < previous ? Math.min(previous - total, Math.max(0, c.capturedNet)) : 0;
+  const refund = Math.min(Math.max(0, previous - total), Math.max(0, c.capturedNet - total + given), Math.max(0, c.capturedNet));
   return { due, refund };
 }

@@ -9,7 +9,7 @@ import { PaymentStatus } from '../order-core/payment-status.js';
 @ObjectType({ implements: Node })
 @Entity()
 export class Payment {
-  [OptionalProps]?: 'id' | 'createdAt' | 'amountCaptured' | 'amountRefunded' | 'version';
+  [OptionalProps]?: 'id' | 'createdAt' | 'amountCaptured' | 'amountRefunded' | 'capturesOpen' | 'version';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -37,6 +37,13 @@ export class Payment {
   @Field(() => MoneyScalar)
   @Property({ type: 'integer' })
   amountRefunded: number = 0;
+
+  /**
+   * Captured in part and still open for further captures (channel policy PER_SHIPMENT: each shipment
+   * captures what it carries from the one authorization; the order's last shipment closes it).
+   */
+  @Property({ default: false })
+  capturesOpen: boolean = false;
 
   @Field()
   @Property({ length: 3 })

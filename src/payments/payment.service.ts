@@ -277,6 +277,48 @@ export class PaymentService {
     await afterRefundSettled(tx, order);
   }
 
+  /**
+   * PER_SHIPMENT: captures `amount` of the payment's authorization for one shipment (the provider's key
+   * names the payment and the shipment: a retried job captures once). The payment is PAID from its first
+   * capture on and stays open for the next shipment's until `last`. A refusal is written to the history
+   * and returned; nothing else changes.
+   */
+  async captureShare(tx: Em, payment: Payment, order: Order, amount: number, key: string, last: boolean, note: string): Promise<CaptureOutcome> {
+    const result = await this.provider(payment.method).capture({
+      transactionId: payment.transactionId, amount, currencyCode: payment.currencyCode, idempotencyKey: `capture-${payment.id}-${key}`,
+    });
+    if (result.outcome === 'failed') {
+      addHistory(tx, order, { type: 'PAYMENT_CAPTURE_FAILED', actor: 'system', message: `Capture of ${formatMoney(amount, payment.currencyCode)} failed: ${result.reason} (${note})` });
+      return { payment, failure: result.reason };
+    }
+    if (payment.status !== S.PAID) await this.app.machines.get(paymentMachine).transition(tx, payment, S.PAID, 'system');
+    payment.amountCaptured += amount;
+    payment.capturesOpen = !last && payment.amountCaptured < payment.amount;
+    const op = tx.create(PaymentOperation, { payment, order, kind: K.CAPTURE, amount, idempotencyKey: key, providerTransactionId: result.transactionId ?? null });
+    tx.persist(op);
+    const rest = payment.amount - payment.amountCaptured;
+    addHistory(tx, order, {
+      type: 'PAYMENT_CAPTURED', actor: 'system',
+      message: `Payment captured: ${formatMoney(amount, payment.currencyCode)} ${note}${result.transactionId ? ` (transaction ${result.transactionId})` : ''}.` +
+        (rest > 0 ? (payment.capturesOpen ? ` ${formatMoney(rest, payment.currencyCode)} stays authorized for what is still to ship.` : ` The remaining ${formatMoney(rest, payment.currencyCode)} is released.`) : ''),
+    });
+    recordEvent(tx, 'payment.captured', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount }, order.id);
+    await this.followPayments(tx, order, 'system');
+    return { payment };
+  }
+
+  /** PER_SHIPMENT, the order's last shipment: what is left of an open authorization is released. */
+  async closeCaptures(tx: Em, payment: Payment, order: Order): Promise<void> {
+    if (payment.status === S.AUTHORIZED) {
+      await this.release(tx, payment, order, 'system');
+      return;
+    }
+    if (!payment.capturesOpen) return;
+    payment.capturesOpen = false;
+    const rest = payment.amount - payment.amountCaptured;
+    if (rest > 0) addHistory(tx, order, { type: 'PAYMENT_RELEASED', actor: 'system', message: `The remaining ${formatMoney(rest, payment.currencyCode)} of the authorization is released: everything has shipped.` });
+  }
+
   /** An authorization the order no longer needs (its total is captured through other payments): voided. */
   private async release(tx: Em, payment: Payment, order: Order, actor: string): Promise<CaptureOutcome> {
     await this.provider(payment.method).void(payment.transactionId);

@@ -2,7 +2,8 @@
 // whatever order, money, documents and stock stay reconciled and no order's status contradicts its
 // lines. fast-check draws sequences of place / edit / cancel lines / cancel shipment / ship / deliver /
 // return / refund / cancel / receive stock over a few orders, with the gateway refusing captures and refunds at
-// random (never more than twice in a row: the jobs retry up to four times); after every step, once the
+// random (never more than twice in a row: the jobs retry up to four times), on channels capturing on
+// placement, at the first shipment and per shipment; after every step, once the
 // engine has settled, the invariants are checked from the database. Runs: ORDO_PROPERTY_RUNS (default
 // 250 on SQLite and 50 on PostgreSQL, 300 in all); `node bench/order-changes-property.mjs` runs many more.
 import fc from 'fast-check';
@@ -44,7 +45,7 @@ const ORDER = `query($id: ID!) { order(id: $id) {
 const SKUS = ['AUTO', 'MAN', 'SPLIT', 'BACK'];
 
 type Op =
-  | { kind: 'place'; lines: { sku: string; quantity: number }[]; eager: boolean }
+  | { kind: 'place'; lines: { sku: string; quantity: number }[]; channel: 'default' | 'eager' | 'split' }
   | { kind: 'edit'; order: number; line: number; quantity: number; add: string | null }
   | { kind: 'cancelLines'; order: number; line: number; quantity: number }
   | { kind: 'cancelShipment'; order: number; reroute: boolean }
@@ -56,7 +57,7 @@ type Op =
   | { kind: 'receive'; quantity: number };
 
 const lineArb = fc.record({ sku: fc.constantFrom(...SKUS), quantity: fc.integer({ min: 1, max: 3 }) });
-const placeArb = fc.record({ kind: fc.constant('place' as const), lines: fc.uniqueArray(lineArb, { minLength: 1, maxLength: 3, selector: (l) => l.sku }), eager: fc.boolean() });
+const placeArb = fc.record({ kind: fc.constant('place' as const), lines: fc.uniqueArray(lineArb, { minLength: 1, maxLength: 3, selector: (l) => l.sku }), channel: fc.constantFrom('default' as const, 'eager' as const, 'split' as const) });
 const idx = fc.nat(3);
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   { arbitrary: placeArb, weight: 2 },
@@ -95,6 +96,9 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
       ok(await t.admin(`mutation($i: CreateChannelInput!) { createChannel(input: $i) { code } }`, {
         i: { code: 'eager', name: 'Eager shop', kind: 'WEB_STORE', currencyCode: 'EUR', capturePolicy: 'ON_PLACEMENT' },
       }));
+      ok(await t.admin(`mutation($i: CreateChannelInput!) { createChannel(input: $i) { code } }`, {
+        i: { code: 'split', name: 'Pay as it ships', kind: 'WEB_STORE', currencyCode: 'EUR', capturePolicy: 'PER_SHIPMENT' },
+      }));
     }, 120_000);
     afterAll(async () => t?.stop());
 
@@ -114,7 +118,7 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
 
         const apply = async (op: Op) => {
           if (op.kind === 'place') {
-            const input = orderInput(op.lines, { payment: { method: 'flaky-card', token: 'x' }, ...(op.eager ? { channelCode: 'eager' } : {}) });
+            const input = orderInput(op.lines, { payment: { method: 'flaky-card', token: 'x' }, ...(op.channel !== 'default' ? { channelCode: op.channel } : {}) });
             const placed = accept(await t.gql(PLACE_ORDER, { input }), 'placeOrder')?.placeOrder;
             if (placed) orders.push({ id: placed.order.id, token: placed.accessToken, ordered: new Map(placed.order.lines.map((l: any) => [l.id, l.quantity])) });
             return;

@@ -11,6 +11,13 @@ describe('the difference an edit settles', () => {
     expect(difference({ authorized: 1000, capturedNet: 0 }, 1000, 700)).toEqual({ due: 0, refund: 0 });
   });
 
+  it('per shipment: a decrease comes off the authorization still open before any captured money', () => {
+    // 50 captured for a shipment, 50 still authorized for the rest: the rest shrinks to 20, nothing is refunded.
+    expect(difference({ authorized: 50, capturedNet: 50 }, 100, 70)).toEqual({ due: 0, refund: 0 });
+    // Below what was captured: the excess comes back.
+    expect(difference({ authorized: 50, capturedNet: 50 }, 100, 40)).toEqual({ due: 0, refund: 10 });
+  });
+
   it('an authorization above the old total (units cancelled since) pays for an increase first', () => {
     expect(difference({ authorized: 1000, capturedNet: 0 }, 800, 900)).toEqual({ due: 0, refund: 0 });
     expect(difference({ authorized: 1000, capturedNet: 0 }, 800, 1200)).toEqual({ due: 200, refund: 0 });
