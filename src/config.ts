@@ -70,7 +70,7 @@ export interface OrdoConfig {
   /** Days after delivery in which a return can be requested (ORDO_RETURN_WINDOW_DAYS). */
   returnWindowDays: number;
   /** When card payments of a new channel are captured, unless createChannel says (existing channels keep theirs). */
-  defaultCapturePolicy: 'ON_PLACEMENT' | 'ON_FIRST_SHIPMENT';
+  defaultCapturePolicy: 'ON_PLACEMENT' | 'ON_FIRST_SHIPMENT' | 'PER_SHIPMENT';
 }
 
 export class ConfigError extends Error {}
