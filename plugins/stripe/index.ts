@@ -1,0 +1,12 @@
+// stripe: card payments through Stripe (plugins/stripe/README.md). Written only against the public API
+// (src/index.ts): it brings a payment provider, `stripe`, that storefronts name in placeOrder's payment.
+import { definePlugin } from '../../src/index.js';
+import { checkOptions, stripeProvider, type StripeOptions } from './stripe-provider.js';
+
+export type { StripeOptions } from './stripe-provider.js';
+
+export function stripe(options: StripeOptions) {
+  checkOptions(options);
+  // The options (the secret key among them) stay in the provider's closure: not on the module.
+  return definePlugin({ name: 'stripe', providers: { payment: [stripeProvider(options)] } });
+}

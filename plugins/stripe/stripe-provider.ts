@@ -1,0 +1,99 @@
+// The `stripe` payment provider on Stripe's official Node SDK: PaymentIntents with manual capture.
+// authorize = create and confirm an intent for the order's amount (capture_method manual) with the
+// PaymentMethod the storefront got from Stripe.js; capture = capture the intent (partially when the order
+// owes less now); void = cancel it; refund = a Refund of the intent. Every call that moves money passes
+// the engine's own key as Stripe's Idempotency-Key, so a retried placement, capture job or refund job
+// is answered by Stripe with the first result instead of charging again. The secret key is kept in this
+// closure only: never logged, never in an error message, never exposed through the plugin's options.
+import Stripe from 'stripe';
+import { badInput, type PaymentProvider } from '../../src/index.js';
+
+export interface StripeOptions {
+  /** sk_test_… or sk_live_… (a restricted rk_ key works too). */
+  secretKey: string;
+  /** Up to 22 characters after the account's own descriptor on the buyer's statement (Stripe's statement_descriptor_suffix). */
+  statementDescriptor?: string;
+  /** Where the API is (tests: a local fake of it); default https://api.stripe.com. */
+  apiBase?: string;
+  /** Retries of a failed network call by the SDK, with the same idempotency key (default 2). */
+  maxNetworkRetries?: number;
+}
+
+const KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,}$/;
+
+export function checkOptions(o: StripeOptions): void {
+  if (!o || typeof o.secretKey !== 'string' || !KEY.test(o.secretKey)) throw new Error('stripe: secretKey must be a Stripe secret key (sk_test_…, sk_live_… or rk_…)');
+  if (o.statementDescriptor !== undefined && !/^[^<>\\'"*]{1,22}$/.test(o.statementDescriptor)) throw new Error('stripe: statementDescriptor is 1 to 22 characters without < > \\ \' " *');
+  if (o.apiBase !== undefined && !/^https?:\/\/[^/]+\/?$/.test(o.apiBase)) throw new Error('stripe: apiBase is a URL such as https://api.stripe.com');
+}
+
+export function stripeClient(o: StripeOptions): Stripe {
+  const base = o.apiBase ? new URL(o.apiBase) : null;
+  return new Stripe(o.secretKey, {
+    maxNetworkRetries: o.maxNetworkRetries ?? 2,
+    timeout: 20_000,
+    telemetry: false,
+    ...(base ? { host: base.hostname, port: Number(base.port || (base.protocol === 'https:' ? 443 : 80)), protocol: base.protocol.replace(':', '') as 'http' | 'https' } : {}),
+  });
+}
+
+/** Stripe's answer as a sentence for the order's history (no key, no request internals). */
+function reasonOf(e: unknown): string {
+  const err = e as { type?: string; message?: string; decline_code?: string; code?: string };
+  if (err?.type === 'StripeCardError') return `${err.message ?? 'The card was declined.'}${err.decline_code ? ` (${err.decline_code})` : ''}`;
+  return `Stripe answered ${err?.type ?? 'an error'}${err?.code ? ` (${err.code})` : ''}: ${err?.message ?? 'no message'}`;
+}
+
+export function stripeProvider(o: StripeOptions, client = stripeClient(o)): PaymentProvider {
+  return {
+    code: 'stripe',
+    validate({ token }) {
+      if (!token || !/^pm_[A-Za-z0-9_]+$/.test(token)) throw badInput('The stripe method needs the id of a PaymentMethod from Stripe.js (pm_…) as its token.', 'payment.token');
+    },
+    async authorize(req) {
+      try {
+        const intent = await client.paymentIntents.create({
+          amount: req.amount, currency: req.currencyCode.toLowerCase(), capture_method: 'manual', confirm: true,
+          payment_method: req.token!, receipt_email: req.email,
+          automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+          ...(o.statementDescriptor ? { statement_descriptor_suffix: o.statementDescriptor } : {}),
+        }, { idempotencyKey: `ordo-auth-${req.idempotencyKey}` });
+        if (intent.status === 'requires_capture') return { outcome: 'authorized', transactionId: intent.id };
+        return { outcome: 'declined', reason: `The payment needs a further step (${intent.status}), which this engine does not take yet.` };
+      } catch (e) {
+        if ((e as { type?: string }).type === 'StripeCardError') return { outcome: 'declined', reason: reasonOf(e) };
+        throw new Error(`stripe: authorization failed: ${reasonOf(e)}`);
+      }
+    },
+    async capture(req) {
+      try {
+        const intent = await client.paymentIntents.capture(req.transactionId!, { amount_to_capture: req.amount }, { idempotencyKey: `ordo-${req.idempotencyKey}` });
+        return intent.status === 'succeeded' ? { outcome: 'captured', transactionId: intent.id } : { outcome: 'failed', reason: `The PaymentIntent is ${intent.status}.` };
+      } catch (e) {
+        return { outcome: 'failed', reason: reasonOf(e) };
+      }
+    },
+    async void(transactionId) {
+      if (!transactionId) return;
+      try {
+        await client.paymentIntents.cancel(transactionId, {}, { idempotencyKey: `ordo-void-${transactionId}` });
+      } catch (e) {
+        // Cancelled before (a retried cancellation): nothing left to release.
+        const intent = await client.paymentIntents.retrieve(transactionId).catch(() => null);
+        if (intent?.status !== 'canceled') throw new Error(`stripe: cancel failed: ${reasonOf(e)}`);
+      }
+    },
+    async refund(req) {
+      try {
+        const refund = await client.refunds.create({
+          payment_intent: req.transactionId!, amount: req.amount, metadata: req.reason ? { reason: req.reason.slice(0, 500) } : {},
+        }, { idempotencyKey: `ordo-${req.idempotencyKey}` });
+        if (refund.status === 'succeeded') return { outcome: 'succeeded', transactionId: refund.id };
+        if (refund.status === 'pending' || refund.status === 'requires_action') return { outcome: 'pending', transactionId: refund.id };
+        return { outcome: 'failed', reason: `The refund is ${refund.status}${refund.failure_reason ? ` (${refund.failure_reason})` : ''}.` };
+      } catch (e) {
+        return { outcome: 'failed', reason: reasonOf(e) };
+      }
+    },
+  };
+}

@@ -1,0 +1,172 @@
+// A local fake of the part of Stripe's HTTP API the stripe plugin uses (PaymentIntents with manual
+// capture, refunds), on 127.0.0.1, spoken to by the official `stripe` SDK exactly as api.stripe.com would
+// be: form-encoded POSTs under /v1, a Bearer secret key, Idempotency-Key replays (the same key with other
+// parameters is an idempotency_error, as Stripe answers), card errors as HTTP 402 with Stripe's error
+// shape. Stripe's test PaymentMethods decide the outcome: pm_card_visa (and pm_card_mastercard) approve,
+// pm_card_chargeDeclined declines, pm_card_chargeDeclinedInsufficientFunds declines for funds. Every
+// intent and refund is kept for the test to read.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeIntent {
+  id: string;
+  object: 'payment_intent';
+  amount: number;
+  amount_capturable: number;
+  amount_received: number;
+  currency: string;
+  capture_method: string;
+  status: 'requires_capture' | 'succeeded' | 'canceled';
+  payment_method: string;
+  receipt_email: string | null;
+  statement_descriptor_suffix: string | null;
+  latest_charge: string | null;
+  metadata: Record<string, string>;
+  client_secret: string;
+  created: number;
+  livemode: false;
+}
+
+export interface FakeRefund {
+  id: string;
+  object: 'refund';
+  amount: number;
+  currency: string;
+  payment_intent: string;
+  charge: string | null;
+  reason: string | null;
+  status: 'succeeded';
+  metadata: Record<string, string>;
+  created: number;
+}
+
+export interface FakeStripe {
+  url: string;
+  host: string;
+  port: number;
+  secretKey: string;
+  intents: Map<string, FakeIntent>;
+  refunds: FakeRefund[];
+  /** Every request: method, path and the Idempotency-Key header. */
+  requests: { method: string; path: string; idempotencyKey: string | null }[];
+  close(): Promise<void>;
+}
+
+const DECLINES: Record<string, { code: string; decline_code: string; message: string }> = {
+  pm_card_chargeDeclined: { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' },
+  pm_card_chargeDeclinedInsufficientFunds: { code: 'card_declined', decline_code: 'insufficient_funds', message: 'Your card has insufficient funds.' },
+};
+const APPROVES = new Set(['pm_card_visa', 'pm_card_mastercard']);
+const id = (prefix: string) => `${prefix}_${randomBytes(12).toString('hex')}`;
+const now = () => Math.floor(Date.now() / 1000);
+
+export async function startFakeStripe(secretKey = 'sk_test_ordo_fake_0123456789'): Promise<FakeStripe> {
+  const intents = new Map<string, FakeIntent>();
+  const refunds: FakeRefund[] = [];
+  const requests: FakeStripe['requests'] = [];
+  const replays = new Map<string, { params: string; status: number; body: unknown }>();
+
+  const server: Server = createServer(async (req, res) => {
+    const body = await readBody(req);
+    const path = (req.url ?? '').split('?')[0];
+    const key = (req.headers['idempotency-key'] as string | undefined) ?? null;
+    requests.push({ method: req.method ?? '', path, idempotencyKey: key });
+    if (req.headers.authorization !== `Bearer ${secretKey}`) {
+      return send(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' } });
+    }
+    const params = Object.fromEntries(new URLSearchParams(body));
+    if (key && req.method === 'POST') {
+      const seen = replays.get(`${path}|${key}`);
+      if (seen) {
+        if (seen.params !== body) {
+          return send(res, 400, { error: { type: 'idempotency_error', message: `Keys for idempotent requests can only be used with the same parameters they were first used with.` } });
+        }
+        res.setHeader('Idempotent-Replayed', 'true');
+        return send(res, seen.status, seen.body);
+      }
+    }
+    const [status, answer] = route(req.method ?? 'GET', path, params);
+    if (key && req.method === 'POST') replays.set(`${path}|${key}`, { params: body, status, body: answer });
+    send(res, status, answer);
+  });
+
+  function route(method: string, path: string, p: Record<string, string>): [number, unknown] {
+    const invalid = (message: string, param?: string): [number, unknown] => [400, { error: { type: 'invalid_request_error', message, param } }];
+    if (method === 'POST' && path === '/v1/payment_intents') {
+      const amount = Number(p.amount);
+      if (!Number.isInteger(amount) || amount < 1) return invalid('Invalid integer: amount', 'amount');
+      if (!p.currency) return invalid('Missing required param: currency.', 'currency');
+      const pm = p.payment_method;
+      if (!pm) return invalid('Missing required param: payment_method.', 'payment_method');
+      const intent: FakeIntent = {
+        id: id('pi'), object: 'payment_intent', amount, amount_capturable: 0, amount_received: 0, currency: p.currency,
+        capture_method: p.capture_method ?? 'automatic_async', status: 'requires_capture', payment_method: pm,
+        receipt_email: p.receipt_email ?? null, statement_descriptor_suffix: p.statement_descriptor_suffix ?? null, latest_charge: null,
+        metadata: metadataOf(p), client_secret: `${id('pi')}_secret_${randomBytes(8).toString('hex')}`, created: now(), livemode: false,
+      };
+      const decline = DECLINES[pm];
+      if (decline) return [402, { error: { type: 'card_error', ...decline, payment_intent: { ...intent, status: 'requires_payment_method' } } }];
+      if (!APPROVES.has(pm)) return invalid(`No such PaymentMethod: '${pm}'`, 'payment_method');
+      if (p.confirm !== 'true' || intent.capture_method !== 'manual') return invalid('This fake answers confirmed intents with capture_method=manual only.');
+      intent.amount_capturable = amount;
+      intent.latest_charge = id('ch');
+      intents.set(intent.id, intent);
+      return [200, intent];
+    }
+    let m = /^\/v1\/payment_intents\/([^/]+)(?:\/(capture|cancel))?$/.exec(path);
+    if (m) {
+      const intent = intents.get(m[1]);
+      if (!intent) return [404, { error: { type: 'invalid_request_error', code: 'resource_missing', message: `No such payment_intent: '${m[1]}'` } }];
+      if (method === 'GET' && !m[2]) return [200, intent];
+      if (m[2] === 'capture') {
+        if (intent.status !== 'requires_capture') return invalid(`This PaymentIntent could not be captured because it has a status of ${intent.status}.`);
+        const amount = p.amount_to_capture ? Number(p.amount_to_capture) : intent.amount_capturable;
+        if (amount > intent.amount_capturable) return invalid('The amount to capture is greater than the amount capturable.', 'amount_to_capture');
+        Object.assign(intent, { amount_received: amount, amount_capturable: 0, status: 'succeeded' });
+        return [200, intent];
+      }
+      if (m[2] === 'cancel') {
+        if (intent.status !== 'requires_capture') return invalid(`You cannot cancel this PaymentIntent because it has a status of ${intent.status}.`);
+        Object.assign(intent, { amount_capturable: 0, status: 'canceled' });
+        return [200, intent];
+      }
+    }
+    if (method === 'POST' && path === '/v1/refunds') {
+      const intent = intents.get(p.payment_intent ?? '');
+      if (!intent) return invalid('Missing or unknown payment_intent.', 'payment_intent');
+      if (intent.status !== 'succeeded') return invalid(`This PaymentIntent does not have a successful charge to refund.`);
+      const refunded = refunds.filter((r) => r.payment_intent === intent.id).reduce((s, r) => s + r.amount, 0);
+      const amount = p.amount ? Number(p.amount) : intent.amount_received - refunded;
+      if (amount > intent.amount_received - refunded) return invalid(`Refund amount (${amount}) is greater than unrefunded amount on charge (${intent.amount_received - refunded})`, 'amount');
+      const refund: FakeRefund = { id: id('re'), object: 'refund', amount, currency: intent.currency, payment_intent: intent.id, charge: intent.latest_charge, reason: p.reason ?? null, status: 'succeeded', metadata: metadataOf(p), created: now() };
+      refunds.push(refund);
+      return [200, refund];
+    }
+    return [404, { error: { type: 'invalid_request_error', message: `Unrecognized request URL (${method}: ${path}).` } }];
+  }
+
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`, host: '127.0.0.1', port, secretKey, intents, refunds, requests,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
+function metadataOf(p: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(p).filter(([k]) => k.startsWith('metadata[')).map(([k, v]) => [k.slice(9, -1), v]));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let data = '';
+    req.on('data', (c) => (data += c));
+    req.on('end', () => resolve(data));
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'request-id': id('req') });
+  res.end(JSON.stringify(body));
+}
