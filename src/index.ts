@@ -49,6 +49,7 @@ export { OrderStatus } from './order-core/order-status.js';
 export { Address } from './order-core/address.js';
 export { Customer } from './customers/customer.entity.js';
 export { Payment } from './payments/payment.entity.js';
+export { paymentWebhookHandler } from './payments/webhook.route.js';
 export { PaymentStatus } from './order-core/payment-status.js';
 export { ProductVariant } from './catalog/variant.entity.js';
 

@@ -15,6 +15,7 @@ import { Migration20261130110003_draft_orders as M11 } from './Migration20261130
 import { Migration20261130110004_return_exchange_sku as M12 } from './Migration20261130110004_return_exchange_sku.js';
 import { Migration20261130110005_order_edit as M13 } from './Migration20261130110005_order_edit.js';
 import { Migration20261130111727_per_shipment_capture as M14 } from './Migration20261130111727_per_shipment_capture.js';
+import { Migration20261130114212_payment_next_action as M15 } from './Migration20261130114212_payment_next_action.js';
 
 export const sqlite: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -32,4 +33,5 @@ export const sqlite: MigrationObject[] = [
   { name: 'Migration20261130110004_return_exchange_sku', class: M12 },
   { name: 'Migration20261130110005_order_edit', class: M13 },
   { name: 'Migration20261130111727_per_shipment_capture', class: M14 },
+  { name: 'Migration20261130114212_payment_next_action', class: M15 },
 ];

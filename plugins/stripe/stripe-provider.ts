@@ -6,13 +6,15 @@
 // is answered by Stripe with the first result instead of charging again. The secret key is kept in this
 // closure only: never logged, never in an error message, never exposed through the plugin's options.
 import Stripe from 'stripe';
-import { badInput, type PaymentProvider } from '../../src/index.js';
+import { OrdoError, badInput, type PaymentProvider, type PaymentWebhookEvent } from '../../src/index.js';
 
 export interface StripeOptions {
   /** sk_test_… or sk_live_… (a restricted rk_ key works too). */
   secretKey: string;
   /** Up to 22 characters after the account's own descriptor on the buyer's statement (Stripe's statement_descriptor_suffix). */
   statementDescriptor?: string;
+  /** The signing secret of the webhook endpoint (whsec_…): events at /webhooks/stripe are verified with it. */
+  webhookSecret?: string;
   /** Where the API is (tests: a local fake of it); default https://api.stripe.com. */
   apiBase?: string;
   /** Retries of a failed network call by the SDK, with the same idempotency key (default 2). */
@@ -24,6 +26,7 @@ const KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,}$/;
 export function checkOptions(o: StripeOptions): void {
   if (!o || typeof o.secretKey !== 'string' || !KEY.test(o.secretKey)) throw new Error('stripe: secretKey must be a Stripe secret key (sk_test_…, sk_live_… or rk_…)');
   if (o.statementDescriptor !== undefined && !/^[^<>\\'"*]{1,22}$/.test(o.statementDescriptor)) throw new Error('stripe: statementDescriptor is 1 to 22 characters without < > \\ \' " *');
+  if (o.webhookSecret !== undefined && !/^whsec_[A-Za-z0-9]{8,}$/.test(o.webhookSecret)) throw new Error('stripe: webhookSecret must be a webhook signing secret (whsec_…)');
   if (o.apiBase !== undefined && !/^https?:\/\/[^/]+\/?$/.test(o.apiBase)) throw new Error('stripe: apiBase is a URL such as https://api.stripe.com');
 }
 
@@ -59,7 +62,16 @@ export function stripeProvider(o: StripeOptions, client = stripeClient(o)): Paym
           ...(o.statementDescriptor ? { statement_descriptor_suffix: o.statementDescriptor } : {}),
         }, { idempotencyKey: `ordo-auth-${req.idempotencyKey}` });
         if (intent.status === 'requires_capture') return { outcome: 'authorized', transactionId: intent.id };
-        return { outcome: 'declined', reason: `The payment needs a further step (${intent.status}), which this engine does not take yet.` };
+        if (intent.status === 'requires_action' || intent.status === 'processing') {
+          // 3-D Secure and the like: the order waits (PENDING) while the buyer completes the step with
+          // Stripe.js and the client secret; Stripe's webhook then says how it ended.
+          const next = intent.next_action;
+          return {
+            outcome: 'pending', transactionId: intent.id,
+            nextAction: next ? { type: next.type, clientSecret: intent.client_secret, redirectUrl: next.redirect_to_url?.url ?? null } : undefined,
+          };
+        }
+        return { outcome: 'declined', reason: `The PaymentIntent is ${intent.status}.` };
       } catch (e) {
         if ((e as { type?: string }).type === 'StripeCardError') return { outcome: 'declined', reason: reasonOf(e) };
         throw new Error(`stripe: authorization failed: ${reasonOf(e)}`);
@@ -83,6 +95,17 @@ export function stripeProvider(o: StripeOptions, client = stripeClient(o)): Paym
         if (intent?.status !== 'canceled') throw new Error(`stripe: cancel failed: ${reasonOf(e)}`);
       }
     },
+    async webhook({ headers, rawBody }) {
+      if (!o.webhookSecret) throw new OrdoError('FORBIDDEN', 'The stripe plugin has no webhookSecret: it takes no webhooks.');
+      const signature = headers['stripe-signature'];
+      let event: Stripe.Event;
+      try {
+        event = client.webhooks.constructEvent(rawBody, String(signature ?? ''), o.webhookSecret);
+      } catch {
+        throw new OrdoError('UNAUTHENTICATED', 'The Stripe-Signature header does not verify with the webhook secret.');
+      }
+      return eventsOf(event);
+    },
     async refund(req) {
       try {
         const refund = await client.refunds.create({
@@ -96,4 +119,29 @@ export function stripeProvider(o: StripeOptions, client = stripeClient(o)): Paym
       }
     },
   };
+}
+
+/**
+ * What a Stripe event means for the engine. Events come again and out of order: the engine applies each
+ * only when the payment is still in the state it changes (a PENDING payment authorized or failed once, a
+ * PENDING refund settled once), so a replay or a late one changes nothing.
+ */
+export function eventsOf(event: Stripe.Event): PaymentWebhookEvent[] {
+  switch (event.type) {
+    case 'payment_intent.amount_capturable_updated':
+      return event.data.object.status === 'requires_capture' ? [{ type: 'payment.authorized', transactionId: event.data.object.id }] : [];
+    case 'payment_intent.payment_failed':
+      return [{ type: 'payment.failed', transactionId: event.data.object.id, reason: event.data.object.last_payment_error?.message ?? 'the payment failed' }];
+    case 'payment_intent.canceled':
+      return [{ type: 'payment.failed', transactionId: event.data.object.id, reason: `cancelled at Stripe (${event.data.object.cancellation_reason ?? 'no reason given'})` }];
+    case 'refund.updated':
+    case 'refund.created': {
+      const r = event.data.object;
+      if (r.status === 'succeeded') return [{ type: 'refund.succeeded', refundTransactionId: r.id }];
+      if (r.status === 'failed' || r.status === 'canceled') return [{ type: 'refund.failed', refundTransactionId: r.id, reason: r.failure_reason ?? r.status }];
+      return [];
+    }
+    default:
+      return [];
+  }
 }

@@ -11,7 +11,11 @@ import { until } from '../../test/helpers/until.js';
 import { settled } from '../../test/helpers/settled.js';
 import { expectReconciled } from '../../test/helpers/reconcile.js';
 import { startFakeStripe, type FakeStripe } from '../../test/fakes/stripe-api.js';
+import Stripe from 'stripe';
 import { stripe } from './index.js';
+
+const WEBHOOK_SECRET = 'whsec_ordofaketestsecret0123456789';
+const signer = new Stripe('sk_test_signer_only_0123456789');
 
 const ORDER = `query($id: ID!) { order(id: $id) { id status paymentStatus total lines { id } payments { id status amount amountCaptured amountRefunded transactionId } invoices { kind total } shipments { id status } } }`;
 const CARD = (pm: string) => ({ method: 'stripe', token: pm });
@@ -21,7 +25,7 @@ describe.each(DB_KINDS)('stripe payments on %s', (kind) => {
   let fake: FakeStripe;
   beforeAll(async () => {
     fake = await startFakeStripe();
-    t = await startTestEngine(kind, { plugins: [stripe({ secretKey: fake.secretKey, apiBase: fake.url, statementDescriptor: 'ORDO SHOP' })] });
+    t = await startTestEngine(kind, { plugins: [stripe({ secretKey: fake.secretKey, apiBase: fake.url, statementDescriptor: 'ORDO SHOP', webhookSecret: WEBHOOK_SECRET })] });
     await setupShop(t, { locations: [{ code: 'wh-a', priority: 10 }], variants: [{ sku: 'ST', price: 1250, stock: { 'wh-a': 100 } }] });
     ok(await t.admin(`mutation($i: CreateChannelInput!) { createChannel(input: $i) { code } }`, {
       i: { code: 'eager', name: 'Capture on placement', kind: 'WEB_STORE', currencyCode: 'EUR', capturePolicy: 'ON_PLACEMENT' },
@@ -77,6 +81,51 @@ describe.each(DB_KINDS)('stripe payments on %s', (kind) => {
     expect(fake.intents.get(other.payments[0].transactionId)!.status).toBe('canceled');
     await settled(t);
     await expectReconciled(t, { orderIds: [placed.id, other.id] });
+  });
+
+  /** Stripe's event for the intent, signed as Stripe signs it, POSTed to the plugin's endpoint. */
+  async function deliver(type: string, intent: unknown, signature?: string) {
+    const payload = JSON.stringify({ id: `evt_${Math.random().toString(36).slice(2)}`, object: 'event', type, api_version: '2025-10-29.clover', created: Math.floor(Date.now() / 1000), livemode: false, pending_webhooks: 1, request: { id: null, idempotency_key: null }, data: { object: intent } });
+    const res = await fetch(t.url.replace(/\/graphql$/, '/webhooks/stripe'), {
+      method: 'POST', body: payload,
+      headers: { 'content-type': 'application/json', 'stripe-signature': signature ?? signer.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }) },
+    });
+    return { status: res.status, body: await res.json() as { received?: number; applied?: number } };
+  }
+  const BUYER_VIEW = `query($id: ID!) { order(id: $id) { status paymentStatus payments { status transactionId nextAction { type clientSecret } } history { type message } } }`;
+  const reserved = async () => Number((await t.sql(`SELECT reserved FROM stock_level WHERE sku = 'ST'`))[0].reserved);
+
+  it('3-D Secure: the order waits PENDING with the client secret; a signed webhook confirms it once, or cancels it when the step failed', async () => {
+    const before = await reserved();
+    const placed = ok(await place('pm_card_authenticationRequired', { channelCode: 'eager' })).placeOrder;
+    const view = async () => ok(await t.gql(BUYER_VIEW, { id: placed.order.id }, placed.accessToken)).order;
+    const waiting = await view();
+    const pi = fake.intents.get(waiting.payments[0].transactionId)!;
+    expect(waiting).toMatchObject({ status: 'PENDING', paymentStatus: 'PENDING', payments: [{ status: 'PENDING', nextAction: { type: 'use_stripe_sdk', clientSecret: pi.client_secret } }] });
+    expect(await reserved()).toBe(before + 2);
+
+    // The buyer passes 3-D Secure with Stripe.js; Stripe tells the engine. A forged event changes nothing.
+    const intent = fake.authenticate(pi.id, true);
+    expect((await deliver('payment_intent.amount_capturable_updated', intent, 't=1,v1=forged')).status).toBe(401);
+    expect((await view()).status).toBe('PENDING');
+    expect((await deliver('payment_intent.amount_capturable_updated', intent)).body).toEqual({ received: 1, applied: 1 });
+    expect((await deliver('payment_intent.amount_capturable_updated', intent)).body).toEqual({ received: 1, applied: 0 });
+    const paid = await until(view, (o) => o.paymentStatus === 'PAID');
+    expect(paid.status).toBe('CONFIRMED');
+    expect(paid.payments[0].nextAction).toBeNull();
+    expect(fake.intents.get(pi.id)).toMatchObject({ status: 'succeeded', amount_received: placed.order.total });
+
+    // Failed: the payment is DECLINED, the order cancelled, its stock back on sale.
+    const second = ok(await place('pm_card_authenticationRequired')).placeOrder;
+    const pi2 = (await t.sql('SELECT transaction_id FROM payment WHERE order_id = ?', [second.order.id]))[0].transaction_id as string;
+    expect((await deliver('payment_intent.payment_failed', fake.authenticate(pi2, false))).body).toEqual({ received: 1, applied: 1 });
+    const failed = await until(async () => ok(await t.gql(BUYER_VIEW, { id: second.order.id }, second.accessToken)).order, (o) => o.status === 'CANCELLED');
+    expect(failed.paymentStatus).toBe('DECLINED');
+    expect(failed.history.find((h: any) => h.type === 'PAYMENT_DECLINED').message).toMatch(/failed: The provided PaymentMethod has failed authentication\./);
+    // The first order's two units stay reserved for it; the failed one's are back on sale.
+    expect(await reserved()).toBe(before + 2);
+    await settled(t);
+    await expectReconciled(t, { orderIds: [placed.order.id, second.order.id] });
   });
 
   it("a declined card is PAYMENT_DECLINED with Stripe's reason and changes nothing; a token that is no PaymentMethod is BAD_USER_INPUT", async () => {

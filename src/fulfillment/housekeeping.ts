@@ -1,11 +1,12 @@
-// Repeatable housekeeping (queue 'housekeeping'): unpaid `manual` orders are cancelled after
+// Repeatable housekeeping (queue 'housekeeping'): orders still waiting for their payment (a bank
+// transfer never made, a card's 3-D Secure step never finished) are cancelled after
 // config.unpaidOrderTtlMs (their stock goes back on sale), and shipments that sit in one state longer
 // than config.stuckShipmentMs are flagged EXCEPTION for a person to look at. Both re-check each row
 // under its order's lock, so a run that overlaps another, or a payment arriving meanwhile, is harmless.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
-import type { Principal } from '../kernel/auth.js';
+import { SYSTEM_PRINCIPAL, type Principal } from '../kernel/auth.js';
 import { isOrdoError } from '../kernel/errors.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
 import { OrderService } from '../orders/order.service.js';
@@ -17,20 +18,17 @@ import { moveShipment } from './shipment-moves.js';
 import { withShipment } from './order-lock.js';
 import { followShipments } from './order-progress.js';
 
-/** The engine acting on its own: an admin-like principal with the orders role, named `system` in history. */
-export const SYSTEM_PRINCIPAL: Principal = { kind: 'admin', keyId: 'system', name: 'system', roles: ['orders'] };
 const BATCH = 500;
 
 export class Housekeeping {
   constructor(private readonly app: AppRuntime) {}
 
-  /** Cancels `manual` orders still unpaid after the TTL; the ids of those cancelled. */
+  /** Cancels orders still waiting for their payment after the TTL (their authorization voided); the ids of those cancelled. */
   async cancelUnpaidOrders(em: Em, now = new Date()): Promise<string[]> {
     const cutoff = new Date(now.getTime() - this.app.config.unpaidOrderTtlMs);
     const rows = await em.execute(
       `SELECT o.id FROM orders o
        WHERE o.status = ? AND o.payment_status = ? AND o.placed_at < ?
-         AND EXISTS (SELECT 1 FROM payment p WHERE p.order_id = o.id AND p.method = 'manual')
        ORDER BY o.placed_at LIMIT ${BATCH}`,
       [OrderStatus.PENDING, PaymentStatus.PENDING, dialectOf(em).date(cutoff)],
     );

@@ -11,6 +11,8 @@ export type Principal =
   | { kind: 'order'; orderId: string };
 
 export const ANONYMOUS: Principal = { kind: 'anonymous' };
+/** The engine itself acting on orders (housekeeping, a provider's webhook): named `system` in histories. */
+export const SYSTEM_PRINCIPAL: Principal = { kind: 'admin', keyId: 'system', name: 'system', roles: ['orders'] };
 
 /** Tokens are stored as SHA-256 hashes: they are long random strings, so a slow hash adds nothing. */
 export function hashToken(token: string): string {

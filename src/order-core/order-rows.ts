@@ -40,6 +40,7 @@ export interface LineRow {
 
 export interface PaymentRow {
   id: string; method: string; status: string; amount: number; currencyCode: string; transactionId: string | null;
+  nextAction?: { type: string; clientSecret?: string | null; redirectUrl?: string | null } | null;
 }
 
 const ORDERS = new PlainRows<OrderRow, null>(Order.name, {
@@ -60,7 +61,7 @@ const LINES = new PlainRows<LineRow, OrderRow>(OrderLine.name, {
 
 const PAYMENTS = new PlainRows<PaymentRow, OrderRow>(PAYMENT_ENTITY, {
   id: (p) => p.id, order: (_, o) => o.id, method: (p) => p.method, status: (p) => p.status, amount: (p) => p.amount,
-  amountCaptured: () => 0, amountRefunded: () => 0, capturesOpen: () => false, currencyCode: (p) => p.currencyCode, transactionId: (p) => p.transactionId,
+  amountCaptured: () => 0, amountRefunded: () => 0, capturesOpen: () => false, nextAction: (p) => p.nextAction ?? null, currencyCode: (p) => p.currencyCode, transactionId: (p) => p.transactionId,
   createdAt: (_, o) => o.placedAt, version: () => 1,
 });
 

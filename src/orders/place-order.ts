@@ -206,6 +206,7 @@ export class PlaceOrder {
           })), {
             id: newId('pay'), method: provider.code, status: paymentStatus, amount: total,
             currencyCode: c.channel.currencyCode, transactionId: auth.transactionId ?? null,
+            nextAction: auth.outcome === 'pending' ? auth.nextAction ?? null : null,
           }, history, events);
           return { order, inserts };
         });

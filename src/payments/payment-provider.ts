@@ -14,7 +14,8 @@ export interface AuthorizeRequest {
 
 export type AuthorizeResult =
   | { outcome: 'authorized'; transactionId: string }
-  | { outcome: 'pending'; transactionId?: string }
+  /** Not decided yet: money to arrive (manual), or a step the buyer takes first (3-D Secure: `nextAction`). */
+  | { outcome: 'pending'; transactionId?: string; nextAction?: PaymentNextActionData }
   | { outcome: 'declined'; reason: string };
 
 export interface CaptureRequest {
@@ -50,7 +51,21 @@ export type PaymentWebhookEvent =
   | { type: 'refund.succeeded'; refundTransactionId: string }
   | { type: 'refund.failed'; refundTransactionId: string; reason?: string }
   /** Money arrived for a payment (a bank transfer matched to its authorization / reference). */
-  | { type: 'payment.captured'; transactionId: string; amount?: number };
+  | { type: 'payment.captured'; transactionId: string; amount?: number }
+  /** A pending authorization succeeded (the buyer completed the provider's step). */
+  | { type: 'payment.authorized'; transactionId: string }
+  /** A pending authorization failed for good (the buyer's step failed or was abandoned). */
+  | { type: 'payment.failed'; transactionId: string; reason?: string };
+
+/** What the storefront must do before a pending payment can be authorized (Payment.nextAction). */
+export interface PaymentNextActionData {
+  /** The provider's name of the step, for example use_stripe_sdk or redirect_to_url. */
+  type: string;
+  /** For the provider's client library (Stripe.js: the PaymentIntent's client secret). */
+  clientSecret?: string | null;
+  /** Where to send the buyer, for redirect steps. */
+  redirectUrl?: string | null;
+}
 
 export interface WebhookRequest {
   headers: Record<string, string | string[] | undefined>;

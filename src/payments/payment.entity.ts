@@ -1,4 +1,4 @@
-import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, JsonType, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar, MoneyScalar, Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
@@ -6,10 +6,17 @@ import type { Order } from '../order-core/order.entity.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
 
 
+@ObjectType({ description: 'A step the buyer takes before a payment is authorized.' })
+export class PaymentNextAction {
+  @Field({ description: "The provider's name of the step (Stripe: use_stripe_sdk, redirect_to_url)." }) type!: string;
+  @Field(() => String, { nullable: true, description: "For the provider's client library (Stripe.js: the PaymentIntent's client secret)." }) clientSecret?: string | null;
+  @Field(() => String, { nullable: true }) redirectUrl?: string | null;
+}
+
 @ObjectType({ implements: Node })
 @Entity()
 export class Payment {
-  [OptionalProps]?: 'id' | 'createdAt' | 'amountCaptured' | 'amountRefunded' | 'capturesOpen' | 'version';
+  [OptionalProps]?: 'id' | 'createdAt' | 'amountCaptured' | 'amountRefunded' | 'capturesOpen' | 'nextAction' | 'version';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -52,6 +59,10 @@ export class Payment {
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 200, nullable: true })
   transactionId?: string | null;
+
+  @Field(() => PaymentNextAction, { nullable: true, description: 'While PENDING: the step the buyer takes before the provider authorizes (3-D Secure); the storefront hands it to the provider\'s client library.' })
+  @Property({ type: JsonType, nullable: true })
+  nextAction?: PaymentNextAction | null;
 
   @Field(() => DateTimeScalar)
   @Property()

@@ -199,6 +199,7 @@ export class PaymentService {
       });
       return out.applied;
     }
+    if (event.type === 'payment.authorized' || event.type === 'payment.failed') return this.applyAuthorization(em, providerCode, event);
     const op = await em.fork().findOne(PaymentOperation, { kind: K.REFUND, providerTransactionId: event.refundTransactionId });
     if (!op) return false;
     return this.withPayment(em, op.payment.id, async (tx, payment, order) => {
@@ -249,16 +250,7 @@ export class PaymentService {
     recordEvent(tx, 'payment.captured', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount: amt }, order.id);
     await this.followPayments(tx, order, actor);
     // Money received for an order that waited for it (manual methods): it is confirmed now.
-    if (order.status === OrderStatus.PENDING || (order.status === OrderStatus.ON_HOLD && order.heldFrom === OrderStatus.PENDING)) {
-      const lines = await tx.find(OrderLine, { order: order.id });
-      const target = lines.some((l) => l.quantityBackordered > 0) ? OrderStatus.BACKORDERED : OrderStatus.CONFIRMED;
-      if (order.status === OrderStatus.ON_HOLD) order.heldFrom = target;
-      else {
-        const move = await this.app.machines.get(orderMachine).transition(tx, order, target, actor);
-        if (move.to === OrderStatus.ON_HOLD) order.heldFrom = target;
-        recordTransition(tx, order, move, actor, target === OrderStatus.BACKORDERED ? 'Payment received; some units wait for stock.' : 'Payment received.');
-      }
-    }
+    await this.confirmWaiting(tx, order, actor, 'Payment received');
     return { payment };
   }
 
@@ -275,6 +267,46 @@ export class PaymentService {
     recordEvent(tx, 'payment.refunded', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount: op.amount, reason: op.reason ?? null }, order.id);
     await this.followPayments(tx, order, actor);
     await afterRefundSettled(tx, order);
+  }
+
+  /** An order that waited for its payment (PENDING, or held from PENDING) goes on: CONFIRMED, or BACKORDERED. */
+  private async confirmWaiting(tx: Em, order: Order, actor: string, what: string): Promise<void> {
+    if (!(order.status === OrderStatus.PENDING || (order.status === OrderStatus.ON_HOLD && order.heldFrom === OrderStatus.PENDING))) return;
+    const lines = await tx.find(OrderLine, { order: order.id });
+    const target = lines.some((l) => l.quantityBackordered > 0) ? OrderStatus.BACKORDERED : OrderStatus.CONFIRMED;
+    if (order.status === OrderStatus.ON_HOLD) {
+      order.heldFrom = target;
+      return;
+    }
+    const move = await this.app.machines.get(orderMachine).transition(tx, order, target, actor);
+    if (move.to === OrderStatus.ON_HOLD) order.heldFrom = target;
+    recordTransition(tx, order, move, actor, target === OrderStatus.BACKORDERED ? `${what}; some units wait for stock.` : `${what}.`);
+  }
+
+  /**
+   * A pending authorization decided by the provider (its webhook): authorized, the order goes on as if it
+   * had been authorized at placement; failed, the payment is DECLINED and `payment.declined` lets the
+   * orders module cancel an order left with nothing to pay it. A repeat or a late event changes nothing.
+   */
+  private async applyAuthorization(em: Em, providerCode: string, event: { type: 'payment.authorized' | 'payment.failed'; transactionId: string; reason?: string }): Promise<boolean> {
+    const p = await em.fork().findOne(Payment, { method: providerCode, transactionId: event.transactionId });
+    if (!p) return false;
+    return this.withPayment(em, p.id, async (tx, payment, order) => {
+      if (payment.status !== S.PENDING) return false;
+      payment.nextAction = null;
+      if (event.type === 'payment.failed') {
+        await this.app.machines.get(paymentMachine).transition(tx, payment, S.DECLINED, 'system');
+        addHistory(tx, order, { type: 'PAYMENT_DECLINED', actor: 'system', message: `Payment of ${formatMoney(payment.amount, payment.currencyCode)} failed${event.reason ? `: ${event.reason}` : '.'}` });
+        recordEvent(tx, 'payment.declined', { orderId: order.id, paymentId: payment.id, reason: event.reason ?? null }, order.id);
+        await this.followPayments(tx, order, 'system');
+        return true;
+      }
+      await this.app.machines.get(paymentMachine).transition(tx, payment, S.AUTHORIZED, 'system');
+      addHistory(tx, order, { type: 'PAYMENT_AUTHORIZED', actor: 'system', message: `Payment of ${formatMoney(payment.amount, payment.currencyCode)} authorized (transaction ${payment.transactionId}).` });
+      await this.followPayments(tx, order, 'system');
+      await this.confirmWaiting(tx, order, 'system', 'Payment authorized');
+      return true;
+    });
   }
 
   /**

@@ -3,8 +3,9 @@
 // be: form-encoded POSTs under /v1, a Bearer secret key, Idempotency-Key replays (the same key with other
 // parameters is an idempotency_error, as Stripe answers), card errors as HTTP 402 with Stripe's error
 // shape. Stripe's test PaymentMethods decide the outcome: pm_card_visa (and pm_card_mastercard) approve,
-// pm_card_chargeDeclined declines, pm_card_chargeDeclinedInsufficientFunds declines for funds. Every
-// intent and refund is kept for the test to read.
+// pm_card_chargeDeclined declines, pm_card_chargeDeclinedInsufficientFunds declines for funds,
+// pm_card_authenticationRequired asks for 3-D Secure (requires_action with use_stripe_sdk) until the test
+// finishes the buyer's step (`authenticate`). Every intent and refund is kept for the test to read.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -17,7 +18,10 @@ export interface FakeIntent {
   amount_received: number;
   currency: string;
   capture_method: string;
-  status: 'requires_capture' | 'succeeded' | 'canceled';
+  status: 'requires_action' | 'requires_payment_method' | 'requires_capture' | 'succeeded' | 'canceled';
+  next_action: { type: string; use_stripe_sdk?: Record<string, unknown> } | null;
+  last_payment_error: { type: string; code: string; message: string } | null;
+  cancellation_reason: string | null;
   payment_method: string;
   receipt_email: string | null;
   statement_descriptor_suffix: string | null;
@@ -48,6 +52,8 @@ export interface FakeStripe {
   secretKey: string;
   intents: Map<string, FakeIntent>;
   refunds: FakeRefund[];
+  /** The buyer's 3-D Secure step of a requires_action intent: passed (requires_capture) or failed. The intent as Stripe would send it in its event. */
+  authenticate(intentId: string, passed: boolean): FakeIntent;
   /** Every request: method, path and the Idempotency-Key header. */
   requests: { method: string; path: string; idempotencyKey: string | null }[];
   close(): Promise<void>;
@@ -101,14 +107,19 @@ export async function startFakeStripe(secretKey = 'sk_test_ordo_fake_0123456789'
       if (!pm) return invalid('Missing required param: payment_method.', 'payment_method');
       const intent: FakeIntent = {
         id: id('pi'), object: 'payment_intent', amount, amount_capturable: 0, amount_received: 0, currency: p.currency,
-        capture_method: p.capture_method ?? 'automatic_async', status: 'requires_capture', payment_method: pm,
+        capture_method: p.capture_method ?? 'automatic_async', status: 'requires_capture', payment_method: pm, next_action: null, last_payment_error: null, cancellation_reason: null,
         receipt_email: p.receipt_email ?? null, statement_descriptor_suffix: p.statement_descriptor_suffix ?? null, latest_charge: null,
         metadata: metadataOf(p), client_secret: `${id('pi')}_secret_${randomBytes(8).toString('hex')}`, created: now(), livemode: false,
       };
       const decline = DECLINES[pm];
       if (decline) return [402, { error: { type: 'card_error', ...decline, payment_intent: { ...intent, status: 'requires_payment_method' } } }];
-      if (!APPROVES.has(pm)) return invalid(`No such PaymentMethod: '${pm}'`, 'payment_method');
+      if (!APPROVES.has(pm) && pm !== 'pm_card_authenticationRequired') return invalid(`No such PaymentMethod: '${pm}'`, 'payment_method');
       if (p.confirm !== 'true' || intent.capture_method !== 'manual') return invalid('This fake answers confirmed intents with capture_method=manual only.');
+      if (pm === 'pm_card_authenticationRequired') {
+        Object.assign(intent, { status: 'requires_action', next_action: { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect' } } });
+        intents.set(intent.id, intent);
+        return [200, intent];
+      }
       intent.amount_capturable = amount;
       intent.latest_charge = id('ch');
       intents.set(intent.id, intent);
@@ -150,6 +161,13 @@ export async function startFakeStripe(secretKey = 'sk_test_ordo_fake_0123456789'
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`, host: '127.0.0.1', port, secretKey, intents, refunds, requests,
+    authenticate(intentId, passed) {
+      const intent = intents.get(intentId);
+      if (!intent || intent.status !== 'requires_action') throw new Error(`intent ${intentId} is not waiting for authentication`);
+      if (passed) Object.assign(intent, { status: 'requires_capture', amount_capturable: intent.amount, next_action: null, latest_charge: id('ch') });
+      else Object.assign(intent, { status: 'requires_payment_method', next_action: null, last_payment_error: { type: 'card_error', code: 'payment_intent_authentication_failure', message: 'The provided PaymentMethod has failed authentication.' } });
+      return { ...intent };
+    },
     close: () => new Promise((r) => server.close(() => r())),
   };
 }
