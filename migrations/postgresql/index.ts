@@ -16,6 +16,7 @@ import { Migration20261130110004_return_exchange_sku as M12 } from './Migration2
 import { Migration20261130110005_order_edit as M13 } from './Migration20261130110005_order_edit.js';
 import { Migration20261130111727_per_shipment_capture as M14 } from './Migration20261130111727_per_shipment_capture.js';
 import { Migration20261130114212_payment_next_action as M15 } from './Migration20261130114212_payment_next_action.js';
+import { Migration20261130114841_payment_disputes as M16 } from './Migration20261130114841_payment_disputes.js';
 
 export const postgresql: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -34,4 +35,5 @@ export const postgresql: MigrationObject[] = [
   { name: 'Migration20261130110005_order_edit', class: M13 },
   { name: 'Migration20261130111727_per_shipment_capture', class: M14 },
   { name: 'Migration20261130114212_payment_next_action', class: M15 },
+  { name: 'Migration20261130114841_payment_disputes', class: M16 },
 ];

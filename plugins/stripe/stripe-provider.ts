@@ -51,13 +51,13 @@ export function stripeProvider(o: StripeOptions, client = stripeClient(o)): Paym
   return {
     code: 'stripe',
     validate({ token }) {
-      if (!token || !/^pm_[A-Za-z0-9_]+$/.test(token)) throw badInput('The stripe method needs the id of a PaymentMethod from Stripe.js (pm_…) as its token.', 'payment.token');
+      if (!token || !/^(pm|ctoken)_[A-Za-z0-9_]+$/.test(token)) throw badInput('The stripe method needs a PaymentMethod (pm_…) or a confirmation token (ctoken_…) from Stripe.js as its token.', 'payment.token');
     },
     async authorize(req) {
       try {
         const intent = await client.paymentIntents.create({
           amount: req.amount, currency: req.currencyCode.toLowerCase(), capture_method: 'manual', confirm: true,
-          payment_method: req.token!, receipt_email: req.email,
+          ...(req.token!.startsWith('ctoken_') ? { confirmation_token: req.token! } : { payment_method: req.token! }), receipt_email: req.email,
           automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
           ...(o.statementDescriptor ? { statement_descriptor_suffix: o.statementDescriptor } : {}),
         }, { idempotencyKey: `ordo-auth-${req.idempotencyKey}` });
@@ -102,7 +102,7 @@ export function stripeProvider(o: StripeOptions, client = stripeClient(o)): Paym
       try {
         event = client.webhooks.constructEvent(rawBody, String(signature ?? ''), o.webhookSecret);
       } catch {
-        throw new OrdoError('UNAUTHENTICATED', 'The Stripe-Signature header does not verify with the webhook secret.');
+        throw new OrdoError('BAD_USER_INPUT', 'The Stripe-Signature header does not verify with the webhook secret.');
       }
       return eventsOf(event);
     },
@@ -134,6 +134,14 @@ export function eventsOf(event: Stripe.Event): PaymentWebhookEvent[] {
       return [{ type: 'payment.failed', transactionId: event.data.object.id, reason: event.data.object.last_payment_error?.message ?? 'the payment failed' }];
     case 'payment_intent.canceled':
       return [{ type: 'payment.failed', transactionId: event.data.object.id, reason: `cancelled at Stripe (${event.data.object.cancellation_reason ?? 'no reason given'})` }];
+    case 'charge.dispute.created':
+    case 'charge.dispute.closed': {
+      const d = event.data.object;
+      const intent = typeof d.payment_intent === 'string' ? d.payment_intent : d.payment_intent?.id;
+      if (!intent) return [];
+      const outcome = event.type === 'charge.dispute.created' ? 'open' : d.status === 'won' ? 'won' : d.status === 'lost' ? 'lost' : null;
+      return outcome ? [{ type: 'payment.disputed', transactionId: intent, disputeId: d.id, amount: d.amount, reason: d.reason, outcome }] : [];
+    }
     case 'refund.updated':
     case 'refund.created': {
       const r = event.data.object;

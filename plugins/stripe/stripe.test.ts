@@ -4,7 +4,7 @@
 // declined card changes nothing; every call that moves money carries an idempotency key made from the
 // engine's own, so a retried placement creates one intent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, startTestEngine, type TestEngine } from '../../test/helpers/engine.js';
+import { DB_KINDS, pluginImport, startTestEngine, type TestEngine } from '../../test/helpers/engine.js';
 import { codeOf, fieldOf, ok } from '../../test/helpers/gql.js';
 import { orderInput, PLACE_ORDER, setupShop, snapshot } from '../../test/helpers/fixtures.js';
 import { until } from '../../test/helpers/until.js';
@@ -12,7 +12,6 @@ import { settled } from '../../test/helpers/settled.js';
 import { expectReconciled } from '../../test/helpers/reconcile.js';
 import { startFakeStripe, type FakeStripe } from '../../test/fakes/stripe-api.js';
 import Stripe from 'stripe';
-import { stripe } from './index.js';
 
 const WEBHOOK_SECRET = 'whsec_ordofaketestsecret0123456789';
 const signer = new Stripe('sk_test_signer_only_0123456789');
@@ -25,7 +24,11 @@ describe.each(DB_KINDS)('stripe payments on %s', (kind) => {
   let fake: FakeStripe;
   beforeAll(async () => {
     fake = await startFakeStripe();
-    t = await startTestEngine(kind, { plugins: [stripe({ secretKey: fake.secretKey, apiBase: fake.url, statementDescriptor: 'ORDO SHOP', webhookSecret: WEBHOOK_SECRET })] });
+    // Enabled by a config file, as a deployment enables it: keys in the file, not in the code.
+    t = await startTestEngine(kind, {
+      configFile: `import { stripe } from ${JSON.stringify(pluginImport('plugins/stripe/index.ts'))};
+export default { plugins: [stripe({ secretKey: ${JSON.stringify(fake.secretKey)}, apiBase: ${JSON.stringify(fake.url)}, statementDescriptor: 'ORDO SHOP', webhookSecret: ${JSON.stringify(WEBHOOK_SECRET)} })] };`,
+    });
     await setupShop(t, { locations: [{ code: 'wh-a', priority: 10 }], variants: [{ sku: 'ST', price: 1250, stock: { 'wh-a': 100 } }] });
     ok(await t.admin(`mutation($i: CreateChannelInput!) { createChannel(input: $i) { code } }`, {
       i: { code: 'eager', name: 'Capture on placement', kind: 'WEB_STORE', currencyCode: 'EUR', capturePolicy: 'ON_PLACEMENT' },
@@ -106,10 +109,13 @@ describe.each(DB_KINDS)('stripe payments on %s', (kind) => {
 
     // The buyer passes 3-D Secure with Stripe.js; Stripe tells the engine. A forged event changes nothing.
     const intent = fake.authenticate(pi.id, true);
-    expect((await deliver('payment_intent.amount_capturable_updated', intent, 't=1,v1=forged')).status).toBe(401);
+    expect((await deliver('payment_intent.amount_capturable_updated', intent, 't=1,v1=forged')).status).toBe(400);
     expect((await view()).status).toBe('PENDING');
+    // Delivered three times, and a stale failure after it: the order changes once.
     expect((await deliver('payment_intent.amount_capturable_updated', intent)).body).toEqual({ received: 1, applied: 1 });
     expect((await deliver('payment_intent.amount_capturable_updated', intent)).body).toEqual({ received: 1, applied: 0 });
+    expect((await deliver('payment_intent.amount_capturable_updated', intent)).body).toEqual({ received: 1, applied: 0 });
+    expect((await deliver('payment_intent.payment_failed', { ...intent, status: 'requires_payment_method', last_payment_error: { message: 'late' } })).body).toEqual({ received: 1, applied: 0 });
     const paid = await until(view, (o) => o.paymentStatus === 'PAID');
     expect(paid.status).toBe('CONFIRMED');
     expect(paid.payments[0].nextAction).toBeNull();
@@ -128,7 +134,51 @@ describe.each(DB_KINDS)('stripe payments on %s', (kind) => {
     await expectReconciled(t, { orderIds: [placed.order.id, second.order.id] });
   });
 
+  it('a capture whose answer is lost is retried with the same key and captures once; a refund Stripe answers 500 is retried too', async () => {
+    const placed = ok(await place('pm_card_visa')).placeOrder.order;
+    const pi = placed.payments[0].transactionId as string;
+    fake.failNext(`/v1/payment_intents/${pi}/capture`, 'drop');
+    const captured = ok(await t.admin(`mutation($id: ID!) { capturePayment(id: $id) { status amountCaptured } }`, { id: placed.payments[0].id })).capturePayment;
+    expect(captured).toEqual({ status: 'PAID', amountCaptured: placed.total });
+    const tries = fake.requests.filter((r) => r.path === `/v1/payment_intents/${pi}/capture`);
+    expect(tries).toHaveLength(2);
+    expect(new Set(tries.map((r) => r.idempotencyKey)).size).toBe(1);
+    expect(fake.intents.get(pi)).toMatchObject({ status: 'succeeded', amount_received: placed.total });
+
+    fake.failNext('/v1/refunds', 'server-error');
+    ok(await t.admin(`mutation($id: ID!, $a: Money!) { refundPayment(id: $id, amount: $a, reason: "scratched") { status } }`, { id: placed.payments[0].id, a: 500 }));
+    expect(fake.refunds.filter((r) => r.payment_intent === pi).map((r) => r.amount)).toEqual([500]);
+    await settled(t);
+    await expectReconciled(t, { orderIds: [placed.id], goodwill: new Map([[placed.id, 500]]) });
+  });
+
+  it('a dispute is in the history and in unreconciledOrders until it closes; lost, it is a refund the bank made', async () => {
+    const placed = ok(await place('pm_card_visa', { channelCode: 'eager' })).placeOrder.order;
+    await until(() => order(placed.id), (o) => o.paymentStatus === 'PAID');
+    const dispute = { id: `dp_${kind}`, object: 'dispute', amount: placed.total, currency: 'eur', payment_intent: placed.payments[0].transactionId, charge: 'ch_x', reason: 'fraudulent', status: 'needs_response' };
+    expect((await deliver('charge.dispute.created', dispute)).body).toEqual({ received: 1, applied: 1 });
+    expect((await deliver('charge.dispute.created', dispute)).body).toEqual({ received: 1, applied: 0 });
+    const unreconciled = async () => ok(await t.admin(`{ unreconciledOrders { id } }`)).unreconciledOrders.map((o: any) => o.id);
+    expect(await unreconciled()).toContain(placed.id);
+    const history = async () => ok(await t.admin(`query($id: ID!) { order(id: $id) { history { type message } } }`, { id: placed.id })).order.history;
+    expect((await history()).find((h: any) => h.type === 'PAYMENT_DISPUTED').message).toMatch(/^The buyer's bank disputes €\d+\.\d\d \(dispute dp_\w+, fraudulent\): answer it at the provider\.$/);
+
+    expect((await deliver('charge.dispute.closed', { ...dispute, status: 'lost' })).body).toEqual({ received: 1, applied: 1 });
+    expect((await deliver('charge.dispute.closed', { ...dispute, status: 'lost' })).body).toEqual({ received: 1, applied: 0 });
+    const lost = await until(() => order(placed.id), (o) => o.paymentStatus === 'REFUNDED' && o.invoices.length === 2);
+    expect(lost.payments[0]).toMatchObject({ amountCaptured: placed.total, amountRefunded: placed.total });
+    await settled(t);
+    expect(await unreconciled()).not.toContain(placed.id);
+  });
+
+  it('a confirmation token from Stripe.js authorizes like a PaymentMethod', async () => {
+    const placed = ok(await place('ctoken_visa')).placeOrder.order;
+    expect(placed.payments[0].status).toBe('AUTHORIZED');
+    expect(fake.intents.get(placed.payments[0].transactionId)!.payment_method).toBe('pm_card_visa');
+  });
+
   it("a declined card is PAYMENT_DECLINED with Stripe's reason and changes nothing; a token that is no PaymentMethod is BAD_USER_INPUT", async () => {
+    await settled(t); // what earlier tests started (documents, mails) has finished writing
     const before = await snapshot(t);
     const declined = await place('pm_card_chargeDeclinedInsufficientFunds');
     expect(codeOf(declined)).toBe('PAYMENT_DECLINED');

@@ -135,18 +135,20 @@ export class InvoiceService {
    * - captured − refunded ≠ invoiced − credited (a capture or refund waiting for its document);
    * - captured − refunded > what the order owes: its total less what its returns refunded, nothing once
    *   CANCELLED (a cancelled order's refund not settled yet, or failing);
-   * - shipped or delivered with less captured than it owes (a capture that gave up).
+   * - shipped or delivered with less captured than it owes (a capture that gave up);
+   * - a payment the buyer's bank disputes, until the dispute closes.
    * Empty when every job has run and every provider answered.
    */
   async unreconciledOrderIds(em: Em): Promise<string[]> {
     const rows = await em.execute(`
       SELECT o.id FROM orders o
-      LEFT JOIN (SELECT order_id, SUM(amount_captured - amount_refunded) AS net, SUM(amount_captured) AS captured FROM payment GROUP BY order_id) p ON p.order_id = o.id
+      LEFT JOIN (SELECT order_id, SUM(amount_captured - amount_refunded) AS net, SUM(amount_captured) AS captured, SUM(amount_disputed) AS disputed FROM payment GROUP BY order_id) p ON p.order_id = o.id
       LEFT JOIN (SELECT order_id, SUM(CASE WHEN kind = 'INVOICE' THEN total ELSE -total END) AS net FROM invoice GROUP BY order_id) i ON i.order_id = o.id
       LEFT JOIN (SELECT order_id, SUM(refunded_amount) AS refunded FROM return_request WHERE refunded_amount IS NOT NULL GROUP BY order_id) r ON r.order_id = o.id
       WHERE COALESCE(p.net, 0) <> COALESCE(i.net, 0)
          OR COALESCE(p.net, 0) > CASE WHEN o.status = 'CANCELLED' THEN 0 ELSE o.total - COALESCE(r.refunded, 0) END
          OR (o.status IN ('SHIPPED', 'DELIVERED') AND COALESCE(p.captured, 0) < o.total)
+         OR COALESCE(p.disputed, 0) > 0
       ORDER BY o.id DESC`);
     return (rows as { id: string }[]).map((r) => r.id);
   }

@@ -50,6 +50,11 @@ const noStore: ApolloServerPlugin<OrdoContext> = {
 export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, principalOf: PrincipalResolver): Promise<HttpServer> {
   const expressApp = express();
   const server = createServer(expressApp);
+  // Idle keep-alive connections live longer here than in the clients and proxies in front (undici keeps
+  // them 4 s, load balancers about 60 s): the client always closes an idle connection first, so it never
+  // sends a request on a socket the server is closing at that moment (a reset the client cannot retry).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const { config } = app;
   const limits = queryLimits({ maxDepth: config.maxQueryDepth, maxCost: config.maxQueryCost, maxAliases: config.maxAliases, maxDirectives: config.maxDirectives });
   const formatErrors = formatError(app.log);

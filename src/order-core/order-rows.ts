@@ -61,7 +61,7 @@ const LINES = new PlainRows<LineRow, OrderRow>(OrderLine.name, {
 
 const PAYMENTS = new PlainRows<PaymentRow, OrderRow>(PAYMENT_ENTITY, {
   id: (p) => p.id, order: (_, o) => o.id, method: (p) => p.method, status: (p) => p.status, amount: (p) => p.amount,
-  amountCaptured: () => 0, amountRefunded: () => 0, capturesOpen: () => false, nextAction: (p) => p.nextAction ?? null, currencyCode: (p) => p.currencyCode, transactionId: (p) => p.transactionId,
+  amountCaptured: () => 0, amountRefunded: () => 0, capturesOpen: () => false, amountDisputed: () => 0, nextAction: (p) => p.nextAction ?? null, currencyCode: (p) => p.currencyCode, transactionId: (p) => p.transactionId,
   createdAt: (_, o) => o.placedAt, version: () => 1,
 });
 

@@ -55,7 +55,9 @@ export type PaymentWebhookEvent =
   /** A pending authorization succeeded (the buyer completed the provider's step). */
   | { type: 'payment.authorized'; transactionId: string }
   /** A pending authorization failed for good (the buyer's step failed or was abandoned). */
-  | { type: 'payment.failed'; transactionId: string; reason?: string };
+  | { type: 'payment.failed'; transactionId: string; reason?: string }
+  /** The buyer's bank disputes a captured payment (a chargeback): opened, or closed won or lost. */
+  | { type: 'payment.disputed'; transactionId: string; disputeId: string; amount: number; reason?: string; outcome: 'open' | 'won' | 'lost' };
 
 /** What the storefront must do before a pending payment can be authorized (Payment.nextAction). */
 export interface PaymentNextActionData {

@@ -16,7 +16,7 @@ export class PaymentNextAction {
 @ObjectType({ implements: Node })
 @Entity()
 export class Payment {
-  [OptionalProps]?: 'id' | 'createdAt' | 'amountCaptured' | 'amountRefunded' | 'capturesOpen' | 'nextAction' | 'version';
+  [OptionalProps]?: 'id' | 'createdAt' | 'amountCaptured' | 'amountRefunded' | 'capturesOpen' | 'nextAction' | 'amountDisputed' | 'version';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -59,6 +59,10 @@ export class Payment {
   @Field(() => String, { nullable: true })
   @Property({ type: 'string', length: 200, nullable: true })
   transactionId?: string | null;
+
+  @Field(() => MoneyScalar, { description: "Captured money the buyer's bank disputes (a chargeback) and has not settled: the order is in unreconciledOrders meanwhile." })
+  @Property({ type: 'integer', default: 0 })
+  amountDisputed: number = 0;
 
   @Field(() => PaymentNextAction, { nullable: true, description: 'While PENDING: the step the buyer takes before the provider authorizes (3-D Secure); the storefront hands it to the provider\'s client library.' })
   @Property({ type: JsonType, nullable: true })

@@ -200,6 +200,7 @@ export class PaymentService {
       return out.applied;
     }
     if (event.type === 'payment.authorized' || event.type === 'payment.failed') return this.applyAuthorization(em, providerCode, event);
+    if (event.type === 'payment.disputed') return this.applyDispute(em, providerCode, event);
     const op = await em.fork().findOne(PaymentOperation, { kind: K.REFUND, providerTransactionId: event.refundTransactionId });
     if (!op) return false;
     return this.withPayment(em, op.payment.id, async (tx, payment, order) => {
@@ -269,6 +270,38 @@ export class PaymentService {
     await afterRefundSettled(tx, order);
   }
 
+  /**
+   * A chargeback: opened, the disputed amount is kept on the payment (the order is listed in
+   * unreconciledOrders until it closes) and written to the history; won, it is cleared; lost, the money
+   * is gone, recorded as a refund the bank made (settled, with its credit note). Each transition once.
+   */
+  private async applyDispute(em: Em, providerCode: string, event: Extract<PaymentWebhookEvent, { type: 'payment.disputed' }>): Promise<boolean> {
+    const p = await em.fork().findOne(Payment, { method: providerCode, transactionId: event.transactionId });
+    if (!p) return false;
+    return this.withPayment(em, p.id, async (tx, payment, order) => {
+      const money = formatMoney(event.amount, payment.currencyCode);
+      const key = `dispute-${event.disputeId}`;
+      if (event.outcome === 'open') {
+        if (payment.amountDisputed > 0) return false;
+        payment.amountDisputed = event.amount;
+        addHistory(tx, order, { type: 'PAYMENT_DISPUTED', actor: 'system', message: `The buyer's bank disputes ${money} (dispute ${event.disputeId}${event.reason ? `, ${event.reason}` : ''}): answer it at the provider.` });
+        recordEvent(tx, 'payment.disputed', { orderId: order.id, paymentId: payment.id, disputeId: event.disputeId, amount: event.amount }, order.id);
+        return true;
+      }
+      if (payment.amountDisputed === 0 || (await tx.findOne(PaymentOperation, { payment, idempotencyKey: key }))) return false;
+      payment.amountDisputed = 0;
+      if (event.outcome === 'won') {
+        addHistory(tx, order, { type: 'PAYMENT_DISPUTE_WON', actor: 'system', message: `Dispute ${event.disputeId} won: the ${money} stay paid.` });
+        return true;
+      }
+      const amount = Math.min(event.amount, payment.amountCaptured - payment.amountRefunded);
+      const op = tx.create(PaymentOperation, { payment, order, kind: K.REFUND, amount, reason: `Dispute ${event.disputeId} lost`, idempotencyKey: key, status: RefundStatus.PENDING, providerTransactionId: event.disputeId });
+      tx.persist(op);
+      await this.settleRefund(tx, payment, order, op, 'system');
+      return true;
+    });
+  }
+
   /** An order that waited for its payment (PENDING, or held from PENDING) goes on: CONFIRMED, or BACKORDERED. */
   private async confirmWaiting(tx: Em, order: Order, actor: string, what: string): Promise<void> {
     if (!(order.status === OrderStatus.PENDING || (order.status === OrderStatus.ON_HOLD && order.heldFrom === OrderStatus.PENDING))) return;
@@ -323,7 +356,8 @@ export class PaymentService {
       addHistory(tx, order, { type: 'PAYMENT_CAPTURE_FAILED', actor: 'system', message: `Capture of ${formatMoney(amount, payment.currencyCode)} failed: ${result.reason} (${note})` });
       return { payment, failure: result.reason };
     }
-    if (payment.status !== S.PAID) await this.app.machines.get(paymentMachine).transition(tx, payment, S.PAID, 'system');
+    // The first capture makes it PAID; later ones leave it as it is (PAID, or PARTIALLY_REFUNDED after a refund of an earlier share).
+    if (payment.status === S.AUTHORIZED) await this.app.machines.get(paymentMachine).transition(tx, payment, S.PAID, 'system');
     payment.amountCaptured += amount;
     payment.capturesOpen = !last && payment.amountCaptured < payment.amount;
     const op = tx.create(PaymentOperation, { payment, order, kind: K.CAPTURE, amount, idempotencyKey: key, providerTransactionId: result.transactionId ?? null });

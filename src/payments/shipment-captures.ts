@@ -49,7 +49,7 @@ export async function captureShipment(app: AppRuntime, em: Em, c: ShipmentCaptur
 
     // Oldest payment first; each gives what its authorization has left.
     const payments = (await tx.find(Payment, { order: order.id }, { orderBy: { id: 'asc' } }))
-      .filter((p) => p.status === PaymentStatus.AUTHORIZED || (p.status === PaymentStatus.PAID && p.capturesOpen));
+      .filter((p) => p.status === PaymentStatus.AUTHORIZED || (p.capturesOpen && (p.status === PaymentStatus.PAID || p.status === PaymentStatus.PARTIALLY_REFUNDED)));
     let left = Math.max(0, share);
     for (const p of payments) {
       const take = Math.min(left, p.amount - p.amountCaptured);

@@ -54,6 +54,12 @@ export interface FakeStripe {
   refunds: FakeRefund[];
   /** The buyer's 3-D Secure step of a requires_action intent: passed (requires_capture) or failed. The intent as Stripe would send it in its event. */
   authenticate(intentId: string, passed: boolean): FakeIntent;
+  /**
+   * The next request to a path fails as the network or Stripe can: `drop` applies it and then cuts the
+   * connection before the answer (a timeout: the SDK retries with the same key and gets the first answer
+   * replayed), `server-error` answers 500 without applying it.
+   */
+  failNext(path: string, mode: 'drop' | 'server-error'): void;
   /** Every request: method, path and the Idempotency-Key header. */
   requests: { method: string; path: string; idempotencyKey: string | null }[];
   close(): Promise<void>;
@@ -72,6 +78,7 @@ export async function startFakeStripe(secretKey = 'sk_test_ordo_fake_0123456789'
   const refunds: FakeRefund[] = [];
   const requests: FakeStripe['requests'] = [];
   const replays = new Map<string, { params: string; status: number; body: unknown }>();
+  const failures: { path: string; mode: 'drop' | 'server-error' }[] = [];
 
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
@@ -81,6 +88,9 @@ export async function startFakeStripe(secretKey = 'sk_test_ordo_fake_0123456789'
     if (req.headers.authorization !== `Bearer ${secretKey}`) {
       return send(res, 401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided.' } });
     }
+    const failure = failures.findIndex((f) => f.path === path);
+    const mode = failure >= 0 ? failures.splice(failure, 1)[0].mode : null;
+    if (mode === 'server-error') return send(res, 500, { error: { type: 'api_error', message: 'An unknown error occurred.' } });
     const params = Object.fromEntries(new URLSearchParams(body));
     if (key && req.method === 'POST') {
       const seen = replays.get(`${path}|${key}`);
@@ -94,6 +104,7 @@ export async function startFakeStripe(secretKey = 'sk_test_ordo_fake_0123456789'
     }
     const [status, answer] = route(req.method ?? 'GET', path, params);
     if (key && req.method === 'POST') replays.set(`${path}|${key}`, { params: body, status, body: answer });
+    if (mode === 'drop') return void req.socket.destroy();
     send(res, status, answer);
   });
 
@@ -103,7 +114,8 @@ export async function startFakeStripe(secretKey = 'sk_test_ordo_fake_0123456789'
       const amount = Number(p.amount);
       if (!Number.isInteger(amount) || amount < 1) return invalid('Invalid integer: amount', 'amount');
       if (!p.currency) return invalid('Missing required param: currency.', 'currency');
-      const pm = p.payment_method;
+      // A confirmation token from Stripe.js stands for the PaymentMethod the buyer entered (ctoken_visa → pm_card_visa).
+      const pm = p.confirmation_token ? `pm_card_${p.confirmation_token.replace(/^ctoken_/, '')}` : p.payment_method;
       if (!pm) return invalid('Missing required param: payment_method.', 'payment_method');
       const intent: FakeIntent = {
         id: id('pi'), object: 'payment_intent', amount, amount_capturable: 0, amount_received: 0, currency: p.currency,
@@ -161,6 +173,9 @@ export async function startFakeStripe(secretKey = 'sk_test_ordo_fake_0123456789'
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`, host: '127.0.0.1', port, secretKey, intents, refunds, requests,
+    failNext(path, mode) {
+      failures.push({ path, mode });
+    },
     authenticate(intentId, passed) {
       const intent = intents.get(intentId);
       if (!intent || intent.status !== 'requires_action') throw new Error(`intent ${intentId} is not waiting for authentication`);

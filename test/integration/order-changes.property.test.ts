@@ -200,7 +200,11 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
           await expectReconciled(t, { orderIds: orders.map((o) => o.id), goodwill });
           for (const { id, ordered } of orders) expectStatusFitsLines(await order(id), ordered);
         }
-      }), { numRuns: RUNS[kind], endOnFailure: true });
+      }), {
+        numRuns: RUNS[kind], endOnFailure: true,
+        // A failure prints its seed and path: ORDO_PROPERTY_SEED and ORDO_PROPERTY_PATH replay exactly that sequence.
+        ...(process.env.ORDO_PROPERTY_SEED ? { seed: Number(process.env.ORDO_PROPERTY_SEED), path: process.env.ORDO_PROPERTY_PATH } : {}),
+      });
     }, 1_800_000);
   });
 }
