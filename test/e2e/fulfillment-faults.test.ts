@@ -219,7 +219,7 @@ function settle(s: Scenario, ms: number): Promise<void> {
 
 describe('fulfillment under faults (PostgreSQL, Redis, separate worker processes)', () => {
   it('a worker killed with SIGKILL mid-run loses nothing and ships every order exactly once', async () => {
-    const N = 200;
+    const N = 100;
     const s = await startScenario({ orders: N, redisUrl: REDIS_URL, retryMs: 2_000 });
     expect(await s.shipped()).toBe(0);
 
