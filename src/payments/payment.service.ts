@@ -1,6 +1,7 @@
 // Payments after authorization: capture (full or partial), void, refund (partial, several times, never
 // more than captured), each under the order's lock, written to the payment ledger (PaymentOperation),
 // the order's history and the outbox in one transaction. The order's paymentStatus follows its payments.
+// What providers report by webhook is applied in payment-webhooks.ts, through the methods here.
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
@@ -15,7 +16,7 @@ import { withOrderPart } from '../order-core/order-lock.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
 import { OrderStatus, orderMachine } from '../order-core/order-status.js';
 import { addHistory, recordTransition } from '../order-core/order-history.js';
-import type { CaptureResult, PaymentProvider, PaymentWebhookEvent } from './payment-provider.js';
+import type { CaptureResult, PaymentProvider } from './payment-provider.js';
 import { Payment } from './payment.entity.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
 import { PaymentOperation, PaymentOperationKind, RefundStatus } from './payment-operation.entity.js';
@@ -187,39 +188,10 @@ export class PaymentService {
     return captured;
   }
 
-  /** Applies what a provider's webhook reported; repeats change nothing. */
-  async applyWebhook(em: Em, providerCode: string, event: PaymentWebhookEvent): Promise<boolean> {
-    if (event.type === 'payment.captured') {
-      const p = await em.fork().findOne(Payment, { method: providerCode, transactionId: event.transactionId });
-      if (!p) return false;
-      const out = await this.withPayment(em, p.id, async (tx, payment, order) => {
-        if (payment.status !== S.AUTHORIZED && payment.status !== S.PENDING) return { payment, applied: false };
-        const r = await this.captureIn(tx, payment, order, event.amount ?? null, `webhook-${event.transactionId}`, 'system', 'reported by the provider');
-        return { ...r, applied: !r.failure };
-      });
-      return out.applied;
-    }
-    if (event.type === 'payment.authorized' || event.type === 'payment.failed') return this.applyAuthorization(em, providerCode, event);
-    if (event.type === 'payment.disputed') return this.applyDispute(em, providerCode, event);
-    const op = await em.fork().findOne(PaymentOperation, { kind: K.REFUND, providerTransactionId: event.refundTransactionId });
-    if (!op) return false;
-    return this.withPayment(em, op.payment.id, async (tx, payment, order) => {
-      const current = await tx.findOneOrFail(PaymentOperation, { id: op.id });
-      if (current.status !== RefundStatus.PENDING) return false;
-      if (event.type === 'refund.failed') {
-        current.status = RefundStatus.FAILED;
-        addHistory(tx, order, { type: 'PAYMENT_REFUND_FAILED', actor: 'system', message: `Refund of ${formatMoney(current.amount, payment.currencyCode)} failed${event.reason ? `: ${event.reason}` : '.'}` });
-        return true;
-      }
-      await this.settleRefund(tx, payment, order, current, 'system');
-      return true;
-    });
-  }
-
   // ------------------------------------------------------------------ internals
 
   /** The capture itself, in the caller's transaction; a refusal is written to the history and returned. */
-  private async captureIn(tx: Em, payment: Payment, order: Order, amount: number | null, key: string | null, actor: string, note?: string): Promise<CaptureOutcome> {
+  async captureIn(tx: Em, payment: Payment, order: Order, amount: number | null, key: string | null, actor: string, note?: string): Promise<CaptureOutcome> {
     // Capture what the order still owes (units cancelled or edited away since the authorization lowered
     // its total, another payment of the order captured part of it): the rest is released.
     const left = amount === null ? order.total - (await coverage(tx, order.id, payment.id)).capturedNet : 0;
@@ -270,40 +242,8 @@ export class PaymentService {
     await afterRefundSettled(tx, order);
   }
 
-  /**
-   * A chargeback: opened, the disputed amount is kept on the payment (the order is listed in
-   * unreconciledOrders until it closes) and written to the history; won, it is cleared; lost, the money
-   * is gone, recorded as a refund the bank made (settled, with its credit note). Each transition once.
-   */
-  private async applyDispute(em: Em, providerCode: string, event: Extract<PaymentWebhookEvent, { type: 'payment.disputed' }>): Promise<boolean> {
-    const p = await em.fork().findOne(Payment, { method: providerCode, transactionId: event.transactionId });
-    if (!p) return false;
-    return this.withPayment(em, p.id, async (tx, payment, order) => {
-      const money = formatMoney(event.amount, payment.currencyCode);
-      const key = `dispute-${event.disputeId}`;
-      if (event.outcome === 'open') {
-        if (payment.amountDisputed > 0) return false;
-        payment.amountDisputed = event.amount;
-        addHistory(tx, order, { type: 'PAYMENT_DISPUTED', actor: 'system', message: `The buyer's bank disputes ${money} (dispute ${event.disputeId}${event.reason ? `, ${event.reason}` : ''}): answer it at the provider.` });
-        recordEvent(tx, 'payment.disputed', { orderId: order.id, paymentId: payment.id, disputeId: event.disputeId, amount: event.amount }, order.id);
-        return true;
-      }
-      if (payment.amountDisputed === 0 || (await tx.findOne(PaymentOperation, { payment, idempotencyKey: key }))) return false;
-      payment.amountDisputed = 0;
-      if (event.outcome === 'won') {
-        addHistory(tx, order, { type: 'PAYMENT_DISPUTE_WON', actor: 'system', message: `Dispute ${event.disputeId} won: the ${money} stay paid.` });
-        return true;
-      }
-      const amount = Math.min(event.amount, payment.amountCaptured - payment.amountRefunded);
-      const op = tx.create(PaymentOperation, { payment, order, kind: K.REFUND, amount, reason: `Dispute ${event.disputeId} lost`, idempotencyKey: key, status: RefundStatus.PENDING, providerTransactionId: event.disputeId });
-      tx.persist(op);
-      await this.settleRefund(tx, payment, order, op, 'system');
-      return true;
-    });
-  }
-
   /** An order that waited for its payment (PENDING, or held from PENDING) goes on: CONFIRMED, or BACKORDERED. */
-  private async confirmWaiting(tx: Em, order: Order, actor: string, what: string): Promise<void> {
+  async confirmWaiting(tx: Em, order: Order, actor: string, what: string): Promise<void> {
     if (!(order.status === OrderStatus.PENDING || (order.status === OrderStatus.ON_HOLD && order.heldFrom === OrderStatus.PENDING))) return;
     const lines = await tx.find(OrderLine, { order: order.id });
     const target = lines.some((l) => l.quantityBackordered > 0) ? OrderStatus.BACKORDERED : OrderStatus.CONFIRMED;
@@ -314,32 +254,6 @@ export class PaymentService {
     const move = await this.app.machines.get(orderMachine).transition(tx, order, target, actor);
     if (move.to === OrderStatus.ON_HOLD) order.heldFrom = target;
     recordTransition(tx, order, move, actor, target === OrderStatus.BACKORDERED ? `${what}; some units wait for stock.` : `${what}.`);
-  }
-
-  /**
-   * A pending authorization decided by the provider (its webhook): authorized, the order goes on as if it
-   * had been authorized at placement; failed, the payment is DECLINED and `payment.declined` lets the
-   * orders module cancel an order left with nothing to pay it. A repeat or a late event changes nothing.
-   */
-  private async applyAuthorization(em: Em, providerCode: string, event: { type: 'payment.authorized' | 'payment.failed'; transactionId: string; reason?: string }): Promise<boolean> {
-    const p = await em.fork().findOne(Payment, { method: providerCode, transactionId: event.transactionId });
-    if (!p) return false;
-    return this.withPayment(em, p.id, async (tx, payment, order) => {
-      if (payment.status !== S.PENDING) return false;
-      payment.nextAction = null;
-      if (event.type === 'payment.failed') {
-        await this.app.machines.get(paymentMachine).transition(tx, payment, S.DECLINED, 'system');
-        addHistory(tx, order, { type: 'PAYMENT_DECLINED', actor: 'system', message: `Payment of ${formatMoney(payment.amount, payment.currencyCode)} failed${event.reason ? `: ${event.reason}` : '.'}` });
-        recordEvent(tx, 'payment.declined', { orderId: order.id, paymentId: payment.id, reason: event.reason ?? null }, order.id);
-        await this.followPayments(tx, order, 'system');
-        return true;
-      }
-      await this.app.machines.get(paymentMachine).transition(tx, payment, S.AUTHORIZED, 'system');
-      addHistory(tx, order, { type: 'PAYMENT_AUTHORIZED', actor: 'system', message: `Payment of ${formatMoney(payment.amount, payment.currencyCode)} authorized (transaction ${payment.transactionId}).` });
-      await this.followPayments(tx, order, 'system');
-      await this.confirmWaiting(tx, order, 'system', 'Payment authorized');
-      return true;
-    });
   }
 
   /**
@@ -420,7 +334,7 @@ export class PaymentService {
   }
 
   /** Order.paymentStatus follows the order's payments. */
-  private async followPayments(tx: Em, order: Order, _actor: string): Promise<void> {
+  async followPayments(tx: Em, order: Order, _actor: string): Promise<void> {
     const payments = await tx.find(Payment, { order: order.id });
     const next = orderPaymentStatus(payments, order.paymentStatus);
     if (next !== order.paymentStatus) {
@@ -442,7 +356,7 @@ export class PaymentService {
   }
 
   /** Runs `apply` under the order's lock (orders/order-lock.ts: row lock on PostgreSQL, versions on both databases). */
-  private async withPayment<T>(em: Em, paymentId: string, apply: (tx: Em, payment: Payment, order: Order) => Promise<T>): Promise<T> {
+  async withPayment<T>(em: Em, paymentId: string, apply: (tx: Em, payment: Payment, order: Order) => Promise<T>): Promise<T> {
     try {
       return await withOrderPart(em, Payment, paymentId, 'The payment', (tx, order, payment) => apply(tx, payment, order));
     } catch (e) {

@@ -8,6 +8,7 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { sendWebhookError } from '../kernel/webhook-errors.js';
 import { PaymentService } from './payment.service.js';
+import { applyWebhook } from './payment-webhooks.js';
 
 /** The raw body, then the provider's verification and the events applied; `code` fixed, or from the path. */
 export function paymentWebhookHandler(app: AppRuntime, fixedCode?: string): RequestHandler[] {
@@ -22,7 +23,7 @@ export function paymentWebhookHandler(app: AppRuntime, fixedCode?: string): Requ
       }
       const events = await provider.webhook({ headers: req.headers, rawBody: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0) });
       let applied = 0;
-      for (const e of events) if (await service.applyWebhook(app.orm.em.fork() as Em, code, e)) applied++;
+      for (const e of events) if (await applyWebhook(app, app.orm.em.fork() as Em, code, e)) applied++;
       res.status(200).json({ received: events.length, applied });
     } catch (e) {
       sendWebhookError(res, e, app.log, { provider: code });
