@@ -18,7 +18,7 @@ import { formatMoney, orderTotals, priceLine } from '../kernel/money.js';
 import { release } from '../inventory/stock-ledger.js';
 import type { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
-import { OrderStatus, orderMachine } from '../order-core/order-status.js';
+import { CHANGEABLE, OrderStatus, orderMachine } from '../order-core/order-status.js';
 import { addHistory, recordTransition } from '../order-core/order-history.js';
 import { oweBack, settleCancelledPayments } from '../payments/cancellation-refunds.js';
 import { coverage, difference } from '../payments/payment-coverage.js';
@@ -41,11 +41,9 @@ export interface CancelledUnits {
   lines: { orderLineId: string; sku: string; quantity: number }[];
 }
 
-/** Statuses with units that may still be cancelled. */
-const OPEN_ORDER = new Set([OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.BACKORDERED, OrderStatus.ON_HOLD, OrderStatus.IN_FULFILLMENT, OrderStatus.PARTIALLY_SHIPPED]);
 
 export async function cancelUnits(app: AppRuntime, tx: Em, order: Order, asked: UnitsToCancel[], actor: string, reason: string): Promise<CancelledUnits> {
-  if (!OPEN_ORDER.has(order.status)) {
+  if (!CHANGEABLE.has(order.status)) {
     throw new OrdoError('INVALID_STATE_TRANSITION', `Order ${order.number} is ${order.status}: no unit of it can be cancelled any more.`, { from: order.status });
   }
   if (!asked.length) throw badInput('lines is empty: name the order lines and how many units of each to cancel.', 'lines');

@@ -6,7 +6,7 @@
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
-import { SYSTEM_PRINCIPAL, type Principal } from '../kernel/auth.js';
+import { SYSTEM_PRINCIPAL } from '../kernel/auth.js';
 import { isOrdoError } from '../kernel/errors.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
 import { OrderService } from '../orders/order.service.js';

@@ -37,5 +37,8 @@ export const orderMachine = defineMachine<OrderStatus>('order', {
   [S.CANCELLED]: [],
 });
 
+/** Statuses of an order whose units not yet shipped may still be cancelled or edited (cancelOrderLines, commitOrderEdit). */
+export const CHANGEABLE = new Set([S.PENDING, S.CONFIRMED, S.BACKORDERED, S.ON_HOLD, S.IN_FULFILLMENT, S.PARTIALLY_SHIPPED]);
+
 /** Statuses from which an order can still be cancelled with nothing shipped. */
 export const CANCELLABLE = new Set([S.PENDING, S.CONFIRMED, S.BACKORDERED, S.ON_HOLD, S.IN_FULFILLMENT]);

@@ -114,8 +114,6 @@ async function moveStock(tx: Em, order: Order, p: PlannedLine): Promise<void> {
     line.quantityBackordered += r.missing;
   }
   line.quantity = p.quantity;
-  line.taxTotal = p.priced.tax;
-  line.lineTotal = p.priced.total;
   tx.persist(line);
 }
 

@@ -13,15 +13,13 @@ import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import type { Address } from '../order-core/address.js';
 import type { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
-import { OrderStatus } from '../order-core/order-status.js';
+import { CHANGEABLE } from '../order-core/order-status.js';
 import { coverage, difference } from '../payments/payment-coverage.js';
 import { Shipment } from '../fulfillment/shipment.entity.js';
 import { ShipmentLine } from '../fulfillment/shipment-line.entity.js';
 import { ShipmentStatus } from '../fulfillment/shipment-status.js';
 import type { OrderEdit } from './order-edit.entity.js';
 
-/** Orders whose unshipped units may still be edited. */
-export const EDITABLE = new Set([OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.BACKORDERED, OrderStatus.ON_HOLD, OrderStatus.IN_FULFILLMENT, OrderStatus.PARTIALLY_SHIPPED]);
 
 export interface PlannedLine {
   /** The order line, or null for a line the edit adds. */
@@ -80,7 +78,7 @@ export async function editLookups(app: AppRuntime, em: Em, edit: OrderEdit): Pro
 }
 
 export async function planEdit(tx: Em, order: Order, edit: OrderEdit, looked: EditLookups): Promise<EditPlan> {
-  if (!EDITABLE.has(order.status)) {
+  if (!CHANGEABLE.has(order.status)) {
     throw new OrdoError('INVALID_STATE_TRANSITION', `Order ${order.number} is ${order.status}: it can no longer be edited.`, { from: order.status });
   }
   const lines = await tx.find(OrderLine, { order: order.id }, { orderBy: { id: 'asc' } });

@@ -1,6 +1,8 @@
 // Order editing in GraphQL: begin, change, preview, commit or discard; Order.edits and OrderEdit's fields.
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { OrdoContext } from '../kernel/context.js';
+import { manyBy, oneBy } from '../kernel/loaders.js';
+import { OrderLine } from '../order-core/order-line.entity.js';
 import { AddressInput } from '../order-core/address.js';
 import { Order } from '../order-core/order.entity.js';
 import { PaymentInput } from '../orders/order.inputs.js';
@@ -95,13 +97,13 @@ export class OrderEditResolver {
   }
 
   @FieldResolver(() => [OrderEditLine], { description: 'The lines as the order would have them after the edit (while OPEN), or has them now.' })
-  lines(@Root() edit: OrderEdit, @Ctx() ctx: OrdoContext): Promise<OrderEditLine[]> {
-    return edits(ctx).lines(ctx.em, edit);
+  async lines(@Root() edit: OrderEdit, @Ctx() ctx: OrdoContext): Promise<OrderEditLine[]> {
+    return edits(ctx).lines(edit, await manyBy(ctx, OrderLine, 'order', (l) => l.order.id, { id: 'asc' }).load(edit.order.id));
   }
 
   @FieldResolver(() => Order)
-  order(@Root() edit: OrderEdit, @Ctx() ctx: OrdoContext): Promise<Order> {
-    return ctx.em.findOneOrFail(Order, { id: edit.order.id });
+  async order(@Root() edit: OrderEdit, @Ctx() ctx: OrdoContext): Promise<Order> {
+    return (await oneBy(ctx, Order).load(edit.order.id))!;
   }
 }
 
@@ -109,6 +111,6 @@ export class OrderEditResolver {
 export class OrderEditsField {
   @FieldResolver(() => [OrderEdit], { description: 'Edits of the order, oldest first.' })
   edits(@Root() order: Order, @Ctx() ctx: OrdoContext): Promise<OrderEdit[]> {
-    return edits(ctx).edits(ctx.em, order.id);
+    return manyBy(ctx, OrderEdit, 'order', (e) => e.order.id, { createdAt: 'asc', id: 'asc' }).load(order.id);
   }
 }

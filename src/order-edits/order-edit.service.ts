@@ -11,10 +11,11 @@ import { checkIdempotencyKey, keyOwner, once } from '../kernel/idempotency.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
 import type { AddressInput } from '../order-core/address.js';
 import { Order } from '../order-core/order.entity.js';
+import { CHANGEABLE } from '../order-core/order-status.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
 import { withOrder, withOrderPart } from '../order-core/order-lock.js';
 import { MAX_LINE_QUANTITY } from '../orders/order.inputs.js';
-import { EDITABLE, editLookups, planEdit, type EditPlan } from './edit-plan.js';
+import { editLookups, planEdit, type EditPlan } from './edit-plan.js';
 import { commitEdit, type EditPayment } from './commit-edit.js';
 import { OrderEdit, OrderEditLine, OrderEditStatus } from './order-edit.entity.js';
 
@@ -34,7 +35,7 @@ export class OrderEditService {
   async begin(em: Em, principal: Principal, orderId: string): Promise<OrderEdit> {
     return withOrder(em, orderId, async (tx, order) => {
       authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
-      if (!EDITABLE.has(order.status)) throw new OrdoError('INVALID_STATE_TRANSITION', `Order ${order.number} is ${order.status}: it can no longer be edited.`, { from: order.status });
+      if (!CHANGEABLE.has(order.status)) throw new OrdoError('INVALID_STATE_TRANSITION', `Order ${order.number} is ${order.status}: it can no longer be edited.`, { from: order.status });
       const open = await tx.findOne(OrderEdit, { order: order.id, status: OrderEditStatus.OPEN });
       if (open) return open;
       const edit = tx.create(OrderEdit, { order, createdBy: actorName(principal) });
@@ -134,16 +135,11 @@ export class OrderEditService {
     });
   }
 
-  /** The lines the order would have after the edit (OrderEdit.lines). */
-  async lines(em: Em, edit: OrderEdit): Promise<OrderEditLine[]> {
-    const lines = await em.find(OrderLine, { order: edit.order.id }, { orderBy: { id: 'asc' } });
+  /** The lines the order would have after the edit (OrderEdit.lines), from the order's lines now. */
+  lines(edit: OrderEdit, lines: OrderLine[]): OrderEditLine[] {
     const out: OrderEditLine[] = lines.map((l) => ({ orderLineId: l.id, sku: l.sku, previousQuantity: l.quantity, quantity: edit.status === OrderEditStatus.OPEN ? (edit.quantities[l.id] ?? l.quantity) : l.quantity }));
     if (edit.status === OrderEditStatus.OPEN) for (const [sku, quantity] of Object.entries(edit.added)) out.push({ orderLineId: null, sku, previousQuantity: 0, quantity });
     return out;
-  }
-
-  edits(em: Em, orderId: string): Promise<OrderEdit[]> {
-    return em.find(OrderEdit, { order: orderId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
   }
 
   /** One change of an OPEN edit, under its order's lock; `staffOnly` changes need the orders role. */

@@ -8,6 +8,7 @@ import { formatMoney } from '../kernel/money.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import { PaymentStatus as S } from '../order-core/payment-status.js';
 import { addHistory } from '../order-core/order-history.js';
+import type { Order } from '../order-core/order.entity.js';
 import type { PaymentWebhookEvent } from './payment-provider.js';
 import { Payment } from './payment.entity.js';
 import { PaymentOperation, PaymentOperationKind as K, RefundStatus } from './payment-operation.entity.js';
@@ -17,14 +18,11 @@ import { PaymentService, paymentMachine } from './payment.service.js';
 export async function applyWebhook(app: AppRuntime, em: Em, providerCode: string, event: PaymentWebhookEvent): Promise<boolean> {
   const service = app.service(PaymentService);
   if (event.type === 'payment.captured') {
-    const p = await em.fork().findOne(Payment, { method: providerCode, transactionId: event.transactionId });
-    if (!p) return false;
-    const out = await service.withPayment(em, p.id, async (tx, payment, order) => {
-      if (payment.status !== S.AUTHORIZED && payment.status !== S.PENDING) return { payment, applied: false };
+    return withProviderPayment(app, em, providerCode, event.transactionId, async (tx, payment, order) => {
+      if (payment.status !== S.AUTHORIZED && payment.status !== S.PENDING) return false;
       const r = await service.captureIn(tx, payment, order, event.amount ?? null, `webhook-${event.transactionId}`, 'system', 'reported by the provider');
-      return { ...r, applied: !r.failure };
+      return !r.failure;
     });
-    return out.applied;
   }
   if (event.type === 'payment.authorized' || event.type === 'payment.failed') return applyAuthorization(app, em, providerCode, event);
   if (event.type === 'payment.disputed') return applyDispute(app, em, providerCode, event);
@@ -50,9 +48,7 @@ export async function applyWebhook(app: AppRuntime, em: Em, providerCode: string
  */
 async function applyAuthorization(app: AppRuntime, em: Em, providerCode: string, event: { type: 'payment.authorized' | 'payment.failed'; transactionId: string; reason?: string }): Promise<boolean> {
   const service = app.service(PaymentService);
-  const p = await em.fork().findOne(Payment, { method: providerCode, transactionId: event.transactionId });
-  if (!p) return false;
-  return service.withPayment(em, p.id, async (tx, payment, order) => {
+  return withProviderPayment(app, em, providerCode, event.transactionId, async (tx, payment, order) => {
     if (payment.status !== S.PENDING) return false;
     payment.nextAction = null;
     if (event.type === 'payment.failed') {
@@ -77,9 +73,7 @@ async function applyAuthorization(app: AppRuntime, em: Em, providerCode: string,
  */
 async function applyDispute(app: AppRuntime, em: Em, providerCode: string, event: Extract<PaymentWebhookEvent, { type: 'payment.disputed' }>): Promise<boolean> {
   const service = app.service(PaymentService);
-  const p = await em.fork().findOne(Payment, { method: providerCode, transactionId: event.transactionId });
-  if (!p) return false;
-  return service.withPayment(em, p.id, async (tx, payment, order) => {
+  return withProviderPayment(app, em, providerCode, event.transactionId, async (tx, payment, order) => {
     const money = formatMoney(event.amount, payment.currencyCode);
     const key = `dispute-${event.disputeId}`;
     if (event.outcome === 'open') {
@@ -89,7 +83,7 @@ async function applyDispute(app: AppRuntime, em: Em, providerCode: string, event
       recordEvent(tx, 'payment.disputed', { orderId: order.id, paymentId: payment.id, disputeId: event.disputeId, amount: event.amount }, order.id);
       return true;
     }
-    if (payment.amountDisputed === 0 || (await tx.findOne(PaymentOperation, { payment, idempotencyKey: key }))) return false;
+    if (payment.amountDisputed === 0) return false; // closed already (or never opened)
     payment.amountDisputed = 0;
     if (event.outcome === 'won') {
       addHistory(tx, order, { type: 'PAYMENT_DISPUTE_WON', actor: 'system', message: `Dispute ${event.disputeId} won: the ${money} stay paid.` });
@@ -101,4 +95,10 @@ async function applyDispute(app: AppRuntime, em: Em, providerCode: string, event
     await service.settleRefund(tx, payment, order, op, 'system');
     return true;
   });
+}
+
+/** The provider's payment by its transaction id, changed under its order's lock; false when the engine has none. */
+async function withProviderPayment(app: AppRuntime, em: Em, providerCode: string, transactionId: string, apply: (tx: Em, payment: Payment, order: Order) => Promise<boolean>): Promise<boolean> {
+  const p = await em.fork().findOne(Payment, { method: providerCode, transactionId });
+  return p ? app.service(PaymentService).withPayment(em, p.id, apply) : false;
 }

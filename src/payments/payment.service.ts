@@ -101,16 +101,7 @@ export class PaymentService {
     return this.withPayment(em, paymentId, async (tx, payment, order) => {
       if (await this.prior(tx, payment, idempotencyKey, K.VOID)) return payment;
       paymentMachine.assertMove(payment.status, S.VOIDED);
-      await this.provider(payment.method).void(payment.transactionId);
-      await this.app.machines.get(paymentMachine).transition(tx, payment, S.VOIDED, actor);
-      const op = tx.create(PaymentOperation, {
-        payment, order, kind: K.VOID, amount: payment.amount - payment.amountCaptured, idempotencyKey: idempotencyKey ?? null,
-        providerTransactionId: payment.transactionId ?? null,
-      });
-      tx.persist(op);
-      addHistory(tx, order, { type: 'PAYMENT_VOIDED', actor, message: `Payment authorization of ${formatMoney(payment.amount, payment.currencyCode)} voided${payment.transactionId ? ` (transaction ${payment.transactionId})` : ''}.` });
-      recordEvent(tx, 'payment.voided', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount: op.amount }, order.id);
-      await this.followPayments(tx, order, actor);
+      await this.voidIn(tx, payment, order, actor, idempotencyKey ?? null, `voided${payment.transactionId ? ` (transaction ${payment.transactionId})` : ''}.`);
       return payment;
     });
   }
@@ -212,16 +203,10 @@ export class PaymentService {
     }
     await this.app.machines.get(paymentMachine).transition(tx, payment, S.PAID, actor);
     payment.amountCaptured = amt;
-    const op = tx.create(PaymentOperation, { payment, order, kind: K.CAPTURE, amount: amt, idempotencyKey: key, providerTransactionId: result.transactionId ?? null });
-    tx.persist(op);
     const rest = payment.amount - amt;
     const what = payment.method === 'manual' ? 'Payment received' : 'Payment captured';
-    addHistory(tx, order, {
-      type: 'PAYMENT_CAPTURED', actor,
-      message: `${what}: ${formatMoney(amt, payment.currencyCode)}${result.transactionId ? ` (transaction ${result.transactionId})` : ''}.${rest > 0 ? ` The remaining ${formatMoney(rest, payment.currencyCode)} is released.` : ''}${note ? ` ${capitalize(note)}.` : ''}`,
-    });
-    recordEvent(tx, 'payment.captured', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount: amt }, order.id);
-    await this.followPayments(tx, order, actor);
+    await this.recordCapture(tx, payment, order, amt, key, result, actor,
+      `${what}: ${formatMoney(amt, payment.currencyCode)}${result.transactionId ? ` (transaction ${result.transactionId})` : ''}.${rest > 0 ? ` The remaining ${formatMoney(rest, payment.currencyCode)} is released.` : ''}${note ? ` ${capitalize(note)}.` : ''}`);
     // Money received for an order that waited for it (manual methods): it is confirmed now.
     await this.confirmWaiting(tx, order, actor, 'Payment received');
     return { payment };
@@ -274,17 +259,20 @@ export class PaymentService {
     if (payment.status === S.AUTHORIZED) await this.app.machines.get(paymentMachine).transition(tx, payment, S.PAID, 'system');
     payment.amountCaptured += amount;
     payment.capturesOpen = !last && payment.amountCaptured < payment.amount;
+    const rest = payment.amount - payment.amountCaptured;
+    await this.recordCapture(tx, payment, order, amount, key, result, 'system',
+      `Payment captured: ${formatMoney(amount, payment.currencyCode)} ${note}${result.transactionId ? ` (transaction ${result.transactionId})` : ''}.` +
+        (rest > 0 ? (payment.capturesOpen ? ` ${formatMoney(rest, payment.currencyCode)} stays authorized for what is still to ship.` : ` The remaining ${formatMoney(rest, payment.currencyCode)} is released.`) : ''));
+    return { payment };
+  }
+
+  /** A capture the provider accepted: its ledger row (invoicing issues from it), history and event. */
+  private async recordCapture(tx: Em, payment: Payment, order: Order, amount: number, key: string | null, result: { transactionId?: string | null }, actor: string, message: string): Promise<void> {
     const op = tx.create(PaymentOperation, { payment, order, kind: K.CAPTURE, amount, idempotencyKey: key, providerTransactionId: result.transactionId ?? null });
     tx.persist(op);
-    const rest = payment.amount - payment.amountCaptured;
-    addHistory(tx, order, {
-      type: 'PAYMENT_CAPTURED', actor: 'system',
-      message: `Payment captured: ${formatMoney(amount, payment.currencyCode)} ${note}${result.transactionId ? ` (transaction ${result.transactionId})` : ''}.` +
-        (rest > 0 ? (payment.capturesOpen ? ` ${formatMoney(rest, payment.currencyCode)} stays authorized for what is still to ship.` : ` The remaining ${formatMoney(rest, payment.currencyCode)} is released.`) : ''),
-    });
+    addHistory(tx, order, { type: 'PAYMENT_CAPTURED', actor, message });
     recordEvent(tx, 'payment.captured', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount }, order.id);
-    await this.followPayments(tx, order, 'system');
-    return { payment };
+    await this.followPayments(tx, order, actor);
   }
 
   /** PER_SHIPMENT, the order's last shipment: what is left of an open authorization is released. */
@@ -301,12 +289,21 @@ export class PaymentService {
 
   /** An authorization the order no longer needs (its total is captured through other payments): voided. */
   private async release(tx: Em, payment: Payment, order: Order, actor: string): Promise<CaptureOutcome> {
+    await this.voidIn(tx, payment, order, actor, null, "released: the order's total is captured already.");
+    return { payment };
+  }
+
+  /** The authorization's uncaptured rest voided at the provider, in the ledger, the history and the outbox. */
+  private async voidIn(tx: Em, payment: Payment, order: Order, actor: string, key: string | null, what: string): Promise<void> {
     await this.provider(payment.method).void(payment.transactionId);
     await this.app.machines.get(paymentMachine).transition(tx, payment, S.VOIDED, actor);
-    tx.persist(tx.create(PaymentOperation, { payment, order, kind: K.VOID, amount: payment.amount, providerTransactionId: payment.transactionId ?? null }));
-    addHistory(tx, order, { type: 'PAYMENT_VOIDED', actor, message: `Payment authorization of ${formatMoney(payment.amount, payment.currencyCode)} released: the order's total is captured already.` });
+    const op = tx.create(PaymentOperation, {
+      payment, order, kind: K.VOID, amount: payment.amount - payment.amountCaptured, idempotencyKey: key, providerTransactionId: payment.transactionId ?? null,
+    });
+    tx.persist(op);
+    addHistory(tx, order, { type: 'PAYMENT_VOIDED', actor, message: `Payment authorization of ${formatMoney(payment.amount, payment.currencyCode)} ${what}` });
+    recordEvent(tx, 'payment.voided', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount: op.amount }, order.id);
     await this.followPayments(tx, order, actor);
-    return { payment };
   }
 
   /**
