@@ -23,6 +23,8 @@ export interface OrdoConfig {
   outboxRetryMs: number;
   /** How long reference data (channels, shipping methods, tax rates) may be served from a process cache. */
   referenceCacheMs: number;
+  /** How long a carrier's live rate for one parcel and address is kept: the quote's price is what placeOrder charges. */
+  rateCacheMs: number;
   maxQueryDepth: number;
   /** Estimated fields resolved, a list counting its page size (or 10) times what it selects (kernel/query-measure.ts). */
   maxQueryCost: number;
@@ -178,6 +180,7 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'warn' : 'info'),
     outboxRetryMs: int(env, 'ORDO_OUTBOX_RETRY_MS', 30_000, 100, 86_400_000),
     referenceCacheMs: int(env, 'ORDO_REFERENCE_CACHE_MS', 2_000, 0, 3_600_000),
+    rateCacheMs: int(env, 'ORDO_RATE_CACHE_MS', 900_000, 0, 86_400_000),
     maxQueryDepth: int(env, 'ORDO_MAX_QUERY_DEPTH', 12, 2, 100),
     maxQueryCost: int(env, 'ORDO_MAX_QUERY_COST', 20_000, 10, 10_000_000),
     maxAliases: int(env, 'ORDO_MAX_ALIASES', 30, 0, 100_000),

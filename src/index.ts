@@ -58,7 +58,8 @@ export type { PaymentProvider } from './payments/payment-provider.js';
 export type { CarrierProvider } from './fulfillment/carriers/carrier.js';
 export type { DocumentStore } from './documents/document-store.js';
 export type { AuthorizeRequest, AuthorizeResult, CaptureRequest, CaptureResult, RefundRequest, RefundResult, PaymentWebhookEvent } from './payments/payment-provider.js';
-export type { LabelRequest, Label, CarrierTrackingEvent } from './fulfillment/carriers/carrier.js';
+export type { LabelRequest, LabelAddress, Label, CarrierTrackingEvent, CarrierTrackingStatus } from './fulfillment/carriers/carrier.js';
+export type { RateRequest, CarrierRate, Parcel, ShipAddress } from './shipping/shipping-rates.js';
 export type { StoredDocument } from './documents/document-store.js';
 export type { SmsProvider, OutgoingSms, EmailSender, OutgoingEmail } from './notifications/providers.js';
 

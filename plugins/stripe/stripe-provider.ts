@@ -1,7 +1,9 @@
 // The `stripe` payment provider on Stripe's official Node SDK: PaymentIntents with manual capture.
-// authorize = create and confirm an intent for the order's amount (capture_method manual) with the
-// PaymentMethod the storefront got from Stripe.js; capture = capture the intent (partially when the order
-// owes less now); void = cancel it; refund = a Refund of the intent. Every call that moves money passes
+// authorize = create and confirm an intent for the order's amount (capture_method manual, multicapture
+// requested) with the PaymentMethod the storefront got from Stripe.js; capture = capture the intent
+// (partially when the order owes less now; per shipment with `final_capture: false` until the last);
+// release = cancel what a multicapture intent still holds; void = cancel it; refund = a Refund of the
+// intent. Every call that moves money passes
 // the engine's own key as Stripe's Idempotency-Key, so a retried placement, capture job or refund job
 // is answered by Stripe with the first result instead of charging again. The secret key is kept in this
 // closure only: never logged, never in an error message, never exposed through the plugin's options.
@@ -19,6 +21,13 @@ export interface StripeOptions {
   apiBase?: string;
   /** Retries of a failed network call by the SDK, with the same idempotency key (default 2). */
   maxNetworkRetries?: number;
+  /**
+   * Ask Stripe for multicapture on every intent (`request_multicapture: 'if_available'`, default true), so
+   * that channels with capturePolicy PER_SHIPMENT capture each shipment from the same intent. Multicapture
+   * is an IC+ feature of Stripe accounts: false leaves it out, and PER_SHIPMENT then captures the whole
+   * order at its first shipment.
+   */
+  multicapture?: boolean;
 }
 
 const KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9_]{8,}$/;
@@ -28,6 +37,7 @@ export function checkOptions(o: StripeOptions): void {
   if (o.statementDescriptor !== undefined && !/^[^<>\\'"*]{1,22}$/.test(o.statementDescriptor)) throw new Error('stripe: statementDescriptor is 1 to 22 characters without < > \\ \' " *');
   if (o.webhookSecret !== undefined && !/^whsec_[A-Za-z0-9]{8,}$/.test(o.webhookSecret)) throw new Error('stripe: webhookSecret must be a webhook signing secret (whsec_…)');
   if (o.apiBase !== undefined && !/^https?:\/\/[^/]+\/?$/.test(o.apiBase)) throw new Error('stripe: apiBase is a URL such as https://api.stripe.com');
+  if (o.multicapture !== undefined && typeof o.multicapture !== 'boolean') throw new Error('stripe: multicapture is true or false');
 }
 
 export function stripeClient(o: StripeOptions): Stripe {
@@ -47,6 +57,20 @@ function reasonOf(e: unknown): string {
   return `Stripe answered ${err?.type ?? 'an error'}${err?.code ? ` (${err.code})` : ''}: ${err?.message ?? 'no message'}`;
 }
 
+/** Whether Stripe granted multicapture to the intent's charge (asked with request_multicapture at creation). */
+function multicaptureAvailable(intent: Stripe.PaymentIntent): boolean {
+  const charge = intent.latest_charge;
+  return typeof charge === 'object' && charge?.payment_method_details?.card?.multicapture?.status === 'available';
+}
+
+/** A capture Stripe refused: its reason, plainly when the intent is closed already (a capture after the final one). */
+function captureFailure(e: unknown): string {
+  if ((e as { code?: string }).code === 'payment_intent_unexpected_state') {
+    return `The PaymentIntent cannot be captured any more: its final capture closed it and released the rest (${reasonOf(e)}).`;
+  }
+  return reasonOf(e);
+}
+
 export function stripeProvider(o: StripeOptions, client = stripeClient(o)): PaymentProvider {
   return {
     code: 'stripe',
@@ -59,6 +83,11 @@ export function stripeProvider(o: StripeOptions, client = stripeClient(o)): Paym
           amount: req.amount, currency: req.currencyCode.toLowerCase(), capture_method: 'manual', confirm: true,
           ...(req.token!.startsWith('ctoken_') ? { confirmation_token: req.token! } : { payment_method: req.token! }), receipt_email: req.email,
           automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+          // Multicapture is asked for on every intent, whatever the channel's capture policy: the engine's
+          // placement does not tell the provider the policy (AuthorizeRequest has no such field, and
+          // placeOrder is where it would be set). Asking costs nothing when it is not used: a capture
+          // without final_capture: false is final, as without multicapture.
+          ...(o.multicapture !== false ? { payment_method_options: { card: { request_multicapture: 'if_available' as const } } } : {}),
           ...(o.statementDescriptor ? { statement_descriptor_suffix: o.statementDescriptor } : {}),
         }, { idempotencyKey: `ordo-auth-${req.idempotencyKey}` });
         if (intent.status === 'requires_capture') return { outcome: 'authorized', transactionId: intent.id };
@@ -78,11 +107,48 @@ export function stripeProvider(o: StripeOptions, client = stripeClient(o)): Paym
       }
     },
     async capture(req) {
+      const id = req.transactionId!;
+      const key = { idempotencyKey: `ordo-${req.idempotencyKey}` };
       try {
-        const intent = await client.paymentIntents.capture(req.transactionId!, { amount_to_capture: req.amount }, { idempotencyKey: `ordo-${req.idempotencyKey}` });
+        if (req.final === false) {
+          // More captures follow (PER_SHIPMENT). Stripe takes final_capture: false only where multicapture
+          // is available, which its answer at authorization says on the intent's charge
+          // (payment_method_details.card.multicapture.status). The same request always makes the same
+          // call, so a retried job is answered from Stripe's idempotency replay.
+          const intent = await client.paymentIntents.retrieve(id, { expand: ['latest_charge'] });
+          if (!multicaptureAvailable(intent)) {
+            // One capture only: it takes everything the order still owes (onceAmount), and closes the intent.
+            const amount = Math.max(req.amount, req.onceAmount ?? req.amount);
+            const once = await client.paymentIntents.capture(id, { amount_to_capture: amount }, key);
+            if (once.status !== 'succeeded') return { outcome: 'failed', reason: `The PaymentIntent is ${once.status}.` };
+            return { outcome: 'captured', transactionId: once.id, amount, closed: true };
+          }
+          const part = await client.paymentIntents.capture(id, { amount_to_capture: req.amount, final_capture: false }, key);
+          // requires_capture: captured, the rest stays capturable for the next shipment.
+          if (part.status === 'requires_capture') return { outcome: 'captured', transactionId: part.id };
+          // succeeded: captured, but Stripe closed the intent (nothing more capturable).
+          if (part.status === 'succeeded') return { outcome: 'captured', transactionId: part.id, closed: true };
+          return { outcome: 'failed', reason: `The PaymentIntent is ${part.status}.` };
+        }
+        const intent = await client.paymentIntents.capture(id, { amount_to_capture: req.amount }, key);
         return intent.status === 'succeeded' ? { outcome: 'captured', transactionId: intent.id } : { outcome: 'failed', reason: `The PaymentIntent is ${intent.status}.` };
       } catch (e) {
-        return { outcome: 'failed', reason: reasonOf(e) };
+        return { outcome: 'failed', reason: captureFailure(e) };
+      }
+    },
+    async release(req) {
+      // What a multicapture intent still holds after its partial captures. Stripe's way: cancel the
+      // intent, which "for PaymentIntents with a status of requires_capture" releases the remaining
+      // amount_capturable (API reference, Cancel a PaymentIntent); what was captured stays captured. A
+      // final capture cannot do it: it captures at least 1 unit of money.
+      if (!req.transactionId) return;
+      try {
+        await client.paymentIntents.cancel(req.transactionId, {}, { idempotencyKey: `ordo-${req.idempotencyKey}` });
+      } catch (e) {
+        // Closed already (a final capture, cancelled before, expired): nothing is held any more.
+        const intent = await client.paymentIntents.retrieve(req.transactionId).catch(() => null);
+        if (intent && intent.status !== 'requires_capture') return;
+        throw new Error(`stripe: release failed: ${reasonOf(e)}`);
       }
     },
     async void(transactionId) {

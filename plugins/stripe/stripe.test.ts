@@ -2,7 +2,10 @@
 // spoken to through the official SDK: an order authorizes a PaymentIntent with manual capture, is captured
 // by the channel's policy (in part when units were cancelled first), voided or refunded when cancelled; a
 // declined card changes nothing; every call that moves money carries an idempotency key made from the
-// engine's own, so a retried placement creates one intent.
+// engine's own, so a retried placement creates one intent. A channel that captures per shipment captures
+// each shipment from one intent with Stripe's multicapture (final_capture=false until the last), releases
+// what it still holds when the rest is cancelled, and takes the whole order at the first shipment when the
+// card has no multicapture.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, pluginImport, startTestEngine, type TestEngine } from '../../test/helpers/engine.js';
 import { codeOf, fieldOf, ok } from '../../test/helpers/gql.js';
@@ -11,6 +14,7 @@ import { until } from '../../test/helpers/until.js';
 import { settled } from '../../test/helpers/settled.js';
 import { expectReconciled } from '../../test/helpers/reconcile.js';
 import { startFakeStripe, type FakeStripe } from '../../test/fakes/stripe-api.js';
+import { stripeProvider } from './stripe-provider.js';
 import Stripe from 'stripe';
 
 const WEBHOOK_SECRET = 'whsec_ordofaketestsecret0123456789';
@@ -29,9 +33,15 @@ describe.each(DB_KINDS)('stripe payments on %s', (kind) => {
       configFile: `import { stripe } from ${JSON.stringify(pluginImport('plugins/stripe/index.ts'))};
 export default { plugins: [stripe({ secretKey: ${JSON.stringify(fake.secretKey)}, apiBase: ${JSON.stringify(fake.url)}, statementDescriptor: 'ORDO SHOP', webhookSecret: ${JSON.stringify(WEBHOOK_SECRET)} })] };`,
     });
-    await setupShop(t, { locations: [{ code: 'wh-a', priority: 10 }], variants: [{ sku: 'ST', price: 1250, stock: { 'wh-a': 100 } }] });
+    await setupShop(t, {
+      locations: [{ code: 'wh-a', priority: 10 }, { code: 'wh-b', priority: 20 }],
+      variants: [{ sku: 'ST', price: 1250, stock: { 'wh-a': 100 } }, { sku: 'FAR', price: 2500, stock: { 'wh-b': 100 } }],
+    });
     ok(await t.admin(`mutation($i: CreateChannelInput!) { createChannel(input: $i) { code } }`, {
       i: { code: 'eager', name: 'Capture on placement', kind: 'WEB_STORE', currencyCode: 'EUR', capturePolicy: 'ON_PLACEMENT' },
+    }));
+    ok(await t.admin(`mutation($i: CreateChannelInput!) { createChannel(input: $i) { code } }`, {
+      i: { code: 'split', name: 'Pay as it ships', kind: 'WEB_STORE', currencyCode: 'EUR', capturePolicy: 'PER_SHIPMENT' },
     }));
   }, 60_000);
   afterAll(async () => {
@@ -175,6 +185,127 @@ export default { plugins: [stripe({ secretKey: ${JSON.stringify(fake.secretKey)}
     const placed = ok(await place('ctoken_visa')).placeOrder.order;
     expect(placed.payments[0].status).toBe('AUTHORIZED');
     expect(fake.intents.get(placed.payments[0].transactionId)!.payment_method).toBe('pm_card_visa');
+  });
+
+  describe('capture policy PER_SHIPMENT (multicapture)', () => {
+    const SPLIT = `query($id: ID!) { order(id: $id) { id status paymentStatus total
+      lines { id sku lineTotal } payments { id status amount amountCaptured transactionId } invoices { kind total }
+      shipments { id status location { code } } history { type message } } }`;
+    const split = async (id: string) => ok(await t.admin(SPLIT, { id })).order;
+    async function ship(orderId: string, shipmentId: string) {
+      for (const m of ['markShipmentPicked', 'markShipmentPacked']) ok(await t.admin(`mutation($id: ID!) { ${m}(id: $id) { id } }`, { id: shipmentId }));
+      await until(() => split(orderId), (o) => o.shipments.find((s: any) => s.id === shipmentId).status === 'LABELLED');
+      ok(await t.admin(`mutation($id: ID!) { markShipmentShipped(id: $id) { id } }`, { id: shipmentId }));
+    }
+    /** An order of 2 ST (from wh-a) and FAR units (from wh-b): two shipments. */
+    async function placeSplit(pm: string, far = 1) {
+      const placed = ok(await t.gql(PLACE_ORDER, { input: orderInput([{ sku: 'ST', quantity: 2 }, { sku: 'FAR', quantity: far }], { channelCode: 'split', payment: CARD(pm) }) })).placeOrder.order;
+      const o = await until(() => split(placed.id), (x) => x.shipments.length === 2);
+      const pi = o.payments[0].transactionId as string;
+      return {
+        o, pi, paymentId: o.payments[0].id as string,
+        near: o.shipments.find((s: any) => s.location.code === 'wh-a').id as string,
+        far: o.shipments.find((s: any) => s.location.code === 'wh-b').id as string,
+        farLine: o.lines.find((l: any) => l.sku === 'FAR'),
+      };
+    }
+    /** The engine's captures of the intent (not the direct calls of a test), with what they sent. */
+    const capturesOf = (pi: string) => fake.requests.filter((r) => r.method === 'POST' && r.path === `/v1/payment_intents/${pi}/capture` && r.idempotencyKey?.startsWith('ordo-capture-'));
+
+    it('each shipment captures its share of one intent: final_capture=false for the first, the last closes the intent; PAID, reconciled', async () => {
+      const { o, pi, paymentId, near, far, farLine } = await placeSplit('pm_card_visa');
+      // Multicapture asked for at creation, and granted to the card.
+      expect(fake.intents.get(pi)).toMatchObject({ status: 'requires_capture', amount: o.total, amount_capturable: o.total, payment_method_options: { card: { request_multicapture: 'if_available' } } });
+      expect(fake.charge(pi)).toMatchObject({ payment_method_details: { card: { multicapture: { status: 'available' } } } });
+      expect(o.payments[0]).toMatchObject({ status: 'AUTHORIZED', amountCaptured: 0 });
+
+      await ship(o.id, near);
+      // The two ST with tax and the shipping charge: everything but the FAR line, which stays authorized.
+      const share = o.total - farLine.lineTotal;
+      const first = await until(() => split(o.id), (x) => x.payments[0].amountCaptured > 0 && x.invoices.length === 1);
+      expect(first.payments[0]).toMatchObject({ status: 'PAID', amountCaptured: share });
+      expect(first.invoices).toEqual([{ kind: 'INVOICE', total: share }]);
+      const [one] = capturesOf(pi);
+      expect(one.params).toEqual({ amount_to_capture: String(share), final_capture: 'false' });
+      expect(one.idempotencyKey).toBe(`ordo-capture-${paymentId}-shipment-${near}`);
+      expect(fake.intents.get(pi)).toMatchObject({ status: 'requires_capture', amount_received: share, amount_capturable: farLine.lineTotal });
+      expect(first.history.find((h: any) => h.type === 'PAYMENT_CAPTURED').message)
+        .toMatch(new RegExp(`^Payment captured: €\\d+\\.\\d\\d for shipment ${near} \\(transaction ${pi}\\)\\. €\\d+\\.\\d\\d stays authorized for what is still to ship\\.$`));
+      await settled(t);
+      await expectReconciled(t, { orderIds: [o.id] });
+
+      await ship(o.id, far);
+      const all = await until(() => split(o.id), (x) => x.status === 'SHIPPED' && x.payments[0].amountCaptured === o.total && x.invoices.length === 2);
+      expect(all.paymentStatus).toBe('PAID');
+      expect(all.invoices.map((i: any) => i.total)).toEqual([share, farLine.lineTotal]);
+      const [, two, ...more] = capturesOf(pi);
+      expect(more).toEqual([]);
+      // The last capture is final (no final_capture=false): Stripe closes the intent.
+      expect(two.params).toEqual({ amount_to_capture: String(farLine.lineTotal) });
+      // Keyed by the shipment, or by the order's `order.shipped` when its job comes first (the other then finds nothing to capture).
+      expect([`ordo-capture-${paymentId}-shipment-${far}`, `ordo-capture-${paymentId}-shipment-last`]).toContain(two.idempotencyKey);
+      expect(fake.intents.get(pi)).toMatchObject({ status: 'succeeded', amount_received: o.total, amount_capturable: 0 });
+      await settled(t);
+      await expectReconciled(t, { orderIds: [o.id] });
+    });
+
+    it('the rest cancelled instead of shipped: what the intent still holds is released at Stripe, the captured share stays', async () => {
+      const { o, pi, paymentId, near, farLine } = await placeSplit('pm_card_mastercard');
+      await ship(o.id, near);
+      const share = o.total - farLine.lineTotal;
+      await until(() => split(o.id), (x) => x.payments[0].amountCaptured === share);
+      expect(fake.intents.get(pi)).toMatchObject({ status: 'requires_capture', amount_received: share, amount_capturable: farLine.lineTotal });
+
+      ok(await t.admin(`mutation($o: ID!, $l: [CancelOrderLineInput!]!) { cancelOrderLines(orderId: $o, lines: $l, reason: "out of print") { id } }`, { o: o.id, l: [{ orderLineId: farLine.id, quantity: 1 }] }));
+      const done = await until(() => split(o.id), (x) => x.status === 'SHIPPED' && x.history.some((h: any) => h.type === 'PAYMENT_RELEASED'));
+      expect(done).toMatchObject({ total: share, paymentStatus: 'PAID', payments: [{ status: 'PAID', amountCaptured: share }] });
+      const released = fake.requests.filter((r) => r.method === 'POST' && r.path === `/v1/payment_intents/${pi}/cancel`);
+      expect(released.map((r) => r.idempotencyKey)).toEqual([`ordo-release-${paymentId}`]);
+      // Stripe keeps what was captured and lets the rest go.
+      expect(fake.intents.get(pi)).toMatchObject({ status: 'succeeded', amount_received: share, amount_capturable: 0 });
+      expect(capturesOf(pi)).toHaveLength(1);
+      expect(done.history.some((h: any) => h.type === 'PAYMENT_RELEASE_FAILED')).toBe(false);
+      await settled(t);
+      await expectReconciled(t, { orderIds: [o.id] });
+    });
+
+    it('a card without multicapture: the first shipment captures the whole order in one final capture; a capture of the closed intent fails plainly', async () => {
+      const { o, pi, paymentId, near, far } = await placeSplit('pm_card_visa_nomulticapture');
+      // Asked for, not granted: the intent can be captured once only.
+      expect(fake.intents.get(pi)!.payment_method_options.card.request_multicapture).toBe('if_available');
+      expect(fake.charge(pi)).toMatchObject({ payment_method_details: { card: { multicapture: { status: 'unavailable' } } } });
+
+      await ship(o.id, near);
+      const first = await until(() => split(o.id), (x) => x.payments[0].amountCaptured > 0 && x.invoices.length === 1);
+      expect(first).toMatchObject({ paymentStatus: 'PAID', payments: [{ status: 'PAID', amountCaptured: o.total }], invoices: [{ kind: 'INVOICE', total: o.total }] });
+      const [one, ...more] = capturesOf(pi);
+      expect(more).toEqual([]);
+      expect(one.params).toEqual({ amount_to_capture: String(o.total) });
+      expect(one.idempotencyKey).toBe(`ordo-capture-${paymentId}-shipment-${near}`);
+      expect(fake.intents.get(pi)).toMatchObject({ status: 'succeeded', amount_received: o.total, amount_capturable: 0 });
+      expect(first.history.find((h: any) => h.type === 'PAYMENT_CAPTURED').message)
+        .toMatch(new RegExp(`^Payment captured: €\\d+\\.\\d\\d for shipment ${near} \\(transaction ${pi}\\)\\. That is the whole rest of the order, not only the €\\d+\\.\\d\\d of what shipped: this payment can be captured once only\\.$`));
+
+      // The intent is closed: another capture of it, final or not, is refused with a reason that says so.
+      const provider = stripeProvider({ secretKey: fake.secretKey, apiBase: fake.url, maxNetworkRetries: 0 });
+      for (const final of [false, undefined]) {
+        const again = await provider.capture({ transactionId: pi, amount: 100, currencyCode: 'EUR', idempotencyKey: `test-closed-${kind}-${final}`, final });
+        expect(again.outcome).toBe('failed');
+        expect((again as { reason: string }).reason).toMatch(/^The PaymentIntent cannot be captured any more: its final capture closed it and released the rest \(.*payment_intent_unexpected_state.*\)\.$/);
+      }
+      expect(fake.intents.get(pi)).toMatchObject({ status: 'succeeded', amount_received: o.total });
+
+      // The second shipment has nothing left to capture: no call to Stripe, the order is paid and settled.
+      await ship(o.id, far);
+      const all = await until(() => split(o.id), (x) => x.status === 'SHIPPED');
+      await settled(t);
+      expect(capturesOf(pi)).toHaveLength(1);
+      expect(all).toMatchObject({ paymentStatus: 'PAID', payments: [{ amountCaptured: o.total }] });
+      expect((await split(o.id)).invoices).toEqual([{ kind: 'INVOICE', total: o.total }]);
+      const unreconciled = ok(await t.admin(`{ unreconciledOrders { id } }`)).unreconciledOrders.map((x: any) => x.id);
+      expect(unreconciled).not.toContain(o.id);
+      await expectReconciled(t, { orderIds: [o.id] });
+    });
   });
 
   it("a declined card is PAYMENT_DECLINED with Stripe's reason and changes nothing; a token that is no PaymentMethod is BAD_USER_INPUT", async () => {

@@ -4,7 +4,6 @@
 // job that had bought one already gets it again instead of a second one.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
-import { ProductVariant } from '../catalog/variant.entity.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
@@ -12,7 +11,8 @@ import { OrderStatus } from '../order-core/order-status.js';
 import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { DocumentService } from '../documents/document.service.js';
 import { CarrierService } from './carriers/carrier.service.js';
-import type { LabelRequest } from './carriers/carrier.js';
+import { labelFile, type LabelRequest } from './carriers/carrier.js';
+import { packAt, unitsWeight } from '../inventory/parcel.js';
 import { Shipment } from './shipment.entity.js';
 import { ShipmentLine } from './shipment-line.entity.js';
 import { ShipmentStatus } from './shipment-status.js';
@@ -20,12 +20,10 @@ import { canMoveShipment, moveShipment, stageOf } from './shipment-moves.js';
 import { withShipment } from './order-lock.js';
 import { refreshEstimate } from './order-progress.js';
 
-/** What a unit weighs when its variant does not say. */
-const DEFAULT_UNIT_GRAMS = 500;
 /** Used when an order has no shipping method (an import): the built-in carrier. */
 const FALLBACK_CARRIER = 'sim';
 
-export const labelKey = (shipmentId: string) => `labels/${shipmentId}.pdf`;
+export const labelKey = (shipmentId: string, ext: 'pdf' | 'zpl' = 'pdf') => `labels/${shipmentId}.${ext}`;
 
 const needsLabel = (s: Shipment) => stageOf(s) === ShipmentStatus.PACKED && !s.trackingNumber;
 
@@ -43,30 +41,32 @@ export class LabelService {
       em.find(ShipmentLine, { shipment: s.id }),
     ]);
     const orderLines = await em.find(OrderLine, { id: { $in: lines.map((l) => l.orderLine.id) } });
-    const variantIds = orderLines.map((l) => l.variant?.id).filter((id): id is string => !!id);
-    const variants = variantIds.length ? await em.find(ProductVariant, { id: { $in: variantIds } }) : [];
-    const grams = lines.reduce((sum, l) => {
-      const ol = orderLines.find((o) => o.id === l.orderLine.id);
-      const v = variants.find((x) => x.id === ol?.variant?.id);
-      return sum + l.quantity * (v?.weightGrams ?? DEFAULT_UNIT_GRAMS);
-    }, 0);
+    const units = new Map<string, number>();
+    for (const l of lines) {
+      const sku = orderLines.find((o) => o.id === l.orderLine.id)?.sku;
+      if (sku) units.set(sku, (units.get(sku) ?? 0) + l.quantity);
+    }
+    const packed = packAt(location, await unitsWeight(em, units));
     const carrierCode = method?.carrierCode ?? FALLBACK_CARRIER;
     const a = order.shippingAddress;
     const request: LabelRequest = {
       shipmentId: s.id,
       orderNumber: order.number,
       serviceCode: carrierCode,
-      from: { name: location.name, countryCode: location.countryCode, region: location.region ?? null },
+      service: method?.serviceCode ?? null,
+      from: packed.from ?? { name: location.name, countryCode: location.countryCode, region: location.region ?? null },
       to: { name: a.name, line1: a.line1, line2: a.line2 ?? null, city: a.city, region: a.region ?? null, postalCode: a.postalCode, countryCode: a.countryCode, phone: a.phone ?? null },
-      weightGrams: Math.max(1, grams),
+      weightGrams: packed.parcel.weightGrams,
       parcels: 1,
+      parcel: packed.parcel,
       minTransitDays: method?.minTransitDays ?? 2,
       maxTransitDays: method?.maxTransitDays ?? 5,
     };
     const carrier = this.app.service(CarrierService).get(carrierCode);
     const label = await carrier.createLabel(request);
-    const key = labelKey(s.id);
-    await this.app.service(DocumentService).save(key, label.pdf, 'application/pdf');
+    const file = labelFile(label);
+    const key = labelKey(s.id, file.ext);
+    await this.app.service(DocumentService).save(key, file.bytes, file.contentType);
 
     const applied = await withShipment(em, s.id, async (tx, lockedOrder, shipment) => {
       // Cancelled or labelled by another run meanwhile: nothing to record.

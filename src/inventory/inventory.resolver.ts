@@ -4,7 +4,7 @@ import { can, type OrdoContext } from '../kernel/context.js';
 import { oneBy } from '../kernel/loaders.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
 import { InventoryService } from './inventory.service.js';
-import { AdjustStockInput, CreateStockLocationInput } from './inventory.inputs.js';
+import { AdjustStockInput, CreateStockLocationInput, UpdateStockLocationInput } from './inventory.inputs.js';
 import { StockLocation } from './stock-location.entity.js';
 import { StockLevel } from './stock-level.entity.js';
 import { StockMovement } from './stock-movement.entity.js';
@@ -40,6 +40,15 @@ export class InventoryResolver {
   @Mutation(() => StockLocation)
   createStockLocation(@Arg('input', () => CreateStockLocationInput) input: CreateStockLocationInput, @Ctx() ctx: OrdoContext): Promise<StockLocation> {
     return inventory(ctx).createLocation(can(ctx, admin('inventory')).em, input);
+  }
+
+  @Mutation(() => StockLocation, { description: 'Changes a stock location: its name, priority, automation, the address it ships from and the box it packs in.' })
+  updateStockLocation(
+    @Arg('code') code: string,
+    @Arg('input', () => UpdateStockLocationInput) input: UpdateStockLocationInput,
+    @Ctx() ctx: OrdoContext,
+  ): Promise<StockLocation> {
+    return inventory(ctx).updateLocation(can(ctx, admin('inventory')).em, code, input);
   }
 
   @Mutation(() => StockLevel)

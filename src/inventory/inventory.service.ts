@@ -10,7 +10,7 @@ import { StockLocation } from './stock-location.entity.js';
 import { StockLevel } from './stock-level.entity.js';
 import { StockMovement, StockMovementReason } from './stock-movement.entity.js';
 import { receive, remove } from './stock-ledger.js';
-import type { AdjustStockInput, CreateStockLocationInput } from './inventory.inputs.js';
+import type { AdjustStockInput, CreateStockLocationInput, UpdateStockLocationInput } from './inventory.inputs.js';
 
 export class InventoryService {
   constructor(private readonly app: AppRuntime) {}
@@ -18,6 +18,7 @@ export class InventoryService {
   async createLocation(em: Em, input: CreateStockLocationInput): Promise<StockLocation> {
     const location = em.create(StockLocation, {
       ...input, region: input.region ?? null, priority: input.priority ?? 100, autoFulfill: input.autoFulfill ?? false,
+      address: input.address ? { ...input.address } : null, parcelBox: input.parcelBox ? { ...input.parcelBox } : null,
     });
     try {
       await em.persistAndFlush(location);
@@ -25,6 +26,18 @@ export class InventoryService {
       if (e instanceof UniqueConstraintViolationException) throw new OrdoError('CONFLICT', `A stock location with code "${input.code}" exists already.`);
       throw e;
     }
+    return location;
+  }
+
+  async updateLocation(em: Em, code: string, input: UpdateStockLocationInput): Promise<StockLocation> {
+    const location = await em.findOne(StockLocation, { code });
+    if (!location) throw badInput(`There is no stock location with code "${code}".`, 'code');
+    const { address, parcelBox, ...rest } = input;
+    for (const [k, v] of Object.entries(rest)) if (v !== undefined && v !== null) (location as any)[k] = v;
+    // Plain objects: the JSON columns must not hold the input classes.
+    if (address) location.address = { ...address };
+    if (parcelBox) location.parcelBox = { ...parcelBox };
+    await em.flush();
     return location;
   }
 

@@ -10,8 +10,10 @@ import { orderTotals, priceLine, type PricedLine } from '../kernel/money.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
 import { ShippingService } from '../shipping/shipping.service.js';
 import { ShippingMethod } from '../shipping/shipping-method.entity.js';
-import type { Address } from '../order-core/address.js';
-import type { Order } from '../order-core/order.entity.js';
+import type { Address, AddressInput } from '../order-core/address.js';
+import { Order } from '../order-core/order.entity.js';
+import { ShippingRates } from '../shipping/shipping-rates.js';
+import { rateRequestFor } from '../orders/shipping-price.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
 import { CHANGEABLE } from '../order-core/order-status.js';
 import { coverage, difference } from '../payments/payment-coverage.js';
@@ -64,17 +66,33 @@ export interface EditLookups {
   method: ShippingMethod | null;
   country: string | null;
   bp: number | null;
+  /** A carrier-rated new method's live rate for the edited parcel (a network call: made here, outside the transaction). */
+  shippingPrice: number | null;
 }
 
 export async function editLookups(app: AppRuntime, em: Em, edit: OrderEdit): Promise<EditLookups> {
   const shipping = app.service(ShippingService);
   const methodCode = edit.shippingMethodCode ?? null;
   const country = edit.shippingAddress?.countryCode ?? null;
+  const method = methodCode ? await shipping.methodByCode(em, methodCode) : null;
   return {
-    methodCode, country,
-    method: methodCode ? await shipping.methodByCode(em, methodCode) : null,
+    methodCode, country, method,
     bp: country ? await shipping.basisPointsFor(em, country) : null,
+    shippingPrice: method?.carrierRated ? await ratedPrice(app, em, edit, method) : null,
   };
+}
+
+/** The method's rate for the units the edit leaves, to the address it leaves; no rate is BAD_USER_INPUT. */
+async function ratedPrice(app: AppRuntime, em: Em, edit: OrderEdit, method: ShippingMethod): Promise<number> {
+  const lines = await em.find(OrderLine, { order: edit.order.id });
+  const order = edit.shippingAddress ? null : await em.findOneOrFail(Order, { id: edit.order.id }, { fields: ['shippingAddress'] });
+  const quantities = new Map<string, number>();
+  for (const l of lines) quantities.set(l.sku, (quantities.get(l.sku) ?? 0) + (edit.quantities[l.id] ?? l.quantity));
+  for (const [sku, q] of Object.entries(edit.added)) quantities.set(sku, (quantities.get(sku) ?? 0) + q);
+  const to = (edit.shippingAddress ?? order!.shippingAddress) as AddressInput;
+  const priced = await app.service(ShippingRates).priceOf(method, await rateRequestFor(em, quantities, to));
+  if (!priced) throw badInput(`${method.name} has no ${method.carrierCode} rate for this parcel and address.`, 'shippingMethodCode');
+  return priced.price;
 }
 
 export async function planEdit(tx: Em, order: Order, edit: OrderEdit, looked: EditLookups): Promise<EditPlan> {
@@ -146,7 +164,7 @@ export async function planEdit(tx: Em, order: Order, edit: OrderEdit, looked: Ed
     const unitPrice = p.line ? p.line.unitPrice : p.priced.unitPrice;
     p.priced = priceLine(unitPrice, p.quantity, bp);
   }
-  const shippingPrice = method ? method.price : order.shippingTotal;
+  const shippingPrice = method ? (looked.shippingPrice ?? method.price) : order.shippingTotal;
   const totals = orderTotals(planned.map((p) => p.priced), shippingPrice, bp);
   const goods = planned.reduce((s, p) => s + p.priced.total, 0);
   const discountTotal = Math.min(order.discountTotal ?? 0, goods);

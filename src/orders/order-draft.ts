@@ -15,6 +15,8 @@ import type { PaymentProvider } from '../payments/payment-provider.js';
 import { MAX_LINE_QUANTITY, type PlaceOrderInput } from './order.inputs.js';
 import { planDiscounts, type PlannedStep } from './order-pricing.js';
 import type { ProblemSink } from './order-problems.js';
+import { lazyRequest, methodPrice } from './shipping-price.js';
+import type { MethodPrice } from '../shipping/shipping-rates.js';
 
 export interface OrderRequest {
   email: string;
@@ -25,6 +27,8 @@ export interface OrderRequest {
   channel: Channel;
   provider: PaymentProvider | null;
   method: ShippingMethod | null;
+  /** The method's price and transit days for this order (a carrier-rated method's live rate). */
+  shipping: MethodPrice | null;
   discounts: PlannedStep[];
   /** The destination's tax rate in basis points. */
   bp: number;
@@ -75,12 +79,14 @@ export async function checkRequest(app: AppRuntime, em: Em, input: PlaceOrderInp
   } else if (!method.serves(country)) {
     sink.add('shippingMethodCode', 'BAD_USER_INPUT', `Shipping method ${method.code} does not deliver to ${country}.`);
   }
-  const usable = method && method.currencyCode === channel.currencyCode && method.serves(country) ? method : null;
+  let usable = method && method.currencyCode === channel.currencyCode && method.serves(country) ? method : null;
+  const shipping = usable ? await methodPrice(app, usable, lazyRequest(em, quantities, input.shippingAddress), sink) : null;
+  if (!shipping) usable = null;
 
   const discounts = planDiscounts(app, input.discounts, sink);
   // Read here, before placeOrder holds a pooled connection for its transaction (this read takes its own).
   const bp = await app.service(ShippingService).basisPointsFor(em, country);
-  return { email, quantities, lineOf, channel, provider, method: usable, discounts, bp };
+  return { email, quantities, lineOf, channel, provider, method: usable, shipping, discounts, bp };
 }
 
 /**
@@ -103,7 +109,7 @@ export async function priceRequest(db: SqlRunner, req: OrderRequest, sink: Probl
     else if (v.currencyCode !== req.channel.currencyCode) sink.add(at, 'BAD_USER_INPUT', `SKU ${sku} is not sold in ${req.channel.currencyCode}.`);
     else lines.push({ v, p: priceLine(overrides?.get(sku) ?? v.price, req.quantities.get(sku)!, bp) });
   }
-  const totals = orderTotals(lines.map((l) => l.p), req.method?.price ?? 0, bp);
+  const totals = orderTotals(lines.map((l) => l.p), req.shipping?.price ?? 0, bp);
   return { lines, totals };
 }
 

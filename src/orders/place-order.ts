@@ -16,6 +16,7 @@ import { SequenceService } from '../channels/sequence.service.js';
 import { reserve, type ReservationResult } from '../inventory/stock-ledger.js';
 import type { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
+import type { MethodPrice } from '../shipping/shipping-rates.js';
 import type { PaymentProvider } from '../payments/payment-provider.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderStatus, orderMachine } from '../order-core/order-status.js';
@@ -65,7 +66,7 @@ export class PlaceOrder {
     // A retry after the first attempt committed: answer with it, without touching stock or payment.
     const earlier = keyHash ? await this.firstResult(em, keyHash, requestHash) : null;
     if (earlier) return earlier;
-    const c: Prepared = { ...req, method: req.method!, provider: req.provider!, customerId, keyHash, requestHash, staff: staff ?? null };
+    const c: Prepared = { ...req, method: req.method!, shipping: req.shipping!, provider: req.provider!, customerId, keyHash, requestHash, staff: staff ?? null };
     try {
       return await this.attempt(em, principal, input, c);
     } catch (e) {
@@ -181,7 +182,7 @@ export class PlaceOrder {
             currencyCode: c.channel.currencyCode, ...totals, total, discountTotal, discounts, taxBasisPoints: bp,
             shippingAddress: input.shippingAddress, billingAddress: input.billingAddress ?? null,
             shippingMethodId: c.method.id, note: input.note ?? null, placedAt,
-            estimatedDeliveryAt: new Date(placedAt.getTime() + c.method.maxTransitDays * 86_400_000),
+            estimatedDeliveryAt: new Date(placedAt.getTime() + c.shipping.maxTransitDays * 86_400_000),
             accessTokenHash: hashToken(accessToken), idempotencyKey: c.keyHash, requestHash: c.requestHash,
           };
           const history: HistoryRecord[] = [{ type: 'ORDER_PLACED', to: OrderStatus.PENDING, actor, message: `Order ${number} placed by ${c.email}.` }];
@@ -257,6 +258,7 @@ function plainInstance<T extends object>(proto: T, fields: Record<string, unknow
 
 type Prepared = OrderRequest & {
   method: ShippingMethod;
+  shipping: MethodPrice;
   provider: PaymentProvider;
   customerId: string | null;
   keyHash: string | null;

@@ -15,6 +15,7 @@ import { checkRequest, priceRequest, type OrderRequest, type PriceOverrides, typ
 import { applyDiscounts, type AppliedDiscounts } from './order-pricing.js';
 import { notEnoughStockMessage, ProblemSink } from './order-problems.js';
 import type { OrderQuote, QuoteLine, ShippingOption } from './order-quote.types.js';
+import { lazyRequest, methodPrice } from './shipping-price.js';
 
 const DAY = 86_400_000;
 
@@ -43,7 +44,7 @@ export class QuoteOrder {
       ...draft.totals,
       discountTotal: discounts.discountTotal,
       total,
-      estimatedDeliveryAt: req.method ? new Date(now + req.method.maxTransitDays * DAY) : null,
+      estimatedDeliveryAt: req.shipping ? new Date(now + req.shipping.maxTransitDays * DAY) : null,
       problems: sink.problems,
       placeable: sink.problems.length === 0,
     };
@@ -83,15 +84,24 @@ export class QuoteOrder {
     }
   }
 
-  /** Methods that deliver to the address in the channel's currency, taxed like placeOrder taxes shipping. */
+  /**
+   * Methods that deliver to the address in the channel's currency, taxed like placeOrder taxes shipping;
+   * carrier-rated ones at the carrier's rate for this parcel (left out when the carrier has none), cheapest first.
+   */
   private async shippingOptions(em: Em, input: PlaceOrderInput, req: OrderRequest, now: number): Promise<ShippingOption[]> {
-    const methods = await this.app.service(ShippingService).methodsList(em, input.shippingAddress.countryCode);
-    return methods
-      .filter((m) => m.currencyCode === req.channel.currencyCode)
-      .map((m) => ({
-        code: m.code, name: m.name, carrierCode: m.carrierCode, price: m.price, taxTotal: taxOf(m.price, req.bp), currencyCode: m.currencyCode,
-        minTransitDays: m.minTransitDays, maxTransitDays: m.maxTransitDays, estimatedDeliveryAt: new Date(now + m.maxTransitDays * DAY),
+    const methods = (await this.app.service(ShippingService).methodsList(em, input.shippingAddress.countryCode)).filter((m) => m.currencyCode === req.channel.currencyCode);
+    const request = lazyRequest(em, req.quantities, input.shippingAddress);
+    const options: ShippingOption[] = [];
+    // One after another: a carrier's rates for the parcel are asked once and then come from the cache.
+    for (const m of methods) {
+      const priced = m.code === input.shippingMethodCode ? req.shipping : await methodPrice(this.app, m, request, ProblemSink.collecting());
+      if (!priced) continue;
+      options.push({
+        code: m.code, name: m.name, carrierCode: m.carrierCode, price: priced.price, taxTotal: taxOf(priced.price, req.bp), currencyCode: m.currencyCode,
+        minTransitDays: priced.minTransitDays, maxTransitDays: priced.maxTransitDays, estimatedDeliveryAt: new Date(now + priced.maxTransitDays * DAY),
         selected: m.code === input.shippingMethodCode,
-      }));
+      });
+    }
+    return options.sort((a, b) => a.price - b.price || a.code.localeCompare(b.code));
   }
 }

@@ -25,11 +25,40 @@ export interface CaptureRequest {
   currencyCode: string;
   /** Stable for one capture: a retried capture job sends the same key. */
   idempotencyKey: string;
+  /**
+   * False: more captures will follow on this authorization (policy PER_SHIPMENT, a shipment that is not
+   * the order's last), so the provider keeps the rest authorized (Stripe: `final_capture: false` on an
+   * intent created with multicapture). Missing or true: the last capture, the provider releases what is
+   * left. Providers that can capture an authorization once only ignore it (and should say `closed`).
+   */
+  final?: boolean;
+  /**
+   * With `final: false` only: what to capture instead, in one final capture, when this authorization turns
+   * out to allow one capture only (a card without multicapture): everything the order still owes from this
+   * payment, so that the shipments still to come are not left unpaid. The answer then says `amount` and `closed`.
+   */
+  onceAmount?: number;
 }
 
 export type CaptureResult =
-  | { outcome: 'captured'; transactionId?: string | null }
+  | {
+    outcome: 'captured'; transactionId?: string | null;
+    /** What was captured, when it is not the amount asked (`onceAmount`). */
+    amount?: number;
+    /** The authorization is closed by this capture although `final` was false: nothing more can be captured from it, its rest is released. */
+    closed?: boolean;
+  }
   | { outcome: 'failed'; reason: string };
+
+export interface ReleaseRequest {
+  /** The authorization's transaction id. */
+  transactionId: string | null | undefined;
+  /** What is left of it (authorized, not captured). */
+  amount: number;
+  currencyCode: string;
+  /** Stable for one release: a retried job sends the same key. */
+  idempotencyKey: string;
+}
 
 export interface RefundRequest {
   /** The capture's transaction id (or the authorization's when the provider captures on it). */
@@ -82,6 +111,13 @@ export interface PaymentProvider {
   authorize(req: AuthorizeRequest): Promise<AuthorizeResult>;
   capture(req: CaptureRequest): Promise<CaptureResult>;
   void(transactionId: string | null | undefined): Promise<void>;
+  /**
+   * Optional: releases what is left of an authorization that was captured in part with `final: false`
+   * and is not captured further (PER_SHIPMENT: the order's last shipment took less than the rest, or the
+   * rest was cancelled). Without it the rest stays held until the authorization expires at the provider.
+   * The captured money stays captured. Releasing twice must be harmless.
+   */
+  release?(req: ReleaseRequest): Promise<void>;
   refund(req: RefundRequest): Promise<RefundResult>;
   /**
    * Verifies and reads an asynchronous answer. Throw to refuse it (the route answers 400); return the

@@ -244,26 +244,38 @@ export class PaymentService {
   /**
    * PER_SHIPMENT: captures `amount` of the payment's authorization for one shipment (the provider's key
    * names the payment and the shipment: a retried job captures once). The payment is PAID from its first
-   * capture on and stays open for the next shipment's until `last`. A refusal is written to the history
-   * and returned; nothing else changes.
+   * capture on and stays open for the next shipment's until `last`: the provider is told that more
+   * captures follow (`final: false`) unless this one is the last or takes the rest of the authorization.
+   * An authorization the provider can capture once only takes `whole` instead (everything the order still
+   * owes from it) and is closed. A refusal is written to the history and returned; nothing else changes.
    */
-  async captureShare(tx: Em, payment: Payment, order: Order, amount: number, key: string, last: boolean, note: string): Promise<CaptureOutcome> {
+  async captureShare(tx: Em, payment: Payment, order: Order, amount: number, key: string, last: boolean, note: string, whole = amount): Promise<CaptureOutcome & { captured: number }> {
+    const rest = payment.amount - payment.amountCaptured;
+    const final = last || amount >= rest;
     const result = await this.provider(payment.method).capture({
       transactionId: payment.transactionId, amount, currencyCode: payment.currencyCode, idempotencyKey: `capture-${payment.id}-${key}`,
+      ...(final ? {} : { final: false, onceAmount: Math.min(rest, Math.max(amount, whole)) }),
     });
     if (result.outcome === 'failed') {
       addHistory(tx, order, { type: 'PAYMENT_CAPTURE_FAILED', actor: 'system', message: `Capture of ${formatMoney(amount, payment.currencyCode)} failed: ${result.reason} (${note})` });
-      return { payment, failure: result.reason };
+      return { payment, failure: result.reason, captured: 0 };
     }
+    // What the provider says it captured (more than asked: the whole, once only), within what is authorized.
+    const captured = result.amount !== undefined && Number.isSafeInteger(result.amount) && result.amount > 0 && result.amount <= rest ? result.amount : amount;
+    const closed = !final && result.closed === true;
     // The first capture makes it PAID; later ones leave it as it is (PAID, or PARTIALLY_REFUNDED after a refund of an earlier share).
     if (payment.status === S.AUTHORIZED) await this.app.machines.get(paymentMachine).transition(tx, payment, S.PAID, 'system');
-    payment.amountCaptured += amount;
-    payment.capturesOpen = !last && payment.amountCaptured < payment.amount;
-    const rest = payment.amount - payment.amountCaptured;
-    await this.recordCapture(tx, payment, order, amount, key, result, 'system',
-      `Payment captured: ${formatMoney(amount, payment.currencyCode)} ${note}${result.transactionId ? ` (transaction ${result.transactionId})` : ''}.` +
-        (rest > 0 ? (payment.capturesOpen ? ` ${formatMoney(rest, payment.currencyCode)} stays authorized for what is still to ship.` : ` The remaining ${formatMoney(rest, payment.currencyCode)} is released.`) : ''));
-    return { payment };
+    payment.amountCaptured += captured;
+    payment.capturesOpen = !last && !closed && payment.amountCaptured < payment.amount;
+    const left = payment.amount - payment.amountCaptured;
+    const txn = result.transactionId ? ` (transaction ${result.transactionId})` : '';
+    const once = captured > amount
+      ? ` That is the whole rest of the order, not only the ${formatMoney(amount, payment.currencyCode)} of what shipped: this payment can be captured once only.`
+      : closed ? ' The provider closed the authorization at this capture: later shipments cannot be captured from it.' : '';
+    await this.recordCapture(tx, payment, order, captured, key, result, 'system',
+      `Payment captured: ${formatMoney(captured, payment.currencyCode)} ${note}${txn}.${once}` +
+        (left > 0 ? (payment.capturesOpen ? ` ${formatMoney(left, payment.currencyCode)} stays authorized for what is still to ship.` : ` The remaining ${formatMoney(left, payment.currencyCode)} is released.`) : ''));
+    return { payment, captured };
   }
 
   /** A capture the provider accepted: its ledger row (invoicing issues from it), history and event. */
@@ -284,7 +296,22 @@ export class PaymentService {
     if (!payment.capturesOpen) return;
     payment.capturesOpen = false;
     const rest = payment.amount - payment.amountCaptured;
-    if (rest > 0) addHistory(tx, order, { type: 'PAYMENT_RELEASED', actor: 'system', message: `The remaining ${formatMoney(rest, payment.currencyCode)} of the authorization is released: everything has shipped.` });
+    if (rest <= 0) return;
+    // The provider kept the rest authorized for more captures (`final: false`): it lets it go now. A
+    // refusal does not undo the captures this job recorded; the hold then lapses when the authorization
+    // expires at the provider, and the history says so.
+    const provider = this.provider(payment.method);
+    let failure: string | null = null;
+    if (provider.release) {
+      try {
+        await provider.release({ transactionId: payment.transactionId, amount: rest, currencyCode: payment.currencyCode, idempotencyKey: `release-${payment.id}` });
+      } catch (e) {
+        failure = e instanceof Error ? e.message : String(e);
+      }
+    }
+    addHistory(tx, order, failure
+      ? { type: 'PAYMENT_RELEASE_FAILED', actor: 'system', message: `The remaining ${formatMoney(rest, payment.currencyCode)} of the authorization could not be released (${failure}): it stays held until the authorization expires. Everything has shipped.` }
+      : { type: 'PAYMENT_RELEASED', actor: 'system', message: `The remaining ${formatMoney(rest, payment.currencyCode)} of the authorization is released: everything has shipped.` });
   }
 
   /** An authorization the order no longer needs (its total is captured through other payments): voided. */

@@ -2,7 +2,9 @@
 // tax included, from the `shipment.shipped` event), the first one also the shipping charge with its tax
 // less the order's discounts; when nothing is left to ship (its last shipment, or the rest cancelled:
 // `order.shipped`) the capture takes exactly what the order still owes and what is left of the
-// authorizations is released. A customer is never charged for units still waiting. One job per event,
+// authorizations is released. A customer is never charged for units still waiting, unless the provider can
+// capture the authorization once only (a card without multicapture): its first capture then takes all the
+// order owes, since later shipments could not be captured from it. One job per event,
 // under the order's lock, keyed by the shipment: a replay or retry captures nothing twice; a refusal is
 // retried with backoff, and whatever it missed the last capture takes.
 import type { AppRuntime } from '../kernel/runtime.js';
@@ -50,13 +52,17 @@ export async function captureShipment(app: AppRuntime, em: Em, c: ShipmentCaptur
     // Oldest payment first; each gives what its authorization has left.
     const payments = (await tx.find(Payment, { order: order.id }, { orderBy: { id: 'asc' } }))
       .filter((p) => p.status === PaymentStatus.AUTHORIZED || (p.capturesOpen && (p.status === PaymentStatus.PAID || p.status === PaymentStatus.PARTIALLY_REFUNDED)));
+    // An authorization the provider can capture once only (a card without multicapture) takes all the
+    // order still owes at its first capture rather than leaving later shipments unpaid: `owing` is that.
     let left = Math.max(0, share);
+    let owing = Math.max(0, owed);
     for (const p of payments) {
       const take = Math.min(left, p.amount - p.amountCaptured);
       if (take <= 0) continue;
-      const out = await service.captureShare(tx, p, order, take, key, last, note);
+      const out = await service.captureShare(tx, p, order, take, key, last, note, Math.min(owing, p.amount - p.amountCaptured));
       if (out.failure) return out.failure;
-      left -= take;
+      left = Math.max(0, left - out.captured);
+      owing = Math.max(0, owing - out.captured);
     }
     if (last) for (const p of payments) await service.closeCaptures(tx, p, order);
     return null;

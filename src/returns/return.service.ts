@@ -20,6 +20,8 @@ import { Shipment } from '../fulfillment/shipment.entity.js';
 import { shippedFromLocation } from '../fulfillment/shipped-from.js';
 import { restock } from '../inventory/stock-ledger.js';
 import { CarrierService } from '../fulfillment/carriers/carrier.service.js';
+import { labelFile } from '../fulfillment/carriers/carrier.js';
+import { packAt, packIn, unitsWeight } from '../inventory/parcel.js';
 import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { DocumentService } from '../documents/document.service.js';
 import { ReturnLine, ReturnRequest } from './return-request.entity.js';
@@ -31,7 +33,7 @@ import type { ReceiveReturnLineInput, RequestReturnInput } from './return.inputs
 const DAY_MS = 86_400_000;
 const FALLBACK_CARRIER = 'sim';
 
-export const returnLabelKey = (returnId: string) => `labels/returns/${returnId}.pdf`;
+export const returnLabelKey = (returnId: string, ext: 'pdf' | 'zpl' = 'pdf') => `labels/returns/${returnId}.${ext}`;
 
 export function formatReturnNumber(channelCode: string, sequence: number): string {
   return `RMA-${channelCode.toUpperCase()}-${String(sequence).padStart(6, '0')}`;
@@ -176,23 +178,34 @@ export class ReturnService {
     const method = order.shippingMethod ? await em.findOne(ShippingMethod, { id: order.shippingMethod.id }) : null;
     const carrierCode = method?.carrierCode ?? FALLBACK_CARRIER;
     const a = order.shippingAddress;
+    // The units coming back, in the receiving location's box (or a medium carton when none is known).
+    const returned = await em.find(ReturnLine, { returnRequest: ret.id }, { populate: ['orderLine'] });
+    const units = new Map<string, number>();
+    for (const l of returned) units.set(l.orderLine.sku, (units.get(l.orderLine.sku) ?? 0) + l.quantity);
+    const grams = await unitsWeight(em, units);
+    const packed = location ? packAt(location, grams) : null;
+    const parcel = packed?.parcel ?? packIn(null, grams);
     const label = await this.app.service(CarrierService).get(carrierCode).createLabel({
       // The return's id: a retried job gets the same label from carriers that key on it.
       shipmentId: ret.id,
       orderNumber: `${order.number} / ${ret.number}`,
       serviceCode: carrierCode,
-      from: { name: a.name, countryCode: a.countryCode, region: a.region ?? null },
-      to: {
+      service: method?.serviceCode ?? null,
+      isReturn: true,
+      from: { name: a.name, line1: a.line1, line2: a.line2 ?? null, city: a.city, region: a.region ?? null, postalCode: a.postalCode, countryCode: a.countryCode, phone: a.phone ?? null },
+      to: packed?.from ?? {
         name: location?.name ?? 'Returns', line1: location?.name ?? 'Returns', city: location?.region ?? '', region: location?.region ?? null,
         postalCode: '', countryCode: location?.countryCode ?? a.countryCode,
       },
-      weightGrams: 500,
+      weightGrams: parcel.weightGrams,
       parcels: 1,
+      parcel,
       minTransitDays: method?.minTransitDays ?? 2,
       maxTransitDays: method?.maxTransitDays ?? 5,
     });
-    const key = returnLabelKey(ret.id);
-    await this.app.service(DocumentService).save(key, label.pdf, 'application/pdf');
+    const file = labelFile(label);
+    const key = returnLabelKey(ret.id, file.ext);
+    await this.app.service(DocumentService).save(key, file.bytes, file.contentType);
     return withReturn(em, id, async (tx, lockedOrder, r) => {
       if (r.status !== ReturnStatus.APPROVED || r.trackingNumber) return false;
       r.carrierCode = carrierCode;

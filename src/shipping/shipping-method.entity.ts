@@ -6,7 +6,7 @@ import { newId } from '../kernel/ids.js';
 @ObjectType({ implements: Node })
 @Entity()
 export class ShippingMethod {
-  [OptionalProps]?: 'id' | 'active' | 'countries';
+  [OptionalProps]?: 'id' | 'active' | 'countries' | 'serviceCode' | 'carrierRated';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -24,7 +24,15 @@ export class ShippingMethod {
   @Property({ length: 64 })
   carrierCode!: string;
 
-  @Field(() => MoneyScalar)
+  @Field(() => String, { nullable: true, description: "The carrier's service this method buys, as the carrier names it (for example `USPS/Priority`); null: the carrier's cheapest." })
+  @Property({ type: 'string', length: 100, nullable: true })
+  serviceCode?: string | null;
+
+  @Field({ description: "Priced by the carrier's live rate for the parcel (weights of the units, the shipping location's box) plus `price` as a handling fee; otherwise `price` is the flat price." })
+  @Property()
+  carrierRated: boolean = false;
+
+  @Field(() => MoneyScalar, { description: 'The flat price; for a carrier-rated method the handling fee added to the rate.' })
   @Property({ type: 'integer' })
   price!: number;
 

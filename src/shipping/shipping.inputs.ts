@@ -20,6 +20,12 @@ export class CreateShippingMethodInput {
   @Field(() => MoneyScalar) @IsInt() @Min(0) @Max(MAX_AMOUNT)
   price!: number;
 
+  @Field({ nullable: true, description: "The carrier's service (for example `USPS/Priority`); left out: the carrier's cheapest." }) @Length(1, 100)
+  serviceCode?: string;
+
+  @Field({ nullable: true, description: "Price by the carrier's live rate plus `price` as handling (false: `price` is flat)." })
+  carrierRated?: boolean;
+
   @Field() @Matches(/^[A-Z]{3}$/, { message: 'currencyCode is an ISO 4217 code such as EUR' })
   currencyCode!: string;
 
@@ -41,6 +47,12 @@ export class UpdateShippingMethodInput {
 
   @Field(() => MoneyScalar, { nullable: true }) @IsInt() @Min(0) @Max(MAX_AMOUNT)
   price?: number;
+
+  @Field({ nullable: true }) @Length(1, 100)
+  serviceCode?: string;
+
+  @Field({ nullable: true })
+  carrierRated?: boolean;
 
   @Field(() => Int, { nullable: true }) @Min(0) @Max(365)
   minTransitDays?: number;

@@ -6,7 +6,7 @@ export const ADDRESS = { name: 'Jane Doe', line1: 'Hauptstr. 1', city: 'Berlin',
 
 export interface ShopSetup {
   locations?: { code: string; priority: number; autoFulfill?: boolean }[];
-  variants: { sku: string; price: number; allowBackorder?: boolean; trackInventory?: boolean; stock?: Record<string, number> }[];
+  variants: { sku: string; price: number; allowBackorder?: boolean; trackInventory?: boolean; weightGrams?: number; stock?: Record<string, number> }[];
   taxPercent?: number;
   shippingPrice?: number;
 }
@@ -20,7 +20,7 @@ export async function setupShop(t: TestEngine, s: ShopSetup): Promise<void> {
   ok(await t.admin(`mutation($i: CreateProductInput!) { createProduct(input: $i) { id } }`, {
     i: {
       name: 'Test product',
-      variants: s.variants.map((v) => ({ sku: v.sku, name: `Variant ${v.sku}`, price: v.price, currencyCode: 'EUR', allowBackorder: v.allowBackorder ?? false, trackInventory: v.trackInventory ?? true })),
+      variants: s.variants.map((v) => ({ sku: v.sku, name: `Variant ${v.sku}`, price: v.price, currencyCode: 'EUR', allowBackorder: v.allowBackorder ?? false, trackInventory: v.trackInventory ?? true, weightGrams: v.weightGrams })),
     },
   }));
   for (const v of s.variants) {

@@ -4,17 +4,20 @@ import type { AppRuntime } from '../../kernel/runtime.js';
 import { OrdoError } from '../../kernel/errors.js';
 import type { CarrierProvider } from './carrier.js';
 import { SimCarrier } from './sim-carrier.js';
+import { ShippingRates } from '../../shipping/shipping-rates.js';
 
 export class CarrierService {
   private readonly providers = new Map<string, CarrierProvider>();
 
-  constructor(_app: AppRuntime) {
+  constructor(private readonly app: AppRuntime) {
     this.register(new SimCarrier());
   }
 
+  /** A provider that quotes rates is also registered with ShippingRates, for carrier-rated methods. */
   register(provider: CarrierProvider): void {
     if (!/^[a-z][a-z0-9-]*$/.test(provider.code)) throw new Error(`carrier code "${provider.code}" must be lower-case kebab`);
     this.providers.set(provider.code, provider);
+    if (provider.rates) this.app.service(ShippingRates).register(provider.code, (req) => provider.rates!(req));
   }
 
   get(code: string): CarrierProvider {

@@ -38,7 +38,7 @@ export class SimCarrier implements CarrierProvider {
 
   constructor(private readonly options: SimCarrierOptions = {}) {}
 
-  async createLabel(req: LabelRequest): Promise<Label> {
+  async createLabel(req: LabelRequest): Promise<Label & { pdf: Buffer }> {
     if (!req.shipmentId) throw new OrdoError('BAD_USER_INPUT', 'A label needs the shipment id.');
     const now = this.options.now?.() ?? new Date();
     const trackingNumber = simTrackingNumber(req.shipmentId);
