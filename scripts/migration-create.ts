@@ -90,7 +90,8 @@ export async function createMigrations(opts: CreateOptions = {}): Promise<Create
 
 /**
  * A plugin by name (plugins/<name>) or folder: its index exports the plugin, as a factory named after the
- * folder (`fraud-screen` → `fraudScreen`, called without options) or as its default export. The plugins
+ * folder (`fraud-screen` → `fraudScreen`, called without options) or as its default export; a plugin
+ * whose factory needs options exports `tables` (its name, entities and migrations) for this command. The plugins
  * it depends on are looked for beside it: their tables are theirs, and their migrations run first.
  */
 async function loadPlugin(ref: string, coreNames: Set<string>): Promise<{ plugin: OrdoModule; dir: string; others: OrdoModule[] }> {
@@ -99,9 +100,15 @@ async function loadPlugin(ref: string, coreNames: Set<string>): Promise<{ plugin
     if (!file) throw new Error(`no plugin in ${dir} (no index.ts)`);
     const exports = await import(pathToFileURL(file).href);
     const camel = basename(dir).replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-    for (const candidate of [exports[camel], exports.default]) {
-      const made = typeof candidate === 'function' ? candidate() : candidate;
-      if (made && typeof made === 'object' && typeof made.name === 'string') return made as OrdoModule;
+    for (const candidate of [exports[camel], exports.default, exports.tables]) {
+      let made: unknown;
+      try {
+        made = typeof candidate === 'function' ? candidate() : candidate;
+      } catch {
+        // A factory that needs options (an API key): the plugin's `tables` export says its tables.
+        continue;
+      }
+      if (made && typeof made === 'object' && typeof (made as OrdoModule).name === 'string') return made as OrdoModule;
     }
     throw new Error(`${relative(process.cwd(), file)} exports no plugin: export \`${camel}\` (a factory or the plugin) or a default`);
   };

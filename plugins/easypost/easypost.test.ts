@@ -104,6 +104,19 @@ export default { plugins: [easypost({ apiKey: ${JSON.stringify(fake.apiKey)}, ap
     }
   });
 
+  it('an edit that switches a placed order to a carrier-rated method prices it at the rate for the edited parcel', async () => {
+    const placed = ok(await t.gql(PLACE_ORDER, { input: orderInput([{ sku: 'LAMP', quantity: 2 }]) })).placeOrder.order;
+    expect(placed.shippingTotal).toBe(495);
+    const edit = ok(await t.admin(`mutation($o: ID!) { beginOrderEdit(orderId: $o) { id } }`, { o: placed.id })).beginOrderEdit;
+    ok(await t.admin(`mutation($e: ID!) { orderEditSetShippingMethod(editId: $e, shippingMethodCode: "ep-priority") { id } }`, { e: edit.id }));
+    const preview = ok(await t.admin(`query($e: ID!) { orderEditPreview(editId: $e) { shippingTotal total previousTotal } }`, { e: edit.id })).orderEditPreview;
+    expect(preview.shippingTotal).toBe(945 + 150);
+    expect(preview.total - preview.previousTotal).toBe(Math.round((945 + 150 - 495) * 1.19));
+    // Two lamps without a weight of their own (500 g each) in the 300 g box.
+    expect(fake.requests.filter((r) => r.path === '/beta/rates').at(-1)!.body.shipment.parcel.weight).toBe(45.9);
+    ok(await t.admin(`mutation($e: ID!) { discardOrderEdit(editId: $e) { id } }`, { e: edit.id }));
+  });
+
   it('tracking webhooks: delivered once when sent three times and out of order; a forged signature is refused and changes nothing', async () => {
     const placed = ok(await t.gql(PLACE_ORDER, { input: orderInput([{ sku: 'MUG', quantity: 1 }], { shippingMethodCode: 'ep-cheapest' }) })).placeOrder.order;
     const shipped = await until(() => order(placed.id), (o) => o.status === 'SHIPPED' && !!o.shipments[0]?.trackingNumber);
@@ -174,5 +187,40 @@ export default { plugins: [easypost({ apiKey: ${JSON.stringify(fake.apiKey)}, ap
     expect(ep.to_address).toMatchObject({ street1: ADDRESS.line1, name: ADDRESS.name });
     const text = pdfTextLines(Buffer.from(await (await fetch(new URL(labelled.labelUrl, t.url))).arrayBuffer())).join('\n');
     expect(text).toContain(`Tracking ${labelled.trackingNumber}`);
+  });
+});
+
+describe('easypost ZPL labels on sqlite', () => {
+  let t: TestEngine;
+  let fake: FakeEasyPost;
+  beforeAll(async () => {
+    fake = await startFakeEasyPost();
+    t = await startTestEngine('sqlite', {
+      configFile: `import { easypost } from ${JSON.stringify(pluginImport('plugins/easypost/index.ts'))};
+export default { plugins: [easypost({ apiKey: ${JSON.stringify(fake.apiKey)}, apiBase: ${JSON.stringify(fake.url)}, labelFormat: 'ZPL' })] };`,
+    });
+    await setupShop(t, { locations: [{ code: 'auto', priority: 10, autoFulfill: true }], variants: [{ sku: 'MUG', price: 1200, stock: { auto: 5 } }] });
+    ok(await t.admin(`mutation { updateStockLocation(code: "auto", input: { address: { line1: "Lagerstr. 5", city: "Hamburg", postalCode: "20095" } }) { code } }`));
+    ok(await t.admin(METHOD, { i: { code: 'ep', name: 'Flat via EasyPost', carrierCode: 'easypost', price: 500, currencyCode: 'EUR', minTransitDays: 1, maxTransitDays: 4 } }));
+  }, 60_000);
+  afterAll(async () => {
+    await t?.stop();
+    await fake?.close();
+  });
+
+  it('a thermal printer\'s label: ZPL stored and served as application/zpl; a flat-priced method asks for no rate', async () => {
+    const placed = ok(await t.gql(PLACE_ORDER, { input: orderInput([{ sku: 'MUG', quantity: 1 }], { shippingMethodCode: 'ep' }) })).placeOrder.order;
+    expect(placed.shippingTotal).toBe(500);
+    const shipped = await until(async () => ok(await t.admin(ORDER, { id: placed.id })).order, (o) => !!o.shipments[0]?.labelUrl);
+    const s = shipped.shipments[0];
+    expect(s.labelUrl).toMatch(/\.zpl/);
+    const res = await fetch(new URL(s.labelUrl, t.url));
+    expect(res.headers.get('content-type')).toMatch(/application\/zpl/);
+    const zpl = await res.text();
+    expect(zpl).toMatch(/^\^XA/);
+    expect(zpl).toContain(`^FD${s.trackingNumber}^FS`);
+    expect(fake.requests.filter((r) => r.path === '/beta/rates')).toHaveLength(0);
+    // The cheapest service is bought when the method names none.
+    expect([...fake.shipments.values()][0].selected_rate).toMatchObject({ service: 'GroundAdvantage' });
   });
 });

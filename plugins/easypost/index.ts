@@ -9,14 +9,15 @@ import { migrations } from './migrations/index.js';
 export type { EasyPostOptions } from './easypost-carrier.js';
 export { EasyPostLabel } from './entities.js';
 
+/** The plugin's tables, for `npm run migration:create -- --plugin easypost` (the factory needs an API key). */
+export const tables = definePlugin({ name: 'easypost', entities: [EasyPostLabel], migrations });
+
 export function easypost(options: EasyPostOptions) {
   checkOptions(options);
   // The options (the API key among them) stay in the provider: not on the module.
   const carrier = new EasyPostCarrier(options);
   return definePlugin({
-    name: 'easypost',
-    entities: [EasyPostLabel],
-    migrations,
+    ...tables,
     providers: { carrier: [carrier] },
     onStart: async (app) => carrier.attach(app),
   });

@@ -44,8 +44,8 @@ interface GiftNoteRow {
 }
 
 describe('migration:create', { timeout: 180_000 }, () => {
-  it('has nothing to do for the core, loyalty or webhooks, on SQLite or PostgreSQL', async () => {
-    const runs = await Promise.all([migrationCreate('--check'), migrationCreate('--check', '--plugin', 'loyalty'), migrationCreate('--check', '--plugin', 'webhooks')]);
+  it('has nothing to do for the core, loyalty, webhooks or easypost, on SQLite or PostgreSQL', async () => {
+    const runs = await Promise.all([migrationCreate('--check'), migrationCreate('--check', '--plugin', 'loyalty'), migrationCreate('--check', '--plugin', 'webhooks'), migrationCreate('--check', '--plugin', 'easypost')]);
     for (const run of runs) {
       expect(run.out).toContain('sqlite: nothing to do');
       expect(run.out).toContain('postgresql: nothing to do');
