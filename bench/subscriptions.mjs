@@ -99,7 +99,7 @@ async function main() {
   const ADMIN = 'bench-subscriptions-admin-key-0123456789';
   const engine = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'production', ADMIN_API_KEY: ADMIN, ORDO_DATA_DIR: dataDir, ORDO_SEED_DEMO: '0', LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'production', ORDO_MIGRATE_ON_START: 'true', ADMIN_API_KEY: ADMIN, ORDO_DATA_DIR: dataDir, ORDO_SEED_DEMO: '0', LOG_LEVEL: 'warn' },
   });
   let log = '';
   engine.stdout.on('data', (d) => (log += d));

@@ -1,27 +1,31 @@
 #!/usr/bin/env node
-// `npm start` / `npm run worker`: compiles the TypeScript when dist/ is missing or older than the
-// sources, then runs the compiled engine (API + workers, or workers only with --worker).
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// `npm start`, `npm run worker` (--worker) and `npm run migrate` (--migrate): the compiled engine
+// (dist/src/main.js, worker.js or migrate.js), run in this very process: no child process, so SIGTERM
+// or SIGINT to this process (or to `npm start`, which passes it on) is the engine's own signal
+// (src/process.ts stops it gracefully) and nothing is left behind.
+// Outside production, dist/ is compiled first when it is missing or older than the sources (the quick
+// start: `npm install && npm start`). With NODE_ENV=production nothing is compiled (the TypeScript
+// compiler is a dev dependency): a missing or stale dist/ ends the start with one line naming the fix.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, distState, root, TSC } from './build.mjs';
 
-const stamp = 'dist/.build-stamp';
-const newest = (dir) => {
-  let t = 0;
-  if (!existsSync(dir)) return t;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : statSync(p).mtimeMs);
+const entry = process.argv.includes('--migrate') ? 'dist/src/migrate.js' : process.argv.includes('--worker') ? 'dist/src/worker.js' : 'dist/src/main.js';
+const state = distState(entry);
+if (state !== 'current') {
+  const what = state === 'missing' ? 'dist/ is missing' : 'dist/ is older than the sources';
+  if (process.env.NODE_ENV === 'production') {
+    console.error(`Ordo cannot start: ${what} and NODE_ENV=production does not compile: run \`npm run build\` first.`);
+    process.exit(1);
   }
-  return t;
-};
-const sources = Math.max(newest('src'), newest('migrations'), newest('plugins'), statSync('package.json').mtimeMs);
-if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
+  if (!existsSync(join(root, TSC))) {
+    console.error(`Ordo cannot start: ${what} and the TypeScript compiler is not installed: run \`npm install\` (with dev dependencies), then \`npm run build\`.`);
+    process.exit(1);
+  }
   console.log('building (tsc)...');
-  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
-  execFileSync(process.execPath, ['-e', `require('fs').writeFileSync(${JSON.stringify(stamp)}, String(Date.now()))`]);
+  const code = await build();
+  if (code !== 0) process.exit(code);
 }
-const entry = process.argv.includes('--worker') ? 'dist/src/worker.js' : 'dist/src/main.js';
-const child = spawn(process.execPath, ['--enable-source-maps', entry], { stdio: 'inherit' });
-for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => child.kill(sig));
-child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+process.setSourceMapsEnabled(true);
+await import(pathToFileURL(join(root, entry)).href);

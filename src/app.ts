@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { ConfigError, type OrdoConfig } from './config.js';
 import { coreModules } from './modules.js';
 import { openDatabase, type Em, type Orm } from './kernel/db/orm.js';
-import { migrate } from './kernel/db/migrate.js';
+import { migrate, pendingMigrations } from './kernel/db/migrate.js';
 import { sqlCounter } from './kernel/db/sql-counter.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { orderModules, type OrdoModule, type JobDefinition } from './kernel/module.js';
@@ -21,6 +21,9 @@ import { IdempotencyRecord } from './kernel/idempotency-record.entity.js';
 import { serviceRegistry, type AppRuntime } from './kernel/runtime.js';
 import { buildMachines } from './kernel/state-machine.js';
 import { createHttpServer, type HttpServer } from './kernel/http.js';
+import { Metrics } from './kernel/metrics.js';
+import { metricsServer, type SmallServer } from './kernel/metrics-endpoint.js';
+import { workerHealthServer } from './kernel/worker-health.js';
 import { Setting } from './kernel/setting.entity.js';
 import { buildOrdoSchema } from './schema.js';
 import { TokenService } from './auth/token.service.js';
@@ -33,6 +36,10 @@ export interface Engine {
   schema: GraphQLSchema;
   http?: HttpServer;
   port?: number;
+  /** A worker's /health, /ready and /metrics port (ORDO_WORKER_PORT), when it serves one. */
+  workerPort?: number;
+  /** The separate /metrics port (ORDO_METRICS_PORT), when set. */
+  metricsPort?: number;
   /** Printed once on the first development start: the admin key that was just created. */
   devAdminKey?: string | null;
   stop(): Promise<void>;
@@ -56,10 +63,23 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
   const providers = providerSources(modules, opts.providers);
   // Each engine has its own machines, with the guards of its own modules (a guard on an unknown machine stops the start).
   const machines = buildMachines(modules, (message) => new ConfigError(message));
-  const entities = [...KERNEL_ENTITIES, ...modules.flatMap((m) => m.entities ?? [])];
-  const orm = await openDatabase(config, { entities, migrations: [...migrationsFor(config.database.kind), ...modules.flatMap((m) => m.migrations?.[config.database.kind] ?? [])], log });
-  const applied = await migrate(orm, config);
-  if (applied.length) log.info({ migrations: applied }, 'database migrated');
+  const orm = await openEngineDatabase(config, modules, log);
+  if (config.migrateOnStart) {
+    const applied = await migrate(orm, config);
+    if (applied.length) log.info({ migrations: applied }, 'database migrated');
+  } else {
+    // Migrations are a deploy step of their own (`npm run migrate`): this code does not serve a database behind it.
+    const pending = await pendingMigrations(orm, config).catch(async (e) => {
+      await orm.close(true);
+      throw e;
+    });
+    if (pending.length) {
+      await orm.close(true);
+      throw new ConfigError(
+        `the database lacks ${pending.length} migration(s) this code needs (${listed(pending)}) and ORDO_MIGRATE_ON_START is false: run \`npm run migrate\` first (or set ORDO_MIGRATE_ON_START=true).`,
+      );
+    }
+  }
 
   const queue: QueueDriver = config.redisUrl ? new BullQueue(config.redisUrl, config.redisPrefix, log) : new InProcessQueue();
   const pubsub = createOrdoPubSub(config.redisUrl, config.redisPrefix, (err) => log.warn({ err: err.message }, 'redis (pub/sub) connection error'));
@@ -72,6 +92,7 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
   const secret = config.secret ?? (await storedSecret(orm));
   app = {
     config, orm, log, queue, pubsub, events, modules, secret, machines,
+    metrics: new Metrics(),
     relay: undefined as unknown as OutboxRelay,
     service: serviceRegistry(() => app),
     redisReady: async () => {
@@ -100,6 +121,7 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
   // The relay runs wherever changes are made; workers consume the queues.
   app.relay.start();
   const stopWorkers = config.runWorkers ? startWorkers(app, modules) : () => {};
+  app.metrics.observe({ queue, queues: () => queueNames(modules), orm, database: config.database.kind, log });
   if (!config.runWorkers && queue.kind === 'in-process') {
     // Nothing else can reach an in-process queue: its jobs wait here until a process with workers on the
     // same database republishes the unprocessed events (its outbox sweeper).
@@ -113,11 +135,16 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
     http = await createHttpServer(app, schema, (em, auth) => app.service(TokenService).principal(em, auth));
     port = await http.listen(config.port, config.host);
   }
+  // A worker has no API: its probes and metrics get a small server of their own, when asked for.
+  const workerOps = !config.runApi && config.workerPort !== undefined ? await workerHealthServer(app, app.metrics, config.workerPort, config.host) : undefined;
+  const metricsOps = config.metricsPort !== undefined ? await metricsServer(app.metrics, config.metricsPort, config.metricsHost, log) : undefined;
+  const ops = [workerOps, metricsOps].filter((s): s is SmallServer => !!s);
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
       await http?.close();
+      await Promise.all(ops.map((s) => s.close()));
       stopWorkers();
       await app.relay.stop();
       await queue.close();
@@ -127,7 +154,18 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
       await orm.close(true);
     })());
 
-  return { app, schema, http, port, devAdminKey, stop };
+  return { app, schema, http, port, workerPort: workerOps?.port, metricsPort: metricsOps?.port, devAdminKey, stop };
+}
+
+/** The engine's database: the kernel's and the modules' entities, the core migrations and the modules' own (plugins). */
+export async function openEngineDatabase(config: OrdoConfig, modules: OrdoModule[], log: Logger): Promise<Orm> {
+  const entities = [...KERNEL_ENTITIES, ...modules.flatMap((m) => m.entities ?? [])];
+  const migrations = [...migrationsFor(config.database.kind), ...modules.flatMap((m) => m.migrations?.[config.database.kind] ?? [])];
+  return openDatabase(config, { entities, migrations, log });
+}
+
+function listed(names: string[], max = 10): string {
+  return names.length <= max ? names.join(', ') : `${names.slice(0, max).join(', ')} and ${names.length - max} more`;
 }
 
 /**
@@ -175,7 +213,8 @@ function measuredJobs(app: AppRuntime): <T>(name: string, run: () => Promise<T>)
 function startWorkers(app: AppRuntime, modules: OrdoModule[]): () => void {
   const concurrency = app.config.queueConcurrency;
   const measured = measuredJobs(app);
-  app.queue.work(EVENTS_QUEUE, (job) => measured(`event ${job.name}`, () => app.events.dispatch(app, job)), concurrency);
+  const timed = app.metrics.timeJob.bind(app.metrics);
+  app.queue.work(EVENTS_QUEUE, (job) => timed(EVENTS_QUEUE, job.name, () => measured(`event ${job.name}`, () => app.events.dispatch(app, job))), concurrency);
   const byQueue = new Map<string, Map<string, JobDefinition>>();
   for (const m of modules) {
     for (const [name, def] of Object.entries(m.jobs ?? {})) {
@@ -189,7 +228,7 @@ function startWorkers(app: AppRuntime, modules: OrdoModule[]): () => void {
     app.queue.work(q, async (job) => {
       const def = defs.get(job.name);
       if (!def) throw new Error(`no handler for job ${job.name} on queue ${q}`);
-      return measured(job.name, () => def.handler(job.data, { app, em: app.orm.em.fork(), log: app.log.child({ job: job.name, jobId: job.id }), attempt: job.attempt }));
+      return timed(q, job.name, () => measured(job.name, () => def.handler(job.data, { app, em: app.orm.em.fork(), log: app.log.child({ job: job.name, jobId: job.id }), attempt: job.attempt })));
     }, concurrency);
   }
   const schedule = () => {

@@ -18,6 +18,11 @@ export interface OrdoConfig {
   runApi: boolean;
   runWorkers: boolean;
   seedDemo: boolean;
+  /**
+   * Apply pending migrations when the engine starts (ORDO_MIGRATE_ON_START; true unless NODE_ENV=production).
+   * When false, a start on a database with pending migrations is refused, naming them: run `npm run migrate`.
+   */
+  migrateOnStart: boolean;
   logLevel: string;
   /** How long an unacknowledged outbox event waits before the sweeper republishes it. */
   outboxRetryMs: number;
@@ -41,6 +46,13 @@ export interface OrdoConfig {
   /** How long an automatic persisted query stays registered (Redis when REDIS_URL is set, else process memory). */
   apqTtlSeconds: number;
   customerSessionDays: number;
+  /** Sign-in throttle: attempts per email (a success clears them) and failed attempts per IP, in one window. */
+  loginLimitPerEmail: number;
+  loginLimitPerIp: number;
+  loginWindowSeconds: number;
+  /** placeOrder / quoteOrder requests per minute per token (per IP without one); 0 = no limit. */
+  placeOrderRate: number;
+  quoteOrderRate: number;
   /** Answers `x-ordo-count-sql` request headers with the request's SQL statement count (benchmarks, tests). */
   debugSqlCount: boolean;
   /** Base of document links (`https://api.shop.example`); unset → links are paths on this server (`/documents/…`). */
@@ -73,6 +85,13 @@ export interface OrdoConfig {
   returnWindowDays: number;
   /** When card payments of a new channel are captured, unless createChannel says (existing channels keep theirs). */
   defaultCapturePolicy: 'ON_PLACEMENT' | 'ON_FIRST_SHIPMENT' | 'PER_SHIPMENT';
+  /** Bearer token for GET /metrics on the API port (and a worker's port); unset → /metrics is not served there. */
+  metricsToken?: string;
+  /** A separate port serving /metrics without a token, on metricsHost (127.0.0.1 unless ORDO_METRICS_HOST). */
+  metricsPort?: number;
+  metricsHost: string;
+  /** A worker process's port for /health, /ready and /metrics; unset → none. */
+  workerPort?: number;
 }
 
 export class ConfigError extends Error {}
@@ -87,6 +106,12 @@ function int(env: Env, name: string, fallback: number, min: number, max: number)
     throw new ConfigError(`${name}=${raw} is not valid: give a whole number from ${min} to ${max}, or leave it unset (default ${fallback}).`);
   }
   return n;
+}
+
+function optionalInt(env: Env, name: string, min: number, max: number): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  return int(env, name, 0, min, max);
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -159,6 +184,10 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
   if (secret !== undefined && secret.length < 32) {
     throw new ConfigError('ORDO_SECRET is too short: use at least 32 characters, or leave it unset to have one generated and kept in the database.');
   }
+  const metricsToken = env.ORDO_METRICS_TOKEN || undefined;
+  if (metricsToken !== undefined && metricsToken.length < 16) {
+    throw new ConfigError('ORDO_METRICS_TOKEN is too short: use at least 16 characters (for example `openssl rand -hex 24`), or leave it unset.');
+  }
   return {
     env: nodeEnv,
     port: int(env, 'PORT', 4000, 0, 65535),
@@ -177,6 +206,7 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     runApi: role !== 'worker',
     runWorkers: role === 'worker' || (role === 'all' && !bool(env, 'ORDO_DISABLE_WORKERS', false)),
     seedDemo: nodeEnv !== 'production' && bool(env, 'ORDO_SEED_DEMO', true),
+    migrateOnStart: bool(env, 'ORDO_MIGRATE_ON_START', nodeEnv !== 'production'),
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'warn' : 'info'),
     outboxRetryMs: int(env, 'ORDO_OUTBOX_RETRY_MS', 30_000, 100, 86_400_000),
     referenceCacheMs: int(env, 'ORDO_REFERENCE_CACHE_MS', 2_000, 0, 3_600_000),
@@ -190,6 +220,11 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     corsOrigins: corsOrigins(env.ORDO_CORS_ORIGINS),
     apqTtlSeconds: int(env, 'ORDO_APQ_TTL_SECONDS', 86_400, 1, 365 * 86_400),
     customerSessionDays: int(env, 'ORDO_SESSION_DAYS', 30, 1, 365),
+    loginLimitPerEmail: int(env, 'ORDO_LOGIN_LIMIT_PER_EMAIL', 5, 1, 1_000_000),
+    loginLimitPerIp: int(env, 'ORDO_LOGIN_LIMIT_PER_IP', 20, 1, 1_000_000),
+    loginWindowSeconds: int(env, 'ORDO_LOGIN_WINDOW_SECONDS', 900, 1, 86_400),
+    placeOrderRate: int(env, 'ORDO_PLACE_ORDER_RATE', 0, 0, 1_000_000),
+    quoteOrderRate: int(env, 'ORDO_QUOTE_ORDER_RATE', 0, 0, 1_000_000),
     debugSqlCount: bool(env, 'ORDO_DEBUG_SQL', false),
     publicUrl: publicUrl(env.ORDO_PUBLIC_URL),
     documentLinkSeconds: int(env, 'ORDO_DOCUMENT_LINK_SECONDS', 7 * 86_400, 10, 365 * 86_400),
@@ -208,5 +243,9 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     invoiceOn: oneOf(env, 'ORDO_INVOICE_ON', ['capture', 'shipment'] as const, 'capture'),
     returnWindowDays: int(env, 'ORDO_RETURN_WINDOW_DAYS', 30, 0, 3650),
     defaultCapturePolicy: oneOf(env, 'ORDO_CAPTURE_POLICY', ['ON_PLACEMENT', 'ON_FIRST_SHIPMENT', 'PER_SHIPMENT'] as const, 'ON_FIRST_SHIPMENT'),
+    metricsToken,
+    metricsPort: optionalInt(env, 'ORDO_METRICS_PORT', 0, 65535),
+    metricsHost: env.ORDO_METRICS_HOST || '127.0.0.1',
+    workerPort: optionalInt(env, 'ORDO_WORKER_PORT', 0, 65535),
   };
 }

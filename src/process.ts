@@ -20,7 +20,10 @@ export async function runProcess(role: 'all' | 'worker'): Promise<void> {
   if (engine.port !== undefined) {
     log.info({ port: engine.port, database: config.database.kind, queue: engine.app.queue.kind }, `Ordo listening on http://localhost:${engine.port}/graphql`);
   } else {
-    log.info({ database: config.database.kind, queue: engine.app.queue.kind }, 'Ordo workers running');
+    log.info({ database: config.database.kind, queue: engine.app.queue.kind, ...(engine.workerPort !== undefined ? { workerPort: engine.workerPort } : {}) }, 'Ordo workers running');
+  }
+  if (engine.metricsPort !== undefined) {
+    log.info({ port: engine.metricsPort, host: config.metricsHost }, `metrics on http://${config.metricsHost}:${engine.metricsPort}/metrics`);
   }
   let stopping = false;
   const shutdown = async (signal: string) => {

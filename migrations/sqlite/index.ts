@@ -18,6 +18,7 @@ import { Migration20261130111727_per_shipment_capture as M14 } from './Migration
 import { Migration20261130114212_payment_next_action as M15 } from './Migration20261130114212_payment_next_action.js';
 import { Migration20261130114841_payment_disputes as M16 } from './Migration20261130114841_payment_disputes.js';
 import { Migration20261130132755_carrier_rates_and_ship_from as M17 } from './Migration20261130132755_carrier_rates_and_ship_from.js';
+import { Migration20261130141049_api_key_last_used as M18 } from './Migration20261130141049_api_key_last_used.js';
 
 export const sqlite: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -38,4 +39,5 @@ export const sqlite: MigrationObject[] = [
   { name: 'Migration20261130114212_payment_next_action', class: M15 },
   { name: 'Migration20261130114841_payment_disputes', class: M16 },
   { name: 'Migration20261130132755_carrier_rates_and_ship_from', class: M17 },
+  { name: 'Migration20261130141049_api_key_last_used', class: M18 },
 ];

@@ -1,7 +1,8 @@
-import { Arg, Ctx, Field, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { admin, type AdminRole } from '../kernel/auth.js';
 import { can, type OrdoContext } from '../kernel/context.js';
 import { badInput } from '../kernel/errors.js';
+import { ApiKey } from './api-key.entity.js';
 import { TokenService } from './token.service.js';
 
 const ROLES: AdminRole[] = ['superadmin', 'catalog', 'inventory', 'orders', 'settings'];
@@ -29,8 +30,21 @@ export class ApiKeyResolver {
     return { name: key.name, roles: key.roles, token };
   }
 
-  @Mutation(() => Boolean, { description: 'Superadmin only. Requests with the key fail from now on.' })
-  revokeApiKey(@Arg('name', () => String) name: string, @Ctx() ctx: OrdoContext): Promise<boolean> {
-    return ctx.app.service(TokenService).revokeApiKey(can(ctx, admin('superadmin')).em, name);
+  @Query(() => [ApiKey], { description: 'Superadmin only. Every admin API key, newest first, revoked ones included; never a secret.' })
+  apiKeys(@Ctx() ctx: OrdoContext): Promise<ApiKey[]> {
+    return ctx.app.service(TokenService).list(can(ctx, admin('superadmin')).em);
+  }
+
+  @Mutation(() => Boolean, {
+    description: 'Superadmin only. Give the key\'s id (or its name). Requests with the key are refused (UNAUTHENTICATED) from now on, in every process. False when there is no such active key; CONFLICT for the last active superadmin key.',
+  })
+  revokeApiKey(
+    @Arg('id', () => ID, { nullable: true }) id: string | undefined,
+    @Arg('name', () => String, { nullable: true }) name: string | undefined,
+    @Ctx() ctx: OrdoContext,
+  ): Promise<boolean> {
+    can(ctx, admin('superadmin'));
+    if (!id === !name) throw badInput('Give the key\'s id or its name (one of them).', 'id');
+    return ctx.app.service(TokenService).revokeApiKey(ctx.em, id ? { id } : { name: name! });
   }
 }

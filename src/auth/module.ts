@@ -1,4 +1,5 @@
 import { defineModule } from '../kernel/module.js';
+import { RateLimits } from '../kernel/rate-limit.js';
 import { ApiKey } from './api-key.entity.js';
 import { ApiKeyResolver } from './auth.resolver.js';
 
@@ -7,4 +8,6 @@ export const auth = defineModule({
   dependsOn: ['customers'],
   entities: [ApiKey],
   resolvers: [ApiKeyResolver],
+  // The throttles (sign-in, sign-up, placeOrder, quoteOrder) close their Redis connection with the engine.
+  onStop: async (app) => app.service(RateLimits).close(),
 });

@@ -6,15 +6,20 @@ import { dialectOf } from '../kernel/db/dialect.js';
 import { ANONYMOUS, hashToken, type AdminRole, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
 import { newId, randomToken } from '../kernel/ids.js';
+import { sqlCounter } from '../kernel/db/sql-counter.js';
 import { ApiKey } from './api-key.entity.js';
 import { CustomerSession } from '../customers/customer-session.entity.js';
 
 export type TokenResolver = (em: Em, tokenHash: string) => Promise<Principal | null>;
 
+/** How often a key's lastUsedAt is written at most (per key and process; the stored value checked first). */
+const LAST_USED_EVERY_MS = 60_000;
+
 const invalid = () => new OrdoError('UNAUTHENTICATED', 'The token is not valid (unknown, revoked or expired). Sign in again or use another key.');
 
 export class TokenService {
   private kinds = new Map<string, TokenResolver>();
+  private lastUsedWrites = new Map<string, number>();
   constructor(private readonly app: AppRuntime) {}
 
   registerKind(prefix: string, resolver: TokenResolver): void {
@@ -40,8 +45,10 @@ export class TokenService {
       if (!p) throw invalid();
       return p;
     }
+    // No cache: a revoked key is refused on its next request, in every process.
     const key = await em.findOne(ApiKey, { tokenHash: hash, revokedAt: null });
     if (!key) throw invalid();
+    this.noteUse(key);
     return { kind: 'admin', keyId: key.id, name: key.name, roles: key.roles };
   }
 
@@ -62,12 +69,45 @@ export class TokenService {
     return { key: await this.upsertApiKey(em, name, token, roles), token };
   }
 
-  async revokeApiKey(em: Em, name: string): Promise<boolean> {
-    const key = await em.findOne(ApiKey, { name, revokedAt: null });
-    if (!key) return false;
-    key.revokedAt = new Date();
-    await em.flush();
-    return true;
+  /**
+   * Revokes a key (by id or name): false when there is no such active key. The last active superadmin
+   * key cannot be revoked (CONFLICT): nobody could manage keys any more. The active keys are locked
+   * first, so that two superadmins revoking each other's keys at once cannot both succeed.
+   */
+  async revokeApiKey(em: Em, ref: { id?: string; name?: string }): Promise<boolean> {
+    return em.transactional(async (tx) => {
+      await dialectOf(tx).lockRows(tx, 'SELECT id FROM api_key WHERE revoked_at IS NULL');
+      const active = await tx.find(ApiKey, { revokedAt: null }, { refresh: true });
+      const key = active.find((k) => (ref.id ? k.id === ref.id : k.name === ref.name));
+      if (!key) return false;
+      if (key.roles.includes('superadmin') && active.filter((k) => k.roles.includes('superadmin')).length === 1) {
+        throw new OrdoError('CONFLICT', `"${key.name}" is the last superadmin key: create another superadmin key first (createApiKey), or rotate it with ADMIN_API_KEY.`);
+      }
+      key.revokedAt = new Date();
+      return true;
+    });
+  }
+
+  /** Every key, newest first (the secret is never stored; its hash is not exposed). */
+  list(em: Em): Promise<ApiKey[]> {
+    return em.find(ApiKey, {}, { orderBy: { createdAt: 'desc', id: 'desc' } });
+  }
+
+  /**
+   * Records lastUsedAt at most once a minute per key: after the request's own statements and outside its
+   * statement count (not awaited), so that a request costs what it did.
+   */
+  private noteUse(key: ApiKey): void {
+    const now = Date.now();
+    if (key.lastUsedAt && now - key.lastUsedAt.getTime() < LAST_USED_EVERY_MS) return;
+    if (now - (this.lastUsedWrites.get(key.id) ?? 0) < LAST_USED_EVERY_MS) return;
+    this.lastUsedWrites.set(key.id, now);
+    sqlCounter.exit(() => {
+      const em = this.app.orm.em.fork() as Em;
+      em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: new Date(now) }).catch((err) => {
+        this.app.log.warn({ err: (err as Error).message, key: key.name }, 'could not record when an API key was used');
+      });
+    });
   }
 
   /**

@@ -18,13 +18,13 @@ export class CustomerResolver {
     return ctx.app.service(CustomerService).byId(ctx.em, ctx.principal.customerId);
   }
 
-  @Mutation(() => AuthPayload)
+  @Mutation(() => AuthPayload, { description: 'Throttled per IP and per email (ORDO_LOGIN_*): over the limit, RATE_LIMITED with extensions.retryAfterSeconds.' })
   registerCustomer(@Arg('input', () => RegisterCustomerInput) input: RegisterCustomerInput, @Ctx() ctx: OrdoContext) {
-    return ctx.app.service(CustomerService).register(ctx.em, input);
+    return ctx.app.service(CustomerService).register(ctx.em, input, ctx.ip);
   }
 
-  @Mutation(() => AuthPayload)
+  @Mutation(() => AuthPayload, { description: 'Throttled: too many failures for the email or from the IP (ORDO_LOGIN_*) answer RATE_LIMITED with extensions.retryAfterSeconds, even for the right password, until the window ends. A success clears the email\'s failures.' })
   login(@Arg('email', () => String) email: string, @Arg('password', () => String) password: string, @Ctx() ctx: OrdoContext) {
-    return ctx.app.service(CustomerService).login(ctx.em, email, password);
+    return ctx.app.service(CustomerService).login(ctx.em, email, password, ctx.ip);
   }
 }

@@ -5,6 +5,7 @@ import { OrdoError } from '../kernel/errors.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../kernel/password.js';
 import { hashToken } from '../kernel/auth.js';
 import { randomToken } from '../kernel/ids.js';
+import { clientIp, RateLimits } from '../kernel/rate-limit.js';
 import { Customer } from './customer.entity.js';
 import { CustomerSession } from './customer-session.entity.js';
 import type { RegisterCustomerInput } from './customer.inputs.js';
@@ -17,9 +18,17 @@ export interface AuthResult {
 export class CustomerService {
   constructor(private readonly app: AppRuntime) {}
 
-  async register(em: Em, input: RegisterCustomerInput): Promise<AuthResult> {
+  /**
+   * Throttled (ORDO_LOGIN_*): every attempt takes a point from the client's IP and from the address, in
+   * their own counters (a flood of sign-ups, or probing which addresses have accounts).
+   */
+  async register(em: Em, input: RegisterCustomerInput, ip?: string): Promise<AuthResult> {
+    const email = input.email.trim().toLowerCase();
+    const at = clientIp(ip);
+    if (at) await this.limit('register:ip', 'loginLimitPerIp', 'sign-ups from this address').take(at);
+    await this.limit('register:email', 'loginLimitPerEmail', 'sign-ups for this email').take(hashToken(email));
     const customer = em.create(Customer, {
-      email: input.email.trim().toLowerCase(), name: input.name ?? null, passwordHash: await hashPassword(input.password),
+      email, name: input.name ?? null, passwordHash: await hashPassword(input.password),
     });
     try {
       await em.persistAndFlush(customer);
@@ -30,11 +39,32 @@ export class CustomerService {
     return { customer, token: await this.createSession(em, customer) };
   }
 
-  async login(em: Em, email: string, password: string): Promise<AuthResult> {
-    const customer = await em.findOne(Customer, { email: email.trim().toLowerCase() });
+  /**
+   * Throttled (ORDO_LOGIN_*): an email has ORDO_LOGIN_LIMIT_PER_EMAIL attempts per window (a success
+   * clears them), an IP ORDO_LOGIN_LIMIT_PER_IP failed ones. Over either, RATE_LIMITED before the
+   * password is even checked: the right one is refused too until the window ends.
+   */
+  async login(em: Em, email: string, password: string, ip?: string): Promise<AuthResult> {
+    const address = email.trim().toLowerCase();
+    const at = clientIp(ip);
+    const byIp = this.limit('login:ip', 'loginLimitPerIp', 'failed sign-ins from this address');
+    const byEmail = this.limit('login:email', 'loginLimitPerEmail', 'failed sign-ins for this email');
+    if (at) await byIp.check(at);
+    // Taken before the check, so that parallel guesses cannot all pass a count read at the same time.
+    await byEmail.take(hashToken(address));
+    const customer = await em.findOne(Customer, { email: address });
     const ok = await verifyPassword(password, customer?.passwordHash ?? DUMMY_HASH);
-    if (!customer || !ok) throw new OrdoError('UNAUTHENTICATED', 'The email or the password is wrong.');
+    if (!customer || !ok) {
+      if (at) await byIp.count(at);
+      throw new OrdoError('UNAUTHENTICATED', 'The email or the password is wrong.');
+    }
+    await byEmail.reset(hashToken(address));
     return { customer, token: await this.createSession(em, customer) };
+  }
+
+  private limit(name: string, points: 'loginLimitPerEmail' | 'loginLimitPerIp', what: string) {
+    const { config } = this.app;
+    return this.app.service(RateLimits).limiter(name, { points: config[points], windowSeconds: config.loginWindowSeconds }, what);
   }
 
   /** A session token (`cs_…`); only its SHA-256 is kept. auth's TokenService turns it into a principal. */

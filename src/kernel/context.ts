@@ -14,6 +14,8 @@ export type OrdoContext = {
   loaders: Map<string, DataLoader<any, any>>;
   /** The raw Authorization value, so that long-lived subscriptions can check that it is still valid. */
   authorization?: string;
+  /** The client's address (express `req.ip`: the socket's, or X-Forwarded-For's behind `trust proxy`), for per-IP limits. */
+  ip?: string;
 };
 
 export function loader<K, V>(ctx: OrdoContext, key: string, make: () => DataLoader<K, V>): DataLoader<K, V> {

@@ -9,6 +9,7 @@ import { ArgumentValidationError } from 'type-graphql';
 import type { Logger } from './logger.js';
 import { OrdoError } from './errors.js';
 import { fieldsOf, validationProblems, type FieldProblem } from './field-errors.js';
+import { requestScope } from './request-scope.js';
 
 const CLIENT_CODES = new Set([
   'BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'INSUFFICIENT_STOCK', 'PAYMENT_DECLINED',
@@ -92,9 +93,12 @@ function asFields(v: unknown): FieldProblem[] | undefined {
   return Array.isArray(v) && v.every((f) => f && typeof f.path === 'string' && typeof f.message === 'string') ? (v as FieldProblem[]) : undefined;
 }
 
-/** Logged with an id; the client gets the id only. Logging itself must not throw either. */
+/**
+ * Logged with an id; the client gets the id only. Logging itself must not throw either. Within an HTTP
+ * request the id is the request's (its `x-request-id`), so the client's own id finds the log lines.
+ */
 function internal(log: Logger, formatted: GraphQLFormattedError, details: Record<string, unknown>): GraphQLFormattedError {
-  const errorId = randomUUID();
+  const errorId = requestScope.current()?.requestId ?? randomUUID();
   try {
     log.error({ errorId, ...details }, 'unexpected error');
   } catch {

@@ -1,4 +1,5 @@
-// One http server: Apollo over HTTP and graphql-ws over WebSocket on /graphql, plus /health and /ready.
+// One http server: Apollo over HTTP and graphql-ws over WebSocket on /graphql, plus /health, /ready and
+// /metrics (with ORDO_METRICS_TOKEN); every request logged once when it ends (request-log.ts).
 import { createServer, type Server } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
@@ -24,6 +25,11 @@ import { persistedQueries } from './apq-cache.js';
 import { bodyErrors } from './body-errors.js';
 import { OrdoError } from './errors.js';
 import { mountGraphiql } from './ide/graphiql.route.js';
+import { inRequestScope, requestLog } from './request-log.js';
+import { principalKind, requestScope } from './request-scope.js';
+import { countedSubscription, graphqlMetrics, operationKind, operationName } from './metrics-graphql.js';
+import { serveMetrics } from './metrics-endpoint.js';
+import { readiness } from './readiness.js';
 
 export type PrincipalResolver = (em: Em, authorization: string | undefined) => Promise<Principal>;
 
@@ -60,7 +66,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
   const formatErrors = formatError(app.log);
   const apq = persistedQueries(config.redisUrl, config.redisPrefix, config.apqTtlSeconds, app.log);
 
-  const context = async (authorization: string | undefined): Promise<OrdoContext> => {
+  const context = async (authorization: string | undefined, ip?: string, requestId: string = randomUUID()): Promise<OrdoContext> => {
     const em = app.orm.em.fork() as Em;
     let principal: Principal;
     try {
@@ -71,7 +77,9 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
       }
       throw e;
     }
-    return { app, em, principal, requestId: randomUUID(), loaders: new Map(), authorization };
+    const scope = requestScope.current();
+    if (scope) scope.principal = principalKind(principal);
+    return { app, em, principal, requestId, loaders: new Map(), authorization, ip };
   };
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
@@ -79,7 +87,11 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     {
       schema,
       // Parsed, bounded, validated and checked as over HTTP; errors formatted by the same formatter.
-      ...wsOperationHooks({ schema, limits, maxTokens: config.maxTokens, introspection: config.introspection, formatError: formatErrors }),
+      ...wsOperationHooks({
+        schema, limits, maxTokens: config.maxTokens, introspection: config.introspection, formatError: formatErrors,
+        subscriptionStarted: (stream) => countedSubscription(stream, app.metrics),
+        observe: (document, name, outcome) => app.metrics.operation(operationName(name, undefined, document), operationKind(document, name), outcome),
+      }),
       // Connection auth: a bad token is refused at connect time, before any subscription starts.
       onConnect: async (c) => {
         const auth = c.connectionParams?.authorization;
@@ -122,11 +134,14 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
       ApolloServerPluginLandingPageDisabled(),
       noStore,
       requestChecks<OrdoContext>(),
+      graphqlMetrics<OrdoContext>(app.metrics),
     ],
   });
   await apollo.start();
 
   expressApp.disable('x-powered-by');
+  // First: every request gets its id and its log line, whatever answers it.
+  expressApp.use(...requestLog(app.log));
   // Module routes (document downloads, carrier webhooks) parse their own bodies.
   for (const m of app.modules) {
     if (!m.routes) continue;
@@ -139,18 +154,12 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     res.json({ status: 'ok' });
   });
   expressApp.get('/ready', async (_req, res) => {
-    const checks: Record<string, string> = {};
-    try {
-      await (app.orm.em.fork() as Em).execute('SELECT 1');
-      checks.database = 'ok';
-    } catch (e) {
-      checks.database = 'down';
-    }
-    checks.queue = app.queue.kind;
-    if (app.config.redisUrl) checks.redis = (await app.redisReady()) ? 'ok' : 'down';
-    const ok = checks.database === 'ok' && checks.redis !== 'down';
+    const { ok, checks } = await readiness(app);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
   });
+  // Only with a token: without ORDO_METRICS_TOKEN the API has no /metrics (404), ORDO_METRICS_PORT may serve it.
+  const metricsToken = config.metricsToken;
+  if (metricsToken) expressApp.get('/metrics', (req, res) => serveMetrics(app.metrics, req, res, metricsToken, app.log));
 
   const debugSql = app.config.debugSqlCount;
   const cors = corsMiddleware(config.corsOrigins);
@@ -158,6 +167,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     '/graphql',
     ...(cors ? [cors] : []),
     express.json({ limit: '1mb' }),
+    inRequestScope,
     (req, res, next) => {
       // Benchmarks ask for the statement count of a request with this header (only when enabled).
       if (debugSql && req.headers['x-ordo-count-sql']) {
@@ -171,7 +181,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
       }
       next();
     },
-    expressMiddleware(apollo, { context: async ({ req }) => context(req.headers.authorization) }),
+    expressMiddleware(apollo, { context: async ({ req }) => context(req.headers.authorization, req.ip, typeof req.id === 'string' ? req.id : undefined) }),
   );
   expressApp.use('/graphql', bodyErrors('1 MB'));
 

@@ -9,6 +9,7 @@ import type { OrdoPubSub } from './pubsub.js';
 import type { OutboxRelay } from './outbox/outbox-relay.js';
 import type { EventBus } from './outbox/event-bus.js';
 import type { Machines } from './state-machine.js';
+import type { Metrics } from './metrics.js';
 
 export interface AppRuntime {
   config: OrdoConfig;
@@ -23,6 +24,8 @@ export interface AppRuntime {
   machines: Machines;
   /** The secret for derived tokens and signed links (config, or generated and kept in the database). */
   secret: string;
+  /** This engine's Prometheus registry and the metrics code counts on (kernel/metrics.ts). */
+  metrics: Metrics;
   /** True when Redis answers (always true without REDIS_URL). */
   redisReady(): Promise<boolean>;
   /** One instance of a service class per engine; services take the runtime in their constructor. */

@@ -10,7 +10,7 @@ import { annotateFieldErrors } from './field-errors.js';
 import { badStringsError, inputStringsRule, variableProblems } from './input-strings.js';
 
 type Formatter = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
-type Hooks = Pick<ServerOptions, 'onSubscribe' | 'onNext' | 'onError'>;
+type Hooks = Pick<ServerOptions, 'onSubscribe' | 'onOperation' | 'onNext' | 'onError'>;
 
 export interface WsOperationOptions {
   schema: GraphQLSchema;
@@ -18,6 +18,10 @@ export interface WsOperationOptions {
   maxTokens: number;
   introspection: boolean;
   formatError: Formatter;
+  /** Wraps a subscription's stream once it starts (to count it while it is open: metrics). */
+  subscriptionStarted?: <T>(stream: AsyncGenerator<T>) => AsyncGenerator<T>;
+  /** Told of each operation: started or answered (`ok` or the first error's code), or refused before it ran. */
+  observe?: (document: DocumentNode | undefined, operationName: string | null | undefined, outcome: string) => void;
 }
 
 /** As Apollo codes them over HTTP, so that the formatter treats both alike. */
@@ -35,18 +39,33 @@ export function wsOperationHooks(o: WsOperationOptions): Hooks {
   const format = (errors: readonly GraphQLError[]) => errors.map((e) => o.formatError(e.toJSON(), e));
   return {
     onSubscribe: (_ctx, _id, payload) => {
+      // Refused before it runs: counted with the code the client gets.
+      const refused = (errors: GraphQLError[], document?: DocumentNode) => {
+        o.observe?.(document, payload.operationName, String(format(errors)[0]?.extensions?.code ?? 'BAD_USER_INPUT'));
+        return errors;
+      };
       let document: DocumentNode;
       try {
         document = parse(payload.query, { maxTokens: o.maxTokens });
       } catch (e) {
-        return [coded(e, 'GRAPHQL_PARSE_FAILED')];
+        return refused([coded(e, 'GRAPHQL_PARSE_FAILED')]);
       }
       const invalid = validate(o.schema, document, rules);
-      if (invalid.length) return invalid.map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED'));
+      if (invalid.length) return refused(invalid.map((e) => coded(e, 'GRAPHQL_VALIDATION_FAILED')), document);
       const problems = variableProblems(document, payload.operationName, payload.variables);
-      if (problems.length) return [badStringsError(problems)];
+      if (problems.length) return refused([badStringsError(problems)], document);
       const args: ExecutionArgs = { schema: o.schema, document, operationName: payload.operationName, variableValues: payload.variables };
       return args;
+    },
+    onOperation: (_ctx, _id, _payload, args, result) => {
+      if (isAsyncGenerator(result)) {
+        o.observe?.(args.document, args.operationName, 'ok');
+        return o.subscriptionStarted ? (o.subscriptionStarted(result) as never) : undefined;
+      }
+      // A query or mutation over the socket, or a subscription refused by its resolver: its first error's code.
+      const first = (result as ExecutionResult).errors?.[0];
+      o.observe?.(args.document, args.operationName, first ? String(first.extensions?.code ?? 'INTERNAL_SERVER_ERROR') : 'ok');
+      return undefined;
     },
     onNext: (_ctx, _id, _payload, args, result) => {
       const errors = (result as ExecutionResult).errors;
@@ -56,4 +75,8 @@ export function wsOperationHooks(o: WsOperationOptions): Hooks {
     },
     onError: (_ctx, _id, _payload, errors) => format(errors) as never,
   };
+}
+
+function isAsyncGenerator(v: unknown): v is AsyncGenerator<unknown> {
+  return typeof v === 'object' && v !== null && typeof (v as AsyncGenerator)[Symbol.asyncIterator] === 'function' && typeof (v as AsyncGenerator).next === 'function';
 }

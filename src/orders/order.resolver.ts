@@ -1,6 +1,7 @@
 import { Arg, Ctx, Field, ID, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { OrdoContext } from '../kernel/context.js';
 import { connectionOf } from '../kernel/graphql-types.js';
+import { throttleCaller } from '../kernel/rate-limit.js';
 import type { Page } from '../kernel/pagination.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderFilter, PlaceOrderInput } from './order.inputs.js';
@@ -48,20 +49,22 @@ export class OrderResolver {
   @Query(() => OrderQuote, {
     description: 'Prices an order as placeOrder would now, with the shipping methods that serve the address, and lists every problem; writes and reserves nothing. Guests, customers and staff may quote.',
   })
-  quoteOrder(
+  async quoteOrder(
     // Not validated by the schema: a quote answers field problems as data, beside the others.
     @Arg('input', () => PlaceOrderInput, { validate: false }) input: PlaceOrderInput,
     @Ctx() ctx: OrdoContext,
   ): Promise<OrderQuote> {
+    await throttleCaller(ctx.app, 'quoteOrder', ctx.app.config.quoteOrderRate, ctx.principal, ctx.ip);
     return ctx.app.service(QuoteOrder).run(ctx.em, ctx.principal, input);
   }
 
   @Mutation(() => PlaceOrderPayload)
-  placeOrder(
+  async placeOrder(
     @Arg('input', () => PlaceOrderInput) input: PlaceOrderInput,
     @Arg('idempotencyKey', () => String, { nullable: true }) idempotencyKey: string | undefined,
     @Ctx() ctx: OrdoContext,
   ): Promise<PlaceOrderPayload> {
+    await throttleCaller(ctx.app, 'placeOrder', ctx.app.config.placeOrderRate, ctx.principal, ctx.ip);
     return ctx.app.service(PlaceOrder).run(ctx.em, ctx.principal, input, idempotencyKey);
   }
 

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
+import type { OrderPlacement } from '../kernel/metrics.js';
 import type { Em } from '../kernel/db/orm.js';
 import type { SqlRunner, Statement } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
@@ -50,10 +51,28 @@ export interface PlaceOrderResult {
 
 const sha = (s: string) => createHash('sha256').update(s).digest('base64url');
 
+/** The refusals counted as placements that failed; other errors (a conflict, a bug) are not placements. */
+const FAILURES: Partial<Record<string, OrderPlacement>> = {
+  INSUFFICIENT_STOCK: 'insufficient_stock',
+  PAYMENT_DECLINED: 'declined',
+  BAD_USER_INPUT: 'invalid',
+};
+
 export class PlaceOrder {
   constructor(private readonly app: AppRuntime) {}
 
+  /** Places the order; every attempt counts in `ordo_orders_placed_total` by how it ended (a repeat answered from its key does not). */
   async run(em: Em, principal: Principal, input: PlaceOrderInput, idempotencyKey?: string | null, staff?: StaffPlacement): Promise<PlaceOrderResult> {
+    try {
+      return await this.placeOnce(em, principal, input, idempotencyKey, staff);
+    } catch (e) {
+      const outcome = e instanceof OrdoError ? FAILURES[e.code] : undefined;
+      if (outcome) this.app.metrics?.orderPlaced(outcome);
+      throw e;
+    }
+  }
+
+  private async placeOnce(em: Em, principal: Principal, input: PlaceOrderInput, idempotencyKey: string | null | undefined, staff: StaffPlacement | undefined): Promise<PlaceOrderResult> {
     if (staff) authorize(principal, admin('orders'));
     checkIdempotencyKey(idempotencyKey);
     // The checks quoteOrder makes too; here the first problem is the answer.
@@ -68,7 +87,9 @@ export class PlaceOrder {
     if (earlier) return earlier;
     const c: Prepared = { ...req, method: req.method!, shipping: req.shipping!, provider: req.provider!, customerId, keyHash, requestHash, staff: staff ?? null };
     try {
-      return await this.attempt(em, principal, input, c);
+      const placed = await this.attempt(em, principal, input, c);
+      this.app.metrics?.orderPlaced(placed.order.status === OrderStatus.CONFIRMED ? 'confirmed' : 'pending');
+      return placed;
     } catch (e) {
       // Simultaneous repeats: the first commits while the others wait on its unique key (or find the
       // stock it took gone); they answer with its order.

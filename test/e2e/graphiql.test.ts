@@ -34,7 +34,7 @@ describe('GraphiQL at /graphiql (compiled server, NODE_ENV=production)', () => {
 
   beforeAll(async () => {
     s = await spawnEngine({
-      ORDO_DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: undefined,
+      ORDO_DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', NODE_ENV: 'production', ORDO_MIGRATE_ON_START: 'true', LOG_LEVEL: 'warn', DATABASE_URL: undefined,
     });
     ok(await admin(`mutation($i: CreateStockLocationInput!) { createStockLocation(input: $i) { id } }`, {
       i: { code: 'wh-a', name: 'Warehouse A', kind: 'WAREHOUSE', countryCode: 'DE', priority: 10, autoFulfill: false },

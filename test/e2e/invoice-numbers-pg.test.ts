@@ -25,7 +25,7 @@ describe('invoice numbers across two engine processes on PostgreSQL', () => {
 
   beforeAll(async () => {
     db = await createPgDatabase();
-    const env = { DATABASE_URL: db.url, REDIS_URL, ORDO_REDIS_PREFIX: prefix, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '15' };
+    const env = { DATABASE_URL: db.url, REDIS_URL, ORDO_REDIS_PREFIX: prefix, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', NODE_ENV: 'production', ORDO_MIGRATE_ON_START: 'true', LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '15' };
     a = await spawnEngine(env);
     b = await spawnEngine(env);
     sql = new pg.Client({ connectionString: db.url });

@@ -26,7 +26,7 @@ describe('live events across two engine processes (PostgreSQL + Redis)', () => {
     db = await createPgDatabase();
     const env = {
       DATABASE_URL: db.url, REDIS_URL, ORDO_REDIS_PREFIX: uniqueName('ordo-live'), ADMIN_API_KEY: ADMIN_KEY,
-      ORDO_SEED_DEMO: '0', NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '10',
+      ORDO_SEED_DEMO: '0', NODE_ENV: 'production', ORDO_MIGRATE_ON_START: 'true', LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '10',
     };
     a = await spawnEngine(env);
     b = await spawnEngine(env);

@@ -31,7 +31,7 @@ describe('subscriptions over graphql-ws (compiled server, SQLite)', () => {
 
   beforeAll(async () => {
     s = await spawnEngine({
-      ORDO_DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', NODE_ENV: 'production', LOG_LEVEL: 'warn',
+      ORDO_DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', NODE_ENV: 'production', ORDO_MIGRATE_ON_START: 'true', LOG_LEVEL: 'warn',
       ORDO_SUBSCRIPTION_RECHECK_MS: '300', DATABASE_URL: undefined,
     });
     await setupShop({ admin } as unknown as TestEngine, { locations: [{ code: 'wh-a', priority: 10 }], variants: [{ sku: SKU, price: 1000, stock: { 'wh-a': 100 } }, { sku: OTHER_SKU, price: 500, stock: { 'wh-a': 10 } }] });

@@ -24,7 +24,7 @@ describe('two engine processes on one PostgreSQL database', () => {
   beforeAll(async () => {
     db = await createPgDatabase();
     const env = {
-      DATABASE_URL: db.url, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', NODE_ENV: 'production',
+      DATABASE_URL: db.url, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', NODE_ENV: 'production', ORDO_MIGRATE_ON_START: 'true',
       LOG_LEVEL: 'info', DATABASE_POOL_SIZE: '15',
     };
     // Same moment, empty database: both try to migrate; both must come up ready (asserted in the first

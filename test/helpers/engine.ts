@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolveStartup } from '../../src/config-file.js';
 import { createEngine, type Engine } from '../../src/app.js';
 import { createLogger } from '../../src/kernel/logger.js';
+import type { DestinationStream } from 'pino';
 import type { OrdoModule } from '../../src/kernel/module.js';
 import type { Em } from '../../src/kernel/db/orm.js';
 import { createPgDatabase, REDIS_URL, uniqueName } from './services.js';
@@ -39,6 +40,10 @@ export interface TestEngineOptions {
    * import repository files in it through `pluginImport`. The test env overrides its settings.
    */
   configFile?: string;
+  /** `worker` starts it as `npm run worker` does: no API (t.url then leads nowhere), workers only. */
+  role?: 'all' | 'worker';
+  /** Where its log lines go (each line a JSON string) instead of stdout: tests that read the log. */
+  logTo?: DestinationStream;
 }
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -82,8 +87,8 @@ export async function startTestEngine(kind: DbKind, opts: TestEngineOptions = {}
     ...opts.env,
   };
   // As src/process.ts starts; the data folder as cwd, so that no ordo.config.js of the checkout is picked up.
-  const { config, plugins, providers } = await resolveStartup(env, 'all', dataDir);
-  const engine = await createEngine(config, { plugins: [...plugins, ...(opts.plugins ?? [])], providers, log: createLogger(config.logLevel) });
+  const { config, plugins, providers } = await resolveStartup(env, opts.role ?? 'all', dataDir);
+  const engine = await createEngine(config, { plugins: [...plugins, ...(opts.plugins ?? [])], providers, log: createLogger(config.logLevel, opts.logTo) });
   const url = `http://127.0.0.1:${engine.port}/graphql`;
   const gql = <T,>(q: string, v?: Record<string, unknown>, token?: string) => gqlAt<T>(url, q, v, token);
   return {

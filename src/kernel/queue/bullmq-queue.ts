@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import {
   DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS,
-  type FailedJob, type JobOptions, type QueueDriver, type QueueHandler,
+  type FailedJob, type JobCounts, type JobOptions, type QueueDriver, type QueueHandler,
 } from './queue.js';
 
 export class BullQueue implements QueueDriver {
@@ -90,6 +90,14 @@ export class BullQueue implements QueueDriver {
       n += (await q.getDelayed()).filter((j) => !j.repeatJobKey).length;
     }
     return n;
+  }
+
+  async counts(queue: string): Promise<JobCounts> {
+    const c = await this.queue(queue).getJobCounts('waiting', 'prioritized', 'waiting-children', 'active', 'failed', 'completed', 'delayed');
+    return {
+      waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c['waiting-children'] ?? 0),
+      active: c.active ?? 0, failed: c.failed ?? 0, completed: c.completed ?? 0, delayed: c.delayed ?? 0,
+    };
   }
 
   async close(): Promise<void> {

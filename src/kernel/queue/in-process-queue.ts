@@ -3,7 +3,7 @@
 // crashed process never acknowledged.
 import {
   backoffDelay, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS,
-  type FailedJob, type JobOptions, type QueueDriver, type QueueHandler,
+  type FailedJob, type JobCounts, type JobOptions, type QueueDriver, type QueueHandler,
 } from './queue.js';
 
 interface Entry {
@@ -99,6 +99,22 @@ export class InProcessQueue implements QueueDriver {
     let n = 0;
     for (const lane of this.lanes.values()) for (const e of lane.jobs.values()) if (e.state === 'waiting' || e.state === 'active') n++;
     return n;
+  }
+
+  async counts(queue: string): Promise<JobCounts> {
+    const lane = this.lanes.get(queue);
+    const c: JobCounts = { waiting: 0, active: 0, failed: 0, completed: 0, delayed: 0 };
+    if (!lane) return c;
+    for (const e of lane.jobs.values()) {
+      if (e.state === 'active') c.active++;
+      else if (e.state === 'failed') c.failed++;
+      else if (e.state === 'done') c.completed++;
+      else c.waiting++;
+    }
+    // A waiting job not in line yet waits out a delay or a retry's backoff.
+    c.delayed = c.waiting - lane.waiting.length;
+    c.waiting = lane.waiting.length;
+    return c;
   }
 
   async close(): Promise<void> {

@@ -31,6 +31,15 @@ export interface FailedJob {
 
 export type QueueHandler = (job: QueueJob) => Promise<unknown>;
 
+/** Jobs of one queue by state (metrics): retries waiting out their backoff are delayed. */
+export interface JobCounts {
+  waiting: number;
+  active: number;
+  failed: number;
+  completed: number;
+  delayed: number;
+}
+
 export interface QueueDriver {
   readonly kind: 'bullmq' | 'in-process';
   add(queue: string, name: string, data: unknown, opts?: JobOptions): Promise<void>;
@@ -46,6 +55,8 @@ export interface QueueDriver {
    * never decreasing), it tells that nothing is left to do: tests wait on it instead of sleeping.
    */
   pending(): Promise<number>;
+  /** The jobs of `queue` by state, as this driver keeps them (completed ones while they are kept). */
+  counts(queue: string): Promise<JobCounts>;
   readonly added: number;
   /** Stops taking new jobs, waits for running ones, closes connections. */
   close(): Promise<void>;
