@@ -8,6 +8,7 @@ import { coreModules } from './modules.js';
 import { openDatabase, type Em, type Orm } from './kernel/db/orm.js';
 import { migrate, pendingMigrations } from './kernel/db/migrate.js';
 import { sqlCounter } from './kernel/db/sql-counter.js';
+import { AuditEntry } from './kernel/audit/audit-entry.entity.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { orderModules, type OrdoModule, type JobDefinition } from './kernel/module.js';
 import { InProcessQueue } from './kernel/queue/in-process-queue.js';
@@ -54,7 +55,7 @@ export interface EngineOptions {
   listen?: boolean;
 }
 
-export const KERNEL_ENTITIES = [OutboxEvent, Setting, IdempotencyRecord];
+export const KERNEL_ENTITIES = [OutboxEvent, Setting, IdempotencyRecord, AuditEntry];
 
 export async function createEngine(config: OrdoConfig, opts: EngineOptions = {}): Promise<Engine> {
   const log = opts.log ?? createLogger(config.logLevel);

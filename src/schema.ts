@@ -5,14 +5,17 @@ import type { GraphQLSchema } from 'graphql';
 import type { OrdoModule } from './kernel/module.js';
 import { NodeResolver } from './kernel/node.resolver.js';
 import { createOrdoPubSub, type OrdoPubSub } from './kernel/pubsub.js';
+import { auditMutations } from './kernel/audit/audit-mutations.js';
 
 export async function buildOrdoSchema(modules: OrdoModule[], pubSub?: OrdoPubSub): Promise<GraphQLSchema> {
   const resolvers = [NodeResolver, ...modules.flatMap((m) => m.resolvers ?? [])] as [Function, ...Function[]];
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers,
     // Printing the SDL (npm run schema) has no engine: subscriptions still need a pub/sub to be built.
     pubSub: (pubSub ?? createOrdoPubSub(undefined, 'schema')) as never,
     validate: { forbidUnknownValues: false, stopAtFirstError: true },
     emitSchemaFile: false,
   });
+  // Every admin mutation leaves an audit entry (kernel/audit/).
+  return auditMutations(schema);
 }

@@ -1,7 +1,7 @@
 // GraphQL building blocks shared by every module: the Node interface, Money, DateTime, page info.
 import { Field, ID, Int, InterfaceType, ObjectType } from 'type-graphql';
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeResolver, JSONObjectResolver } from 'graphql-scalars';
 
 @InterfaceType()
 export abstract class Node {
@@ -30,6 +30,8 @@ export const MoneyScalar = new GraphQLScalarType({
 });
 
 export const DateTimeScalar = new GraphQLScalarType({ ...DateTimeResolver.toConfig(), name: 'DateTime' });
+
+export const JSONObjectScalar = new GraphQLScalarType({ ...JSONObjectResolver.toConfig(), name: 'JSONObject' });
 
 @ObjectType()
 export class PageInfo {
