@@ -20,6 +20,7 @@ import { Migration20261130114841_payment_disputes as M16 } from './Migration2026
 import { Migration20261130132755_carrier_rates_and_ship_from as M17 } from './Migration20261130132755_carrier_rates_and_ship_from.js';
 import { Migration20261130141049_api_key_last_used as M18 } from './Migration20261130141049_api_key_last_used.js';
 import { Migration20261130144826_audit_entry as M19 } from './Migration20261130144826_audit_entry.js';
+import { Migration20261130151311_refund_settles_change as M20 } from './Migration20261130151311_refund_settles_change.js';
 
 export const postgresql: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -42,4 +43,5 @@ export const postgresql: MigrationObject[] = [
   { name: 'Migration20261130132755_carrier_rates_and_ship_from', class: M17 },
   { name: 'Migration20261130141049_api_key_last_used', class: M18 },
   { name: 'Migration20261130144826_audit_entry', class: M19 },
+  { name: 'Migration20261130151311_refund_settles_change', class: M20 },
 ];

@@ -61,7 +61,7 @@ export async function oweBack(app: AppRuntime, tx: Em, order: Order, amount: num
     if (take <= 0) continue;
     const op = tx.create(PaymentOperation, {
       id: newId('pop'), payment: p, order, kind: PaymentOperationKind.REFUND, amount: take, reason: reason.slice(0, 500),
-      status: RefundStatus.PENDING, providerTransactionId: null,
+      status: RefundStatus.PENDING, providerTransactionId: null, settlesChange: true,
     });
     tx.persist(op);
     owed += take;

@@ -12,6 +12,11 @@ export interface Coverage {
   authorized: number;
   /** Captured less refunded, refunds still pending counted as refunded. */
   capturedNet: number;
+  /**
+   * Of those refunds, money given back while the total stayed (a staff refund, a return), failed ones
+   * aside: what the order owes is that much less, so a later capture must not take it again.
+   */
+  givenBack: number;
 }
 
 const OPEN = new Set([PaymentStatus.AUTHORIZED, PaymentStatus.PENDING]);
@@ -19,12 +24,14 @@ const CAPTURED = new Set([PaymentStatus.PAID, PaymentStatus.PARTIALLY_REFUNDED, 
 
 /** The order's coverage, leaving out `exceptPaymentId` (the payment being captured). */
 export async function coverage(tx: Em, orderId: string, exceptPaymentId?: string): Promise<Coverage> {
-  const [payments, pending] = await Promise.all([
+  const [payments, refunds] = await Promise.all([
     tx.find(Payment, { order: orderId }),
-    tx.find(PaymentOperation, { order: orderId, kind: PaymentOperationKind.REFUND, status: RefundStatus.PENDING }),
+    tx.find(PaymentOperation, { order: orderId, kind: PaymentOperationKind.REFUND, status: { $ne: RefundStatus.FAILED } }),
   ]);
+  const pending = refunds.filter((o) => o.status === RefundStatus.PENDING);
   let authorized = 0;
   let capturedNet = 0;
+  let givenBack = 0;
   for (const p of payments) {
     if (p.id === exceptPaymentId) continue;
     if (OPEN.has(p.status)) authorized += p.amount;
@@ -33,9 +40,10 @@ export async function coverage(tx: Em, orderId: string, exceptPaymentId?: string
       if (p.capturesOpen) authorized += p.amount - p.amountCaptured;
       const inFlight = pending.filter((o) => o.payment.id === p.id).reduce((s, o) => s + o.amount, 0);
       capturedNet += p.amountCaptured - p.amountRefunded - inFlight;
+      givenBack += refunds.filter((o) => o.payment.id === p.id && !o.settlesChange).reduce((s, o) => s + o.amount, 0);
     }
   }
-  return { authorized, capturedNet };
+  return { authorized, capturedNet, givenBack };
 }
 
 /**
@@ -45,7 +53,7 @@ export async function coverage(tx: Em, orderId: string, exceptPaymentId?: string
  * rest) is simply captured less. Money given back outside the order's changes (a goodwill refund) stays
  * given: it is the change of the total that is settled, never the gap the gift left.
  */
-export function difference(c: Coverage, previous: number, total: number): { due: number; refund: number } {
+export function difference(c: Pick<Coverage, 'authorized' | 'capturedNet'>, previous: number, total: number): { due: number; refund: number } {
   const given = Math.max(0, previous - c.capturedNet - c.authorized);
   const due = Math.max(0, total - Math.max(previous, c.authorized + c.capturedNet));
   const refund = Math.min(Math.max(0, previous - total), Math.max(0, c.capturedNet - total + given), Math.max(0, c.capturedNet));

@@ -26,7 +26,7 @@ registerEnumType(RefundStatus, { name: 'RefundStatus' });
 @Index({ properties: ['order', 'kind'] })
 @Index({ properties: ['providerTransactionId'] })
 export class PaymentOperation {
-  [OptionalProps]?: 'id' | 'createdAt' | 'status' | 'reason' | 'providerTransactionId' | 'idempotencyKey';
+  [OptionalProps]?: 'id' | 'createdAt' | 'status' | 'reason' | 'providerTransactionId' | 'idempotencyKey' | 'settlesChange';
 
   @PrimaryKey({ length: 40 })
   id: string = newId('pop');
@@ -55,6 +55,13 @@ export class PaymentOperation {
 
   @Property({ type: 'string', length: 200, nullable: true })
   idempotencyKey?: string | null;
+
+  /**
+   * A refund of captured money above a lowered total (cancelled units, an edit: `oweBack`). False for money
+   * given back while the order's total stays (a staff refund, a return): later captures must not take that back.
+   */
+  @Property()
+  settlesChange: boolean = false;
 
   @Property()
   createdAt: Date = new Date();

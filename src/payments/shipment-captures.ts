@@ -44,7 +44,9 @@ export async function captureShipment(app: AppRuntime, em: Em, c: ShipmentCaptur
 
     const lines = await tx.find(OrderLine, { order: order.id });
     const last = lines.every((l) => l.quantityShipped >= l.quantity);
-    const owed = order.total - (await coverage(tx, order.id)).capturedNet;
+    // Money given back while the total stayed (a staff refund, a return) is not owed again.
+    const covered = await coverage(tx, order.id);
+    const owed = order.total - covered.capturedNet - covered.givenBack;
     const shipping = order.shippingTotal + order.taxTotal - lines.reduce((s, l) => s + l.taxTotal, 0);
     const share = last ? owed : Math.min(owed, c.value + (captures.length ? 0 : shipping - (order.discountTotal ?? 0)));
     const note = c.shipmentId ? `for shipment ${c.shipmentId}` : 'for the rest of the order';
