@@ -1,4 +1,5 @@
 // Every setting the engine reads, in one place, validated at start with a message that says what to fix.
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 export type DatabaseKind = 'sqlite' | 'postgresql';
@@ -55,6 +56,14 @@ export interface OrdoConfig {
   quoteOrderRate: number;
   /** Answers `x-ordo-count-sql` request headers with the request's SQL statement count (benchmarks, tests). */
   debugSqlCount: boolean;
+  /**
+   * OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT, the OTLP/HTTP base URL such as http://collector:4318;
+   * spans go to its /v1/traces as protobuf): unset → no tracing, nothing of OpenTelemetry loaded
+   * (kernel/tracing.ts). OTEL_EXPORTER_OTLP_HEADERS and the other standard exporter variables apply.
+   */
+  otelEndpoint?: string;
+  /** service.name on the spans (OTEL_SERVICE_NAME): `ordo`, or `ordo-worker` for a worker process. */
+  otelServiceName: string;
   /** Base of document links (`https://api.shop.example`); unset → links are paths on this server (`/documents/…`). */
   publicUrl?: string;
   /** How long a signed document link stays valid. */
@@ -92,6 +101,13 @@ export interface OrdoConfig {
   metricsHost: string;
   /** A worker process's port for /health, /ready and /metrics; unset → none. */
   workerPort?: number;
+  /**
+   * Express's `trust proxy` (ORDO_TRUST_PROXY): which proxies in front may say who the client is in
+   * X-Forwarded-For, so that per-IP limits count the client and not the load balancer. false (default):
+   * the connection's address; a number: that many proxies in front; a list: the proxies' addresses or
+   * subnets (`loopback`, `10.0.0.0/8`, …).
+   */
+  trustProxy: false | number | string[];
 }
 
 export class ConfigError extends Error {}
@@ -151,10 +167,47 @@ function smtpUrl(raw: string | undefined): string | undefined {
   return raw;
 }
 
+function otlpEndpoint(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^https?:\/\/[^\s/]+/.test(raw)) throw new ConfigError(`OTEL_EXPORTER_OTLP_ENDPOINT=${raw} is not valid: give the OTLP/HTTP base URL of the collector, such as http://localhost:4318, or leave it unset for no traces.`);
+  return raw;
+}
+
 function publicUrl(raw: string | undefined): string | undefined {
   if (!raw) return undefined;
   if (!/^https?:\/\/[^\s/]+/.test(raw)) throw new ConfigError(`ORDO_PUBLIC_URL=${raw} is not valid: give the base URL clients reach this engine at, such as https://api.example.com.`);
   return raw.replace(/\/+$/, '');
+}
+
+/** Named subnets express's `trust proxy` (proxy-addr) knows. */
+const PROXY_SUBNETS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * ORDO_TRUST_PROXY: unset, `false` or `0` → false; `1`…`10` → that many proxies; else a comma list of
+ * addresses, CIDR subnets or named subnets. `true` (trust every hop) is refused: any client could then
+ * name its own address in X-Forwarded-For and escape the per-IP limits.
+ */
+function trustProxy(raw: string | undefined): false | number | string[] {
+  const value = (raw ?? '').trim();
+  if (value === '' || ['false', 'no', '0'].includes(value.toLowerCase())) return false;
+  const help = 'give the number of proxies in front of the engine (1 for one load balancer), or their addresses, such as loopback, 10.0.0.0/8, 192.168.1.10 (comma separated), or false';
+  if (/^\d+$/.test(value)) {
+    const n = Number(value);
+    if (n > 10) throw new ConfigError(`ORDO_TRUST_PROXY=${raw} is not valid: ${help}.`);
+    return n;
+  }
+  if (['true', 'yes'].includes(value.toLowerCase())) {
+    throw new ConfigError(`ORDO_TRUST_PROXY=${raw} would trust any X-Forwarded-For a client sends (and let it choose its own address for the per-IP limits): ${help}.`);
+  }
+  const list = value.split(',').map((a) => a.trim()).filter(Boolean);
+  for (const item of list) {
+    if (PROXY_SUBNETS.includes(item)) continue;
+    const [address, bits, ...rest] = item.split('/');
+    const family = isIP(address);
+    const maskOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!family || rest.length || !maskOk) throw new ConfigError(`ORDO_TRUST_PROXY: "${item}" is not an address or subnet: ${help}.`);
+  }
+  return list;
 }
 
 export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker' = 'all'): OrdoConfig {
@@ -226,6 +279,8 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     placeOrderRate: int(env, 'ORDO_PLACE_ORDER_RATE', 0, 0, 1_000_000),
     quoteOrderRate: int(env, 'ORDO_QUOTE_ORDER_RATE', 0, 0, 1_000_000),
     debugSqlCount: bool(env, 'ORDO_DEBUG_SQL', false),
+    otelEndpoint: otlpEndpoint(env.OTEL_EXPORTER_OTLP_ENDPOINT),
+    otelServiceName: env.OTEL_SERVICE_NAME || (role === 'worker' ? 'ordo-worker' : 'ordo'),
     publicUrl: publicUrl(env.ORDO_PUBLIC_URL),
     documentLinkSeconds: int(env, 'ORDO_DOCUMENT_LINK_SECONDS', 7 * 86_400, 10, 365 * 86_400),
     queueConcurrency: int(env, 'ORDO_QUEUE_CONCURRENCY', 8, 1, 256),
@@ -247,5 +302,6 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     metricsPort: optionalInt(env, 'ORDO_METRICS_PORT', 0, 65535),
     metricsHost: env.ORDO_METRICS_HOST || '127.0.0.1',
     workerPort: optionalInt(env, 'ORDO_WORKER_PORT', 0, 65535),
+    trustProxy: trustProxy(env.ORDO_TRUST_PROXY),
   };
 }

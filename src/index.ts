@@ -24,8 +24,8 @@ export type { Dialect, DialectName } from './kernel/db/dialect.js';
 // Request context and authorization
 export type { OrdoContext } from './kernel/context.js';
 export { can, loader } from './kernel/context.js';
-export { authorize, admin, orderReader, signedInCustomer, isAdmin, canReadOrder, actorName } from './kernel/auth.js';
-export type { Principal, AdminRole, Need } from './kernel/auth.js';
+export { authorize, admin, adminIn, orderStaff, orderReader, signedInCustomer, isAdmin, canReadOrder, channelScope, inChannelScope, mayReadOrders, actorName } from './kernel/auth.js';
+export type { Principal, AdminPrincipal, AdminRole, Need, OrderRef } from './kernel/auth.js';
 
 // Errors, loaders, events, ids, money
 export { OrdoError, badInput, notFound, isOrdoError } from './kernel/errors.js';

@@ -5,6 +5,7 @@ import { createEngine } from './app.js';
 import { resolveStartup, type Startup } from './config-file.js';
 import { createLogger } from './kernel/logger.js';
 import { providerSummary } from './kernel/providers.js';
+import { startTracing, stopTracing } from './kernel/tracing.js';
 
 export async function runProcess(role: 'all' | 'worker'): Promise<void> {
   // The config file's settings are defaults; the environment overrides them (the test engine starts the same way).
@@ -12,6 +13,11 @@ export async function runProcess(role: 'all' | 'worker'): Promise<void> {
   const { config, plugins, providers } = startup;
   const log = createLogger(config.logLevel);
   if (startup.path) log.info({ file: startup.path, plugins: plugins.map((p) => p.name), providers: providerSummary(providers as Record<string, unknown>) }, 'configuration file read');
+  // Before the engine opens anything: its database, queue and server are traced from the start.
+  if (config.otelEndpoint) {
+    await startTracing({ endpoint: config.otelEndpoint, serviceName: config.otelServiceName, log });
+    log.info({ endpoint: new URL(config.otelEndpoint).origin, service: config.otelServiceName }, 'OpenTelemetry traces exported over OTLP');
+  }
   // A plugin's own providers are checked by createEngine before it opens anything: the same answer as a bad file.
   const engine = await createEngine(config, { log, plugins, providers }).catch(refuseStart);
   if (engine.devAdminKey) {
@@ -34,6 +40,7 @@ export async function runProcess(role: 'all' | 'worker'): Promise<void> {
     force.unref();
     try {
       await engine.stop();
+      await stopTracing(); // exports the spans still buffered
       process.exit(0);
     } catch (err) {
       log.error({ err }, 'shutdown failed');

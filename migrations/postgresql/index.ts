@@ -21,6 +21,8 @@ import { Migration20261130132755_carrier_rates_and_ship_from as M17 } from './Mi
 import { Migration20261130141049_api_key_last_used as M18 } from './Migration20261130141049_api_key_last_used.js';
 import { Migration20261130144826_audit_entry as M19 } from './Migration20261130144826_audit_entry.js';
 import { Migration20261130151311_refund_settles_change as M20 } from './Migration20261130151311_refund_settles_change.js';
+import { Migration20261130163109_outbox_trace_parent as M21 } from './Migration20261130163109_outbox_trace_parent.js';
+import { Migration20261130163406_staff as M22 } from './Migration20261130163406_staff.js';
 
 export const postgresql: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -44,4 +46,6 @@ export const postgresql: MigrationObject[] = [
   { name: 'Migration20261130141049_api_key_last_used', class: M18 },
   { name: 'Migration20261130144826_audit_entry', class: M19 },
   { name: 'Migration20261130151311_refund_settles_change', class: M20 },
+  { name: 'Migration20261130163109_outbox_trace_parent', class: M21 },
+  { name: 'Migration20261130163406_staff', class: M22 },
 ];

@@ -8,7 +8,7 @@ import { newId } from '../kernel/ids.js';
 @ObjectType({ description: 'An admin API key as superadmins list it: never its secret.' })
 @Entity()
 export class ApiKey {
-  [OptionalProps]?: 'id' | 'createdAt' | 'revokedAt' | 'lastUsedAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'revokedAt' | 'lastUsedAt' | 'channelIds';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -21,6 +21,10 @@ export class ApiKey {
   @Field(() => [String])
   @Property({ type: JsonType })
   roles!: AdminRole[];
+
+  /** The channels the key works on (ids); null: every channel. GraphQL shows their codes. */
+  @Property({ type: JsonType, nullable: true })
+  channelIds?: string[] | null;
 
   @Property({ length: 64, unique: true, hidden: true })
   tokenHash!: string;

@@ -1,33 +1,47 @@
-import { Arg, Ctx, Field, ID, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
-import { admin, type AdminRole } from '../kernel/auth.js';
+import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import { admin, ADMIN_ROLES, type AdminRole } from '../kernel/auth.js';
 import { can, type OrdoContext } from '../kernel/context.js';
 import { badInput } from '../kernel/errors.js';
 import { ApiKey } from './api-key.entity.js';
 import { TokenService } from './token.service.js';
+import { channelCodesOf, channelIdsOf } from './channel-scope.js';
 
-const ROLES: AdminRole[] = ['superadmin', 'catalog', 'inventory', 'orders', 'settings'];
+const ROLES = ADMIN_ROLES;
 
 @ObjectType()
 class CreatedApiKey {
   @Field() name!: string;
   @Field(() => [String]) roles!: string[];
+  @Field(() => [String], { description: 'The channels the key works on; empty: every channel.' }) channelCodes!: string[];
   @Field({ description: 'Shown once: only its hash is stored.' }) token!: string;
 }
 
-@Resolver()
+/** Roles checked against the known ones (BAD_USER_INPUT otherwise). */
+export function checkRoles(roles: string[], field = 'roles'): AdminRole[] {
+  if (!roles.length || roles.some((r) => !ROLES.includes(r as AdminRole))) throw badInput(`Give roles from: ${ROLES.join(', ')}.`, field);
+  return roles as AdminRole[];
+}
+
+@Resolver(() => ApiKey)
 export class ApiKeyResolver {
-  @Mutation(() => CreatedApiKey, { description: 'Superadmin only. Roles: superadmin, catalog, inventory, orders, settings.' })
+  @Mutation(() => CreatedApiKey, { description: 'Superadmin only. Roles: superadmin, catalog, inventory, orders, settings, operations (docs/permissions.md). channelCodes keeps the key to those channels\' orders, returns and invoices (not for superadmin keys).' })
   async createApiKey(
     @Arg('name', () => String) name: string,
     @Arg('roles', () => [String]) roles: string[],
+    @Arg('channelCodes', () => [String], { nullable: true }) channelCodes: string[] | undefined,
     @Ctx() ctx: OrdoContext,
   ): Promise<CreatedApiKey> {
     can(ctx, admin('superadmin'));
-    if (!/^[\w .-]{1,100}$/.test(name) || !roles.length || roles.some((r) => !ROLES.includes(r as AdminRole))) {
-      throw badInput(`Give a name (1-100 letters, digits, space . _ -) and roles from: ${ROLES.join(', ')}.`, 'roles');
-    }
-    const { key, token } = await ctx.app.service(TokenService).createApiKey(ctx.em, name, roles as AdminRole[]);
-    return { name: key.name, roles: key.roles, token };
+    if (!/^[\w .-]{1,100}$/.test(name)) throw badInput('Give a name of 1-100 letters, digits, space . _ -.', 'name');
+    const checked = checkRoles(roles);
+    const channelIds = await channelIdsOf(ctx.em, channelCodes, checked);
+    const { key, token } = await ctx.app.service(TokenService).createApiKey(ctx.em, name, checked, channelIds);
+    return { name: key.name, roles: key.roles, channelCodes: await channelCodesOf(ctx.em, channelIds), token };
+  }
+
+  @FieldResolver(() => [String], { description: 'The channels the key works on; empty: every channel.' })
+  channelCodes(@Root() key: ApiKey, @Ctx() ctx: OrdoContext): Promise<string[]> {
+    return channelCodesOf(ctx.em, key.channelIds);
   }
 
   @Query(() => [ApiKey], { description: 'Superadmin only. Every admin API key, newest first, revoked ones included; never a secret.' })

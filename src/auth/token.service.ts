@@ -9,6 +9,7 @@ import { newId, randomToken } from '../kernel/ids.js';
 import { sqlCounter } from '../kernel/db/sql-counter.js';
 import { ApiKey } from './api-key.entity.js';
 import { CustomerSession } from '../customers/customer-session.entity.js';
+import { StaffSession } from './staff-session.entity.js';
 
 export type TokenResolver = (em: Em, tokenHash: string) => Promise<Principal | null>;
 
@@ -39,6 +40,13 @@ export class TokenService {
       if (!s) throw invalid();
       return { kind: 'customer', customerId: s.customer.id, sessionId: s.id };
     }
+    if (prefix === 'ss_') {
+      const s = await em.findOne(StaffSession, { tokenHash: hash, revokedAt: null, expiresAt: { $gt: new Date() }, staffMember: { disabledAt: null } }, { populate: ['staffMember'] });
+      if (!s) throw invalid();
+      const m = s.staffMember;
+      // keyId is the member: the audit log and idempotency keys name the person, not the session.
+      return { kind: 'admin', keyId: m.id, name: m.email, roles: m.roles, staffId: m.id, sessionId: s.id, channelIds: m.channelIds ?? null };
+    }
     const custom = this.kinds.get(prefix);
     if (custom) {
       const p = await custom(em, hash);
@@ -49,24 +57,24 @@ export class TokenService {
     const key = await em.findOne(ApiKey, { tokenHash: hash, revokedAt: null });
     if (!key) throw invalid();
     this.noteUse(key);
-    return { kind: 'admin', keyId: key.id, name: key.name, roles: key.roles };
+    return { kind: 'admin', keyId: key.id, name: key.name, roles: key.roles, channelIds: key.channelIds ?? null };
   }
 
   /** Creates a key, or gives a key of that name a new secret (rotation). Returns nothing secret. */
-  async upsertApiKey(em: Em, name: string, token: string, roles: AdminRole[]): Promise<ApiKey> {
+  async upsertApiKey(em: Em, name: string, token: string, roles: AdminRole[], channelIds: string[] | null = null): Promise<ApiKey> {
     // One statement, so that processes starting together on an empty database do not race.
     await em.execute(
-      `INSERT INTO api_key (id, name, roles, token_hash, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET token_hash = excluded.token_hash, roles = excluded.roles, revoked_at = NULL`,
-      [newId('key'), name, JSON.stringify(roles), hashToken(token), dialectOf(em).date(new Date())],
+      `INSERT INTO api_key (id, name, roles, channel_ids, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET token_hash = excluded.token_hash, roles = excluded.roles, channel_ids = excluded.channel_ids, revoked_at = NULL`,
+      [newId('key'), name, JSON.stringify(roles), channelIds ? JSON.stringify(channelIds) : null, hashToken(token), dialectOf(em).date(new Date())],
     );
     return em.findOneOrFail(ApiKey, { name }, { refresh: true });
   }
 
-  async createApiKey(em: Em, name: string, roles: AdminRole[]): Promise<{ key: ApiKey; token: string }> {
+  async createApiKey(em: Em, name: string, roles: AdminRole[], channelIds: string[] | null = null): Promise<{ key: ApiKey; token: string }> {
     if (await em.count(ApiKey, { name })) throw new OrdoError('CONFLICT', `An API key named "${name}" exists already.`);
     const token = randomToken('ak');
-    return { key: await this.upsertApiKey(em, name, token, roles), token };
+    return { key: await this.upsertApiKey(em, name, token, roles, channelIds), token };
   }
 
   /**

@@ -4,7 +4,7 @@
 // retry answers the first result and cancels nothing twice. The unit arithmetic is cancel-units.ts.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
-import { actorName, authorize, admin, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
+import { actorName, assertMayReadOrders, authorize, adminIn, isAdmin, orderReader, orderStaff, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { checkIdempotencyKey, keyOwner, once } from '../kernel/idempotency.js';
 import { release, reserveElsewhere } from '../inventory/stock-ledger.js';
@@ -36,8 +36,9 @@ export class CancellationService {
   async cancelOrderLines(em: Em, principal: Principal, orderId: string, lines: UnitsToCancel[], reason: string | null | undefined, key?: string | null): Promise<Order> {
     checkIdempotencyKey(key);
     const why = checkReason(reason);
+    assertMayReadOrders(principal);
     return withOrder(em, orderId, async (tx, order) => {
-      authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+      authorize(principal, orderReader(order));
       return once(tx, `cancelOrderLines:${keyOwner(principal)}`, key, { orderId, lines, reason: why }, async () => {
         if (!isAdmin(principal, 'orders') && !BUYER_MAY_CANCEL.has(order.status)) {
           throw new OrdoError('FORBIDDEN', `An order that is ${order.status} can only be changed by staff.`);
@@ -54,11 +55,13 @@ export class CancellationService {
    * cancelled from the order, and its money follows (cancel-units.ts).
    */
   async cancelShipment(em: Em, principal: Principal, shipmentId: string, reason: string | null | undefined, reroute: boolean, key?: string | null): Promise<Shipment> {
-    authorize(principal, admin('orders'));
+    authorize(principal, adminIn('orders'));
     checkIdempotencyKey(key);
     const why = checkReason(reason);
     const actor = actorName(principal);
-    return withShipment(em, shipmentId, async (tx, order, s) => once(tx, `cancelShipment:${keyOwner(principal)}`, key, { shipmentId, reason: why, reroute }, async () => {
+    return withShipment(em, shipmentId, async (tx, order, s) => {
+      authorize(principal, orderStaff(order));
+      return once(tx, `cancelShipment:${keyOwner(principal)}`, key, { shipmentId, reason: why, reroute }, async () => {
       if (!isOpen(s)) throw new OrdoError('INVALID_STATE_TRANSITION', `Shipment ${s.id} is ${s.status}: only a shipment that has not left can be cancelled.`, { from: s.status, to: ShipmentStatus.CANCELLED });
       const shipped = await tx.find(ShipmentLine, { shipment: s.id });
       await moveShipment(this.app, tx, order, s, ShipmentStatus.CANCELLED, actor, `Shipment ${s.id} cancelled: ${why}.`);
@@ -69,7 +72,8 @@ export class CancellationService {
       }
       await this.reroute(tx, order, s, shipped, actor);
       return s;
-    }, (id) => tx.findOneOrFail(Shipment, { id })));
+    }, (id) => tx.findOneOrFail(Shipment, { id }));
+    });
   }
 
   /** The cancelled shipment's units: released where they were, reserved elsewhere, routed again. */

@@ -33,7 +33,7 @@ export function knownQueues(app: AppRuntime): string[] {
 export class FailedJobsResolver {
   @Query(() => [FailedJob], { description: 'Admin: jobs that failed after their last retry, of one queue or all.' })
   async failedJobs(@Arg('queue', () => String, { nullable: true }) queue: string | undefined, @Ctx() ctx: OrdoContext): Promise<FailedJob[]> {
-    can(ctx, admin('orders'));
+    can(ctx, admin('orders', 'operations'));
     const queues = queue ? [checkQueue(ctx.app, queue)] : knownQueues(ctx.app);
     const lists = await Promise.all(queues.map((q) => ctx.app.queue.failed(q)));
     return lists.flat()
@@ -43,7 +43,7 @@ export class FailedJobsResolver {
 
   @Mutation(() => Boolean, { description: 'Admin: runs a failed job again; false when there is no such failed job.' })
   retryJob(@Arg('queue', () => String) queue: string, @Arg('id', () => String) id: string, @Ctx() ctx: OrdoContext): Promise<boolean> {
-    can(ctx, admin('orders'));
+    can(ctx, admin('orders', 'operations'));
     return ctx.app.queue.retry(checkQueue(ctx.app, queue), id);
   }
 }

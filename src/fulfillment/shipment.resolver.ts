@@ -1,6 +1,6 @@
 // Shipments in GraphQL: thin resolvers over ShipmentService; every relation through a per-request loader.
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { admin } from '../kernel/auth.js';
+import { admin, adminIn } from '../kernel/auth.js';
 import { can, type OrdoContext } from '../kernel/context.js';
 import { manyBy, oneBy } from '../kernel/loaders.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
@@ -25,22 +25,22 @@ export class ShipmentResolver {
 
   @Mutation(() => Shipment)
   markShipmentPicked(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdoContext): Promise<Shipment> {
-    return shipments(ctx).markPicked(can(ctx, admin('orders')).em, ctx.principal, id);
+    return shipments(ctx).markPicked(can(ctx, adminIn('orders')).em, ctx.principal, id);
   }
 
   @Mutation(() => Shipment)
   markShipmentPacked(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdoContext): Promise<Shipment> {
-    return shipments(ctx).markPacked(can(ctx, admin('orders')).em, ctx.principal, id);
+    return shipments(ctx).markPacked(can(ctx, adminIn('orders')).em, ctx.principal, id);
   }
 
   @Mutation(() => Shipment)
   markShipmentShipped(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdoContext): Promise<Shipment> {
-    return shipments(ctx).markShipped(can(ctx, admin('orders')).em, ctx.principal, id);
+    return shipments(ctx).markShipped(can(ctx, adminIn('orders')).em, ctx.principal, id);
   }
 
   @Mutation(() => Shipment)
   recordTrackingEvent(@Arg('input', () => TrackingEventInput) input: TrackingEventInput, @Ctx() ctx: OrdoContext): Promise<Shipment> {
-    return shipments(ctx).recordTracking(can(ctx, admin('orders')).em, ctx.principal, input);
+    return shipments(ctx).recordTracking(can(ctx, adminIn('orders')).em, ctx.principal, input);
   }
 
   @Query(() => String, { description: 'Admin: a signed link to the pick list (PDF) of a location: every unit waiting to be picked, per SKU, with its orders.' })

@@ -3,7 +3,7 @@
 // lock (order-lock.ts) and reads the current state first: a job that finds its work done does nothing.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
-import { actorName, admin, authorize, orderReader, type Principal } from '../kernel/auth.js';
+import { actorName, adminIn, assertMayReadOrders, authorize, orderReader, orderStaff, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput, notFound } from '../kernel/errors.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
 import { Order } from '../order-core/order.entity.js';
@@ -41,30 +41,32 @@ export class ShipmentService {
 
   /** A shipment the principal may read (its order's customer, the order's token, staff), or null. */
   async readable(em: Em, principal: Principal, id: string): Promise<Shipment | null> {
+    assertMayReadOrders(principal);
     const shipment = await em.findOne(Shipment, { id });
     if (!shipment) return null;
     const order = await em.findOneOrFail(Order, { id: shipment.order.id });
-    authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+    authorize(principal, orderReader(order));
     return shipment;
   }
 
   // ------------------------------------------------------------------ staff
 
   async markPicked(em: Em, principal: Principal, id: string): Promise<Shipment> {
-    authorize(principal, admin('orders'));
-    return this.staffMove(em, id, S.PICKED, actorName(principal), 'Picked.');
+    authorize(principal, adminIn('orders'));
+    return this.staffMove(em, principal, id, S.PICKED, 'Picked.');
   }
 
   async markPacked(em: Em, principal: Principal, id: string): Promise<Shipment> {
-    authorize(principal, admin('orders'));
-    return this.staffMove(em, id, S.PACKED, actorName(principal), 'Packed; a label is being bought.');
+    authorize(principal, adminIn('orders'));
+    return this.staffMove(em, principal, id, S.PACKED, 'Packed; a label is being bought.');
   }
 
   /** Handover to the carrier: stock leaves the location. A second call finds it SHIPPED and is refused. */
   async markShipped(em: Em, principal: Principal, id: string): Promise<Shipment> {
-    authorize(principal, admin('orders'));
+    authorize(principal, adminIn('orders'));
     const actor = actorName(principal);
     return withShipment(em, id, async (tx, order, s) => {
+      authorize(principal, orderStaff(order));
       assertOrderActive(order);
       assertShipmentMove(s, S.SHIPPED);
       await shipOut(this.app, tx, order, s, actor, `Shipment ${s.id} handed over to ${s.carrierCode ?? 'the carrier'}${s.trackingNumber ? ` (${s.trackingNumber})` : ''}.`);
@@ -73,8 +75,10 @@ export class ShipmentService {
     });
   }
 
-  private staffMove(em: Em, id: string, to: ShipmentStatus, actor: string, message: string): Promise<Shipment> {
+  private staffMove(em: Em, principal: Principal, id: string, to: ShipmentStatus, message: string): Promise<Shipment> {
+    const actor = actorName(principal);
     return withShipment(em, id, async (tx, order, s) => {
+      authorize(principal, orderStaff(order));
       assertOrderActive(order);
       await moveShipment(this.app, tx, order, s, to, actor, `Shipment ${s.id}: ${message}`);
       await followShipments(this.app, tx, order, actor);
@@ -127,8 +131,8 @@ export class ShipmentService {
 
   /** recordTrackingEvent (staff). */
   async recordTracking(em: Em, principal: Principal, report: TrackingReport): Promise<Shipment> {
-    authorize(principal, admin('orders'));
-    const found = await this.track(em, report, actorName(principal), true);
+    authorize(principal, adminIn('orders'));
+    const found = await this.track(em, report, actorName(principal), true, undefined, principal);
     if (!found) throw notFound(`A shipment with tracking number ${report.trackingNumber}`);
     return found;
   }
@@ -149,13 +153,14 @@ export class ShipmentService {
    * allowed. A carrier scan of a parcel nobody marked shipped is the handover: its stock is moved then.
    * The same event twice (same status and time) is recorded once.
    */
-  private async track(em: Em, r: TrackingReport, actor: string, strict: boolean, carrierCode?: string): Promise<Shipment | null> {
+  private async track(em: Em, r: TrackingReport, actor: string, strict: boolean, carrierCode?: string, staff?: Principal): Promise<Shipment | null> {
     if (!TRACKING_STATUSES.has(r.status)) throw badInput(`Tracking reports ${[...TRACKING_STATUSES].join(', ')}; ${r.status} is a warehouse step.`, 'status');
     const trackingNumber = r.trackingNumber.trim();
     if (!trackingNumber) throw badInput('trackingNumber is empty.', 'trackingNumber');
     const candidates = await em.find(Shipment, { trackingNumber, ...(carrierCode ? { carrierCode } : {}) }, { orderBy: { createdAt: 'desc' }, limit: 1 });
     if (!candidates.length) return null;
     return withShipment(em, candidates[0].id, async (tx, order, s) => {
+      if (staff) authorize(staff, orderStaff(order));
       if (s.status === S.CANCELLED) {
         if (strict) throw new OrdoError('INVALID_STATE_TRANSITION', `Shipment ${s.id} is cancelled.`);
         return s;

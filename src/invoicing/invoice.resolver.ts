@@ -1,6 +1,6 @@
 // Invoices in GraphQL: readable by the order's customer, its access token's holder, or staff.
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
-import { admin } from '../kernel/auth.js';
+import { adminIn, channelScope } from '../kernel/auth.js';
 import { can, type OrdoContext } from '../kernel/context.js';
 import { manyBy, oneBy } from '../kernel/loaders.js';
 import { Order } from '../order-core/order.entity.js';
@@ -16,9 +16,10 @@ export class InvoiceResolver {
 
   @Query(() => [Order], { description: 'Admin: orders whose money is not settled: captured − refunded differs from what the order owes (its total less what its returns refunded; nothing once cancelled; shipped orders not captured in full), or from invoiced − credited. Empty when every job has run and every provider answered.' })
   async unreconciledOrders(@Ctx() ctx: OrdoContext): Promise<Order[]> {
-    const em = can(ctx, admin('orders')).em;
+    const em = can(ctx, adminIn('orders')).em;
     const ids = await ctx.app.service(InvoiceService).unreconciledOrderIds(em);
-    return ids.length ? em.find(Order, { id: { $in: ids } }, { orderBy: { id: 'desc' } }) : [];
+    const scope = channelScope(ctx.principal);
+    return ids.length ? em.find(Order, { id: { $in: ids }, ...(scope ? { channel: { $in: scope } } : {}) }, { orderBy: { id: 'desc' } }) : [];
   }
 
   @FieldResolver(() => Order)

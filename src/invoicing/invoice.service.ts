@@ -5,7 +5,7 @@
 // the commit; an invoice whose PDF is missing gets it on the next run of the job.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
-import { authorize, orderReader, type Principal } from '../kernel/auth.js';
+import { assertMayReadOrders, authorize, orderReader, type Principal } from '../kernel/auth.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import { basisPointsToPercent, formatMoney, proportional } from '../kernel/money.js';
 import { Channel } from '../channels/channel.entity.js';
@@ -39,9 +39,10 @@ export class InvoiceService {
   }
 
   async readable(em: Em, principal: Principal, id: string): Promise<Invoice | null> {
+    assertMayReadOrders(principal);
     const invoice = await em.findOne(Invoice, { id }, { populate: ['order'] });
     if (!invoice) return null;
-    authorize(principal, orderReader({ id: invoice.order.id, customerId: invoice.order.customer?.id }));
+    authorize(principal, orderReader(invoice.order));
     return invoice;
   }
 

@@ -25,6 +25,8 @@ import { persistedQueries } from './apq-cache.js';
 import { bodyErrors } from './body-errors.js';
 import { OrdoError } from './errors.js';
 import { mountGraphiql } from './ide/graphiql.route.js';
+import { graphqlTracing, traceRequests } from './tracing-http.js';
+import { mountQueueBoard } from './queue-board.js';
 import { inRequestScope, requestLog } from './request-log.js';
 import { principalKind, requestScope } from './request-scope.js';
 import { countedSubscription, graphqlMetrics, operationKind, operationName } from './metrics-graphql.js';
@@ -135,11 +137,15 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
       noStore,
       requestChecks<OrdoContext>(),
       graphqlMetrics<OrdoContext>(app.metrics),
+      ...graphqlTracing<OrdoContext>(),
     ],
   });
   await apollo.start();
 
   expressApp.disable('x-powered-by');
+  // ORDO_TRUST_PROXY: req.ip (per-IP limits) is the client named by that many proxies, or those, in front.
+  expressApp.set('trust proxy', config.trustProxy);
+  traceRequests(expressApp); // a span per request, when tracing is on (kernel/tracing.ts)
   // First: every request gets its id and its log line, whatever answers it.
   expressApp.use(...requestLog(app.log));
   // Module routes (document downloads, carrier webhooks) parse their own bodies.
@@ -150,6 +156,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     expressApp.use(router);
   }
   mountGraphiql(expressApp, app.config);
+  mountQueueBoard(expressApp, app, principalOf, server);
   expressApp.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });

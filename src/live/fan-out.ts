@@ -14,6 +14,7 @@ import { OrderLine } from '../order-core/order-line.entity.js';
 import { OrderStatus } from '../order-core/order-status.js';
 import { Shipment } from '../fulfillment/shipment.entity.js';
 import { ApiKey } from '../auth/api-key.entity.js';
+import { StaffSession } from '../auth/staff-session.entity.js';
 import { CustomerSession } from '../customers/customer-session.entity.js';
 import { LiveSubscriber } from './subscriber.js';
 import { OrderEvent, StockAvailability } from './live-types.js';
@@ -243,13 +244,15 @@ export class EventFanOut {
   async recheck(): Promise<number> {
     const sessions = new Set<string>();
     const keys = new Set<string>();
+    const staffSessions = new Set<string>();
     const orderTokens = new Map<string, string>();
     for (const s of this.all) {
       if (s.principal.kind === 'customer') sessions.add(s.principal.sessionId);
+      else if (s.principal.kind === 'admin' && s.principal.sessionId) staffSessions.add(s.principal.sessionId);
       else if (s.principal.kind === 'admin') keys.add(s.principal.keyId);
       else if (s.principal.kind === 'order' && s.authorization) orderTokens.set(s.authorization, s.principal.orderId);
     }
-    if (!sessions.size && !keys.size && !orderTokens.size) return 0;
+    if (!sessions.size && !keys.size && !staffSessions.size && !orderTokens.size) return 0;
     const em = this.app.orm.em.fork() as Em;
     // Order access tokens: one query by their hashes (the way TokenService resolves them), for all at once.
     const badTokens = new Set<string>();
@@ -264,17 +267,19 @@ export class EventFanOut {
       const found = new Map(rows.map((r) => [r.accessTokenHash!, r.id]));
       for (const [hash, auth] of hashes) if (found.get(hash) !== orderTokens.get(auth)) badTokens.add(auth);
     }
-    const [liveSessions, liveKeys] = await Promise.all([
+    const [liveSessions, liveKeys, liveStaff] = await Promise.all([
       sessions.size ? em.find(CustomerSession, { id: { $in: [...sessions] }, revokedAt: null, expiresAt: { $gt: new Date() } }, { fields: ['id'] }) : [],
       keys.size ? em.find(ApiKey, { id: { $in: [...keys] }, revokedAt: null }, { fields: ['id'] }) : [],
+      staffSessions.size ? em.find(StaffSession, { id: { $in: [...staffSessions] }, revokedAt: null, expiresAt: { $gt: new Date() }, staffMember: { disabledAt: null } }, { fields: ['id'] }) : [],
     ]);
     const okSessions = new Set(liveSessions.map((s) => s.id));
     const okKeys = new Set(liveKeys.map((k) => k.id));
+    const okStaff = new Set(liveStaff.map((k) => k.id));
     let ended = 0;
     for (const s of [...this.all]) {
       const p = s.principal;
       const valid = p.kind === 'customer' ? okSessions.has(p.sessionId)
-        : p.kind === 'admin' ? okKeys.has(p.keyId)
+        : p.kind === 'admin' ? (p.sessionId ? okStaff.has(p.sessionId) : okKeys.has(p.keyId))
         : p.kind === 'order' ? !(s.authorization && badTokens.has(s.authorization))
         : true;
       if (!valid) {

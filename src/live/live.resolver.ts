@@ -2,7 +2,7 @@
 // timer by the fan-out); the events come from the outbox relay after commit, through EventFanOut.
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import { authorize, isAdmin, orderReader, signedInCustomer } from '../kernel/auth.js';
+import { assertMayReadOrders, authorize, isAdmin, orderReader, signedInCustomer } from '../kernel/auth.js';
 import type { OrdoContext } from '../kernel/context.js';
 import { OrdoError } from '../kernel/errors.js';
 import { Order } from '../order-core/order.entity.js';
@@ -22,12 +22,13 @@ export class LiveResolver {
       // An order token names its order: no lookup needed to refuse another one.
       if (p.kind === 'order') authorize(p, orderReader({ id: args.orderId }));
       else {
-        const order = await ctx.em.findOne(Order, { id: args.orderId }, { fields: ['id', 'customer'] });
+        assertMayReadOrders(p);
+        const order = await ctx.em.findOne(Order, { id: args.orderId }, { fields: ['id', 'customer', 'channel'] });
         if (!order) {
           if (isAdmin(p, 'orders')) throw new OrdoError('NOT_FOUND', 'Order was not found.');
           throw new OrdoError('FORBIDDEN', 'This token does not give access to that order.');
         }
-        authorize(p, orderReader({ id: order.id, customerId: order.customer?.id ?? null }));
+        authorize(p, orderReader(order));
       }
       const sub = fanOut(ctx).subscribeOrder(args.orderId, p, authorizationOf(ctx));
       return idle(ctx, sub);

@@ -1,10 +1,11 @@
 // Admin reads of the messages sent, and the per-channel sender settings.
 import { Arg, Ctx, Field, ID, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { IsEmail, Length, MaxLength } from 'class-validator';
-import { admin } from '../kernel/auth.js';
+import { admin, adminIn, authorize, channelScope, orderStaff } from '../kernel/auth.js';
 import { can, type OrdoContext } from '../kernel/context.js';
 import { NotificationMessage } from './notification-message.entity.js';
 import { NotificationService } from './notification.service.js';
+import { Order } from '../order-core/order.entity.js';
 
 @ObjectType({ description: 'Who the messages of a channel come from.' })
 export class NotificationSender {
@@ -32,8 +33,12 @@ const notifications = (ctx: OrdoContext) => ctx.app.service(NotificationService)
 @Resolver()
 export class NotificationResolver {
   @Query(() => [NotificationMessage], { description: 'Admin (orders): every message sent about an order, oldest first.' })
-  notifications(@Arg('orderId', () => ID) orderId: string, @Ctx() ctx: OrdoContext): Promise<NotificationMessage[]> {
-    return notifications(ctx).list(can(ctx, admin('orders')).em, orderId);
+  async notifications(@Arg('orderId', () => ID) orderId: string, @Ctx() ctx: OrdoContext): Promise<NotificationMessage[]> {
+    can(ctx, adminIn('orders'));
+    // Staff kept to channels read the messages of their channels' orders only.
+    const order = channelScope(ctx.principal) ? await ctx.em.findOne(Order, { id: orderId }) : null;
+    if (order) authorize(ctx.principal, orderStaff(order));
+    return notifications(ctx).list(ctx.em, orderId);
   }
 
   @Query(() => NotificationSender, { description: 'Admin (settings): the sender of a channel’s messages.' })

@@ -8,6 +8,7 @@ import type { SqlRunner, Statement } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import { PlainRows } from '../kernel/db/entity-rows.js';
 import { newId } from '../kernel/ids.js';
+import { currentTraceParent } from '../kernel/tracing.js';
 import type { Allocation } from '../inventory/stock-ledger.js';
 import type { EventRecord, HistoryRecord } from './order-history.js';
 import type { OrderDiscountRecord } from '../kernel/pricing.js';
@@ -74,6 +75,7 @@ const HISTORY = new PlainRows<HistoryRecord, OrderRow>(OrderHistoryEntry.name, {
 const OUTBOX = new PlainRows<EventRecord, OrderRow>(OutboxEvent.name, {
   type: (e) => e.type, aggregateId: (_, o) => o.id, payload: (e) => e.payload, createdAtMs: (_, o) => o.placedAt.getTime(),
   publishedAtMs: () => null, processedAtMs: () => null, claimedUntilMs: () => null, attempts: () => 0,
+  traceParent: () => currentTraceParent(), // null unless tracing is on (kernel/tracing.ts)
 });
 
 export async function insertPlacedOrder(

@@ -5,7 +5,7 @@
 // never be committed again.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
-import { actorName, admin, authorize, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
+import { actorName, adminIn, assertMayReadOrders, authorize, isAdmin, orderReader, orderStaff, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput, notFound } from '../kernel/errors.js';
 import { checkIdempotencyKey, keyOwner, once } from '../kernel/idempotency.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
@@ -25,16 +25,18 @@ export class OrderEditService {
   constructor(private readonly app: AppRuntime) {}
 
   async get(em: Em, principal: Principal, id: string): Promise<OrderEdit | null> {
+    assertMayReadOrders(principal);
     const edit = await em.findOne(OrderEdit, { id }, { populate: ['order'] });
     if (!edit) return null;
-    authorize(principal, orderReader({ id: edit.order.id, customerId: edit.order.customer?.id }));
+    authorize(principal, orderReader(edit.order));
     return edit;
   }
 
   /** The order's OPEN edit, or a new one. */
   async begin(em: Em, principal: Principal, orderId: string): Promise<OrderEdit> {
+    assertMayReadOrders(principal);
     return withOrder(em, orderId, async (tx, order) => {
-      authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+      authorize(principal, orderReader(order));
       if (!CHANGEABLE.has(order.status)) throw new OrdoError('INVALID_STATE_TRANSITION', `Order ${order.number} is ${order.status}: it can no longer be edited.`, { from: order.status });
       const open = await tx.findOne(OrderEdit, { order: order.id, status: OrderEditStatus.OPEN });
       if (open) return open;
@@ -110,13 +112,14 @@ export class OrderEditService {
 
   async commit(em: Em, principal: Principal, editId: string, payment: EditPayment | null, reason: string | null | undefined, key?: string | null): Promise<Order> {
     checkIdempotencyKey(key);
+    assertMayReadOrders(principal);
     const why = (reason ?? '').trim();
     if (why.length > 500) throw badInput('reason is at most 500 characters.', 'reason');
     const staged = await em.fork().findOne(OrderEdit, { id: editId });
     if (!staged) throw notFound('The order edit');
     const looked = await editLookups(this.app, em, staged);
     return withOrderPart(em, OrderEdit, editId, 'The order edit', async (tx, order, edit) => {
-      authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+      authorize(principal, orderReader(order));
       return once(tx, `commitOrderEdit:${keyOwner(principal)}`, key, { editId, payment, reason: why }, async () => {
         this.assertOpen(edit);
         if (edit.needsStaff() && !isAdmin(principal, 'orders')) throw new OrdoError('FORBIDDEN', 'Only staff can commit an edit that changes lines or the shipping method.');
@@ -144,8 +147,10 @@ export class OrderEditService {
 
   /** One change of an OPEN edit, under its order's lock; `staffOnly` changes need the orders role. */
   private change(em: Em, principal: Principal, editId: string, staffOnly: boolean, apply: Change): Promise<OrderEdit> {
+    if (staffOnly) authorize(principal, adminIn('orders'));
+    else assertMayReadOrders(principal);
     return withOrderPart(em, OrderEdit, editId, 'The order edit', async (tx, order, edit) => {
-      authorize(principal, staffOnly ? admin('orders') : orderReader({ id: order.id, customerId: order.customer?.id }));
+      authorize(principal, staffOnly ? orderStaff(order) : orderReader(order));
       this.assertOpen(edit);
       await apply(tx, edit, order);
       return edit;

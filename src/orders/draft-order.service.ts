@@ -7,11 +7,12 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import type { SqlRunner } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
-import { actorName, admin, authorize, type Principal } from '../kernel/auth.js';
+import { actorName, adminIn, channelScope, orderStaff, authorize, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput, notFound } from '../kernel/errors.js';
 import { checkIdempotencyKey, stableJson } from '../kernel/idempotency.js';
 import { pageOf, type Page } from '../kernel/pagination.js';
 import { ChannelService } from '../channels/channel.service.js';
+import { Channel } from '../channels/channel.entity.js';
 import { Customer } from '../customers/customer.entity.js';
 import { Order } from '../order-core/order.entity.js';
 import { DraftOrder, DraftOrderStatus, type DraftOrderLine } from './draft-order.entity.js';
@@ -31,19 +32,32 @@ export class DraftOrderService {
   constructor(private readonly app: AppRuntime) {}
 
   async get(em: Em, principal: Principal, id: string): Promise<DraftOrder | null> {
-    authorize(principal, admin('orders'));
-    return em.findOne(DraftOrder, { id });
+    authorize(principal, adminIn('orders'));
+    const draft = await em.findOne(DraftOrder, { id });
+    if (draft) await this.inScope(em, principal, draft.channelCode);
+    return draft;
   }
 
-  list(em: Em, principal: Principal, first?: number | null, after?: string | null): Promise<Page<DraftOrder>> {
-    authorize(principal, admin('orders'));
-    return pageOf(em, DraftOrder, {}, first, after);
+  /** Staff kept to channels work on drafts for those channels only (FORBIDDEN otherwise). */
+  private async inScope(em: Em, principal: Principal, channelCode: string): Promise<void> {
+    if (!channelScope(principal)) return;
+    const channel = await em.findOne(Channel, { code: channelCode });
+    authorize(principal, orderStaff({ channel }));
+  }
+
+  async list(em: Em, principal: Principal, first?: number | null, after?: string | null): Promise<Page<DraftOrder>> {
+    authorize(principal, adminIn('orders'));
+    const scope = channelScope(principal);
+    if (!scope) return pageOf(em, DraftOrder, {}, first, after);
+    const codes = (await em.find(Channel, { id: { $in: scope } })).map((c) => c.code);
+    return pageOf(em, DraftOrder, { channelCode: { $in: codes } }, first, after);
   }
 
   async create(em: Em, principal: Principal, input: CreateDraftOrderInput): Promise<DraftOrder> {
-    authorize(principal, admin('orders'));
+    authorize(principal, adminIn('orders'));
     const lines = draftLines(input.lines);
     const channel = await this.app.service(ChannelService).byCode(em, input.channelCode);
+    await this.inScope(em, principal, channel.code);
     const { customerId, email } = await this.buyer(em, input.customerId ?? null, input.email ?? null);
     const draft = em.create(DraftOrder, {
       channelCode: channel.code, customerId, email, lines,
@@ -56,11 +70,13 @@ export class DraftOrderService {
 
   /** Replaces what `input` gives; a draft that is no longer OPEN cannot change. */
   async update(em: Em, principal: Principal, id: string, input: UpdateDraftOrderInput): Promise<DraftOrder> {
-    authorize(principal, admin('orders'));
+    authorize(principal, adminIn('orders'));
     const draft = await this.open(em, id, 'updated');
+    await this.inScope(em, principal, draft.channelCode);
     // Everything is checked before anything is set: a bad field changes nothing.
     const lines = input.lines ? draftLines(input.lines) : null;
     const channel = input.channelCode ? await this.app.service(ChannelService).byCode(em, input.channelCode) : null;
+    if (channel) await this.inScope(em, principal, channel.code);
     const buyer = input.customerId || input.email
       ? await this.buyer(em, input.customerId ?? draft.customerId ?? null, input.email ?? (input.customerId ? null : draft.email))
       : null;
@@ -76,7 +92,9 @@ export class DraftOrderService {
   }
 
   async delete(em: Em, principal: Principal, id: string): Promise<boolean> {
-    authorize(principal, admin('orders'));
+    authorize(principal, adminIn('orders'));
+    const mine = await em.findOne(DraftOrder, { id });
+    if (mine) await this.inScope(em, principal, mine.channelCode);
     const deleted = await em.nativeDelete(DraftOrder, { id, status: DraftOrderStatus.OPEN });
     if (!deleted) await this.open(em, id, 'deleted'); // says why: NOT_FOUND or INVALID_STATE_TRANSITION
     return true;
@@ -84,7 +102,7 @@ export class DraftOrderService {
 
   /** The order as placeOrder would price it now, with the draft's price overrides; writes and reserves nothing. */
   quote(em: Em, principal: Principal, draft: DraftOrder): Promise<OrderQuote> {
-    authorize(principal, admin('orders'));
+    authorize(principal, adminIn('orders'));
     // The payment is chosen at completion; the preview prices without it (manual authorizes nothing).
     return this.app.service(QuoteOrder).run(em, principal, placeInput(draft, { method: 'manual' }), unitPrices(draft));
   }
@@ -104,11 +122,12 @@ export class DraftOrderService {
    * draft is INVALID_STATE_TRANSITION.
    */
   async complete(em: Em, principal: Principal, id: string, payment: PaymentInput, idempotencyKey?: string | null): Promise<DraftOrder> {
-    authorize(principal, admin('orders'));
+    authorize(principal, adminIn('orders'));
     checkIdempotencyKey(idempotencyKey);
     const completion = idempotencyKey ? sha(stableJson({ key: idempotencyKey, payment })) : null;
     const draft = await em.findOne(DraftOrder, { id });
     if (!draft) throw notFound(`Draft order ${id}`);
+    await this.inScope(em, principal, draft.channelCode);
     if (draft.status !== DraftOrderStatus.OPEN) return this.repeat(draft, completion);
     const priceOverrides = new Map(draft.lines.filter((l) => isOverride(l)).map((l) => [l.sku, { unitPrice: l.unitPrice!, reason: l.priceOverrideReason! }]));
     try {

@@ -1,7 +1,7 @@
 // Fields of Order and its neighbours. Every one loads through a per-request DataLoader: a page of
 // orders costs one statement per field kind, whatever its size.
 import { Arg, Ctx, FieldResolver, Int, Resolver, Root } from 'type-graphql';
-import { authorize, isAdmin, orderReader } from '../kernel/auth.js';
+import { authorize, channelScope, isAdmin, orderReader } from '../kernel/auth.js';
 import type { OrdoContext } from '../kernel/context.js';
 import { OrdoError } from '../kernel/errors.js';
 import { manyBy, oneBy } from '../kernel/loaders.js';
@@ -78,7 +78,9 @@ export class CustomerOrdersField {
     if (!(p.kind === 'customer' && p.customerId === customer.id) && !isAdmin(p, 'orders')) {
       throw new OrdoError('FORBIDDEN', "Only the customer and staff see a customer's orders.");
     }
-    return ctx.app.service(OrderService).page(ctx.em, { customer: customer.id }, first, after);
+    // Staff kept to channels see the customer's orders in those channels only.
+    const scope = channelScope(p);
+    return ctx.app.service(OrderService).page(ctx.em, { customer: customer.id, ...(scope ? { channel: { $in: scope } } : {}) }, first, after);
   }
 }
 
@@ -88,7 +90,7 @@ export class StockMovementOrderField {
   async order(@Root() m: StockMovement, @Ctx() ctx: OrdoContext): Promise<Order | null> {
     if (!m.orderId) return null;
     const order = await oneBy(ctx, Order).load(m.orderId);
-    if (order) authorize(ctx.principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+    if (order) authorize(ctx.principal, orderReader(order));
     return order;
   }
 }

@@ -1,6 +1,6 @@
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
-import { actorName, authorize, admin, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
+import { actorName, adminIn, assertMayReadOrders, authorize, channelScope, isAdmin, orderReader, orderStaff, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
 import { checkIdempotencyKey, keyOwner, once } from '../kernel/idempotency.js';
 import { pageOf, type Page } from '../kernel/pagination.js';
@@ -24,32 +24,35 @@ export class OrderService {
 
   /** An order the principal may read, or null when there is none; FORBIDDEN when it is someone else's. */
   async readable(em: Em, principal: Principal, id: string): Promise<Order | null> {
+    assertMayReadOrders(principal);
     const order = await em.findOne(Order, { id });
     if (!order) return null;
-    authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+    authorize(principal, orderReader(order));
     return order;
   }
 
   async byNumber(em: Em, principal: Principal, channelCode: string | undefined | null, number: string): Promise<Order | null> {
+    assertMayReadOrders(principal);
     const order = await em.findOne(Order, { number, channel: { code: channelCode ?? 'default' } });
     if (!order) return null;
-    authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+    authorize(principal, orderReader(order));
     return order;
   }
 
-  /** Admins see every order; a customer only theirs; an order token only its order. */
+  /** Admins see every order (of their channels); a customer only theirs; an order token only its order. */
   async list(em: Em, principal: Principal, first?: number | null, after?: string | null, filter?: OrderFilter | null): Promise<Page<Order>> {
     const where: Record<string, unknown> = {};
-    if (principal.kind === 'anonymous') authorize(principal, admin('orders'));
+    if (principal.kind === 'anonymous') authorize(principal, adminIn('orders'));
     else if (principal.kind === 'customer') where.customer = principal.customerId;
     else if (principal.kind === 'order') where.id = principal.orderId;
-    else authorize(principal, admin('orders'));
+    else authorize(principal, adminIn('orders'));
+    const scope = channelScope(principal);
     if (filter?.status?.length) where.status = { $in: filter.status };
     if (filter?.email) where.email = filter.email.trim().toLowerCase();
     if (filter?.channelCode) {
       const ch = await em.findOne(Channel, { code: filter.channelCode });
-      where.channel = ch?.id ?? '-';
-    }
+      where.channel = ch && (!scope || scope.includes(ch.id)) ? ch.id : '-';
+    } else if (scope) where.channel = { $in: scope };
     if (filter?.placedAfter || filter?.placedBefore) {
       where.placedAt = { ...(filter.placedAfter ? { $gte: filter.placedAfter } : {}), ...(filter.placedBefore ? { $lt: filter.placedBefore } : {}) };
     }
@@ -68,8 +71,9 @@ export class OrderService {
    */
   async cancel(em: Em, principal: Principal, id: string, reason?: string | null, onlyIf?: (order: Order) => boolean, idempotencyKey?: string | null): Promise<Order> {
     checkIdempotencyKey(idempotencyKey);
+    assertMayReadOrders(principal);
     return withOrder(em, id, async (tx, order) => {
-      if (!isAdmin(principal, 'orders')) authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+      authorize(principal, orderReader(order));
       // A retry with the key answers the cancelled order; without one, a second cancel is INVALID_STATE_TRANSITION.
       return once(tx, `cancelOrder:${keyOwner(principal)}`, idempotencyKey, { id, reason: reason ?? null }, async () => {
         await this.cancelIn(tx, principal, order, reason, onlyIf);
@@ -103,8 +107,8 @@ export class OrderService {
   }
 
   async hold(em: Em, principal: Principal, id: string, reason: string): Promise<Order> {
-    authorize(principal, admin('orders'));
-    return this.change(em, id, async (tx, order) => {
+    authorize(principal, adminIn('orders'));
+    return this.change(em, principal, id, async (tx, order) => {
       const from = order.status;
       const move = await this.app.machines.get(orderMachine).transition(tx, order, OrderStatus.ON_HOLD, actorName(principal));
       order.heldFrom = from;
@@ -113,8 +117,8 @@ export class OrderService {
   }
 
   async releaseHold(em: Em, principal: Principal, id: string): Promise<Order> {
-    authorize(principal, admin('orders'));
-    return this.change(em, id, async (tx, order) => {
+    authorize(principal, adminIn('orders'));
+    return this.change(em, principal, id, async (tx, order) => {
       if (order.status !== OrderStatus.ON_HOLD) throw new OrdoError('INVALID_STATE_TRANSITION', `The order is ${order.status}, not ON_HOLD.`);
       const back = order.heldFrom ?? (order.paymentStatus === PaymentStatus.PENDING ? OrderStatus.PENDING : OrderStatus.CONFIRMED);
       const move = await this.app.machines.get(orderMachine).transition(tx, order, back, actorName(principal));
@@ -124,8 +128,9 @@ export class OrderService {
   }
 
   /** Applies a staff change under the order's lock (order-lock.ts). */
-  private change(em: Em, id: string, apply: (tx: Em, order: Order) => Promise<void>): Promise<Order> {
+  private change(em: Em, principal: Principal, id: string, apply: (tx: Em, order: Order) => Promise<void>): Promise<Order> {
     return withOrder(em, id, async (tx, order) => {
+      authorize(principal, orderStaff(order));
       await apply(tx, order);
       return order;
     });

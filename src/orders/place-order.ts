@@ -8,7 +8,7 @@ import type { OrderPlacement } from '../kernel/metrics.js';
 import type { Em } from '../kernel/db/orm.js';
 import type { SqlRunner, Statement } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
-import { actorName, admin, authorize, hashToken, type Principal } from '../kernel/auth.js';
+import { actorName, adminIn, orderStaff, authorize, hashToken, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import { checkIdempotencyKey } from '../kernel/idempotency.js';
@@ -73,10 +73,11 @@ export class PlaceOrder {
   }
 
   private async placeOnce(em: Em, principal: Principal, input: PlaceOrderInput, idempotencyKey: string | null | undefined, staff: StaffPlacement | undefined): Promise<PlaceOrderResult> {
-    if (staff) authorize(principal, admin('orders'));
+    if (staff) authorize(principal, adminIn('orders'));
     checkIdempotencyKey(idempotencyKey);
     // The checks quoteOrder makes too; here the first problem is the answer.
     const req = await checkRequest(this.app, em, input, ProblemSink.strict());
+    if (staff) authorize(principal, orderStaff(req));
     const customerId = staff ? staff.customerId : principal.kind === 'customer' ? principal.customerId : null;
     const scope = customerId ?? `guest:${req.email}`;
     const keyHash = idempotencyKey ? sha(`${req.channel.id}|${scope}|${idempotencyKey}`) : null;

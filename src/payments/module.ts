@@ -1,4 +1,4 @@
-import { authorize, orderReader } from '../kernel/auth.js';
+import { assertMayReadOrders, authorize, orderReader } from '../kernel/auth.js';
 import { defineModule } from '../kernel/module.js';
 import { Payment } from './payment.entity.js';
 import { PaymentOperation } from './payment-operation.entity.js';
@@ -24,8 +24,9 @@ export const payments = defineModule({
   resolvers: [PaymentResolver],
   nodes: {
     pay: async (ctx, id) => {
+      assertMayReadOrders(ctx.principal);
       const payment = await ctx.em.findOne(Payment, { id }, { populate: ['order'] });
-      if (payment) authorize(ctx.principal, orderReader({ id: payment.order.id, customerId: payment.order.customer?.id }));
+      if (payment) authorize(ctx.principal, orderReader(payment.order));
       return payment;
     },
   },

@@ -4,7 +4,7 @@
 // transaction (return-moves.ts).
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
-import { actorName, admin, authorize, isAdmin, orderReader, type Principal } from '../kernel/auth.js';
+import { actorName, adminIn, assertMayReadOrders, authorize, isAdmin, orderReader, orderStaff, type Principal } from '../kernel/auth.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { checkIdempotencyKey, keyOwner, once } from '../kernel/idempotency.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
@@ -45,9 +45,10 @@ export class ReturnService {
 
   /** A return the principal may read (its order's customer, access-token holder, or staff). */
   async readable(em: Em, principal: Principal, id: string): Promise<ReturnRequest | null> {
+    assertMayReadOrders(principal);
     const ret = await em.findOne(ReturnRequest, { id }, { populate: ['order'] });
     if (!ret) return null;
-    authorize(principal, orderReader({ id: ret.order.id, customerId: ret.order.customer?.id }));
+    authorize(principal, orderReader(ret.order));
     return ret;
   }
 
@@ -56,6 +57,7 @@ export class ReturnService {
   /** With an idempotency key (kernel/idempotency.ts), a repeat answers with the first return and creates none. */
   async request(em: Em, principal: Principal, input: RequestReturnInput, approve?: boolean | null, idempotencyKey?: string | null): Promise<ReturnRequest> {
     checkIdempotencyKey(idempotencyKey);
+    assertMayReadOrders(principal);
     const ids = input.lines.map((l) => l.orderLineId);
     if (!ids.length) throw badInput('A return needs at least one line.', 'lines');
     if (new Set(ids).size !== ids.length) throw badInput('Each order line may appear once in a return.', 'lines');
@@ -67,7 +69,7 @@ export class ReturnService {
     });
     const actor = actorName(principal);
     return withOrder(em, input.orderId, async (tx, order) => {
-      authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+      authorize(principal, orderReader(order));
       const request = { input, approve: !!approve };
       return once(tx, `requestReturn:${keyOwner(principal)}`, idempotencyKey, request, async () => {
         const lines = await tx.find(OrderLine, { order: order.id });
@@ -105,18 +107,20 @@ export class ReturnService {
   }
 
   async approve(em: Em, principal: Principal, id: string): Promise<ReturnRequest> {
-    authorize(principal, admin('orders'));
+    authorize(principal, adminIn('orders'));
     return withReturn(em, id, async (tx, order, ret) => {
+      authorize(principal, orderStaff(order));
       await moveReturn(this.app, tx, order, ret, ReturnStatus.APPROVED, actorName(principal), `Return ${ret.number} approved.`);
       return ret;
     });
   }
 
   async reject(em: Em, principal: Principal, id: string, reason: string): Promise<ReturnRequest> {
-    authorize(principal, admin('orders'));
+    authorize(principal, adminIn('orders'));
     const why = reason?.trim();
     if (!why || why.length > 500) throw badInput('reason is 1 to 500 characters.', 'reason');
     return withReturn(em, id, async (tx, order, ret) => {
+      authorize(principal, orderStaff(order));
       ret.rejectionReason = why;
       await moveReturn(this.app, tx, order, ret, ReturnStatus.REJECTED, actorName(principal), `Return ${ret.number} rejected: ${why}`);
       return ret;
@@ -124,8 +128,9 @@ export class ReturnService {
   }
 
   async cancel(em: Em, principal: Principal, id: string): Promise<ReturnRequest> {
+    assertMayReadOrders(principal);
     return withReturn(em, id, async (tx, order, ret) => {
-      authorize(principal, orderReader({ id: order.id, customerId: order.customer?.id }));
+      authorize(principal, orderReader(order));
       await moveReturn(this.app, tx, order, ret, ReturnStatus.CANCELLED, actorName(principal), `Return ${ret.number} cancelled.`);
       return ret;
     });
@@ -133,11 +138,13 @@ export class ReturnService {
 
   /** With an idempotency key, a repeat answers with the return and restocks nothing again (even once it moved on). */
   async receive(em: Em, principal: Principal, id: string, input: ReceiveReturnLineInput[], idempotencyKey?: string | null): Promise<ReturnRequest> {
-    authorize(principal, admin('orders'));
+    authorize(principal, adminIn('orders'));
     checkIdempotencyKey(idempotencyKey);
     const actor = actorName(principal);
     if (new Set(input.map((l) => l.returnLineId)).size !== input.length) throw badInput('Each return line may appear once.', 'lines');
-    return withReturn(em, id, (tx, order, ret) => once(tx, `receiveReturn:${keyOwner(principal)}`, idempotencyKey, { id, lines: input }, async () => {
+    return withReturn(em, id, (tx, order, ret) => {
+      authorize(principal, orderStaff(order));
+      return once(tx, `receiveReturn:${keyOwner(principal)}`, idempotencyKey, { id, lines: input }, async () => {
       returnMachine.assertMove(ret.status, ReturnStatus.RECEIVED);
       const lines = await tx.find(ReturnLine, { returnRequest: ret.id }, { orderBy: { id: 'asc' } });
       const byId = new Map(lines.map((l) => [l.id, l]));
@@ -163,7 +170,8 @@ export class ReturnService {
       }
       await moveReturn(this.app, tx, order, ret, ReturnStatus.RECEIVED, actor, `Return ${ret.number} received: ${notes.join(', ')}.`);
       return ret;
-    }, (firstId) => tx.findOneOrFail(ReturnRequest, { id: firstId })));
+    }, (firstId) => tx.findOneOrFail(ReturnRequest, { id: firstId }));
+    });
   }
 
   // ------------------------------------------------------------------ jobs

@@ -145,7 +145,7 @@ describe.each(DB_KINDS)('fuzzed inputs on %s', (kind) => {
         }
         expect(logged, shown).toEqual([]);
       }),
-      { numRuns: 320, endOnFailure: true },
+      { numRuns: 200, endOnFailure: true },
     );
     // Most mutations make an input invalid; the run must have exercised refusals.
     expect(refused).toBeGreaterThan(150);

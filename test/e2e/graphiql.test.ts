@@ -5,11 +5,12 @@
 // IDE, runs a query and sees the product this test created, sends the Authorization header typed in
 // the headers editor, follows a subscription over graphql-ws, and never makes a request off the engine.
 // With ORDO_INTROSPECTION=false there is no IDE.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
 import { spawnEngine, type SpawnedEngine } from '../helpers/spawn.js';
 import { gqlAt, ok } from '../helpers/gql.js';
 import { startTestEngine } from '../helpers/engine.js';
@@ -17,8 +18,6 @@ import { startTestEngine } from '../helpers/engine.js';
 // Functions handed to page.evaluate run in the page, where `document` exists (tsconfig has no DOM lib).
 declare const document: any;
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT = '/work/notes/graphiql.png';
 const ADMIN_KEY = 'e2e-graphiql-admin-key-0123456789';
 const SKU = 'IDE-LAMP-1';
@@ -150,10 +149,7 @@ describe('GraphiQL at /graphiql (compiled server, NODE_ENV=production)', () => {
     let browser: Browser;
 
     beforeAll(async () => {
-      if (!existsSync(CHROMIUM)) {
-        throw new Error(`${CHROMIUM} is missing: this test drives Debian's Chromium. Install it with \`apt-get install -y chromium\` (.ci/run does).`);
-      }
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+      browser = await launchChromium();
     });
 
     afterAll(async () => {

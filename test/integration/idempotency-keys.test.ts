@@ -102,7 +102,12 @@ describe.each(DB_KINDS)('idempotency keys on %s', (kind: DbKind) => {
         await blocker.query('BEGIN');
         await blocker.query("SELECT id FROM stock_level WHERE sku = 'RACE' FOR UPDATE");
         const pending = Promise.all(Array.from({ length: 5 }, send));
-        const waiting = async () => Number((await blocker.query("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].n);
+        // pg_stat_activity is read once per transaction (stats_fetch_consistency = cache) unless the
+        // snapshot is cleared: without it, the count stays what the first look saw.
+        const waiting = async () => {
+          await blocker.query('SELECT pg_stat_clear_snapshot()');
+          return Number((await blocker.query("SELECT COUNT(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")).rows[0].n);
+        };
         await until(waiting, (n) => n >= 5);
         await blocker.query('COMMIT');
         answers = await pending;

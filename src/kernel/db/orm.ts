@@ -12,6 +12,7 @@ import type { EntityManager as KnexEntityManager } from '@mikro-orm/knex';
 import type { OrdoConfig } from '../../config.js';
 import type { Logger } from '../logger.js';
 import { countStatement } from './sql-counter.js';
+import { traceKnexQueries } from './sql-spans.js';
 
 export type Orm = MikroORM;
 export type Em = KnexEntityManager;
@@ -74,5 +75,6 @@ export async function openDatabase(config: OrdoConfig, opts: DbOptions): Promise
   const orm = await MikroORM.init(ormOptions(config, opts));
   const knex = (orm.em as Em).getConnection().getKnex();
   knex.on('query', (q: { sql: string }) => countStatement(q.sql));
+  traceKnexQueries(knex, config.database.kind); // nothing unless tracing is on
   return orm;
 }

@@ -6,6 +6,7 @@ import type { Em } from './orm.js';
 import type { SqlMethod, Statement } from './sql-runner.js';
 import type { Session } from './dialect.js';
 import { countStatement } from './sql-counter.js';
+import { inSqlSpan } from './sql-spans.js';
 
 interface PgResult {
   rows: any[];
@@ -37,7 +38,7 @@ export class PgSession implements Session {
   }
 
   async execute(sql: string, params: readonly unknown[] = [], method: SqlMethod = 'all'): Promise<any> {
-    const res = await this.send([this.format(sql, params)]);
+    const res = await this.send([this.format(sql, params)], [sql]);
     return shape(res[res.length - 1], method);
   }
 
@@ -52,7 +53,7 @@ export class PgSession implements Session {
       this.beginPending = false; // nothing was sent: nothing to commit
       return;
     }
-    await this.send([...last.map((s) => this.format(s.sql, s.params)), 'COMMIT']);
+    await this.send([...last.map((s) => this.format(s.sql, s.params)), 'COMMIT'], [...last.map((s) => s.sql), 'COMMIT']);
     this.inTransaction = false;
   }
 
@@ -88,7 +89,8 @@ export class PgSession implements Session {
     return out;
   }
 
-  private async send(statements: string[]): Promise<PgResult[]> {
+  /** `texts`: the statements before their values were inlined (what a trace shows: sql-spans.ts). */
+  private async send(statements: string[], texts: readonly string[]): Promise<PgResult[]> {
     if (this.beginPending) {
       statements.unshift('BEGIN');
       this.beginPending = false;
@@ -96,7 +98,8 @@ export class PgSession implements Session {
     }
     for (const s of statements) countStatement(s);
     try {
-      const res = await this.conn.query(statements.length === 1 ? statements[0] : statements.join(';\n'));
+      const text = statements.length === 1 ? statements[0] : statements.join(';\n');
+      const res = await inSqlSpan('postgresql', texts, () => this.conn.query(text));
       return Array.isArray(res) ? res : [res];
     } catch (e) {
       throw this.em.getDriver().convertException(e as Error);

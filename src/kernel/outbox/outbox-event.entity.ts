@@ -7,7 +7,7 @@ import { BigIntType, Entity, Index, JsonType, OptionalProps, PrimaryKey, Propert
 @Entity()
 @Index({ properties: ['publishedAtMs', 'processedAtMs'] })
 export class OutboxEvent {
-  [OptionalProps]?: 'id' | 'createdAtMs' | 'publishedAtMs' | 'processedAtMs' | 'claimedUntilMs' | 'attempts';
+  [OptionalProps]?: 'id' | 'createdAtMs' | 'publishedAtMs' | 'processedAtMs' | 'claimedUntilMs' | 'attempts' | 'traceParent';
 
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
@@ -35,4 +35,8 @@ export class OutboxEvent {
 
   @Property({ type: 'integer' })
   attempts: number = 0;
+
+  /** The W3C traceparent active when the event was recorded (tracing on: kernel/tracing.ts); its job joins that trace. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  traceParent?: string | null;
 }

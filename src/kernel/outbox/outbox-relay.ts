@@ -7,6 +7,7 @@ import type { Em } from '../db/orm.js';
 import { sqlCounter } from '../db/sql-counter.js';
 import { dialectOf } from '../db/dialect.js';
 import type { DomainEvent } from '../module.js';
+import { untraced } from '../tracing.js';
 
 export const EVENTS_QUEUE = 'events';
 export const EVENT_TOPIC = 'ordo.event';
@@ -21,6 +22,7 @@ interface Row {
   aggregate_id: string | null;
   payload: string | Record<string, unknown>;
   created_at_ms: number | string;
+  trace_parent: string | null;
 }
 
 export const eventJobId = (id: number) => `evt-${id}`;
@@ -66,8 +68,8 @@ export class OutboxRelay {
       this.again = true;
       return;
     }
-    // Outside the request's async context: the relay's statements are not the request's.
-    this.running = sqlCounter.exit(async () => {
+    // Outside the request's async context: the relay's statements are not the request's (nor in its trace).
+    this.running = untraced(() => sqlCounter.exit(async () => {
       do {
         this.again = false;
         try {
@@ -76,7 +78,7 @@ export class OutboxRelay {
           this.app.log.warn({ err }, 'outbox relay pass failed; it runs again on the next poll');
         }
       } while (this.again && !this.stopped);
-    }).finally(() => (this.running = null));
+    })).finally(() => (this.running = null));
   }
 
   /** Resolves when nothing is left to relay (tests and shutdown). */
@@ -102,18 +104,19 @@ export class OutboxRelay {
     // Relays of other processes claim at the same time: on PostgreSQL each skips the rows another is
     // claiming rather than waiting for them (Dialect.forUpdate); SQLite has one writer at a time.
     const rows: Row[] = await em.execute(
-      `UPDATE outbox_event SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id IN (${pick}${dialectOf(em).forUpdate({ skipLocked: true })}) RETURNING id, type, aggregate_id, payload, created_at_ms`,
+      `UPDATE outbox_event SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id IN (${pick}${dialectOf(em).forUpdate({ skipLocked: true })}) RETURNING id, type, aggregate_id, payload, created_at_ms, trace_parent`,
       // A claim lasts the retry interval: events a relay claimed and then died on are relayed again after it.
       [now + this.app.config.outboxRetryMs, now],
     );
     if (!rows.length) return 0;
     rows.sort((a, b) => Number(a.id) - Number(b.id));
-    const events = rows.map(toEvent);
     const handled: number[] = [];
     const unhandled: number[] = [];
-    for (const event of events) {
+    for (const row of rows) {
+      const event = toEvent(row);
       if (this.app.events.handles(event.type)) {
-        await this.app.queue.add(EVENTS_QUEUE, event.type, event, { jobId: eventJobId(event.id) });
+        // The job joins the trace the event was recorded in (tracing on and the change made in a traced request or job).
+        await this.app.queue.add(EVENTS_QUEUE, event.type, event, { jobId: eventJobId(event.id), traceParent: row.trace_parent });
         handled.push(event.id);
       } else unhandled.push(event.id);
       this.app.pubsub.publish(EVENT_TOPIC, event);

@@ -6,6 +6,7 @@ import {
   DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS,
   type FailedJob, type JobCounts, type JobOptions, type QueueDriver, type QueueHandler,
 } from './queue.js';
+import { currentTraceParent, inJobSpan } from '../tracing.js';
 
 export class BullQueue implements QueueDriver {
   readonly kind = 'bullmq' as const;
@@ -42,6 +43,8 @@ export class BullQueue implements QueueDriver {
       // Kept for a while so that a re-add with the same id (an outbox replay) is a no-op.
       removeOnComplete: { age: 3600, count: 50_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
+      // BullMQ keeps its telemetry metadata with the job: here the traceparent of the job's span (tracing on).
+      telemetry: traceParentOption(opts.traceParent ?? currentTraceParent()),
     });
     this.added++;
   }
@@ -49,7 +52,10 @@ export class BullQueue implements QueueDriver {
   work(queue: string, handler: QueueHandler, concurrency: number): void {
     const worker = new Worker(
       queue,
-      async (job) => handler({ id: job.id!, name: job.name, data: job.data, attempt: job.attemptsMade + 1 }),
+      async (job) => {
+        const run = { id: job.id!, name: job.name, data: job.data, attempt: job.attemptsMade + 1 };
+        return inJobSpan('bullmq', queue, run, job.opts.telemetry?.metadata, () => handler(run));
+      },
       {
         connection: new Redis(this.url, { maxRetriesPerRequest: null }) as unknown as ConnectionOptions,
         prefix: this.prefix,
@@ -106,3 +112,5 @@ export class BullQueue implements QueueDriver {
     this.connection.disconnect();
   }
 }
+
+const traceParentOption = (traceParent: string | null) => (traceParent ? { metadata: traceParent } : undefined);

@@ -5,6 +5,7 @@ import {
   backoffDelay, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS,
   type FailedJob, type JobCounts, type JobOptions, type QueueDriver, type QueueHandler,
 } from './queue.js';
+import { currentTraceParent, inJobSpan } from '../tracing.js';
 
 interface Entry {
   id: string;
@@ -16,6 +17,7 @@ interface Entry {
   state: 'waiting' | 'active' | 'done' | 'failed';
   error?: string;
   failedAt?: Date;
+  traceParent: string | null;
 }
 
 interface Lane {
@@ -53,6 +55,7 @@ export class InProcessQueue implements QueueDriver {
     const entry: Entry = {
       id, name, data, made: 0, state: 'waiting',
       attempts: opts.attempts ?? DEFAULT_ATTEMPTS, backoffMs: opts.backoffMs ?? DEFAULT_BACKOFF_MS,
+      traceParent: opts.traceParent ?? currentTraceParent(),
     };
     lane.jobs.set(id, entry);
     this.added++;
@@ -155,7 +158,8 @@ export class InProcessQueue implements QueueDriver {
 
   private async run(queue: string, lane: Lane, entry: Entry): Promise<void> {
     try {
-      await lane.handler!({ id: entry.id, name: entry.name, data: entry.data, attempt: entry.made });
+      const job = { id: entry.id, name: entry.name, data: entry.data, attempt: entry.made };
+      await inJobSpan('in-process', queue, job, entry.traceParent, () => lane.handler!(job));
       entry.state = 'done';
     } catch (err) {
       entry.error = err instanceof Error ? err.message : String(err);

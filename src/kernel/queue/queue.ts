@@ -9,6 +9,11 @@ export interface JobOptions {
   /** First retry delay; doubles on every further attempt. */
   backoffMs?: number;
   delayMs?: number;
+  /**
+   * The W3C traceparent the job's span is a child of (tracing on: kernel/tracing.ts). Unset: the context
+   * active where the job is added (a job a job adds follows it); the outbox relay passes the event's.
+   */
+  traceParent?: string | null;
 }
 
 export interface QueueJob {

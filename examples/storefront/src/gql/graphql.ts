@@ -29,6 +29,8 @@ export type OrderEventType =
   | 'INVOICE_ISSUED'
   /** Units of the order were cancelled before they shipped: its lines and totals changed. */
   | 'LINES_CANCELLED'
+  /** The order was edited (commitOrderEdit): its lines, totals, address or shipping method changed. */
+  | 'ORDER_EDITED'
   | 'PAYMENT_STATUS_CHANGED'
   | 'REFUND_ISSUED'
   | 'RETURN_UPDATED'
