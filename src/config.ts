@@ -66,6 +66,12 @@ export interface OrdoConfig {
   otelServiceName: string;
   /** Base of document links (`https://api.shop.example`); unset → links are paths on this server (`/documents/…`). */
   publicUrl?: string;
+  /**
+   * The storefront's page that sets a new password (ORDO_PASSWORD_RESET_URL, e.g.
+   * https://shop.example/reset-password): the reset mail links to it with `?token=…`. Unset → the mail
+   * gives the code to paste instead.
+   */
+  passwordResetUrl?: string;
   /** How long a signed document link stays valid. */
   documentLinkSeconds: number;
   /** Workers per queue in this process. */
@@ -179,6 +185,12 @@ function publicUrl(raw: string | undefined): string | undefined {
   return raw.replace(/\/+$/, '');
 }
 
+function resetUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^https?:\/\/[^\s/]+/.test(raw)) throw new ConfigError(`ORDO_PASSWORD_RESET_URL=${raw} is not valid: give the storefront page that sets a new password, such as https://shop.example/reset-password.`);
+  return raw;
+}
+
 /** Named subnets express's `trust proxy` (proxy-addr) knows. */
 const PROXY_SUBNETS = ['loopback', 'linklocal', 'uniquelocal'];
 
@@ -282,6 +294,7 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     otelEndpoint: otlpEndpoint(env.OTEL_EXPORTER_OTLP_ENDPOINT),
     otelServiceName: env.OTEL_SERVICE_NAME || (role === 'worker' ? 'ordo-worker' : 'ordo'),
     publicUrl: publicUrl(env.ORDO_PUBLIC_URL),
+    passwordResetUrl: resetUrl(env.ORDO_PASSWORD_RESET_URL),
     documentLinkSeconds: int(env, 'ORDO_DOCUMENT_LINK_SECONDS', 7 * 86_400, 10, 365 * 86_400),
     queueConcurrency: int(env, 'ORDO_QUEUE_CONCURRENCY', 8, 1, 256),
     unpaidOrderTtlMs: int(env, 'ORDO_UNPAID_ORDER_TTL_MS', 3 * 86_400_000, 1_000, 365 * 86_400_000),

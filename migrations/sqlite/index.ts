@@ -23,6 +23,7 @@ import { Migration20261130144826_audit_entry as M19 } from './Migration202611301
 import { Migration20261130151311_refund_settles_change as M20 } from './Migration20261130151311_refund_settles_change.js';
 import { Migration20261130163109_outbox_trace_parent as M21 } from './Migration20261130163109_outbox_trace_parent.js';
 import { Migration20261130163406_staff as M22 } from './Migration20261130163406_staff.js';
+import { Migration20261130172929_password_reset as M23 } from './Migration20261130172929_password_reset.js';
 
 export const sqlite: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -48,4 +49,5 @@ export const sqlite: MigrationObject[] = [
   { name: 'Migration20261130151311_refund_settles_change', class: M20 },
   { name: 'Migration20261130163109_outbox_trace_parent', class: M21 },
   { name: 'Migration20261130163406_staff', class: M22 },
+  { name: 'Migration20261130172929_password_reset', class: M23 },
 ];

@@ -6,7 +6,7 @@ import { newId } from '../kernel/ids.js';
 @ObjectType({ implements: Node })
 @Entity()
 export class Customer {
-  [OptionalProps]?: 'id' | 'createdAt';
+  [OptionalProps]?: 'id' | 'createdAt' | 'passwordResetHash' | 'passwordResetExpiresAt';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -23,6 +23,13 @@ export class Customer {
 
   @Property({ length: 300, hidden: true })
   passwordHash!: string;
+
+  /** A requested password reset: the SHA-256 of its token (never the token) and when it stops working. */
+  @Property({ length: 64, nullable: true, unique: true, hidden: true })
+  passwordResetHash?: string | null;
+
+  @Property({ type: 'datetime', nullable: true, hidden: true })
+  passwordResetExpiresAt?: Date | null;
 
   @Field(() => DateTimeScalar)
   @Property()

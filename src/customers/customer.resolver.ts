@@ -23,6 +23,16 @@ export class CustomerResolver {
     return ctx.app.service(CustomerService).register(ctx.em, input, ctx.ip);
   }
 
+  @Mutation(() => Boolean, { description: 'Mails a link to set a new password (valid 1 hour) when an account has this email. Always true, so that it tells nobody which addresses have accounts. Throttled per email and IP (ORDO_LOGIN_*): RATE_LIMITED.' })
+  requestPasswordReset(@Arg('email', () => String) email: string, @Ctx() ctx: OrdoContext): Promise<boolean> {
+    return ctx.app.service(CustomerService).requestPasswordReset(ctx.em, email, ctx.ip);
+  }
+
+  @Mutation(() => AuthPayload, { description: 'Sets a new password with the token of the reset mail (once); every session of the account ends and a new one begins.' })
+  resetPassword(@Arg('token', () => String) token: string, @Arg('password', () => String) password: string, @Ctx() ctx: OrdoContext) {
+    return ctx.app.service(CustomerService).resetPassword(ctx.em, token, password);
+  }
+
   @Mutation(() => AuthPayload, { description: 'Throttled: too many failures for the email or from the IP (ORDO_LOGIN_*) answer RATE_LIMITED with extensions.retryAfterSeconds, even for the right password, until the window ends. A success clears the email\'s failures.' })
   login(@Arg('email', () => String) email: string, @Arg('password', () => String) password: string, @Ctx() ctx: OrdoContext) {
     return ctx.app.service(CustomerService).login(ctx.em, email, password, ctx.ip);

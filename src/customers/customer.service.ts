@@ -1,10 +1,11 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
-import { OrdoError } from '../kernel/errors.js';
+import { OrdoError, badInput } from '../kernel/errors.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../kernel/password.js';
 import { hashToken } from '../kernel/auth.js';
 import { randomToken } from '../kernel/ids.js';
+import { recordEvent } from '../kernel/outbox/record-event.js';
 import { clientIp, RateLimits } from '../kernel/rate-limit.js';
 import { Customer } from './customer.entity.js';
 import { CustomerSession } from './customer-session.entity.js';
@@ -14,6 +15,9 @@ export interface AuthResult {
   token: string;
   customer: Customer;
 }
+
+/** How long a password reset link works. */
+export const PASSWORD_RESET_MINUTES = 60;
 
 export class CustomerService {
   constructor(private readonly app: AppRuntime) {}
@@ -59,6 +63,48 @@ export class CustomerService {
       throw new OrdoError('UNAUTHENTICATED', 'The email or the password is wrong.');
     }
     await byEmail.reset(hashToken(address));
+    return { customer, token: await this.createSession(em, customer) };
+  }
+
+  /**
+   * A customer who forgot their password asks for a reset: always true (whether an account exists is not
+   * told), throttled like sign-up (per IP and per email, ORDO_LOGIN_*). For an account, the event
+   * `customer.password_reset_requested` is recorded: notifications mails the link, and only then is the
+   * token made (`issuePasswordReset`), so no token is ever stored or queued in the clear.
+   */
+  async requestPasswordReset(em: Em, email: string, ip?: string): Promise<boolean> {
+    const address = email.trim().toLowerCase();
+    if (!address || address.length > 320) throw badInput('Give the email address of the account.', 'email');
+    const at = clientIp(ip);
+    if (at) await this.limit('reset:ip', 'loginLimitPerIp', 'password reset requests from this address').take(at);
+    await this.limit('reset:email', 'loginLimitPerEmail', 'password reset requests for this email').take(hashToken(address));
+    const customer = await em.findOne(Customer, { email: address });
+    if (customer) {
+      recordEvent(em, 'customer.password_reset_requested', { customerId: customer.id }, customer.id);
+      await em.flush();
+    }
+    return true;
+  }
+
+  /** A fresh reset token for the customer (the one before stops working), valid PASSWORD_RESET_MINUTES. */
+  async issuePasswordReset(em: Em, customerId: string): Promise<{ customer: Customer; token: string; expiresAt: Date } | null> {
+    const customer = await em.findOne(Customer, { id: customerId });
+    if (!customer) return null;
+    const token = randomToken('pr');
+    const expiresAt = new Date(Date.now() + PASSWORD_RESET_MINUTES * 60_000);
+    await em.nativeUpdate(Customer, { id: customerId }, { passwordResetHash: hashToken(token), passwordResetExpiresAt: expiresAt });
+    return { customer, token, expiresAt };
+  }
+
+  /** Sets a new password with a reset token (once): every session of the account ends, and a new one begins. */
+  async resetPassword(em: Em, token: string, password: string): Promise<AuthResult> {
+    if (password.length < 8 || password.length > 200) throw badInput('password needs at least 8 characters (at most 200).', 'password');
+    const customer = await em.findOne(Customer, { passwordResetHash: hashToken(token), passwordResetExpiresAt: { $gt: new Date() } });
+    if (!customer) throw new OrdoError('UNAUTHENTICATED', 'The reset link is not valid (unknown, used or expired): ask for a new one.');
+    customer.passwordHash = await hashPassword(password);
+    customer.passwordResetHash = null;
+    customer.passwordResetExpiresAt = null;
+    await em.nativeUpdate(CustomerSession, { customer: customer.id, revokedAt: null }, { revokedAt: new Date() });
     return { customer, token: await this.createSession(em, customer) };
   }
 

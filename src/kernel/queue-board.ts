@@ -25,7 +25,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { AppRuntime } from './runtime.js';
 import type { Em } from './db/orm.js';
-import { isAdmin, type Principal } from './auth.js';
+import { channelScope, isAdmin, type Principal } from './auth.js';
 import { OrdoError } from './errors.js';
 import { EVENTS_QUEUE } from './outbox/outbox-relay.js';
 import { principalKind, requestScope } from './request-scope.js';
@@ -137,8 +137,9 @@ export function mountQueueBoard(expressApp: Express, app: AppRuntime, principalO
     if (principal.kind === 'anonymous') {
       return refuse(res, 401, 'The queue board needs an admin API key with the operations role: Authorization: Bearer <key>.\n');
     }
-    if (!isAdmin(principal, 'operations')) {
-      return refuse(res, 403, 'The queue board needs an admin API key with the operations or superadmin role.\n');
+    // The queues hold every channel's jobs: a key kept to channels is refused like a key without the role.
+    if (!isAdmin(principal, 'operations') || channelScope(principal)) {
+      return refuse(res, 403, 'The queue board needs an admin API key with the operations or superadmin role, for every channel.\n');
     }
     const site = req.headers['sec-fetch-site'];
     if (!['GET', 'HEAD'].includes(req.method) && typeof site === 'string' && site !== 'same-origin' && site !== 'none') {

@@ -10,7 +10,7 @@ const notify: EventHandler = (event, ctx) => ctx.app.service(NotificationService
 
 export const notifications = defineModule({
   name: 'notifications',
-  dependsOn: ['orders', 'fulfillment', 'payments', 'channels'],
+  dependsOn: ['orders', 'fulfillment', 'payments', 'channels', 'customers'],
   entities: [NotificationMessage],
   // One transport each: `providers.sms` (default: files in <data>/sms), `providers.email` (default SMTP_URL, else .eml files).
   providerKinds: [
@@ -18,7 +18,10 @@ export const notifications = defineModule({
     { key: 'email', many: false, label: 'an email transport', required: ['send'], optional: ['close'], install: (app, p: EmailSender) => app.service(NotificationService).setEmailSender(p) },
   ],
   resolvers: [NotificationResolver],
-  on: Object.fromEntries(NotificationService.EVENTS.map((type) => [type, notify])),
+  on: {
+    ...Object.fromEntries(NotificationService.EVENTS.map((type) => [type, notify])),
+    'customer.password_reset_requested': (event, ctx) => ctx.app.service(NotificationService).passwordReset(event, ctx),
+  },
   onStop: async (app) => app.service(NotificationService).close(),
 });
 

@@ -16,6 +16,9 @@ import { Shipment } from '../fulfillment/shipment.entity.js';
 import { Channel } from '../channels/channel.entity.js';
 import { NotificationChannel, NotificationMessage, NotificationStatus } from './notification-message.entity.js';
 import { FileEmailSender, LogSmsProvider, SmtpEmailSender, type EmailSender, type SmsProvider } from './providers.js';
+import { Customer } from '../customers/customer.entity.js';
+import { CustomerService, PASSWORD_RESET_MINUTES } from '../customers/customer.service.js';
+import { passwordResetMail, RESET_MAIL_KEPT } from './password-reset-mail.js';
 import { defaultTemplates, payloadFilters, type NotificationTemplate, type RenderedMessage, type TemplateContext } from './templates.js';
 
 /** Who messages of a channel come from. Stored per channel code; unset fields fall back to the defaults. */
@@ -137,12 +140,37 @@ export class NotificationService {
   }
 
   /**
+   * `customer.password_reset_requested`: the reset mail, once per request (a retried job after the mail
+   * went out sends nothing). The token is made just before sending (a send that fails and is retried
+   * makes a new one, the earlier never having reached anyone); the row keeps no link.
+   */
+  async passwordReset(event: DomainEvent, ctx: JobContext): Promise<void> {
+    const em = ctx.em as Em;
+    const customerId = String((event.payload as { customerId?: unknown }).customerId ?? '');
+    const customer = customerId ? await em.findOne(Customer, { id: customerId }) : null;
+    if (!customer) return;
+    const channel = await em.findOne(Channel, { code: 'default' });
+    const sender = await this.sender(em, 'default');
+    const shopName = channel?.name ?? 'our shop';
+    const from = sender.emailName ? `"${sender.emailName.replace(/"/g, '')}" <${sender.emailFrom}>` : sender.emailFrom;
+    const kept = { subject: `Set a new password for ${shopName}`, text: RESET_MAIL_KEPT, html: '' };
+    await this.once(em, event, null, NotificationChannel.EMAIL, customer.email, from, kept, async (messageId) => {
+      const issued = await this.app.service(CustomerService).issuePasswordReset(em, customer.id);
+      if (!issued) throw new Error(`customer ${customer.id} is gone`);
+      const mail = passwordResetMail(shopName, issued.token, PASSWORD_RESET_MINUTES, this.app.config.passwordResetUrl);
+      const s = this.emailSender();
+      const r = await s.send({ messageId, from, replyTo: sender.replyTo ?? undefined, to: customer.email, subject: mail.subject, text: mail.text, html: mail.html });
+      return { provider: s.code, providerMessageId: r.providerMessageId };
+    });
+  }
+
+  /**
    * One message, once: the row is created (or found), claimed for a minute by this run, sent, and marked
    * SENT. A run that finds it SENT (a retried job) or claimed by another (a replay racing the first) sends
    * nothing. A failed send is recorded and rethrown so that the job retries.
    */
   private async once(
-    em: Em, event: DomainEvent, orderId: string, channel: NotificationChannel, recipient: string, sender: string,
+    em: Em, event: DomainEvent, orderId: string | null, channel: NotificationChannel, recipient: string, sender: string,
     msg: RenderedMessage, send: (messageId: string) => Promise<{ provider: string; providerMessageId: string }>,
   ): Promise<void> {
     const key = { eventId: event.id, recipient, channel };

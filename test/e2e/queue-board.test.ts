@@ -21,7 +21,7 @@ const CREATE_KEY = `mutation($name: String!, $roles: [String!]!) { createApiKey(
 describe('the queue board at /admin/queues (BullMQ on Redis)', () => {
   let t: TestEngine;
   let base: string;
-  const keys: Record<'catalog' | 'operations' | 'revoked', string> = { catalog: '', operations: '', revoked: '' };
+  const keys: Record<'catalog' | 'operations' | 'revoked' | 'scoped', string> = { catalog: '', operations: '', revoked: '', scoped: '' };
   const board = (path = '', token?: string, init: RequestInit = {}) =>
     fetch(`${base}/admin/queues${path}`, { ...init, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.headers as Record<string, string>) }, redirect: 'manual' });
 
@@ -32,6 +32,8 @@ describe('the queue board at /admin/queues (BullMQ on Redis)', () => {
       keys[name] = ok(await t.admin(CREATE_KEY, { name: `board-${name}`, roles })).createApiKey.token;
     }
     ok(await t.admin(`mutation { revokeApiKey(name: "board-revoked") }`));
+    // The operations role kept to the default channel: the queues hold every channel's jobs.
+    keys.scoped = ok(await t.admin(`mutation { createApiKey(name: "board-scoped", roles: ["operations"], channelCodes: ["default"]) { token } }`)).createApiKey.token;
     // Something to show: a stock change records an event, which runs as a job of the events queue.
     ok(await t.admin(`mutation($i: CreateStockLocationInput!) { createStockLocation(input: $i) { id } }`, {
       i: { code: 'wh-board', name: 'Board warehouse', kind: 'WAREHOUSE', countryCode: 'DE', priority: 10, autoFulfill: false },
@@ -63,11 +65,13 @@ describe('the queue board at /admin/queues (BullMQ on Redis)', () => {
     }
   });
 
-  it('answers 403 for a key without the operations role (catalog)', async () => {
-    for (const path of ['', '/api/queues']) {
-      const res = await board(path, keys.catalog);
-      expect(res.status, path).toBe(403);
-      expect(await res.text()).toMatch(/operations or superadmin role/);
+  it('answers 403 for a key without the operations role (catalog), and for one kept to a channel', async () => {
+    for (const key of [keys.catalog, keys.scoped]) {
+      for (const path of ['', '/api/queues']) {
+        const res = await board(path, key);
+        expect(res.status, path).toBe(403);
+        expect(await res.text()).toMatch(/operations or superadmin role, for every channel/);
+      }
     }
   });
 
