@@ -60,12 +60,16 @@ export class StaffService {
   /** The invitee sets a password and is signed in. The token works once. */
   async accept(em: Em, token: string, password: string): Promise<StaffAuth> {
     checkPassword(password);
+    const passwordHash = await hashPassword(password);
+    const invalid = () => new OrdoError('UNAUTHENTICATED', 'The invitation is not valid (unknown, used or expired): ask a superadmin to invite you again.');
     const member = await em.findOne(StaffMember, { invitationHash: hashToken(token), invitationExpiresAt: { $gt: new Date() }, disabledAt: null });
-    if (!member) throw new OrdoError('UNAUTHENTICATED', 'The invitation is not valid (unknown, used or expired): ask a superadmin to invite you again.');
-    member.passwordHash = await hashPassword(password);
-    member.invitationHash = null;
-    member.invitationExpiresAt = null;
-    return this.signIn(em, member);
+    if (!member) throw invalid();
+    return em.transactional(async (tx) => {
+      // Claimed by a conditional update: of two requests with the token at once, one wins.
+      const claimed = await tx.nativeUpdate(StaffMember, { id: member.id, invitationHash: hashToken(token) }, { invitationHash: null, invitationExpiresAt: null, passwordHash });
+      if (!claimed) throw invalid();
+      return this.signIn(tx, await tx.findOneOrFail(StaffMember, { id: member.id }, { refresh: true }));
+    });
   }
 
   /**

@@ -99,13 +99,17 @@ export class CustomerService {
   /** Sets a new password with a reset token (once): every session of the account ends, and a new one begins. */
   async resetPassword(em: Em, token: string, password: string): Promise<AuthResult> {
     if (password.length < 8 || password.length > 200) throw badInput('password needs at least 8 characters (at most 200).', 'password');
+    const passwordHash = await hashPassword(password);
+    const invalid = () => new OrdoError('UNAUTHENTICATED', 'The reset link is not valid (unknown, used or expired): ask for a new one.');
     const customer = await em.findOne(Customer, { passwordResetHash: hashToken(token), passwordResetExpiresAt: { $gt: new Date() } });
-    if (!customer) throw new OrdoError('UNAUTHENTICATED', 'The reset link is not valid (unknown, used or expired): ask for a new one.');
-    customer.passwordHash = await hashPassword(password);
-    customer.passwordResetHash = null;
-    customer.passwordResetExpiresAt = null;
-    await em.nativeUpdate(CustomerSession, { customer: customer.id, revokedAt: null }, { revokedAt: new Date() });
-    return { customer, token: await this.createSession(em, customer) };
+    if (!customer) throw invalid();
+    return em.transactional(async (tx) => {
+      // The token is claimed by a conditional update: of two requests with it at once, one wins.
+      const claimed = await tx.nativeUpdate(Customer, { id: customer.id, passwordResetHash: hashToken(token) }, { passwordResetHash: null, passwordResetExpiresAt: null, passwordHash });
+      if (!claimed) throw invalid();
+      await tx.nativeUpdate(CustomerSession, { customer: customer.id, revokedAt: null }, { revokedAt: new Date() });
+      return { customer: await tx.findOneOrFail(Customer, { id: customer.id }, { refresh: true }), token: await this.createSession(tx, customer) };
+    });
   }
 
   private limit(name: string, points: 'loginLimitPerEmail' | 'loginLimitPerIp', what: string) {

@@ -12,7 +12,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import type { AppRuntime } from './runtime.js';
 import type { OrdoContext } from './context.js';
-import type { Principal } from './auth.js';
+import { ANONYMOUS, type Principal } from './auth.js';
 import type { Em } from './db/orm.js';
 import { sqlCounter } from './db/sql-counter.js';
 import { formatError } from './errors-format.js';
@@ -104,10 +104,17 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
           return false;
         }
       },
-      context: (c) => {
+      context: async (c) => {
         const base = c.extra.ctx!;
-        // A fresh EntityManager per operation, the principal from the connection.
-        return { ...base, em: app.orm.em.fork() as Em, loaders: new Map(), requestId: randomUUID() };
+        const em = app.orm.em.fork() as Em;
+        // The principal again for each operation (one indexed lookup): a key revoked, a staff member
+        // disabled or given other roles or channels since the socket opened counts from its next operation
+        // (no longer valid: anonymous, so what needs a token is UNAUTHENTICATED).
+        let principal: Principal = ANONYMOUS;
+        try {
+          principal = await principalOf(em, base.authorization);
+        } catch { /* stays anonymous */ }
+        return { ...base, em, principal, loaders: new Map(), requestId: randomUUID() };
       },
     },
     wsServer,

@@ -37,6 +37,8 @@ interface Prepared {
   stock: StockAvailability[];
 }
 
+const grantOf = (roles: readonly string[], channelIds?: readonly string[] | null) => JSON.stringify([[...roles].sort(), [...(channelIds ?? [])].sort()]);
+
 export function recheckMs(app: AppRuntime): number {
   return app.config.subscriptionRecheckMs;
 }
@@ -270,21 +272,22 @@ export class EventFanOut {
     const [liveSessions, liveKeys, liveStaff] = await Promise.all([
       sessions.size ? em.find(CustomerSession, { id: { $in: [...sessions] }, revokedAt: null, expiresAt: { $gt: new Date() } }, { fields: ['id'] }) : [],
       keys.size ? em.find(ApiKey, { id: { $in: [...keys] }, revokedAt: null }, { fields: ['id'] }) : [],
-      staffSessions.size ? em.find(StaffSession, { id: { $in: [...staffSessions] }, revokedAt: null, expiresAt: { $gt: new Date() }, staffMember: { disabledAt: null } }, { fields: ['id'] }) : [],
+      staffSessions.size ? em.find(StaffSession, { id: { $in: [...staffSessions] }, revokedAt: null, expiresAt: { $gt: new Date() }, staffMember: { disabledAt: null } }, { populate: ['staffMember'] }) : [],
     ]);
     const okSessions = new Set(liveSessions.map((s) => s.id));
     const okKeys = new Set(liveKeys.map((k) => k.id));
-    const okStaff = new Set(liveStaff.map((k) => k.id));
+    // A member whose roles or channels changed since subscribing is asked to subscribe again (checked anew).
+    const staffGrant = new Map(liveStaff.map((k) => [k.id, grantOf(k.staffMember.roles, k.staffMember.channelIds)]));
     let ended = 0;
     for (const s of [...this.all]) {
       const p = s.principal;
       const valid = p.kind === 'customer' ? okSessions.has(p.sessionId)
-        : p.kind === 'admin' ? (p.sessionId ? okStaff.has(p.sessionId) : okKeys.has(p.keyId))
+        : p.kind === 'admin' ? (p.sessionId ? staffGrant.get(p.sessionId) === grantOf(p.roles, p.channelIds) : okKeys.has(p.keyId))
         : p.kind === 'order' ? !(s.authorization && badTokens.has(s.authorization))
         : true;
       if (!valid) {
         ended++;
-        s.fail(new OrdoError('UNAUTHENTICATED', 'The token of this subscription was revoked or has expired; the subscription ended.'));
+        s.fail(new OrdoError('UNAUTHENTICATED', 'The token of this subscription was revoked or has expired, or its roles or channels changed; the subscription ended (subscribe again).'));
       }
     }
     return ended;

@@ -5,10 +5,10 @@
 import type { Em } from '../kernel/db/orm.js';
 import type { EventHandler, JobDefinition } from '../kernel/module.js';
 import { CapturePolicy } from '../channels/channel.entity.js';
-import { PAYMENTS_QUEUE, PaymentService } from './payment.service.js';
+import { PaymentService } from './payment.service.js';
 import { idField, jobOnEvent } from '../kernel/outbox/event-job.js';
 
-export { PAYMENTS_QUEUE };
+export const PAYMENTS_QUEUE = 'payments';
 
 export const paymentJobs: Record<string, JobDefinition> = {
   'payments.capture': {

@@ -25,8 +25,6 @@ import { coverage } from './payment-coverage.js';
 import { manual } from './providers/manual.js';
 import { testCard } from './providers/test-card.js';
 
-export const PAYMENTS_QUEUE = 'payments';
-
 const S = PaymentStatus;
 export const paymentMachine = defineMachine<PaymentStatus, Payment>('payment', {
   [S.PENDING]: [S.AUTHORIZED, S.PAID, S.DECLINED, S.VOIDED],
@@ -158,16 +156,15 @@ export class PaymentService {
   async captureForOrder(em: Em, orderId: string, attempt: number, attempts: number, why: string): Promise<number> {
     const open = await em.fork().find(Payment, { order: orderId, status: S.AUTHORIZED }, { orderBy: { id: 'asc' } });
     let captured = 0;
-    let lastCaptured: string | null = null;
+    const refused: string[] = [];
+    // Every payment is tried on every attempt (one refused does not stop the next), so each has had all
+    // the attempts when the last one gives up; a captured one is left alone on the retries.
     for (const p of open) {
-      // Giving up is for a payment that had every attempt to itself: once another payment of the order was
-      // captured in this run, the refused one starts a count of its own (below).
-      const lastTry = attempt >= attempts && captured === 0;
       const out = await this.withPayment(em, p.id, async (tx, payment, order): Promise<CaptureOutcome & { done?: boolean }> => {
         if (payment.status !== S.AUTHORIZED || order.status === OrderStatus.CANCELLED) return { payment };
         const r = await this.captureIn(tx, payment, order, null, null, 'system', `${why}; attempt ${attempt} of ${attempts}`);
         if (!r.failure) return { ...r, done: true };
-        if (lastTry) {
+        if (attempt >= attempts) {
           if (orderMachine.canMove(order.status, OrderStatus.ON_HOLD)) {
             const from = order.status;
             const move = await this.app.machines.get(orderMachine).transition(tx, order, OrderStatus.ON_HOLD, 'system');
@@ -179,20 +176,10 @@ export class PaymentService {
         }
         return r;
       });
-      if (out.failure && !lastTry) {
-        if (!lastCaptured) throw new Error(`capture of payment ${p.id} failed: ${out.failure}`);
-        // Progress was made: the rest is a capture job with its own attempts (its id names this point, so
-        // a rerun of this job adds it once), after the usual backoff.
-        await this.app.queue.add(PAYMENTS_QUEUE, 'payments.capture', { orderId, why, attempts }, {
-          jobId: `payments.capture-${p.id}-after-${lastCaptured}`, attempts, backoffMs: this.app.config.captureBackoffMs, delayMs: this.app.config.captureBackoffMs,
-        });
-        return captured;
-      }
-      if ((out as { done?: boolean }).done) {
-        captured++;
-        lastCaptured = p.id;
-      }
+      if (out.failure) refused.push(`payment ${p.id}: ${out.failure}`);
+      else if ((out as { done?: boolean }).done) captured++;
     }
+    if (refused.length && attempt < attempts) throw new Error(`capture failed (${refused.join('; ')})`);
     return captured;
   }
 

@@ -217,8 +217,8 @@ for (const kind of ['sqlite', 'postgresql'] as DbKind[]) {
  * shipment's capture took the 0.42 back from the new authorization (fixed: `Coverage.givenBack`).
  * 2026-11-30 (seed -958965840): an edit authorized a second payment; at the shipment the gateway refused
  * the first capture twice, took it, then refused the second payment's twice: the order's four capture
- * attempts were spent across both and the engine gave up on a payment that had had two (fixed: once a
- * payment is captured, the rest get a capture job with attempts of its own).
+ * attempts were spent across both (a refused payment stopped the run before the next was tried) and the
+ * engine gave up on a payment that had had two (fixed: every payment is tried on every attempt).
  */
 const REGRESSIONS: [Run][] = [[{
   first: { kind: 'place', lines: [{ sku: 'AUTO', quantity: 2 }, { sku: 'SPLIT', quantity: 3 }, { sku: 'MAN', quantity: 3 }], channel: 'split' },

@@ -22,7 +22,10 @@ export const postgresqlDialect: Dialect = {
 
   ilike: (pattern: string) => ({ $ilike: pattern }),
 
-  lockedRead: { lockMode: LockMode.PESSIMISTIC_WRITE },
+  // A getter: MikroORM writes into the options it is given (logging context, populate), so each read gets its own object.
+  get lockedRead() {
+    return { lockMode: LockMode.PESSIMISTIC_WRITE };
+  },
 
   forUpdate: (opts?: { skipLocked?: boolean }) => (opts?.skipLocked ? ' FOR UPDATE SKIP LOCKED' : ' FOR UPDATE'),
 

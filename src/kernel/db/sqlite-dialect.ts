@@ -16,7 +16,10 @@ export const sqliteDialect: Dialect = {
 
   ilike: (pattern: string) => ({ $like: pattern }),
 
-  lockedRead: {},
+  // A getter: MikroORM writes into the options it is given, so each read gets its own (empty) object.
+  get lockedRead() {
+    return {};
+  },
 
   forUpdate: () => '',
 
