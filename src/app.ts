@@ -17,6 +17,7 @@ import type { QueueDriver } from './kernel/queue/queue.js';
 import { createOrdoPubSub } from './kernel/pubsub.js';
 import { EventBus } from './kernel/outbox/event-bus.js';
 import { EVENTS_QUEUE, OutboxRelay } from './kernel/outbox/outbox-relay.js';
+import { queueNames } from './kernel/queue/queue-names.js';
 import { OutboxEvent } from './kernel/outbox/outbox-event.entity.js';
 import { IdempotencyRecord } from './kernel/idempotency-record.entity.js';
 import { serviceRegistry, type AppRuntime } from './kernel/runtime.js';
@@ -181,15 +182,8 @@ function providerSources(modules: OrdoModule[], fromConfig: object | undefined):
   return sources;
 }
 
-/** The queues this deployment uses: the events queue and every queue a module's jobs name. */
-export function queueNames(modules: OrdoModule[]): string[] {
-  const names = new Set([EVENTS_QUEUE]);
-  for (const m of modules) {
-    for (const def of Object.values(m.jobs ?? {})) names.add((typeof def === 'function' ? undefined : def.queue) ?? 'default');
-    for (const r of Object.values(m.repeatable ?? {})) names.add(r.queue ?? 'housekeeping');
-  }
-  return [...names];
-}
+/** The deployment's queues (kernel/queue/queue-names.ts), for tests and tools that open them. */
+export { queueNames };
 
 /**
  * With ORDO_DEBUG_SQL=1, each job's SQL statements and time are logged at debug level (LOG_LEVEL=debug):

@@ -36,12 +36,12 @@ export class ApiKeyResolver {
     const checked = checkRoles(roles);
     const channelIds = await channelIdsOf(ctx.em, channelCodes, checked);
     const { key, token } = await ctx.app.service(TokenService).createApiKey(ctx.em, name, checked, channelIds);
-    return { name: key.name, roles: key.roles, channelCodes: await channelCodesOf(ctx.em, channelIds), token };
+    return { name: key.name, roles: key.roles, channelCodes: await channelCodesOf(ctx, channelIds), token };
   }
 
   @FieldResolver(() => [String], { description: 'The channels the key works on; empty: every channel.' })
   channelCodes(@Root() key: ApiKey, @Ctx() ctx: OrdoContext): Promise<string[]> {
-    return channelCodesOf(ctx.em, key.channelIds);
+    return channelCodesOf(ctx, key.channelIds);
   }
 
   @Query(() => [ApiKey], { description: 'Superadmin only. Every admin API key, newest first, revoked ones included; never a secret.' })

@@ -1,6 +1,8 @@
 // Channel scopes of keys and staff members: given as channel codes, stored as channel ids (a channel's
 // code could be renamed one day; its id stays), shown as codes.
 import type { Em } from '../kernel/db/orm.js';
+import type { OrdoContext } from '../kernel/context.js';
+import { oneBy } from '../kernel/loaders.js';
 import type { AdminRole } from '../kernel/auth.js';
 import { badInput } from '../kernel/errors.js';
 import { Channel } from '../channels/channel.entity.js';
@@ -17,8 +19,9 @@ export async function channelIdsOf(em: Em, codes: string[] | null | undefined, r
   return channels.map((c) => c.id).sort();
 }
 
-/** Ids back to codes, for GraphQL (empty: every channel). */
-export async function channelCodesOf(em: Em, ids: string[] | null | undefined): Promise<string[]> {
+/** Ids back to codes, for GraphQL (empty: every channel): one query for all the keys or members of a list. */
+export async function channelCodesOf(ctx: OrdoContext, ids: string[] | null | undefined): Promise<string[]> {
   if (!ids?.length) return [];
-  return (await em.find(Channel, { id: { $in: ids } }, { orderBy: { code: 'asc' } })).map((c) => c.code);
+  const channels = await oneBy(ctx, Channel).loadMany(ids);
+  return channels.flatMap((c) => (c instanceof Channel ? [c.code] : [])).sort();
 }

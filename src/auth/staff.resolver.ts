@@ -88,6 +88,6 @@ export class StaffResolver {
 
   @FieldResolver(() => [String], { description: 'The channels the member works on; empty: every channel.' })
   channelCodes(@Root() member: StaffMember, @Ctx() ctx: OrdoContext): Promise<string[]> {
-    return channelCodesOf(ctx.em, member.channelIds);
+    return channelCodesOf(ctx, member.channelIds);
   }
 }

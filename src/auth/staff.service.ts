@@ -7,7 +7,7 @@ import { hashToken, type AdminRole } from '../kernel/auth.js';
 import { OrdoError, badInput, notFound } from '../kernel/errors.js';
 import { DUMMY_HASH, hashPassword, verifyPassword } from '../kernel/password.js';
 import { randomToken } from '../kernel/ids.js';
-import { clientIp, RateLimits } from '../kernel/rate-limit.js';
+import { signInThrottle } from '../kernel/rate-limit.js';
 import { StaffMember } from './staff-member.entity.js';
 import { StaffSession } from './staff-session.entity.js';
 import { channelIdsOf } from './channel-scope.js';
@@ -72,26 +72,18 @@ export class StaffService {
     });
   }
 
-  /**
-   * Throttled like a customer's sign-in (ORDO_LOGIN_*, its own counters): per email every attempt, per IP
-   * the failures; over either, RATE_LIMITED before the password is checked.
-   */
+  /** Throttled like a customer's sign-in (`signInThrottle`, ORDO_LOGIN_*), with counters of its own. */
   async login(em: Em, email: string, password: string, ip?: string): Promise<StaffAuth> {
     const address = email.trim().toLowerCase();
-    const at = clientIp(ip);
-    const { config } = this.app;
-    const limits = this.app.service(RateLimits);
-    const byIp = limits.limiter('staff-login:ip', { points: config.loginLimitPerIp, windowSeconds: config.loginWindowSeconds }, 'failed sign-ins from this address');
-    const byEmail = limits.limiter('staff-login:email', { points: config.loginLimitPerEmail, windowSeconds: config.loginWindowSeconds }, 'failed sign-ins for this email');
-    if (at) await byIp.check(at);
-    await byEmail.take(hashToken(address));
+    const throttle = signInThrottle(this.app, 'staff-login');
+    await throttle.attempt(address, ip);
     const member = await em.findOne(StaffMember, { email: address });
     const ok = await verifyPassword(password, member?.passwordHash ?? DUMMY_HASH);
     if (!member || !ok || member.disabledAt) {
-      if (at) await byIp.count(at);
+      await throttle.failed(ip);
       throw new OrdoError('UNAUTHENTICATED', 'The email or the password is wrong.');
     }
-    await byEmail.reset(hashToken(address));
+    await throttle.succeeded(address);
     return this.signIn(em, member);
   }
 

@@ -6,7 +6,7 @@ import { DUMMY_HASH, hashPassword, verifyPassword } from '../kernel/password.js'
 import { hashToken } from '../kernel/auth.js';
 import { randomToken } from '../kernel/ids.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
-import { clientIp, RateLimits } from '../kernel/rate-limit.js';
+import { clientIp, RateLimits, signInThrottle } from '../kernel/rate-limit.js';
 import { Customer } from './customer.entity.js';
 import { CustomerSession } from './customer-session.entity.js';
 import type { RegisterCustomerInput } from './customer.inputs.js';
@@ -43,26 +43,18 @@ export class CustomerService {
     return { customer, token: await this.createSession(em, customer) };
   }
 
-  /**
-   * Throttled (ORDO_LOGIN_*): an email has ORDO_LOGIN_LIMIT_PER_EMAIL attempts per window (a success
-   * clears them), an IP ORDO_LOGIN_LIMIT_PER_IP failed ones. Over either, RATE_LIMITED before the
-   * password is even checked: the right one is refused too until the window ends.
-   */
+  /** Throttled (kernel/rate-limit.ts `signInThrottle`, ORDO_LOGIN_*): RATE_LIMITED before the password is checked. */
   async login(em: Em, email: string, password: string, ip?: string): Promise<AuthResult> {
     const address = email.trim().toLowerCase();
-    const at = clientIp(ip);
-    const byIp = this.limit('login:ip', 'loginLimitPerIp', 'failed sign-ins from this address');
-    const byEmail = this.limit('login:email', 'loginLimitPerEmail', 'failed sign-ins for this email');
-    if (at) await byIp.check(at);
-    // Taken before the check, so that parallel guesses cannot all pass a count read at the same time.
-    await byEmail.take(hashToken(address));
+    const throttle = signInThrottle(this.app, 'login');
+    await throttle.attempt(address, ip);
     const customer = await em.findOne(Customer, { email: address });
     const ok = await verifyPassword(password, customer?.passwordHash ?? DUMMY_HASH);
     if (!customer || !ok) {
-      if (at) await byIp.count(at);
+      await throttle.failed(ip);
       throw new OrdoError('UNAUTHENTICATED', 'The email or the password is wrong.');
     }
-    await byEmail.reset(hashToken(address));
+    await throttle.succeeded(address);
     return { customer, token: await this.createSession(em, customer) };
   }
 

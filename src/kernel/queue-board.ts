@@ -27,25 +27,12 @@ import type { AppRuntime } from './runtime.js';
 import type { Em } from './db/orm.js';
 import { channelScope, isAdmin, type Principal } from './auth.js';
 import { OrdoError } from './errors.js';
-import { EVENTS_QUEUE } from './outbox/outbox-relay.js';
+import { queueNames } from './queue/queue-names.js';
 import { principalKind, requestScope } from './request-scope.js';
 
 export const QUEUE_BOARD_PATH = '/admin/queues';
 
 type PrincipalOf = (em: Em, authorization: string | undefined) => Promise<Principal>;
-
-/**
- * The queues of this deployment, as src/app.ts's queueNames counts them (the kernel may not import the
- * composition root): the events queue and every queue a module's jobs and repeatable jobs name.
- */
-export function boardQueueNames(app: AppRuntime): string[] {
-  const names = new Set([EVENTS_QUEUE]);
-  for (const m of app.modules) {
-    for (const def of Object.values(m.jobs ?? {})) names.add((typeof def === 'function' ? undefined : def.queue) ?? 'default');
-    for (const r of Object.values(m.repeatable ?? {})) names.add(r.queue ?? 'housekeeping');
-  }
-  return [...names];
-}
 
 /**
  * Security headers (helmet) for the board's page, API and files. Scripts, styles, images and fonts from
@@ -99,7 +86,7 @@ export function mountQueueBoard(expressApp: Express, app: AppRuntime, principalO
     // One retry per command: with Redis down the board answers an error quickly instead of hanging.
     const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
     connection.on('error', (err) => app.log.warn({ err: err.message }, 'redis (queue board) connection error'));
-    const queues = boardQueueNames(app).map((name) => {
+    const queues = queueNames(app.modules).map((name) => {
       const q = new Queue(name, { connection: connection as unknown as ConnectionOptions, prefix: config.redisPrefix });
       q.on('error', (err) => app.log.warn({ err: err.message, queue: name }, 'queue board: queue error'));
       return q;

@@ -4,7 +4,7 @@
 // `extensions.retryAfterSeconds`. Should Redis fail, each process counts in its own memory meanwhile.
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { Principal } from './auth.js';
+import { hashToken, type Principal } from './auth.js';
 import { OrdoError } from './errors.js';
 import type { AppRuntime } from './runtime.js';
 
@@ -118,4 +118,30 @@ export async function throttleCaller(app: AppRuntime, operation: string, perMinu
   const key = callerKey(principal, ip);
   if (!key) return;
   await app.service(RateLimits).limiter(`op:${operation}`, { points: perMinute, windowSeconds: 60 }, `${operation} requests`).take(key);
+}
+
+/**
+ * The sign-in throttle of one kind of account (`login` for customers, `staff-login` for staff; ORDO_LOGIN_*):
+ * an email has ORDO_LOGIN_LIMIT_PER_EMAIL attempts per window (a success clears them), an IP
+ * ORDO_LOGIN_LIMIT_PER_IP failed ones. Over either, `attempt` is RATE_LIMITED before the password is
+ * checked: the right one is refused too until the window ends.
+ */
+export function signInThrottle(app: AppRuntime, kind: string) {
+  const { config } = app;
+  const spec = (points: number) => ({ points, windowSeconds: config.loginWindowSeconds });
+  const byIp = app.service(RateLimits).limiter(`${kind}:ip`, spec(config.loginLimitPerIp), 'failed sign-ins from this address');
+  const byEmail = app.service(RateLimits).limiter(`${kind}:email`, spec(config.loginLimitPerEmail), 'failed sign-ins for this email');
+  return {
+    async attempt(email: string, ip: string | undefined): Promise<void> {
+      const at = clientIp(ip);
+      if (at) await byIp.check(at);
+      // Taken before the check, so that parallel guesses cannot all pass a count read at the same time.
+      await byEmail.take(hashToken(email));
+    },
+    async failed(ip: string | undefined): Promise<void> {
+      const at = clientIp(ip);
+      if (at) await byIp.count(at);
+    },
+    succeeded: (email: string) => byEmail.reset(hashToken(email)),
+  };
 }
