@@ -14,7 +14,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ROOT, CORES, CLK_TCK, PG, requireFromRoot, log, sleep, oneLine, loadavgText, parseArgs, cleanups, initCleanup, tempDir,
-  startChild, stopChild, waitForLine, waitReady, freePort, pgVersion, recreateDb, ensureBuilt, engineBaseEnv, gql,
+  startChild, stopChild, waitForLine, waitReady, freePort, pgVersion, recreateDb, ensureBuilt, engineBaseEnv, gql, admin, must,
   inBatches, setupShop, ADDRESS, cpuTicks, machineTicks, busyCores, procTicksByPid, pgBackendOf, waitQuiet as waitQuietFor,
   logEntry, topCounts, newReport, runBench, deleteRedisKeys as deleteKeys, RESULTS, profileSelfTime, topShares,
 } from './lib.mjs';
@@ -110,6 +110,27 @@ async function startApi(dataDir, prefix) {
 
 const sku = (i) => `FF-${String(i).padStart(4, '0')}`;
 
+const SHIPMENT_DOCS = `query($id: ID!) { order(id: $id) { shipments { id labelUrl packingSlipUrl } } }`;
+/** Downloads the label and packing slip of `n` shipped orders through a fresh API process: PDFs, or failures. */
+async function checkDocuments(dataDir, prefix, pool, n) {
+  const api = await startApi(dataDir, prefix);
+  try {
+    const ids = (await pool.query(`SELECT id FROM orders WHERE status = 'SHIPPED' ORDER BY random() LIMIT ${n}`)).rows.map((r) => r.id);
+    const bad = [];
+    for (const id of ids) {
+      const [s] = must(await admin(api.url, SHIPMENT_DOCS, { id }), 'order documents').order.shipments;
+      for (const url of [s?.labelUrl, s?.packingSlipUrl]) {
+        const res = url ? await fetch(new URL(url, api.url)) : null;
+        const head = res?.ok ? Buffer.from(await res.arrayBuffer()).subarray(0, 5).toString() : '';
+        if (head !== '%PDF-') bad.push({ order: id, url: url ?? null, status: res?.status ?? null });
+      }
+    }
+    return { ok: ids.length === n && !bad.length, orders: ids.length, pdfs: ids.length * 2 - bad.length, bad };
+  } finally {
+    await stopChild(api.child, 15_000);
+  }
+}
+
 const setupFfShop = (url) => setupShop(url, {
   location: { code: LOCATION, name: 'Bench 3PL (automated)', kind: 'THIRD_PARTY_LOGISTICS', countryCode: 'DE', priority: 1, autoFulfill: true },
   skus: SKUS, sku, productBatch: 1, stock: 100_000, stockBatch: 20,
@@ -200,7 +221,7 @@ const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '-');
 const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 const f2 = (x) => (Number.isFinite(x) ? x.toFixed(2) : '-');
 
-const QUEUES = ['events', 'fulfillment', 'carrier', 'documents'];
+const QUEUES = ['events', 'fulfillment', 'carrier', 'documents', 'payments', 'invoicing'];
 function minusJobs(after, before) {
   const out = {};
   for (const [q, c] of Object.entries(after)) {
@@ -301,6 +322,10 @@ async function fulfillmentRun(workers) {
     run.jobsPerOrder = Object.values(run.jobs).reduce((s, x) => s + x.completed, 0) / ORDERS;
     await Promise.all(kids.map((k) => stopChild(k, 25_000))); // a profile is written when its process exits
     if (profileDir) run.profile = summarizeWorkerProfiles(profileDir, kids, run.window);
+    // Outside the measured window: the documents of a few shipped orders are retrievable (labels and
+    // packing slips are drawn on their first download, through an API process).
+    run.documents = await checkDocuments(dataDir, prefix, pool, 5);
+    if (!run.documents.ok) run.notes.push(`DOCUMENTS CHECK FAILED: ${JSON.stringify(run.documents)}`);
   } finally {
     await pool.end();
     await stopChild(api.child, 5_000);
@@ -410,7 +435,7 @@ function buildReport() {
       `workers=${r.workers} outbox events/order=${f1(r.eventsPerOrder)} BullMQ jobs/order=${f1(r.jobsPerOrder)} (${Object.entries(r.jobs ?? {}).map(([q, c]) => `${q} ${c.completed}${c.failed ? ` +${c.failed} failed` : ''}`).join(', ')})`,
       ...(r.workers === ctx.runs[0].workers ? Object.entries(r.jobs ?? {}).map(([q, c]) => `   ${q}: ${Object.entries(c.names ?? {}).map(([nm, k]) => `${nm} ${k}`).join(', ')}`) : []),
       `workers=${r.workers} cpu: worker processes ${f2(r.cpu?.kids)} (${f1((r.cpu?.kids * r.cpu?.sec * 1000) / ORDERS)} ms/order), pg backends ${f2(r.cpu?.pg)} (${f1((r.cpu?.pg * r.cpu?.sec * 1000) / ORDERS)} ms/order), redis ${f2(r.cpu?.redis)}; machine busy ${f2(r.cpu?.busy)} of ${CORES} (busy ${f2(r.busyBefore)} before)`,
-      `workers=${r.workers} check: ${JSON.stringify(r.check ?? {})}`,
+      `workers=${r.workers} check: ${JSON.stringify(r.check ?? {})}; documents: ${r.documents ? `${r.documents.pdfs} PDFs of ${r.documents.orders} orders retrieved${r.documents.bad.length ? `, FAILED ${JSON.stringify(r.documents.bad)}` : ''}` : 'not checked'}`,
     ]));
   }
   for (const r of ctx.runs) if (r.profile) block(`Worker CPU profile, workers=${r.workers}, self time in the measured window (--cpu-prof 1)`, r.profile);

@@ -391,3 +391,72 @@ export function profileSelfTime(profiles, keep = () => true) {
 export function topShares(m, total, k) {
   return [...m].sort((a, b) => b[1] - a[1]).slice(0, k).map(([a, us]) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${a}`);
 }
+
+// ---------------------------------------------------------------- a logging proxy: SQL and its parameters
+// A pass-through TCP proxy in front of PostgreSQL (place-order.mjs, scale.mjs): reads Query, Parse and Bind messages of the PostgreSQL protocol between the engine and the server, so the
+// statements one request sends can be explained with the very parameters it sent.
+export async function startSqlProxy() {
+  let capturing = false, captured = [], seq = 0;
+  const sockets = new Set();
+  const server = net.createServer((client) => {
+    const conn = ++seq;
+    const up = net.connect(PG_PORT, PG_HOST);
+    sockets.add(client); sockets.add(up);
+    let buf = Buffer.alloc(0), started = false;
+    const named = new Map();
+    let lastParse = null;
+    client.on('data', (chunk) => {
+      up.write(chunk);
+      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+      for (;;) {
+        if (!started) {
+          if (buf.length < 8) break;
+          const len = buf.readInt32BE(0);
+          if (buf.length < len) break;
+          const code = buf.readInt32BE(4);
+          buf = buf.subarray(len);
+          if (code !== 80877103 && code !== 80877104) started = true;
+          continue;
+        }
+        if (buf.length < 5) break;
+        const type = buf[0], len = buf.readInt32BE(1);
+        if (buf.length < 1 + len) break;
+        const body = buf.subarray(5, 1 + len);
+        if (type === 0x51 && capturing) captured.push({ conn, sql: body.toString('utf8', 0, body.indexOf(0)), params: [] });
+        else if (type === 0x50) { // Parse: name\0 query\0 …
+          const n0 = body.indexOf(0);
+          const name = body.toString('utf8', 0, n0);
+          const sql = body.toString('utf8', n0 + 1, body.indexOf(0, n0 + 1));
+          named.set(name, sql);
+          lastParse = sql;
+        } else if (type === 0x42) { // Bind: portal\0 statement\0 formats params …
+          let o = body.indexOf(0) + 1;
+          const s0 = body.indexOf(0, o);
+          const stmt = body.toString('utf8', o, s0);
+          o = s0 + 1;
+          const nf = body.readInt16BE(o); o += 2;
+          const formats = [];
+          for (let i = 0; i < nf; i++) { formats.push(body.readInt16BE(o)); o += 2; }
+          const np = body.readInt16BE(o); o += 2;
+          const params = [];
+          for (let i = 0; i < np; i++) {
+            const l = body.readInt32BE(o); o += 4;
+            if (l < 0) { params.push(null); continue; }
+            const f = formats.length === 1 ? formats[0] : formats[i] ?? 0;
+            params.push(f === 0 ? body.toString('utf8', o, o + l) : body.subarray(o, o + l));
+            o += l;
+          }
+          if (capturing) captured.push({ conn, sql: named.get(stmt) ?? lastParse, params });
+        }
+        buf = buf.subarray(1 + len);
+      }
+    });
+    up.on('data', (d) => client.write(d));
+    const close = () => { client.destroy(); up.destroy(); sockets.delete(client); sockets.delete(up); };
+    client.on('error', close); up.on('error', close); client.on('close', close); up.on('close', close);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(() => new Promise((r) => { sockets.forEach((s) => s.destroy()); server.close(() => r()); }));
+  return { port: server.address().port, begin() { captured = []; capturing = true; }, end() { capturing = false; return captured; } };
+}
+

@@ -8,12 +8,11 @@
 // See bench/README.md.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import net from 'node:net';
 import {
   ROOT, RESULTS, CORES, CLK_TCK, PG, PG_HOST, PG_PORT, requireFromRoot, log, sleep, oneLine, loadavgText, parseArgs,
   cleanups, initCleanup, tempDir, startChild, stopChild, waitReady, freePort, pgVersion, recreateDb, ensureBuilt,
   engineBaseEnv, gql, admin, setupShop, ADDRESS, cpuTicks, machineTicks, busyCores, procTicksByPid, pgBackendOf,
-  machineBusy, waitQuiet as waitQuietFor, logEntry, topCounts, newReport, runBench, deleteRedisKeys,
+  machineBusy, waitQuiet as waitQuietFor, logEntry, topCounts, newReport, runBench, deleteRedisKeys, startSqlProxy,
 } from './lib.mjs';
 
 process.chdir(ROOT); // sql-ceiling.mjs loads `pg` from ./package.json; the engine runs from here too.
@@ -237,58 +236,6 @@ async function sqlCounts(engine, trace) {
   await measure('admin orders(first: 100) with lines + payments', 6, (c) => admin(engine.url, ORDERS_PAGE, undefined, { countSql: c }));
   await measure('admin orders(first: 5) with lines + payments', 6, (c) => admin(engine.url, ORDERS_PAGE.replace('first: 100', 'first: 5'), undefined, { countSql: c }));
   return out;
-}
-
-// A pass-through TCP proxy in front of PostgreSQL that reads the SQL text of Query and Parse messages,
-// so the statements of one request can be listed without touching the engine. Used only by a second,
-// short engine run after the load (it would cost CPU during the load).
-async function startSqlProxy() {
-  let capturing = false, seq = 0;
-  let captured = [];
-  const sockets = new Set();
-  const server = net.createServer((client) => {
-    const id = ++seq;
-    const up = net.connect(PG_PORT, PG_HOST);
-    sockets.add(client); sockets.add(up);
-    let buf = Buffer.alloc(0), started = false;
-    const rec = (sql) => { if (capturing) captured.push({ conn: id, sql }); };
-    client.on('data', (chunk) => {
-      up.write(chunk);
-      buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-      for (;;) {
-        if (!started) {
-          if (buf.length < 8) break;
-          const len = buf.readInt32BE(0);
-          if (buf.length < len) break;
-          const code = buf.readInt32BE(4);
-          buf = buf.subarray(len);
-          if (code !== 80877103 && code !== 80877104) started = true; // SSLRequest / GSSENCRequest come first
-          continue;
-        }
-        if (buf.length < 5) break;
-        const type = buf[0], len = buf.readInt32BE(1);
-        if (buf.length < 1 + len) break;
-        const body = buf.subarray(5, 1 + len);
-        if (type === 0x51) rec(body.toString('utf8', 0, body.indexOf(0))); // 'Q' simple query
-        else if (type === 0x50) { // 'P' Parse: name\0 query\0 ...
-          const n0 = body.indexOf(0);
-          rec(body.toString('utf8', n0 + 1, body.indexOf(0, n0 + 1)));
-        }
-        buf = buf.subarray(1 + len);
-      }
-    });
-    up.on('data', (d) => client.write(d));
-    const close = () => { client.destroy(); up.destroy(); sockets.delete(client); sockets.delete(up); };
-    client.on('error', close); up.on('error', close); client.on('close', close); up.on('close', close);
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const port = server.address().port;
-  cleanups.push(() => new Promise((r) => { sockets.forEach((s) => s.destroy()); server.close(() => r()); }));
-  return {
-    port,
-    begin() { captured = []; capturing = true; },
-    end() { capturing = false; return captured; },
-  };
 }
 
 // Self time by where the code lives (a package under node_modules, an Ordo file, node internals, GC),

@@ -2,16 +2,18 @@
 // bench/subscriptions: N graphql-ws subscribers (one WebSocket each) on one engine process follow one
 // order; a status-changing mutation (holdOrder / releaseOrderHold, alternately) is sent over HTTP, and the
 // time from its response to 50 %, 99 % and 100 % of the subscribers hearing the event is measured, with
-// the engine's memory (RSS) idle and with the subscribers connected.
+// the engine's memory idle, with the subscribers connected and after every round (RSS from /proc, V8 heap
+// used from the engine's own /metrics), so that growth over many rounds shows.
 //
-//   node bench/subscriptions.mjs [--sizes 1000,5000,10000] [--rounds 5] [--clients 2] [--build]
+//   node bench/subscriptions.mjs [--sizes 1000,5000,10000] [--rounds 5] [--clients 2] [--build] [--engine dist/src/main.js]
 //
-// Starts the compiled engine (dist/src/main.js; built when missing or with --build) on SQLite in a temp
-// folder, on 127.0.0.1 only. Subscribers live in --clients worker threads of this process. Writes the
-// report to bench/results/subscriptions.md as well.
+// Starts the compiled engine (dist/src/main.js, or --engine's file: an older build kept aside, to compare;
+// built when missing or with --build) on SQLite in a temp folder, on 127.0.0.1 only. Subscribers live in
+// --clients worker threads of this process. Writes the report to bench/results/subscriptions.md and every
+// round's figures to bench/results/subscriptions-rounds.csv as well.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { tmpdir, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -72,7 +74,7 @@ async function subscriberThread() {
 // ------------------------------------------------------------------ main thread
 function args() {
   const o = { sizes: '1000,5000,10000', rounds: '5', clients: String(Math.max(1, Math.min(2, cpus().length))), ...parseArgs(process.argv.slice(2), ['build'], { bare: true }) };
-  return { sizes: o.sizes.split(',').map(Number), rounds: Number(o.rounds), threads: Number(o.clients), build: !!o.build };
+  return { sizes: o.sizes.split(',').map(Number), rounds: Number(o.rounds), threads: Number(o.clients), build: !!o.build, engine: o.engine ? resolve(o.engine) : join(ROOT, 'dist/src/main.js') };
 }
 
 async function gql(url, query, variables, token) {
@@ -86,20 +88,29 @@ const rssMb = (pid) => {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return m ? Math.round(Number(m[1]) / 1024) : NaN;
 };
+/** The engine's V8 heap in use and its memory outside the heap (Buffers), in MB, from its /metrics (prom-client's process metrics). */
+async function heapMb(base, token) {
+  try {
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    const mb = (name) => { const m = new RegExp(`^${name} (\\S+)$`, 'm').exec(text); return m ? Math.round(Number(m[1]) / 1048576) : NaN; };
+    return { heap: mb('ordo_nodejs_heap_size_used_bytes'), external: mb('ordo_nodejs_external_memory_bytes') };
+  } catch { return { heap: NaN, external: NaN }; }
+}
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 
 async function main() {
   const o = args();
-  if (o.build || !existsSync(join(ROOT, 'dist/src/main.js'))) {
+  if (o.build || !existsSync(o.engine)) {
     console.error('building dist/ …');
     execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'inherit' });
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'ordo-bench-subs-'));
   const port = await freePort();
   const ADMIN = 'bench-subscriptions-admin-key-0123456789';
-  const engine = spawn(process.execPath, [join(ROOT, 'dist/src/main.js')], {
+  const METRICS = 'bench-subscriptions-metrics-token-0123';
+  const engine = spawn(process.execPath, [o.engine], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'production', ORDO_MIGRATE_ON_START: 'true', ADMIN_API_KEY: ADMIN, ORDO_DATA_DIR: dataDir, ORDO_SEED_DEMO: '0', LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'production', ORDO_MIGRATE_ON_START: 'true', ADMIN_API_KEY: ADMIN, ORDO_DATA_DIR: dataDir, ORDO_SEED_DEMO: '0', LOG_LEVEL: 'warn', ORDO_METRICS_TOKEN: METRICS },
   });
   let log = '';
   engine.stdout.on('data', (d) => (log += d));
@@ -133,6 +144,9 @@ async function main() {
     const orderId = placed.order.id;
     await sleep(1500); // routing jobs of the placed order settle
     const idleRss = rssMb(engine.pid);
+    const idleHeap = (await heapMb(`http://127.0.0.1:${port}`, METRICS)).heap;
+    const memory = async () => ({ rss: rssMb(engine.pid), ...(await heapMb(`http://127.0.0.1:${port}`, METRICS)) });
+    const csv = ['subscribers,round,p50_ms,p99_ms,p100_ms,heard,rss_mb,heap_used_mb,external_mb'];
 
     for (let i = 0; i < o.threads; i++) {
       const w = new Worker(fileURLToPath(import.meta.url), { workerData: { wsUrl: `ws://127.0.0.1:${port}/graphql`, token: placed.accessToken, orderId } });
@@ -151,8 +165,9 @@ async function main() {
       connected = n;
       const connectS = (Date.now() - t0) / 1000;
       await sleep(1000);
-      const connectedRss = rssMb(engine.pid);
+      const atConnect = await memory();
       const lat = [];
+      const mem = [];
       let complete = 0;
       for (let r = 0; r <= o.rounds; r++) {
         await Promise.all(workers.map((w) => ask(w, { type: 'round', id: r }, 'armed')));
@@ -164,13 +179,23 @@ async function main() {
         const times = per.flatMap((p) => p.times).map((t) => t - responded).sort((x, y) => x - y);
         if (r === 0) continue; // warm-up round: every subscriber is registered
         if (times.length === n) complete++;
-        lat.push({ p50: pct(times, 50), p99: pct(times, 99), p100: times[times.length - 1], heard: times.length });
+        const l = { p50: pct(times, 50), p99: pct(times, 99), p100: times[times.length - 1], heard: times.length };
+        lat.push(l);
+        const mm = await memory();
+        mem.push(mm);
+        csv.push([n, r, l.p50?.toFixed(1), l.p99?.toFixed(1), l.p100?.toFixed(1), l.heard, mm.rss, mm.heap, mm.external].join(','));
+        if (r === 1 || r % 10 === 0 || r === o.rounds) console.error(`N=${n} round ${r}: p50 ${l.p50?.toFixed(1)} ms, p99 ${l.p99?.toFixed(1)} ms, 100% ${l.p100?.toFixed(1)} ms, heard ${l.heard}; RSS ${mm.rss} MB, heap used ${mm.heap} MB, external ${mm.external} MB`);
       }
       await sleep(500);
       const med = (k) => { const v = lat.map((x) => x[k]).sort((x, y) => x - y); return v[Math.floor(v.length / 2)]; };
-      const row = { n, connectS, p50: med('p50'), p99: med('p99'), p100: med('p100'), worst100: Math.max(...lat.map((x) => x.p100)), heardAll: `${complete}/${o.rounds}`, idleRss, rss: connectedRss, afterRss: rssMb(engine.pid) };
+      const after = await memory();
+      const series = (k) => ({ first: mem[0][k], last: mem[mem.length - 1][k], max: Math.max(...mem.map((x) => x[k])) });
+      const row = {
+        n, connectS, p50: med('p50'), p99: med('p99'), p100: med('p100'), worst99: Math.max(...lat.map((x) => x.p99)), worst100: Math.max(...lat.map((x) => x.p100)), heardAll: `${complete}/${o.rounds}`,
+        idleRss, rss: atConnect.rss, rssRounds: series('rss'), afterRss: after.rss, idleHeap, heap: atConnect.heap, heapRounds: series('heap'), afterHeap: after.heap,
+      };
       rows.push(row);
-      console.error(`N=${n}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, 100% ${row.p100.toFixed(1)} ms; RSS ${row.rss} MB`);
+      console.error(`N=${n}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, 100% ${row.p100.toFixed(1)} ms; RSS ${row.rss} MB connected, rounds ${row.rssRounds.first}/${row.rssRounds.last}/${row.rssRounds.max} MB (first/last/max)`);
     }
     const fmt = (x) => x.toFixed(1);
     const report = [
@@ -179,14 +204,23 @@ async function main() {
       `Engine: one process (\`node dist/src/main.js\`, SQLite, in-process pub/sub), ${cpus().length} CPUs shared with ${o.threads} client thread(s) holding the sockets.`,
       `Each subscriber is its own WebSocket (graphql-ws, order access token) running \`orderEvents(orderId)\` on the same order; a round is one holdOrder/releaseOrderHold over HTTP. Times from the mutation's HTTP response to the event arriving at the client; median of ${o.rounds} rounds (after one warm-up round).`,
       '',
-      '| subscribers | connect (s) | 50 % (ms) | 99 % (ms) | 100 % (ms) | worst 100 % (ms) | rounds all heard | RSS idle (MB) | RSS connected (MB) | RSS after (MB) |',
-      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-      ...rows.map((r) => `| ${r.n} | ${r.connectS.toFixed(1)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p100)} | ${fmt(r.worst100)} | ${r.heardAll} | ${r.idleRss} | ${r.rss} | ${r.afterRss} |`),
+      '| subscribers | connect (s) | 50 % (ms) | 99 % (ms) | 100 % (ms) | worst 99 % (ms) | worst 100 % (ms) | rounds all heard |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...rows.map((r) => `| ${r.n} | ${r.connectS.toFixed(1)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p100)} | ${fmt(r.worst99)} | ${fmt(r.worst100)} | ${r.heardAll} |`),
+      '',
+      `Memory in MB (RSS; V8 heap used, from the engine's /metrics): idle before any subscriber, with N connected, after each of the ${o.rounds} rounds (first / last / max), and 0.5 s after the last round.`,
+      '',
+      '| subscribers | RSS idle | RSS connected | RSS rounds first / last / max | RSS after | heap idle | heap connected | heap rounds first / last / max | heap after |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...rows.map((r) => `| ${r.n} | ${r.idleRss} | ${r.rss} | ${r.rssRounds.first} / ${r.rssRounds.last} / ${r.rssRounds.max} | ${r.afterRss} | ${r.idleHeap} | ${r.heap} | ${r.heapRounds.first} / ${r.heapRounds.last} / ${r.heapRounds.max} | ${r.afterHeap} |`),
+      '',
+      'Every round: `bench/results/subscriptions-rounds.csv`.',
       '',
     ].join('\n');
     console.log(report);
     mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
     writeFileSync(join(ROOT, 'bench/results/subscriptions.md'), report);
+    writeFileSync(join(ROOT, 'bench/results/subscriptions-rounds.csv'), `${csv.join('\n')}\n`);
   } finally {
     await cleanup();
   }

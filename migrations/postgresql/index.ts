@@ -24,6 +24,8 @@ import { Migration20261130151311_refund_settles_change as M20 } from './Migratio
 import { Migration20261130163109_outbox_trace_parent as M21 } from './Migration20261130163109_outbox_trace_parent.js';
 import { Migration20261130163406_staff as M22 } from './Migration20261130163406_staff.js';
 import { Migration20261130172929_password_reset as M23 } from './Migration20261130172929_password_reset.js';
+import { Migration20261130193841_order_list_indexes as M24 } from './Migration20261130193841_order_list_indexes.js';
+import { Migration20261130195455_shipment_labelled_at as M25 } from './Migration20261130195455_shipment_labelled_at.js';
 
 export const postgresql: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -50,4 +52,6 @@ export const postgresql: MigrationObject[] = [
   { name: 'Migration20261130163109_outbox_trace_parent', class: M21 },
   { name: 'Migration20261130163406_staff', class: M22 },
   { name: 'Migration20261130172929_password_reset', class: M23 },
+  { name: 'Migration20261130193841_order_list_indexes', class: M24 },
+  { name: 'Migration20261130195455_shipment_labelled_at', class: M25 },
 ];

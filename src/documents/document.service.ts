@@ -8,8 +8,15 @@ import { FileDocumentStore } from './file-document-store.js';
 import { assertDocumentKey, isDocumentKey } from './document-key.js';
 import { signPath, verifySignature, type SignatureCheck } from './signed-link.js';
 
+/**
+ * Renders a document that was never stored, from the database (null: there is no such document). A
+ * document nobody downloads is never rendered: fulfillment no longer spends a PDF per shipment up front.
+ */
+export type DocumentSource = (key: string) => Promise<{ data: Buffer; contentType: string } | null>;
+
 export class DocumentService {
   private store: DocumentStore;
+  private sources: [prefix: string, render: DocumentSource][] = [];
 
   constructor(private readonly app: AppRuntime) {
     this.store = new FileDocumentStore(join(app.config.dataDir, 'documents'));
@@ -29,10 +36,25 @@ export class DocumentService {
     await this.store.put(key, data, contentType);
   }
 
-  /** Null when there is no such document, or when the key is not one a document could have. */
+  /** Documents under `prefix` are rendered by `render` on their first read, then kept in the store. */
+  registerSource(prefix: string, render: DocumentSource): void {
+    this.sources.push([prefix, render]);
+  }
+
+  /**
+   * Null when there is no such document, or when the key is not one a document could have. A document of
+   * a registered source is rendered and saved on its first read (two first reads at once render the same
+   * bytes twice, and the second save overwrites the first with the same document).
+   */
   async get(key: string): Promise<StoredDocument | null> {
     if (!isDocumentKey(key)) return null;
-    return this.store.get(key);
+    const stored = await this.store.get(key);
+    if (stored) return stored;
+    const source = this.sources.find(([prefix]) => key.startsWith(prefix));
+    const rendered = source ? await source[1](key) : null;
+    if (!rendered) return null;
+    await this.save(key, rendered.data, rendered.contentType);
+    return rendered;
   }
 
   /** A link that fetches the document without a session until it expires (absolute when publicUrl is set). */

@@ -15,6 +15,8 @@ import { QUEUES } from './jobs.js';
 const BATCH = 500;
 const AUTOMATED = [ShipmentStatus.PENDING, ShipmentStatus.PICKED, ShipmentStatus.PACKED, ShipmentStatus.LABELLED];
 const PAUSED = [OrderStatus.ON_HOLD, OrderStatus.CANCELLED, OrderStatus.PENDING];
+/** Stages the walk continues from (an EXCEPTION is left to a person). */
+const WALKABLE = new Set(AUTOMATED);
 
 export class AutomationSweeper {
   private timer: NodeJS.Timeout | null = null;
@@ -53,10 +55,9 @@ export class AutomationSweeper {
       for (const s of stale) {
         const stage = stageOf(s);
         const tag = `${s.id}-sweep-${s.statusChangedAt.getTime()}`;
-        if (stage === ShipmentStatus.PENDING || stage === ShipmentStatus.PICKED) await this.app.queue.add(QUEUES.fulfillment, 'fulfillment.advance', { shipmentId: s.id }, { jobId: `advance-${tag}` });
-        else if (stage === ShipmentStatus.PACKED) await this.app.queue.add(QUEUES.carrier, 'carrier.label', { shipmentId: s.id }, { jobId: `label-${tag}` });
-        else if (stage === ShipmentStatus.LABELLED) await this.app.queue.add(QUEUES.fulfillment, 'fulfillment.ship', { shipmentId: s.id }, { jobId: `ship-${tag}` });
-        else continue;
+        // One job walks it from where it stands to SHIPPED (auto-walk.ts).
+        if (!WALKABLE.has(stage)) continue;
+        await this.app.queue.add(QUEUES.fulfillment, 'fulfillment.walk', { shipmentId: s.id }, { jobId: `walk-${tag}` });
         added++;
       }
       // Confirmed orders that never got a shipment (their routing job was lost): the database picks them,

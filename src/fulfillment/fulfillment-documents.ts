@@ -1,5 +1,5 @@
-// The fulfillment's documents: a packing slip per shipment (rendered by a job when the shipment is
-// created) and pick lists per location (on demand), kept in the document store behind signed links.
+// The fulfillment's documents: a packing slip per shipment (rendered on its first download, from the
+// rows, then kept) and pick lists per location (on demand), in the document store behind signed links.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { badInput } from '../kernel/errors.js';
@@ -18,10 +18,23 @@ export const packingSlipKey = (shipmentId: string) => `packing-slips/${shipmentI
 export class FulfillmentDocuments {
   constructor(private readonly app: AppRuntime) {}
 
-  /** Job `documents.packingSlip`: renders once; a shipment that has its slip is left alone. */
+  /** Job `documents.packingSlip` (queued by earlier versions): renders once; a shipment that has its slip is left alone. */
   async packingSlip(em: Em, shipmentId: string): Promise<boolean> {
     const s = await em.findOne(Shipment, { id: shipmentId });
     if (!s || s.packingSlipKey || s.status === ShipmentStatus.CANCELLED) return false;
+    return !!(await this.app.service(DocumentService).get(packingSlipKey(s.id)));
+  }
+
+  /**
+   * The packing slip's PDF, rendered from the database on its first download (DocumentService source for
+   * `packing-slips/`); the shipment then notes its key. Null for a key that names no shipment.
+   */
+  async renderPackingSlip(key: string): Promise<{ data: Buffer; contentType: string } | null> {
+    const id = /^packing-slips\/([\w-]+)\.pdf$/.exec(key)?.[1];
+    if (!id) return null;
+    const em = this.app.orm.em.fork() as Em;
+    const s = await em.findOne(Shipment, { id });
+    if (!s) return null;
     const [order, location, lines] = await Promise.all([
       em.findOneOrFail(Order, { id: s.order.id }),
       em.findOneOrFail(StockLocation, { id: s.location.id }),
@@ -40,11 +53,9 @@ export class FulfillmentDocuments {
         return { sku: ol.sku, name: ol.name, quantity: l.quantity };
       }),
     });
-    const key = packingSlipKey(s.id);
-    await this.app.service(DocumentService).save(key, pdf, 'application/pdf');
     // Only this column, without the version: the slip must not collide with a status move in flight.
     await em.execute('UPDATE shipment SET packing_slip_key = ? WHERE id = ? AND packing_slip_key IS NULL', [key, s.id], 'run');
-    return true;
+    return { data: pdf, contentType: 'application/pdf' };
   }
 
   /**

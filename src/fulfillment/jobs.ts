@@ -2,14 +2,13 @@
 // only enqueue (job id derived from the event id, so an outbox replay adds nothing); the jobs read the
 // current state and do nothing when their work is done, so a job that runs twice is harmless.
 import type { Em } from '../kernel/db/orm.js';
-import type { DomainEvent, EventHandler, JobContext, JobDefinition } from '../kernel/module.js';
+import { onlyWhen, type DomainEvent, type EventHandler, type JobContext, type JobDefinition } from '../kernel/module.js';
 import { RoutingService } from './routing.js';
 import { ShipmentService } from './shipment.service.js';
 import { LabelService } from './labels.js';
 import { FulfillmentDocuments } from './fulfillment-documents.js';
 import { Housekeeping } from './housekeeping.js';
-import { stageOf } from './shipment-moves.js';
-import { ShipmentStatus } from './shipment-status.js';
+import { AutoFulfillment } from './auto-walk.js';
 import { jobOnEvent } from '../kernel/outbox/event-job.js';
 
 export const QUEUES = { fulfillment: 'fulfillment', documents: 'documents', carrier: 'carrier', housekeeping: 'housekeeping' } as const;
@@ -19,44 +18,32 @@ const em = (ctx: JobContext) => ctx.em as Em;
 const job = (queue: string, handler: (data: Data, ctx: JobContext) => Promise<unknown>): JobDefinition => ({ queue, handler });
 
 export const fulfillmentJobs: Record<string, JobDefinition> = {
-  'fulfillment.route': job(QUEUES.fulfillment, async (d, ctx) => {
-    const created = await ctx.app.service(RoutingService).route(em(ctx), d.orderId);
-    if (d.resume) await resumeAutomation(ctx, d.orderId, created, String(d.eventId));
-    return created;
-  }),
+  // Routes, then walks the order's automated shipments to SHIPPED (auto-walk.ts); resumes them after a hold.
+  'fulfillment.route': job(QUEUES.fulfillment, (d, ctx) => ctx.app.service(RoutingService).route(em(ctx), d.orderId)),
+  'fulfillment.walk': job(QUEUES.fulfillment, (d, ctx) => ctx.app.service(AutoFulfillment).walk(em(ctx), d.shipmentId)),
   'fulfillment.allocateBackorders': job(QUEUES.fulfillment, (d, ctx) => ctx.app.service(RoutingService).allocateBackorders(em(ctx), d.variantId)),
+  // The steps one by one: staff-packed shipments get their label, the fulfillment sweeper restarts a
+  // stalled automated shipment, and jobs queued before the walk existed still run.
   'fulfillment.advance': job(QUEUES.fulfillment, (d, ctx) => ctx.app.service(ShipmentService).autoAdvance(em(ctx), d.shipmentId)),
   'fulfillment.ship': job(QUEUES.fulfillment, (d, ctx) => ctx.app.service(ShipmentService).autoShip(em(ctx), d.shipmentId)),
   'fulfillment.cancelShipments': job(QUEUES.fulfillment, (d, ctx) => ctx.app.service(ShipmentService).cancelOpen(em(ctx), d.orderId)),
   'carrier.label': job(QUEUES.carrier, (d, ctx) => ctx.app.service(LabelService).buyLabel(em(ctx), d.shipmentId)),
   'carrier.cancelLabel': job(QUEUES.carrier, (d, ctx) => ctx.app.service(LabelService).cancelLabelOf(em(ctx), d.shipmentId)),
+  // Queued by earlier versions; packing slips are now rendered on first download (fulfillment-documents.ts).
   'documents.packingSlip': job(QUEUES.documents, (d, ctx) => ctx.app.service(FulfillmentDocuments).packingSlip(em(ctx), d.shipmentId)),
   'housekeeping.cancelUnpaidOrders': job(QUEUES.housekeeping, (_d, ctx) => ctx.app.service(Housekeeping).cancelUnpaidOrders(em(ctx))),
   'housekeeping.flagStuckShipments': job(QUEUES.housekeeping, (_d, ctx) => ctx.app.service(Housekeeping).flagStuckShipments(em(ctx))),
 };
 
-/**
- * An order back from a hold: its shipments at autoFulfill locations were left where the hold found them
- * (the jobs do nothing while an order is on hold); each gets the job of its next step again.
- */
-async function resumeAutomation(ctx: JobContext, orderId: string, created: string[], tag: string): Promise<void> {
-  for (const s of await ctx.app.service(ShipmentService).openAutoShipments(em(ctx).fork(), orderId)) {
-    if (created.includes(s.id)) continue;
-    const stage = stageOf(s);
-    const jobId = (step: string) => `${step}-${s.id}-resume-${tag}`;
-    if (stage === ShipmentStatus.PENDING || stage === ShipmentStatus.PICKED) await ctx.app.queue.add(QUEUES.fulfillment, 'fulfillment.advance', { shipmentId: s.id }, { jobId: jobId('advance') });
-    else if (stage === ShipmentStatus.PACKED) await ctx.app.queue.add(QUEUES.carrier, 'carrier.label', { shipmentId: s.id }, { jobId: jobId('label') });
-    else if (stage === ShipmentStatus.LABELLED) await ctx.app.queue.add(QUEUES.fulfillment, 'fulfillment.ship', { shipmentId: s.id }, { jobId: jobId('ship') });
-  }
-}
-
 /** An event handler that adds one fulfillment job per event (kernel/outbox/event-job.ts). */
 const enqueue = (name: string, data: (e: DomainEvent<Data>) => Data | null): EventHandler => jobOnEvent(fulfillmentJobs[name].queue!, name, data);
 
-const fromHold = (e: DomainEvent<Data>) => e.payload.from === 'ON_HOLD';
-const route = enqueue('fulfillment.route', (e) => ({ orderId: e.payload.orderId, eventId: e.id, resume: fromHold(e) }));
+const fromHold = (e: DomainEvent) => (e.payload as Data).from === 'ON_HOLD';
+const route = enqueue('fulfillment.route', (e) => ({ orderId: e.payload.orderId }));
 /** Later statuses only matter when an order comes back to them from a hold (the workers' own moves need nothing). */
-const routeAfterHold = enqueue('fulfillment.route', (e) => (fromHold(e) ? { orderId: e.payload.orderId, eventId: e.id, resume: true } : null));
+const routeAfterHold = onlyWhen(fromHold, route);
+/** A step the automation's walk made (auto-walk.ts) needs no job of its own. */
+const notWalked = (e: DomainEvent) => !(e.payload as Data).walked;
 
 export const fulfillmentHandlers: Record<string, EventHandler | EventHandler[]> = {
   // Confirmed (placed and paid, paid later, or back from a hold): reserved units become shipments.
@@ -68,12 +55,10 @@ export const fulfillmentHandlers: Record<string, EventHandler | EventHandler[]> 
   'order.shipped': routeAfterHold,
   'order.cancelled': enqueue('fulfillment.cancelShipments', (e) => ({ orderId: e.payload.orderId })),
   // Units arrived (received, counted up, corrected): lines waiting for them get them, oldest order first.
-  'stock.changed': enqueue('fulfillment.allocateBackorders', (e) => (Number(e.payload.delta) > 0 && e.payload.variantId ? { variantId: e.payload.variantId } : null)),
-  'shipment.created': [
-    enqueue('documents.packingSlip', (e) => ({ shipmentId: e.payload.shipmentId })),
-    enqueue('fulfillment.advance', (e) => (e.payload.autoFulfill ? { shipmentId: e.payload.shipmentId } : null)),
-  ],
-  'shipment.packed': enqueue('carrier.label', (e) => ({ shipmentId: e.payload.shipmentId })),
-  'shipment.labelled': enqueue('fulfillment.ship', (e) => ({ shipmentId: e.payload.shipmentId })),
-  'shipment.cancelled': enqueue('carrier.cancelLabel', (e) => (e.payload.trackingNumber ? { shipmentId: e.payload.shipmentId } : null)),
+  'stock.changed': onlyWhen((e) => Number((e.payload as Data).delta) > 0 && !!(e.payload as Data).variantId, enqueue('fulfillment.allocateBackorders', (e) => ({ variantId: e.payload.variantId }))),
+  // Made by an order edit or a re-route after a cancellation (routing walks its own shipments itself).
+  'shipment.created': onlyWhen((e) => !!(e.payload as Data).autoFulfill && notWalked(e), enqueue('fulfillment.walk', (e) => ({ shipmentId: e.payload.shipmentId }))),
+  'shipment.packed': onlyWhen(notWalked, enqueue('carrier.label', (e) => ({ shipmentId: e.payload.shipmentId }))),
+  'shipment.labelled': onlyWhen(notWalked, enqueue('fulfillment.ship', (e) => ({ shipmentId: e.payload.shipmentId }))),
+  'shipment.cancelled': onlyWhen((e) => !!(e.payload as Data).trackingNumber, enqueue('carrier.cancelLabel', (e) => ({ shipmentId: e.payload.shipmentId }))),
 };

@@ -12,6 +12,9 @@ import { fulfillmentHandlers, fulfillmentJobs, QUEUES } from './jobs.js';
 import { carrierWebhookRoutes } from './carrier-webhook.route.js';
 import { AutomationSweeper } from './automation-sweeper.js';
 import { shipmentMachine } from './shipment-status.js';
+import { DocumentService } from '../documents/document.service.js';
+import { FulfillmentDocuments } from './fulfillment-documents.js';
+import { LabelService } from './labels.js';
 import { CarrierService } from './carriers/carrier.service.js';
 import type { CarrierProvider } from './carriers/carrier.js';
 
@@ -33,6 +36,9 @@ export const fulfillment = defineModule({
   on: fulfillmentHandlers,
   routes: carrierWebhookRoutes,
   onStart: async (app) => {
+    // Drawn on their first download, not when the shipment moves (fulfillment-documents.ts, labels.ts).
+    app.service(DocumentService).registerSource('packing-slips/', (key) => app.service(FulfillmentDocuments).renderPackingSlip(key));
+    app.service(DocumentService).registerSource('labels/', (key) => app.service(LabelService).renderLabel(key));
     if (app.config.runWorkers) app.service(AutomationSweeper).start();
   },
   onStop: async (app) => app.service(AutomationSweeper).stop(),

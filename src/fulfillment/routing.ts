@@ -17,6 +17,7 @@ import { ShipmentLine } from './shipment-line.entity.js';
 import { BEFORE_HANDOVER, ShipmentStatus } from './shipment-status.js';
 import { withOrder } from './order-lock.js';
 import { followShipments, ROUTABLE } from './order-progress.js';
+import { AutoFulfillment, pickAndPack } from './auto-walk.js';
 
 const SYSTEM = 'system';
 
@@ -28,12 +29,18 @@ export class RoutingService {
 
   /** Job `fulfillment.route`: creates the shipments the order's reserved units still lack; ids of those created. */
   async route(em: Em, orderId: string): Promise<string[]> {
-    return withOrder(em, orderId, async (tx, order) => {
-      const created = ROUTABLE.has(order.status) ? await this.createShipments(tx, order) : [];
+    const created = await withOrder(em, orderId, async (tx, order) => {
+      const created = ROUTABLE.has(order.status) ? await this.createShipments(tx, order, true) : [];
+      // An automated location picks and packs at once (auto-walk.ts); the label and handover follow.
+      if (ROUTABLE.has(order.status)) for (const s of created) if (s.location.autoFulfill) await pickAndPack(this.app, tx, order, s);
       // Also catches up an order that was on hold while its parcels moved.
       await followShipments(this.app, tx, order, SYSTEM);
       return created.map((s) => s.id);
     });
+    // Every open automated shipment of the order, not only those just made: a retried job, or an order
+    // back from a hold, resumes where the last walk stopped.
+    await this.app.service(AutoFulfillment).walkOrder(em, orderId);
+    return created;
   }
 
   /**
@@ -63,11 +70,12 @@ export class RoutingService {
         });
         recordEvent(tx, 'order.backorder_allocated', { orderId: order.id, number: order.number, orderLineId: line.id, sku: line.sku, quantity: got, missing: r.missing }, order.id);
         if (ROUTABLE.has(order.status)) {
-          await this.createShipments(tx, order);
+          await this.createShipments(tx, order, true);
           await followShipments(this.app, tx, order, SYSTEM);
         }
         return got;
       });
+      if (got > 0) await this.app.service(AutoFulfillment).walkOrder(em, w.order_id as string);
       // Nothing could be reserved: the stock is gone, the younger orders keep waiting.
       if (got < 0) break;
       allocated += got;
@@ -75,8 +83,11 @@ export class RoutingService {
     return allocated;
   }
 
-  /** Inside the caller's transaction (order locked): a shipment per location for the unrouted reserved units. */
-  async createShipments(tx: Em, order: Order): Promise<Shipment[]> {
+  /**
+   * Inside the caller's transaction (order locked): a shipment per location for the unrouted reserved units.
+   * `walked`: the caller walks the automated ones after its commit (else `shipment.created` queues the walk).
+   */
+  async createShipments(tx: Em, order: Order, walked = false): Promise<Shipment[]> {
     const lines = await tx.find(OrderLine, { order: order.id }, { orderBy: { id: 'asc' } });
     const existing = await tx.find(Shipment, { order: order.id });
     const open = existing.filter(isOpen);
@@ -129,6 +140,7 @@ export class RoutingService {
       });
       recordEvent(tx, 'shipment.created', {
         shipmentId: shipment.id, orderId: order.id, number: order.number, locationId: location.id, wave, autoFulfill: location.autoFulfill, to: ShipmentStatus.PENDING,
+        ...(walked && location.autoFulfill ? { walked: true } : {}),
       }, order.id);
       created.push(shipment);
     }

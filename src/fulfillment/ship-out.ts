@@ -14,7 +14,7 @@ import { ShipmentStatus } from './shipment-status.js';
 import { moveShipment } from './shipment-moves.js';
 
 /** Inside the caller's transaction with the order locked; the caller has checked the move is allowed. */
-export async function shipOut(app: AppRuntime, tx: Em, order: Order, shipment: Shipment, actor: string, message: string, at = new Date()): Promise<void> {
+export async function shipOut(app: AppRuntime, tx: Em, order: Order, shipment: Shipment, actor: string, message: string, at = new Date(), extra: Record<string, unknown> = {}): Promise<void> {
   if (shipment.shippedAt) throw new OrdoError('INVALID_STATE_TRANSITION', `Shipment ${shipment.id} has shipped already.`);
   const lines = await tx.find(ShipmentLine, { shipment: shipment.id });
   const orderLines = await tx.find(OrderLine, { id: { $in: lines.map((l) => l.orderLine.id) } });
@@ -43,5 +43,5 @@ export async function shipOut(app: AppRuntime, tx: Em, order: Order, shipment: S
     ol.quantityShipped += l.quantity;
   }
   shipment.shippedAt = at;
-  await moveShipment(app, tx, order, shipment, ShipmentStatus.SHIPPED, actor, message, at, { value });
+  await moveShipment(app, tx, order, shipment, ShipmentStatus.SHIPPED, actor, message, at, { ...extra, value });
 }

@@ -60,6 +60,11 @@ export class Shipment {
   @Property({ type: 'string', length: 200, nullable: true })
   packingSlipKey?: string | null;
 
+  /** When the carrier issued the label (printed on it; a label drawn on first download is dated by it). */
+  @Field(() => DateTimeScalar, { nullable: true })
+  @Property({ type: 'datetime', nullable: true })
+  labelledAt?: Date | null;
+
   @Field(() => DateTimeScalar, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
   estimatedDeliveryAt?: Date | null;

@@ -12,7 +12,8 @@ import { ShipmentLine } from './shipment-line.entity.js';
 import { TrackingEvent } from './tracking-event.entity.js';
 import { TrackingEventInput } from './shipment.inputs.js';
 import { ShipmentService } from './shipment.service.js';
-import { FulfillmentDocuments } from './fulfillment-documents.js';
+import { FulfillmentDocuments, packingSlipKey } from './fulfillment-documents.js';
+import { ShipmentStatus } from './shipment-status.js';
 
 const shipments = (ctx: OrdoContext) => ctx.app.service(ShipmentService);
 
@@ -73,9 +74,10 @@ export class ShipmentResolver {
     return s.labelKey ? ctx.app.service(DocumentService).signedUrl(s.labelKey) : null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'A signed, expiring link to the packing slip (PDF).' })
+  @FieldResolver(() => String, { nullable: true, description: 'A signed, expiring link to the packing slip (PDF), rendered on its first download. Null for a cancelled shipment whose slip was never fetched.' })
   packingSlipUrl(@Root() s: Shipment, @Ctx() ctx: OrdoContext): string | null {
-    return s.packingSlipKey ? ctx.app.service(DocumentService).signedUrl(s.packingSlipKey) : null;
+    const key = s.packingSlipKey ?? (s.status === ShipmentStatus.CANCELLED ? null : packingSlipKey(s.id));
+    return key ? ctx.app.service(DocumentService).signedUrl(key) : null;
   }
 }
 

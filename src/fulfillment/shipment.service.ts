@@ -89,16 +89,16 @@ export class ShipmentService {
   // ------------------------------------------------------------------ workers (autoFulfill locations)
 
   /** Job `fulfillment.advance`: at an autoFulfill location, PENDING → PICKED → PACKED. No-op otherwise. */
-  async autoAdvance(em: Em, id: string): Promise<boolean> {
+  async autoAdvance(em: Em, id: string, extra?: Record<string, unknown>): Promise<boolean> {
     return withShipment(em, id, async (tx, order, s) => {
       if (!orderActive(order) || !(await this.isAuto(tx, s))) return false;
       let moved = false;
       if (stageOf(s) === S.PENDING && canMoveShipment(s, S.PICKED)) {
-        await moveShipment(this.app, tx, order, s, S.PICKED, SYSTEM, `Shipment ${s.id}: picked by the location's automation.`);
+        await moveShipment(this.app, tx, order, s, S.PICKED, SYSTEM, `Shipment ${s.id}: picked by the location's automation.`, new Date(), extra);
         moved = true;
       }
       if (stageOf(s) === S.PICKED && canMoveShipment(s, S.PACKED)) {
-        await moveShipment(this.app, tx, order, s, S.PACKED, SYSTEM, `Shipment ${s.id}: packed by the location's automation.`);
+        await moveShipment(this.app, tx, order, s, S.PACKED, SYSTEM, `Shipment ${s.id}: packed by the location's automation.`, new Date(), extra);
         moved = true;
       }
       if (moved) await followShipments(this.app, tx, order, SYSTEM);
@@ -107,13 +107,23 @@ export class ShipmentService {
   }
 
   /** Job `fulfillment.ship`: at an autoFulfill location, a LABELLED shipment is handed over. No-op otherwise. */
-  async autoShip(em: Em, id: string): Promise<boolean> {
+  async autoShip(em: Em, id: string, extra?: Record<string, unknown>): Promise<boolean> {
     return withShipment(em, id, async (tx, order, s) => {
-      if (!orderActive(order) || s.shippedAt || stageOf(s) !== S.LABELLED || !(await this.isAuto(tx, s))) return false;
-      await shipOut(this.app, tx, order, s, SYSTEM, `Shipment ${s.id} handed over to ${s.carrierCode ?? 'the carrier'} (${s.trackingNumber ?? 'no tracking'}) by the location's automation.`);
+      if (!(await this.shipsItself(tx, order, s))) return false;
+      await this.handOver(tx, order, s, extra);
       await followShipments(this.app, tx, order, SYSTEM);
       return true;
     });
+  }
+
+  /** Whether an automated location hands this shipment over now (labelled, order active); `auto`: the location's flag, when known. */
+  async shipsItself(tx: Em, order: Order, s: Shipment, auto?: boolean): Promise<boolean> {
+    return orderActive(order) && !s.shippedAt && stageOf(s) === S.LABELLED && (auto ?? (await this.isAuto(tx, s)));
+  }
+
+  /** The automation's handover, inside the caller's transaction (shipsItself checked). */
+  handOver(tx: Em, order: Order, s: Shipment, extra?: Record<string, unknown>): Promise<void> {
+    return shipOut(this.app, tx, order, s, SYSTEM, `Shipment ${s.id} handed over to ${s.carrierCode ?? 'the carrier'} (${s.trackingNumber ?? 'no tracking'}) by the location's automation.`, new Date(), extra);
   }
 
   private async isAuto(tx: Em, s: Shipment): Promise<boolean> {

@@ -1,7 +1,7 @@
 // Invoicing: invoices when payment is captured (or at shipment, ORDO_INVOICE_ON=shipment), credit notes
 // for refunds, gap-free numbers per channel and kind, PDFs behind signed links, and a reconciliation query.
 import type { Em } from '../kernel/db/orm.js';
-import { defineModule, type EventHandler, type JobDefinition } from '../kernel/module.js';
+import { defineModule, onlyWhen, type EventHandler, type JobDefinition } from '../kernel/module.js';
 import { Invoice } from './invoice.entity.js';
 import { InvoiceResolver, OrderInvoicesField } from './invoice.resolver.js';
 import { InvoiceService } from './invoice.service.js';
@@ -18,11 +18,11 @@ const jobs: Record<string, JobDefinition> = {
 
 const orderIdOf = idField('orderId');
 function issue(when?: 'capture' | 'shipment'): EventHandler {
-  return jobOnEvent(INVOICING_QUEUE, 'invoicing.issue', (event, ctx) => {
-    if (when && ctx.app.service(InvoiceService).issueOn !== when) return null;
+  // The moment invoices are issued is configuration: the other kind of event is not even queued for it.
+  return onlyWhen((_e, app) => !when || app.service(InvoiceService).issueOn === when, jobOnEvent(INVOICING_QUEUE, 'invoicing.issue', (event) => {
     const orderId = orderIdOf(event);
     return orderId ? { orderId } : null;
-  });
+  }));
 }
 
 export const invoicing = defineModule({

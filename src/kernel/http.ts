@@ -9,7 +9,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, type GraphQLSchema } from 'graphql';
 import type { AppRuntime } from './runtime.js';
 import type { OrdoContext } from './context.js';
 import { ANONYMOUS, type Principal } from './auth.js';
@@ -19,7 +19,7 @@ import { formatError } from './errors-format.js';
 import { queryLimits } from './query-limits.js';
 import { inputStringsRule } from './input-strings.js';
 import { requestChecks } from './request-checks.js';
-import { wsOperationHooks } from './ws-operations.js';
+import { bindWsOperation, wsOperationHooks } from './ws-operations.js';
 import { corsMiddleware } from './cors.js';
 import { persistedQueries } from './apq-cache.js';
 import { bodyErrors } from './body-errors.js';
@@ -32,6 +32,12 @@ import { principalKind, requestScope } from './request-scope.js';
 import { countedSubscription, graphqlMetrics, operationKind, operationName } from './metrics-graphql.js';
 import { serveMetrics } from './metrics-endpoint.js';
 import { readiness } from './readiness.js';
+
+/**
+ * The same string in one piece. randomUUID builds its string by concatenation (a tree of about twenty
+ * strings, some 600 bytes); a subscription's context keeps its request id as long as it is open.
+ */
+const flat = (s: string): string => Buffer.from(s, 'latin1').toString('latin1');
 
 export type PrincipalResolver = (em: Em, authorization: string | undefined) => Promise<Principal>;
 
@@ -85,26 +91,39 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
   };
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
-  const wsCleanup = useServer<Record<string, unknown>, { ctx?: OrdoContext }>(
+  // Parsed, bounded, validated and checked as over HTTP; errors formatted by the same formatter.
+  const { payloadOf, ...wsHooks } = wsOperationHooks({
+    schema, limits, maxTokens: config.maxTokens, introspection: config.introspection, formatError: formatErrors,
+    subscriptionStarted: (stream) => countedSubscription(stream, app.metrics),
+    // Counted as countedSubscription counts (open until it ends), without wrapping it.
+    selfWrittenStarted: (stream) => {
+      app.metrics.subscriptionsOpen.inc();
+      stream.whenEnded(() => app.metrics.subscriptionsOpen.dec());
+    },
+    observe: (document, name, outcome) => app.metrics.operation(operationName(name, undefined, document), operationKind(document, name), outcome),
+  });
+  const wsCleanup = useServer<Record<string, unknown>, { ctx?: Pick<OrdoContext, 'app' | 'authorization' | 'ip'> }>(
     {
       schema,
-      // Parsed, bounded, validated and checked as over HTTP; errors formatted by the same formatter.
-      ...wsOperationHooks({
-        schema, limits, maxTokens: config.maxTokens, introspection: config.introspection, formatError: formatErrors,
-        subscriptionStarted: (stream) => countedSubscription(stream, app.metrics),
-        observe: (document, name, outcome) => app.metrics.operation(operationName(name, undefined, document), operationKind(document, name), outcome),
-      }),
+      ...wsHooks,
       // Connection auth: a bad token is refused at connect time, before any subscription starts.
       onConnect: async (c) => {
         const auth = c.connectionParams?.authorization;
         try {
-          c.extra.ctx = await context(typeof auth === 'string' ? auth : undefined);
+          // Kept for the socket's life: only what each operation's context starts from (an operation forks
+          // its own EntityManager and resolves the principal again). The connect-time context's fork holds
+          // what resolving the token loaded (an order, a key): kilobytes per open socket, dropped here.
+          const { app: a, authorization, ip } = await context(typeof auth === 'string' ? auth : undefined);
+          c.extra.ctx = { app: a, authorization, ip };
+          // Nothing here reads the upgrade request again; graphql-ws would keep it (headers and all) as long
+          // as the socket is open. (Cleared, not deleted: the object keeps its shape.)
+          (c.extra as { request?: unknown }).request = undefined;
           return true;
         } catch {
           return false;
         }
       },
-      context: async (c) => {
+      context: async (c, id, _payload, args) => {
         const base = c.extra.ctx!;
         const em = app.orm.em.fork() as Em;
         // The principal again for each operation (one indexed lookup): a key revoked, a staff member
@@ -114,7 +133,13 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
         try {
           principal = await principalOf(em, base.authorization);
         } catch { /* stays anonymous */ }
-        return { ...base, em, principal, loaders: new Map(), requestId: randomUUID() };
+        const ctx: OrdoContext = { ...base, em, principal, loaders: new Map(), requestId: flat(randomUUID()) };
+        // A subscription's resolver may write its `next` messages itself (src/live: one execution per event
+        // for every socket that asked the same thing): it finds its socket and id through its context.
+        if (getOperationAST(args.document, args.operationName)?.operation === 'subscription') {
+          bindWsOperation(ctx, { id, socket: c.extra.socket, args, payloadOf });
+        }
+        return ctx;
       },
     },
     wsServer,

@@ -24,7 +24,20 @@ export interface JobContext {
   attempt: number;
 }
 
-export type EventHandler = (event: DomainEvent, ctx: JobContext) => Promise<void>;
+export type EventHandler = ((event: DomainEvent, ctx: JobContext) => Promise<void>) & {
+  /**
+   * Which events of its type the handler needs, told from the event alone (payload, configuration). An
+   * event that no handler wants is published to subscribers but never queued: no job, no acknowledgement.
+   */
+  wants?: (event: DomainEvent, app: AppRuntime) => boolean;
+};
+
+/** The handler, for those events of its type that `wants` accepts (the others are not even queued). */
+export function onlyWhen(wants: (event: DomainEvent, app: AppRuntime) => boolean, handler: EventHandler): EventHandler {
+  const h: EventHandler = (event, ctx) => handler(event, ctx);
+  h.wants = handler.wants ? (e, app) => wants(e, app) && handler.wants!(e, app) : wants;
+  return h;
+}
 
 /** A module's handlers from several files: handlers of one event type run one after another. */
 export function mergeHandlers(...sets: Record<string, EventHandler | EventHandler[]>[]): Record<string, EventHandler[]> {

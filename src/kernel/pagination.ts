@@ -25,17 +25,20 @@ export interface Page<T extends { id: string }> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
   pageInfo: PageInfo;
-  totalCount: number;
+  /** A number, or (pageOf) a promise of it made only when the field is read: a page that does not ask for it counts nothing. */
+  totalCount: number | Promise<number>;
 }
 
-/** `rows` holds up to `size + 1` rows: the extra one only says that another page exists. */
-export function toPage<T extends { id: string }>(rows: T[], size: number, totalCount: number, after?: string): Page<T> {
+/**
+ * `rows` holds up to `size + 1` rows: the extra one only says that another page exists. `totalCount` may be
+ * a function: it is called the first time the page's totalCount is read (GraphQL reads it only when asked).
+ */
+export function toPage<T extends { id: string }>(rows: T[], size: number, totalCount: number | (() => Promise<number>), after?: string): Page<T> {
   const nodes = rows.slice(0, size);
   const edges = nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
-  return {
+  const page: Omit<Page<T>, 'totalCount'> = {
     edges,
     nodes,
-    totalCount,
     pageInfo: {
       hasNextPage: rows.length > size,
       hasPreviousPage: after !== undefined,
@@ -43,20 +46,40 @@ export function toPage<T extends { id: string }>(rows: T[], size: number, totalC
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+  if (typeof totalCount !== 'function') return { ...page, totalCount };
+  let counted: Promise<number> | undefined;
+  return Object.defineProperty(page, 'totalCount', { enumerable: true, get: () => (counted ??= totalCount()) }) as Page<T>;
 }
 
 /**
- * A page of `entity` rows matching `where`, newest first: `first` rows after the cursor `after`, and the
- * count of all that match (one statement each, run side by side).
+ * A page of `entity` rows matching `where`, newest first: `first` rows after the cursor `after` (keyset on
+ * the id, which an index on the filter's equality columns followed by `id` answers in order), and the count
+ * of all that match, counted only when totalCount is asked for.
  */
 export async function pageOf<T extends { id: string }>(
   em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>, first?: number | null, after?: string | null,
 ): Promise<Page<T>> {
   const size = pageSize(first);
   const cursor = decodeCursor(after);
-  const [rows, total] = await Promise.all([
-    em.find(entity, cursor ? ({ $and: [where, { id: { $lt: cursor } }] } as FilterQuery<T>) : where, { orderBy: { id: 'desc' } as never, limit: size + 1 }),
-    em.count(entity, where),
-  ]);
-  return toPage(rows as T[], size, total, cursor);
+  const rows = await em.find(entity, cursor ? ({ $and: [where, { id: { $lt: cursor } }] } as FilterQuery<T>) : where, { orderBy: { id: 'desc' } as never, limit: size + 1 });
+  return toPage(rows as T[], size, () => em.count(entity, where), cursor);
+}
+
+/**
+ * pageOf for a filter that is a union of disjoint `branches` (`status IN (a, b)` as `status = a`, `status = b`):
+ * each branch is read newest first with the page's limit, side by side, and the branches are merged by id.
+ * The rows are the same as one statement with the IN list would give; but each branch is an ordered scan of
+ * an index on (column, id), where PostgreSQL (before 17) sorts every row of an IN list to find the newest.
+ * `where` (the whole filter) is what totalCount counts.
+ */
+export async function pageOfBranches<T extends { id: string }>(
+  em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>, branches: FilterQuery<T>[], first?: number | null, after?: string | null,
+): Promise<Page<T>> {
+  if (branches.length < 2) return pageOf(em, entity, branches[0] ?? where, first, after);
+  const size = pageSize(first);
+  const cursor = decodeCursor(after);
+  const parts = await Promise.all(branches.map((b) =>
+    em.find(entity, cursor ? ({ $and: [b, { id: { $lt: cursor } }] } as FilterQuery<T>) : b, { orderBy: { id: 'desc' } as never, limit: size + 1 })));
+  const rows = (parts.flat() as T[]).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, size + 1);
+  return toPage(rows, size, () => em.count(entity, where), cursor);
 }

@@ -1,13 +1,17 @@
 // The per-process event fan-out: ONE subscription to the outbox's pub/sub topic, however many clients.
 // Each domain event is loaded from the database once in this process (the order, its shipment, the
-// sellable units of the SKUs it touched) and then handed to every interested subscriber's bounded queue.
-// Events are delivered in the order they arrive (the relay publishes in id order); a replayed event
-// (the outbox sweeper) is recognised by its id and not delivered twice.
+// sellable units of the SKUs it touched), executed once per audience (subscribers asking the same thing
+// with the same grant: audience.ts), serialized once, and the message handed to every interested
+// subscriber's bounded queue, which writes it to its socket. Events are delivered in the order they arrive
+// (the relay publishes in id order; an event's messages are all handed out before the next event's); a
+// replayed event (the outbox sweeper) is recognised by its id and not delivered twice.
 import { EVENT_TOPIC } from '../kernel/outbox/outbox-relay.js';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { DomainEvent } from '../kernel/module.js';
 import type { Em } from '../kernel/db/orm.js';
 import { hashToken, type Principal } from '../kernel/auth.js';
+import type { OrdoContext } from '../kernel/context.js';
+import { wsOperationOf } from '../kernel/ws-operations.js';
 import { OrdoError } from '../kernel/errors.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
@@ -19,6 +23,7 @@ import { CustomerSession } from '../customers/customer-session.entity.js';
 import { LiveSubscriber } from './subscriber.js';
 import { OrderEvent, StockAvailability } from './live-types.js';
 import { messageOf, orderEventType, orderIdOf, skusOf } from './event-map.js';
+import { Audiences, broadcast } from './audience.js';
 import { availableBy } from '../inventory/availability.js';
 
 /** Events a subscriber may have waiting before it is ended as too slow. */
@@ -35,6 +40,8 @@ type StockSub = LiveSubscriber<StockAvailability>;
 interface Prepared {
   order?: { event: OrderEvent; orderId: string; customerId: string | null };
   stock: StockAvailability[];
+  /** The event's EntityManager (read only), shared by every execution of it. */
+  em: Em;
 }
 
 const grantOf = (roles: readonly string[], channelIds?: readonly string[] | null) => JSON.stringify([[...roles].sort(), [...(channelIds ?? [])].sort()]);
@@ -49,6 +56,7 @@ export class EventFanOut {
   private bySku = new Map<string, Set<StockSub>>();
   private all = new Set<LiveSubscriber<unknown>>();
   private seen = new Set<number>();
+  private audiences = new Audiences();
   private chain: Promise<void> = Promise.resolve();
   private inFlight = 0;
   private iterator: AsyncIterator<unknown> | null = null;
@@ -73,6 +81,11 @@ export class EventFanOut {
 
   get subscriberCount(): number {
     return this.all.size;
+  }
+
+  /** Distinct executions per event for everyone subscribed now (tests and the benchmark read it). */
+  get audienceCount(): number {
+    return this.audiences.size;
   }
 
   /**
@@ -112,25 +125,32 @@ export class EventFanOut {
 
   // ---------------------------------------------------------------- subscribing
 
-  subscribeOrder(orderId: string, principal: Principal, authorization?: string): OrderSub {
-    return this.add(this.byOrder, orderId, principal, authorization);
+  // `ctx` is the subscribing operation's context: over graphql-ws the subscriber joins the audience of its
+  // document, variables and grant and writes its own messages (audience.ts); without it, it is pulled.
+
+  subscribeOrder(orderId: string, principal: Principal, authorization?: string, ctx?: OrdoContext): OrderSub {
+    return this.add(this.byOrder, orderId, principal, authorization, ctx);
   }
 
-  subscribeCustomer(customerId: string, principal: Principal, authorization?: string): OrderSub {
-    return this.add(this.byCustomer, customerId, principal, authorization);
+  subscribeCustomer(customerId: string, principal: Principal, authorization?: string, ctx?: OrdoContext): OrderSub {
+    return this.add(this.byCustomer, customerId, principal, authorization, ctx);
   }
 
-  subscribeSku(sku: string, principal: Principal): StockSub {
-    return this.add(this.bySku, sku, principal, undefined);
+  subscribeSku(sku: string, principal: Principal, ctx?: OrdoContext): StockSub {
+    return this.add(this.bySku, sku, principal, undefined, ctx);
   }
 
-  private add<T>(index: Map<string, Set<LiveSubscriber<T>>>, key: string, principal: Principal, authorization: string | undefined): LiveSubscriber<T> {
+  private add<T>(index: Map<string, Set<LiveSubscriber<T>>>, key: string, principal: Principal, authorization: string | undefined, ctx: OrdoContext | undefined): LiveSubscriber<T> {
     this.startWhenReady();
+    const op = ctx && wsOperationOf(ctx);
+    const audience = op ? this.audiences.join(op, ctx!, principal) : undefined;
     const sub = new LiveSubscriber<T>(principal, authorization, MAX_QUEUE, (s) => {
-      this.all.delete(s as LiveSubscriber<unknown>);
+      // Called when it fails and again when graphql-ws returns it: the first time counts.
+      if (!this.all.delete(s as LiveSubscriber<unknown>)) return;
+      if (audience) this.audiences.leave(audience);
       const set = index.get(key);
       if (set?.delete(s) && !set.size) index.delete(key);
-    });
+    }, op && audience ? { id: op.id, socket: op.socket, audience } : undefined);
     let set = index.get(key);
     if (!set) index.set(key, (set = new Set()));
     set.add(sub);
@@ -172,7 +192,7 @@ export class EventFanOut {
     this.chain = this.chain.then(async () => {
       const p = await prepared;
       this.inFlight--;
-      if (p) this.deliver(p);
+      if (p) await this.deliver(p).catch((err) => this.app.log.warn({ err, eventId: id, type: event.type }, 'live events: could not deliver an event'));
     });
   }
 
@@ -186,7 +206,7 @@ export class EventFanOut {
 
     // One EntityManager for this event, shared by every subscriber's field resolvers (read only).
     const em = this.app.orm.em.fork() as Em;
-    const out: Prepared = { stock: [] };
+    const out: Prepared = { stock: [], em };
     if (wantOrder) {
       this.stats.loads++;
       const payload = e.payload as { shipmentId?: string };
@@ -219,14 +239,28 @@ export class EventFanOut {
     return out;
   }
 
-  private deliver(p: Prepared): void {
+  private async deliver(p: Prepared): Promise<void> {
     if (p.order) {
       const { event, orderId, customerId } = p.order;
-      const targets = new Set<OrderSub>(this.byOrder.get(orderId));
-      if (customerId) for (const s of this.byCustomer.get(customerId) ?? []) targets.add(s);
-      for (const s of targets) this.push(s, event);
+      // A subscriber is in one index only: the order's and the customer's subscribers are apart.
+      await this.hand([this.byOrder.get(orderId), customerId ? this.byCustomer.get(customerId) : undefined], event, p.em, event.loaders);
     }
-    for (const a of p.stock) for (const s of this.bySku.get(a.sku) ?? []) this.push(s, a);
+    for (const a of p.stock) await this.hand([this.bySku.get(a.sku)], a, p.em, new Map());
+  }
+
+  /** One event to its subscribers: written ones through their audiences, pulled ones pushed (each runs it). */
+  private async hand<T>(sets: (Set<LiveSubscriber<T>> | undefined)[], v: T, em: Em, loaders: Map<string, any>): Promise<void> {
+    let written = false;
+    for (const set of sets) {
+      for (const s of set ?? []) {
+        if (s.wire) written = true;
+        else this.push(s, v);
+      }
+    }
+    if (!written) return;
+    const { delivered, dropped } = await broadcast(sets, v, em, loaders, (err) => this.app.log.warn({ err }, 'live events: could not execute an event for its subscribers'));
+    this.stats.deliveries += delivered;
+    this.stats.dropped += dropped;
   }
 
   private push<T>(s: LiveSubscriber<T>, v: T): void {

@@ -1,5 +1,8 @@
 // Subscriptions over graphql-ws. Authorization is checked when a subscription starts (and again on a
-// timer by the fan-out); the events come from the outbox relay after commit, through EventFanOut.
+// timer by the fan-out); the events come from the outbox relay after commit, through EventFanOut, which
+// executes each event once per audience (same document, variables and grant) and writes the messages to
+// the sockets itself (audience.ts). The field resolvers below run in those executions (or, for a
+// subscriber without a socket, in graphql's own execution per event).
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
 import { assertMayReadOrders, authorize, isAdmin, orderReader, signedInCustomer } from '../kernel/auth.js';
@@ -8,6 +11,7 @@ import { OrdoError } from '../kernel/errors.js';
 import { Order } from '../order-core/order.entity.js';
 import { EventFanOut } from './fan-out.js';
 import { OrderEvent, StockAvailability } from './live-types.js';
+import type { LiveSubscriber } from './subscriber.js';
 
 const fanOut = (ctx: OrdoContext) => ctx.app.service(EventFanOut);
 
@@ -30,7 +34,7 @@ export class LiveResolver {
         }
         authorize(p, orderReader(order));
       }
-      const sub = fanOut(ctx).subscribeOrder(args.orderId, p, authorizationOf(ctx));
+      const sub = fanOut(ctx).subscribeOrder(args.orderId, p, authorizationOf(ctx), ctx);
       return idle(ctx, sub);
     },
   })
@@ -43,7 +47,7 @@ export class LiveResolver {
     subscribe: ({ context }: SubscribeResolverData<unknown, unknown, OrdoContext>) => {
       const p = context.principal;
       authorize(p, signedInCustomer);
-      return idle(context, fanOut(context).subscribeCustomer((p as { customerId: string }).customerId, p, authorizationOf(context)));
+      return idle(context, fanOut(context).subscribeCustomer((p as { customerId: string }).customerId, p, authorizationOf(context), context));
     },
   })
   myOrderEvents(@Root() event: OrderEvent, @Ctx() ctx: OrdoContext): OrderEvent {
@@ -54,7 +58,7 @@ export class LiveResolver {
     description: 'Sellable units of one SKU, whenever they change. Public.',
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { sku: string }, OrdoContext>) => {
       if (!args.sku || args.sku.length > 100) throw new OrdoError('BAD_USER_INPUT', 'Give the SKU to follow (at most 100 characters).', { field: 'sku' });
-      return idle(context, fanOut(context).subscribeSku(args.sku, context.principal));
+      return idle(context, fanOut(context).subscribeSku(args.sku, context.principal, context));
     },
   })
   stockLevelChanged(@Root() availability: StockAvailability, @Arg('sku', () => String) _sku: string): StockAvailability {
@@ -62,10 +66,22 @@ export class LiveResolver {
   }
 }
 
-/** Between events a subscription holds no EntityManager of its own (see EventFanOut.idleEm). */
-function idle<T>(ctx: OrdoContext, sub: T): T {
+/** DataLoaders that keep nothing (a Map whose set does not store). */
+class NoLoaders extends Map<string, any> {
+  override set(): this {
+    return this;
+  }
+}
+const NO_LOADERS = new NoLoaders();
+
+/**
+ * Between events a subscription holds no EntityManager of its own (see EventFanOut.idleEm), nor, when it
+ * writes itself, DataLoaders: no field is resolved with its context again (its audience's executions
+ * have contexts of their own). One that is pulled gets the event's through `shared` below.
+ */
+function idle<T>(ctx: OrdoContext, sub: LiveSubscriber<T>): LiveSubscriber<T> {
   ctx.em = fanOut(ctx).idleEm;
-  ctx.loaders = new Map();
+  ctx.loaders = sub.wire ? NO_LOADERS : new Map();
   return sub;
 }
 
@@ -77,8 +93,9 @@ function authorizationOf(ctx: OrdoContext): string | undefined {
 
 /**
  * The fields under `order` and `shipment` resolve with the event's EntityManager and DataLoaders, shared
- * by every subscriber in this process: one load per event, not one per subscriber. graphql-ws runs one
- * event of a subscription at a time, so switching the operation's context here is safe.
+ * by every subscriber in this process: one load per event, not one per subscriber. An audience's
+ * execution has a context of its own (already set so); graphql-ws runs one event of a pulled subscription
+ * at a time, so switching that operation's context here is safe.
  */
 function shared(ctx: OrdoContext, event: OrderEvent): OrderEvent {
   ctx.em = event.em;

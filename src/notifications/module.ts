@@ -1,12 +1,12 @@
 // Notifications: email (SMTP via nodemailer, or .eml files without SMTP_URL) and SMS (a provider
 // interface; the built-in one writes files) driven by domain events, each message recorded once.
-import { defineModule, type EventHandler } from '../kernel/module.js';
+import { defineModule, onlyWhen, type EventHandler } from '../kernel/module.js';
 import { NotificationMessage } from './notification-message.entity.js';
 import { NotificationResolver } from './notification.resolver.js';
 import { NotificationService } from './notification.service.js';
 import type { EmailSender, SmsProvider } from './providers.js';
 
-const notify: EventHandler = (event, ctx) => ctx.app.service(NotificationService).notify(event, ctx);
+const notify: EventHandler = onlyWhen((event, app) => app.service(NotificationService).wants(event), (event, ctx) => ctx.app.service(NotificationService).notify(event, ctx));
 
 export const notifications = defineModule({
   name: 'notifications',

@@ -19,6 +19,7 @@ import { FileEmailSender, LogSmsProvider, SmtpEmailSender, type EmailSender, typ
 import { Customer } from '../customers/customer.entity.js';
 import { CustomerService, PASSWORD_RESET_MINUTES } from '../customers/customer.service.js';
 import { passwordResetMail, RESET_MAIL_KEPT } from './password-reset-mail.js';
+import { TtlCache } from '../kernel/ttl-cache.js';
 import { defaultTemplates, payloadFilters, type NotificationTemplate, type RenderedMessage, type TemplateContext } from './templates.js';
 
 /** Who messages of a channel come from. Stored per channel code; unset fields fall back to the defaults. */
@@ -38,7 +39,12 @@ export class NotificationService {
   private email: EmailSender | null = null;
   private sms: SmsProvider | null = null;
 
-  constructor(private readonly app: AppRuntime) {}
+  /** Sender settings per channel code: read for every message, changed rarely (reference-data TTL). */
+  private readonly senders: TtlCache<SenderSettings>;
+
+  constructor(private readonly app: AppRuntime) {
+    this.senders = new TtlCache(app.config.referenceCacheMs);
+  }
 
   /** The event types that have a template (the module listens to these). */
   static readonly EVENTS = Object.keys(defaultTemplates);
@@ -83,27 +89,37 @@ export class NotificationService {
   }
 
   async sender(em: Em, channelCode: string): Promise<SenderSettings> {
-    const row = await em.findOne(Setting, { key: senderKey(channelCode) });
-    const stored = row ? (JSON.parse(row.value) as Partial<SenderSettings>) : {};
-    const d = this.defaults();
-    return { emailFrom: stored.emailFrom || d.emailFrom, emailName: stored.emailName ?? d.emailName, replyTo: stored.replyTo ?? d.replyTo, smsFrom: stored.smsFrom || d.smsFrom };
+    return this.senders.get(channelCode, async () => {
+      const row = await em.findOne(Setting, { key: senderKey(channelCode) });
+      const stored = row ? (JSON.parse(row.value) as Partial<SenderSettings>) : {};
+      const d = this.defaults();
+      return { emailFrom: stored.emailFrom || d.emailFrom, emailName: stored.emailName ?? d.emailName, replyTo: stored.replyTo ?? d.replyTo, smsFrom: stored.smsFrom || d.smsFrom };
+    });
   }
 
   async setSender(em: Em, channelCode: string, settings: Partial<SenderSettings>): Promise<SenderSettings> {
     if (!(await em.count(Channel, { code: channelCode }))) throw new OrdoError('NOT_FOUND', `Channel ${channelCode} was not found.`);
     const value = JSON.stringify({ ...settings });
     await em.execute('INSERT INTO setting (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [senderKey(channelCode), value]);
+    this.senders.clear();
     return this.sender(em, channelCode);
   }
 
   // ---------------------------------------------------------------- sending
 
   /** The event handler: renders the event's template and sends each message once. */
+  /** Whether the event may send anything (else the relay does not even queue it for this module). */
+  wants(event: DomainEvent): boolean {
+    const template = this.templates.get(event.type);
+    if (!template) return false;
+    const filter = template === defaultTemplates[event.type] ? payloadFilters[event.type] : undefined;
+    return !filter || filter(event.payload as Record<string, unknown>);
+  }
+
   async notify(event: DomainEvent, ctx: JobContext): Promise<void> {
     const template = this.templates.get(event.type);
-    if (!template) return;
+    if (!template || !this.wants(event)) return;
     const p = event.payload as Record<string, any>;
-    if (template === defaultTemplates[event.type] && payloadFilters[event.type] && !payloadFilters[event.type](p)) return;
     const em = ctx.em as Em;
     const orderId = typeof p.orderId === 'string' ? p.orderId : event.aggregateId;
     if (!orderId) return;
@@ -174,34 +190,39 @@ export class NotificationService {
     msg: RenderedMessage, send: (messageId: string) => Promise<{ provider: string; providerMessageId: string }>,
   ): Promise<void> {
     const key = { eventId: event.id, recipient, channel };
-    let row = await em.findOne(NotificationMessage, key);
-    if (!row) {
-      const fresh = em.fork() as Em;
-      try {
-        await fresh.insert(NotificationMessage, fresh.create(NotificationMessage, {
-          ...key, eventType: event.type, orderId, sender, subject: msg.subject || null, text: msg.text,
-        }));
-      } catch (e) {
-        if (!(e instanceof UniqueConstraintViolationException)) throw e;
-      }
-      row = await em.findOneOrFail(NotificationMessage, key, { refresh: true });
-    }
-    if (row.status === NotificationStatus.SENT) return;
     const now = Date.now();
-    const claim = await em.execute(
-      `UPDATE notification_message SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id = ? AND status <> 'SENT' AND (claimed_until_ms IS NULL OR claimed_until_ms < ?)`,
-      [now + CLAIM_MS, row.id, now],
-      'run',
-    );
-    if (!Number((claim as { affectedRows?: number }).affectedRows ?? 0)) return;
+    // The first run inserts the row already claimed (one statement, no read); a retried job or a replay
+    // finds the row (unique per event, recipient and channel) and claims it, unless it was SENT.
+    const fresh = em.fork() as Em;
+    const created = fresh.create(NotificationMessage, {
+      ...key, eventType: event.type, orderId, sender, subject: msg.subject || null, text: msg.text, claimedUntilMs: now + CLAIM_MS, attempts: 1,
+    });
+    let id: string | null = created.id;
+    try {
+      await fresh.insert(NotificationMessage, created);
+    } catch (e) {
+      if (!(e instanceof UniqueConstraintViolationException)) throw e;
+      id = null;
+    }
+    if (!id) {
+      const row = await em.findOneOrFail(NotificationMessage, key, { refresh: true });
+      if (row.status === NotificationStatus.SENT) return;
+      const claim = await em.execute(
+        `UPDATE notification_message SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id = ? AND status <> 'SENT' AND (claimed_until_ms IS NULL OR claimed_until_ms < ?)`,
+        [now + CLAIM_MS, row.id, now],
+        'run',
+      );
+      if (!Number((claim as { affectedRows?: number }).affectedRows ?? 0)) return;
+      id = row.id;
+    }
     const messageId = `<${event.id}.${channel.toLowerCase()}.${createHash('sha256').update(recipient).digest('hex').slice(0, 12)}@ordo>`;
     try {
       const r = await send(messageId);
-      await em.nativeUpdate(NotificationMessage, { id: row.id }, {
+      await em.nativeUpdate(NotificationMessage, { id }, {
         status: NotificationStatus.SENT, sentAt: new Date(), provider: r.provider, providerMessageId: r.providerMessageId, claimedUntilMs: null, error: null,
       });
     } catch (err) {
-      await em.nativeUpdate(NotificationMessage, { id: row.id }, {
+      await em.nativeUpdate(NotificationMessage, { id }, {
         status: NotificationStatus.FAILED, claimedUntilMs: null, error: err instanceof Error ? err.message.slice(0, 2000) : String(err),
       });
       throw err;

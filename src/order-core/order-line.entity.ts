@@ -1,4 +1,4 @@
-import { Entity, JsonType, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Index, JsonType, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { MoneyScalar } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
@@ -8,6 +8,7 @@ import type { Order } from './order.entity.js';
 
 @ObjectType()
 @Entity()
+@Index({ properties: ['order'] })
 export class OrderLine {
   [OptionalProps]?: 'id' | 'quantityShipped' | 'quantityReturned' | 'quantityBackordered' | 'quantityCancelled';
 

@@ -16,7 +16,8 @@ import type { OrderDiscountRecord } from '../kernel/pricing.js';
 @Unique({ properties: ['channel', 'number'] })
 @Index({ properties: ['customer', 'id'] })
 @Index({ properties: ['email'] })
-@Index({ properties: ['status'] })
+@Index({ properties: ['status', 'id', 'placedAt'] })
+@Index({ properties: ['channel', 'status', 'id', 'placedAt'] })
 export class Order {
   [OptionalProps]?: 'id' | 'placedAt' | 'updatedAt' | 'version' | 'discountTotal';
 

@@ -3,7 +3,7 @@ import type { Em } from '../kernel/db/orm.js';
 import { actorName, adminIn, assertMayReadOrders, authorize, channelScope, isAdmin, orderReader, orderStaff, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
 import { checkIdempotencyKey, keyOwner, once } from '../kernel/idempotency.js';
-import { pageOf, type Page } from '../kernel/pagination.js';
+import { pageOf, pageOfBranches, type Page } from '../kernel/pagination.js';
 import { release } from '../inventory/stock-ledger.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
 import { formatMoney } from '../kernel/money.js';
@@ -15,6 +15,9 @@ import { CANCELLABLE, OrderStatus, orderMachine } from '../order-core/order-stat
 import { recordTransition } from '../order-core/order-history.js';
 import { withOrder } from '../order-core/order-lock.js';
 import type { OrderFilter } from './order.inputs.js';
+
+/** At most this many index scans merged for one page (statuses × scoped channels); beyond, one statement. */
+const MAX_BRANCHES = 24;
 
 /** Statuses in which the buyer may still cancel by themselves; later, only staff can. */
 const BUYER_CANCELLABLE = new Set([OrderStatus.PENDING, OrderStatus.CONFIRMED, OrderStatus.BACKORDERED]);
@@ -49,12 +52,27 @@ export class OrderService {
     const scope = channelScope(principal);
     if (filter?.status?.length) where.status = { $in: filter.status };
     if (filter?.email) where.email = filter.email.trim().toLowerCase();
+    let channels: string[] | null = null;
     if (filter?.channelCode) {
       const ch = await em.findOne(Channel, { code: filter.channelCode });
       where.channel = ch && (!scope || scope.includes(ch.id)) ? ch.id : '-';
-    } else if (scope) where.channel = { $in: scope };
+    } else if (scope) {
+      where.channel = { $in: scope };
+      channels = [...new Set(scope)];
+    }
     if (filter?.placedAfter || filter?.placedBefore) {
       where.placedAt = { ...(filter.placedAfter ? { $gte: filter.placedAfter } : {}), ...(filter.placedBefore ? { $lt: filter.placedBefore } : {}) };
+    }
+    // Several statuses (or scoped channels): one ordered index scan per value, merged: the same rows as the IN list.
+    const statuses = filter?.status && filter.status.length > 1 ? [...new Set(filter.status)] : null;
+    if ((statuses && statuses.length > 1) || (channels && channels.length > 1)) {
+      const branches: Record<string, unknown>[] = [];
+      for (const status of statuses ?? [null]) {
+        for (const channel of channels ?? [null]) {
+          branches.push({ ...where, ...(status ? { status } : {}), ...(channel ? { channel } : {}) });
+        }
+      }
+      if (branches.length <= MAX_BRANCHES) return pageOfBranches(em, Order, where, branches, first, after);
     }
     return this.page(em, where, first, after);
   }

@@ -1,4 +1,4 @@
-import { Entity, Enum, JsonType, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, Enum, Index, JsonType, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar, MoneyScalar, Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
@@ -15,6 +15,7 @@ export class PaymentNextAction {
 
 @ObjectType({ implements: Node })
 @Entity()
+@Index({ properties: ['order'] })
 export class Payment {
   [OptionalProps]?: 'id' | 'createdAt' | 'amountCaptured' | 'amountRefunded' | 'capturesOpen' | 'nextAction' | 'amountDisputed' | 'version';
 

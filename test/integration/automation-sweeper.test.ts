@@ -1,6 +1,6 @@
 // The fulfillment sweeper, on both databases: when Redis loses a chained job after its event was
-// acknowledged (a confirmed order's routing job, a packed shipment's label job), the sweeper adds it
-// again once the work has stood still for the retry time, and the job runs: the order is routed and its
+// acknowledged (a confirmed order's routing job, the routing job that was walking a shipment and stopped
+// at PACKED for a carrier outage), the sweeper adds the next step's job once the work has stood still for the retry time, and the job runs: the order is routed and its
 // shipment walks on to SHIPPED. Nothing but the sweeper can bring these jobs back (the events are
 // processed, so the outbox has nothing to republish).
 import { Queue, type ConnectionOptions } from 'bullmq';
@@ -11,6 +11,8 @@ import { ok } from '../helpers/gql.js';
 import { orderInput, PLACE_ORDER, setupShop } from '../helpers/fixtures.js';
 import { REDIS_URL } from '../helpers/services.js';
 import { until } from '../helpers/until.js';
+import { CarrierService } from '../../src/fulfillment/carriers/carrier.service.js';
+import { SimCarrier } from '../../src/fulfillment/carriers/sim-carrier.js';
 
 /** The retry time: work that stood still this long is swept (the sweeper also runs this often). */
 const RETRY_MS = 1_000;
@@ -76,22 +78,31 @@ describe.each(DB_KINDS)('fulfillment sweeper on %s', (kind) => {
     expect(Number(logged[0].n)).toBe(2);
   });
 
-  it('a label job lost after shipment.packed was handled: added again, the shipment is labelled and shipped', async () => {
-    const carrier = queue('carrier');
-    await carrier.pause();
+  it('a walk stopped at PACKED by a carrier outage, its job lost: the sweeper restarts it, the shipment is labelled and shipped', async () => {
+    // The carrier is down: the routing job walks the shipment to PACKED, then fails at the label and
+    // waits out its backoff in Redis, where it is lost.
+    const sim = new SimCarrier();
+    let down = true;
+    t.engine.app.service(CarrierService).register({
+      code: 'sim', cancelLabel: (n) => sim.cancelLabel(n), parseWebhook: (b, h) => sim.parseWebhook(b, h),
+      createLabel: async (req) => {
+        if (down) throw new Error('carrier unavailable');
+        return sim.createLabel(req);
+      },
+    });
+    const fulfillment = queue('fulfillment');
     const placed = await place();
-    // The automation walks the shipment to PACKED; the label job waits in the paused carrier queue.
     const packed = await until(() => order(placed.id), (x) => x.shipments[0]?.status === 'PACKED');
     const shipmentId = packed.shipments[0].id;
-    const before = await until(async () => ({
-      handled: await processed('shipment.packed', placed.id),
-      jobs: await waiting(carrier),
-    }), (s) => s.handled && s.jobs.some((j) => j.name === 'carrier.label' && j.data.shipmentId === shipmentId));
-    await lose(carrier, before.jobs.map((j) => j.id));
+    const retrying = await until(async () => (await fulfillment.getJobs(['delayed', 'wait', 'active'])).filter((j) => j.name === 'fulfillment.route' && j.data.orderId === placed.id), (jobs) => jobs.length > 0 && jobs.every((j) => j.attemptsMade > 0));
+    await fulfillment.pause();
+    await lose(fulfillment, retrying.map((j) => j.id!));
+    down = false;
 
     const shipped = await until(() => order(placed.id), (x) => x.status === 'SHIPPED', 20_000);
     expect(shipped.shipments).toEqual([{ id: shipmentId, status: 'SHIPPED' }]);
     const [s] = await t.sql('SELECT tracking_number FROM shipment WHERE id = ?', [shipmentId]);
     expect(s.tracking_number).toBeTruthy();
+    t.engine.app.service(CarrierService).register(sim);
   });
 });

@@ -25,7 +25,7 @@ describe.each<[DbKind, boolean]>([['sqlite', false], ['postgresql', true]])('a p
   let t: TestEngine;
   beforeAll(async () => {
     t = await startTestEngine(kind, { redis });
-    await setupShop(t, { variants: [{ sku: 'TR-1', price: 1000, stock: { 'wh-a': 10 } }] });
+    await setupShop(t, { locations: [{ code: 'wh-a', priority: 1, autoFulfill: true }], variants: [{ sku: 'TR-1', price: 1000, stock: { 'wh-a': 10 } }] });
     await settled(t);
   });
   afterAll(async () => t?.stop());
@@ -74,8 +74,9 @@ describe.each<[DbKind, boolean]>([['sqlite', false], ['postgresql', true]])('a p
     expect(parentOf(routing!)).toBe(idOf(eventJob!));
     expect(routing!.attributes['messaging.destination.name']).toBe('fulfillment');
     expect(inTrace.some((s) => s.attributes['db.system.name'] === kind && parentOf(s) === idOf(routing!))).toBe(true);
-    // What routing recorded (shipment.created) goes on in the same trace: its jobs are the routing job's grandchildren.
-    const created = inTrace.find((s) => s.name === 'job shipment.created');
-    expect(created && parentOf(created)).toBe(idOf(routing!));
+    // What routing recorded goes on in the same trace: the job walks the automated shipment to SHIPPED, and
+    // the event job of shipment.shipped (capture, invoice, mail) is the routing job's child.
+    const shipped = inTrace.find((s) => s.name === 'job shipment.shipped');
+    expect(shipped && parentOf(shipped)).toBe(idOf(routing!));
   });
 });

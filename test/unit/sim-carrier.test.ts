@@ -33,7 +33,7 @@ describe('sim carrier labels', () => {
   });
 
   it('come with a label PDF', async () => {
-    const label = await new SimCarrier({ now: () => now }).createLabel({ ...request, parcels: 3 });
+    const label = await new SimCarrier({ now: () => now }).createLabel({ ...request, parcels: 3 }) as { pdf: Buffer; trackingNumber: string };
     expect(label.pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdfPageCount(label.pdf)).toBe(3);
     const text = pdfTextLines(label.pdf);

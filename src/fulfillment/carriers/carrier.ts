@@ -24,6 +24,11 @@ export interface LabelRequest {
   /** Transit days of the shipping method, for the estimate. */
   minTransitDays: number;
   maxTransitDays: number;
+  /**
+   * The engine draws the file later with the provider's `drawLabel` (on its first download): a provider
+   * that draws its labels itself may answer without a file.
+   */
+  withoutFile?: boolean;
 }
 
 export interface Label {
@@ -56,6 +61,12 @@ export interface CarrierProvider {
   parseWebhook(body: unknown, headers: Record<string, string | string[] | undefined>): Promise<CarrierTrackingEvent[]>;
   /** Live rates for a parcel, for carrier-rated shipping methods (shipping/shipping-rates.ts). */
   rates?(req: RateRequest): Promise<CarrierRate[]>;
+  /**
+   * For carriers whose labels are drawn locally rather than fetched (the built-in `sim`): the label's
+   * PDF for a request and the label it answered. With it, the engine buys labels `withoutFile` and draws
+   * each on its first download, from the shipment's rows (fulfillment spends no PDF on labels nobody prints).
+   */
+  drawLabel?(req: LabelRequest, label: { trackingNumber: string; createdAt: Date }): Promise<Buffer>;
 }
 
 /** The label file as stored: its bytes, type and the document key's extension. */

@@ -38,28 +38,32 @@ export class SimCarrier implements CarrierProvider {
 
   constructor(private readonly options: SimCarrierOptions = {}) {}
 
-  async createLabel(req: LabelRequest): Promise<Label & { pdf: Buffer }> {
+  async createLabel(req: LabelRequest): Promise<Label & { pdf?: Buffer }> {
     if (!req.shipmentId) throw new OrdoError('BAD_USER_INPUT', 'A label needs the shipment id.');
     const now = this.options.now?.() ?? new Date();
     const trackingNumber = simTrackingNumber(req.shipmentId);
-    const pdf = await renderShippingLabel({
+    return {
+      trackingNumber,
+      trackingUrl: SIM_TRACKING_URL + trackingNumber,
+      ...(req.withoutFile ? {} : { pdf: await this.drawLabel(req, { trackingNumber, createdAt: now }) }),
+      estimatedDeliveryAt: new Date(now.getTime() + Math.max(0, req.maxTransitDays) * DAY_MS),
+    };
+  }
+
+  /** The same label, drawn from the request: at purchase, or on its first download (withoutFile). */
+  drawLabel(req: LabelRequest, label: { trackingNumber: string; createdAt: Date }): Promise<Buffer> {
+    return renderShippingLabel({
       carrier: this.name,
       service: req.serviceCode,
-      trackingNumber,
+      trackingNumber: label.trackingNumber,
       from: req.from,
       to: req.to,
       orderNumber: req.orderNumber,
       weightGrams: req.weightGrams,
       parcels: req.parcels,
       shipmentId: req.shipmentId,
-      createdAt: now,
+      createdAt: label.createdAt,
     });
-    return {
-      trackingNumber,
-      trackingUrl: SIM_TRACKING_URL + trackingNumber,
-      pdf,
-      estimatedDeliveryAt: new Date(now.getTime() + Math.max(0, req.maxTransitDays) * DAY_MS),
-    };
   }
 
   /** Nothing to call; a number the sim carrier cannot have issued is refused. */

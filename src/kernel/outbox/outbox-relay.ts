@@ -8,6 +8,7 @@ import { sqlCounter } from '../db/sql-counter.js';
 import { dialectOf } from '../db/dialect.js';
 import type { DomainEvent } from '../module.js';
 import { untraced } from '../tracing.js';
+import type { BulkJob } from '../queue/queue.js';
 
 export const EVENTS_QUEUE = 'events';
 export const EVENT_TOPIC = 'ordo.event';
@@ -112,15 +113,18 @@ export class OutboxRelay {
     rows.sort((a, b) => Number(a.id) - Number(b.id));
     const handled: number[] = [];
     const unhandled: number[] = [];
-    for (const row of rows) {
-      const event = toEvent(row);
-      if (this.app.events.handles(event.type)) {
+    const jobs: BulkJob[] = [];
+    const events = rows.map(toEvent);
+    for (const [i, event] of events.entries()) {
+      if (this.app.events.handles(this.app, event)) {
         // The job joins the trace the event was recorded in (tracing on and the change made in a traced request or job).
-        await this.app.queue.add(EVENTS_QUEUE, event.type, event, { jobId: eventJobId(event.id), traceParent: row.trace_parent });
+        jobs.push({ name: event.type, data: event, opts: { jobId: eventJobId(event.id), traceParent: rows[i].trace_parent } });
         handled.push(event.id);
       } else unhandled.push(event.id);
-      this.app.pubsub.publish(EVENT_TOPIC, event);
     }
+    // Queued before they are published: a subscriber told of an event can rely on its job being there.
+    await this.app.queue.addBulk(EVENTS_QUEUE, jobs);
+    for (const event of events) this.app.pubsub.publish(EVENT_TOPIC, event);
     const t = Date.now();
     if (handled.length) await em.execute(`UPDATE outbox_event SET published_at_ms = ? WHERE id IN (${handled.join(',')})`, [t]);
     if (unhandled.length) await em.execute(`UPDATE outbox_event SET published_at_ms = ?, processed_at_ms = ? WHERE id IN (${unhandled.join(',')})`, [t, t]);

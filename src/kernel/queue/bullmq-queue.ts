@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import {
   DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS,
-  type FailedJob, type JobCounts, type JobOptions, type QueueDriver, type QueueHandler,
+  type BulkJob, type FailedJob, type JobCounts, type JobOptions, type QueueDriver, type QueueHandler,
 } from './queue.js';
 import { currentTraceParent, inJobSpan } from '../tracing.js';
 
@@ -35,18 +35,15 @@ export class BullQueue implements QueueDriver {
   }
 
   async add(queue: string, name: string, data: unknown, opts: JobOptions = {}): Promise<void> {
-    await this.queue(queue).add(name, data, {
-      jobId: opts.jobId,
-      attempts: opts.attempts ?? DEFAULT_ATTEMPTS,
-      backoff: { type: 'exponential', delay: opts.backoffMs ?? DEFAULT_BACKOFF_MS },
-      delay: opts.delayMs,
-      // Kept for a while so that a re-add with the same id (an outbox replay) is a no-op.
-      removeOnComplete: { age: 3600, count: 50_000 },
-      removeOnFail: { age: 7 * 24 * 3600 },
-      // BullMQ keeps its telemetry metadata with the job: here the traceparent of the job's span (tracing on).
-      telemetry: traceParentOption(opts.traceParent ?? currentTraceParent()),
-    });
+    await this.queue(queue).add(name, data, jobOptions(opts));
     this.added++;
+  }
+
+  async addBulk(queue: string, jobs: BulkJob[]): Promise<void> {
+    if (!jobs.length) return;
+    // One MULTI for the batch: a relay pass of 200 events is one round trip to Redis, not 200.
+    await this.queue(queue).addBulk(jobs.map((j) => ({ name: j.name, data: j.data, opts: jobOptions(j.opts ?? {}) })));
+    this.added += jobs.length;
   }
 
   work(queue: string, handler: QueueHandler, concurrency: number): void {
@@ -111,6 +108,20 @@ export class BullQueue implements QueueDriver {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.connection.disconnect();
   }
+}
+
+function jobOptions(opts: JobOptions) {
+  return {
+    jobId: opts.jobId,
+    attempts: opts.attempts ?? DEFAULT_ATTEMPTS,
+    backoff: { type: 'exponential', delay: opts.backoffMs ?? DEFAULT_BACKOFF_MS },
+    delay: opts.delayMs,
+    // Kept for a while so that a re-add with the same id (an outbox replay) is a no-op.
+    removeOnComplete: { age: 3600, count: 50_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+    // BullMQ keeps its telemetry metadata with the job: here the traceparent of the job's span (tracing on).
+    telemetry: traceParentOption(opts.traceParent ?? currentTraceParent()),
+  };
 }
 
 const traceParentOption = (traceParent: string | null) => (traceParent ? { metadata: traceParent } : undefined);

@@ -3,7 +3,7 @@
 // crashed process never acknowledged.
 import {
   backoffDelay, DEFAULT_ATTEMPTS, DEFAULT_BACKOFF_MS,
-  type FailedJob, type JobCounts, type JobOptions, type QueueDriver, type QueueHandler,
+  type BulkJob, type FailedJob, type JobCounts, type JobOptions, type QueueDriver, type QueueHandler,
 } from './queue.js';
 import { currentTraceParent, inJobSpan } from '../tracing.js';
 
@@ -62,6 +62,10 @@ export class InProcessQueue implements QueueDriver {
     this.prune(lane);
     if (opts.delayMs) this.later(() => this.enqueue(queue, entry), opts.delayMs);
     else this.enqueue(queue, entry);
+  }
+
+  async addBulk(queue: string, jobs: BulkJob[]): Promise<void> {
+    for (const j of jobs) await this.add(queue, j.name, j.data, j.opts);
   }
 
   work(queue: string, handler: QueueHandler, concurrency: number): void {

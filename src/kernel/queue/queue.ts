@@ -16,6 +16,12 @@ export interface JobOptions {
   traceParent?: string | null;
 }
 
+export interface BulkJob {
+  name: string;
+  data: unknown;
+  opts?: JobOptions;
+}
+
 export interface QueueJob {
   id: string;
   name: string;
@@ -48,6 +54,8 @@ export interface JobCounts {
 export interface QueueDriver {
   readonly kind: 'bullmq' | 'in-process';
   add(queue: string, name: string, data: unknown, opts?: JobOptions): Promise<void>;
+  /** Several jobs of one queue in one round trip (the outbox relay's batch), with the same semantics as `add`. */
+  addBulk(queue: string, jobs: BulkJob[]): Promise<void>;
   /** Starts consuming a queue in this process. */
   work(queue: string, handler: QueueHandler, concurrency: number): void;
   /** Adds job `name` every `everyMs`, once per deployment however many processes ask (housekeeping). */
