@@ -8,38 +8,22 @@
 // fulfillment.ship) do not want them, so those events are only published (live updates, webhooks).
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
-import type { Order } from '../order-core/order.entity.js';
 import { Shipment } from './shipment.entity.js';
 import { ShipmentStatus } from './shipment-status.js';
-import { canMoveShipment, moveShipment, stageOf } from './shipment-moves.js';
+import { stageOf } from './shipment-moves.js';
 import { LabelService } from './labels.js';
 import { ShipmentService } from './shipment.service.js';
 import { isOpen } from './routing.js';
 
 export const WALKED = { walked: true } as const;
-const SYSTEM = 'system';
 const S = ShipmentStatus;
-
-/** PENDING → PICKED → PACKED inside the caller's transaction (order locked and active, location automated). */
-export async function pickAndPack(app: AppRuntime, tx: Em, order: Order, s: Shipment): Promise<boolean> {
-  let moved = false;
-  if (stageOf(s) === S.PENDING && canMoveShipment(s, S.PICKED)) {
-    await moveShipment(app, tx, order, s, S.PICKED, SYSTEM, `Shipment ${s.id}: picked by the location's automation.`, new Date(), WALKED);
-    moved = true;
-  }
-  if (stageOf(s) === S.PICKED && canMoveShipment(s, S.PACKED)) {
-    await moveShipment(app, tx, order, s, S.PACKED, SYSTEM, `Shipment ${s.id}: packed by the location's automation.`, new Date(), WALKED);
-    moved = true;
-  }
-  return moved;
-}
 
 export class AutoFulfillment {
   constructor(private readonly app: AppRuntime) {}
 
   /** Walks every open shipment of the order at an autoFulfill location as far as it goes; how many shipped. */
-  async walkOrder(em: Em, orderId: string, known?: Shipment[]): Promise<number> {
-    const shipments = known ?? (await this.app.service(ShipmentService).openAutoShipments(em.fork() as Em, orderId));
+  async walkOrder(em: Em, orderId: string): Promise<number> {
+    const shipments = await this.app.service(ShipmentService).openAutoShipments(em.fork() as Em, orderId);
     let shipped = 0;
     for (const s of shipments) if (isOpen(s) && (await this.walk(em, s))) shipped++;
     return shipped;

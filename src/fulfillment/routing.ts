@@ -17,7 +17,8 @@ import { ShipmentLine } from './shipment-line.entity.js';
 import { BEFORE_HANDOVER, ShipmentStatus } from './shipment-status.js';
 import { withOrder } from './order-lock.js';
 import { followShipments, ROUTABLE } from './order-progress.js';
-import { AutoFulfillment, pickAndPack } from './auto-walk.js';
+import { AutoFulfillment, WALKED } from './auto-walk.js';
+import { pickAndPack } from './shipment-moves.js';
 
 const SYSTEM = 'system';
 
@@ -32,7 +33,7 @@ export class RoutingService {
     const created = await withOrder(em, orderId, async (tx, order) => {
       const created = ROUTABLE.has(order.status) ? await this.createShipments(tx, order, true) : [];
       // An automated location picks and packs at once (auto-walk.ts); the label and handover follow.
-      if (ROUTABLE.has(order.status)) for (const s of created) if (s.location.autoFulfill) await pickAndPack(this.app, tx, order, s);
+      if (ROUTABLE.has(order.status)) for (const s of created) if (s.location.autoFulfill) await pickAndPack(this.app, tx, order, s, WALKED);
       // Also catches up an order that was on hold while its parcels moved.
       await followShipments(this.app, tx, order, SYSTEM);
       return created.map((s) => s.id);

@@ -37,3 +37,20 @@ export async function moveShipment(app: AppRuntime, tx: Em, order: Order, s: Shi
   addHistory(tx, order, { type: `SHIPMENT_${to}`, message, actor });
   recordEvent(tx, `shipment.${to.toLowerCase()}`, { shipmentId: s.id, orderId: order.id, number: order.number, locationId: s.location.id, from, to, trackingNumber: s.trackingNumber ?? null, ...extra }, order.id);
 }
+
+/**
+ * What an automated location does at once: PENDING → PICKED → PACKED, inside the caller's transaction
+ * (order locked and active, location automated; `extra` joins the events' payloads). Whether it moved.
+ */
+export async function pickAndPack(app: AppRuntime, tx: Em, order: Order, s: Shipment, extra?: Record<string, unknown>): Promise<boolean> {
+  let moved = false;
+  if (stageOf(s) === ShipmentStatus.PENDING && canMoveShipment(s, ShipmentStatus.PICKED)) {
+    await moveShipment(app, tx, order, s, ShipmentStatus.PICKED, 'system', `Shipment ${s.id}: picked by the location's automation.`, new Date(), extra);
+    moved = true;
+  }
+  if (stageOf(s) === ShipmentStatus.PICKED && canMoveShipment(s, ShipmentStatus.PACKED)) {
+    await moveShipment(app, tx, order, s, ShipmentStatus.PACKED, 'system', `Shipment ${s.id}: packed by the location's automation.`, new Date(), extra);
+    moved = true;
+  }
+  return moved;
+}

@@ -11,7 +11,7 @@ import { OrderStatus } from '../order-core/order-status.js';
 import { Shipment } from './shipment.entity.js';
 import { TrackingEvent } from './tracking-event.entity.js';
 import { ShipmentStatus, TRACKING_STATUSES } from './shipment-status.js';
-import { assertShipmentMove, canMoveShipment, moveShipment, stageOf } from './shipment-moves.js';
+import { assertShipmentMove, canMoveShipment, moveShipment, pickAndPack, stageOf } from './shipment-moves.js';
 import { withOrder, withShipment } from './order-lock.js';
 import { followShipments, refreshEstimate } from './order-progress.js';
 import { shipOut } from './ship-out.js';
@@ -92,15 +92,7 @@ export class ShipmentService {
   async autoAdvance(em: Em, id: string, extra?: Record<string, unknown>): Promise<boolean> {
     return withShipment(em, id, async (tx, order, s) => {
       if (!orderActive(order) || !(await this.isAuto(tx, s))) return false;
-      let moved = false;
-      if (stageOf(s) === S.PENDING && canMoveShipment(s, S.PICKED)) {
-        await moveShipment(this.app, tx, order, s, S.PICKED, SYSTEM, `Shipment ${s.id}: picked by the location's automation.`, new Date(), extra);
-        moved = true;
-      }
-      if (stageOf(s) === S.PICKED && canMoveShipment(s, S.PACKED)) {
-        await moveShipment(this.app, tx, order, s, S.PACKED, SYSTEM, `Shipment ${s.id}: packed by the location's automation.`, new Date(), extra);
-        moved = true;
-      }
+      const moved = await pickAndPack(this.app, tx, order, s, extra);
       if (moved) await followShipments(this.app, tx, order, SYSTEM);
       return moved;
     });
