@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import {
   ROOT, RESULTS, requireFromRoot, log, sleep, oneLine, parseArgs, cleanups, initCleanup, tempDir, startChild, stopChild,
   waitReady, freePort, adminSql, ensureBuilt, engineBaseEnv, gql, admin, must, newReport, runBench, loadavgText, machineBusy,
-  waitQuiet, PG_HOST, PG_PORT,
+  waitQuiet, PG_HOST, PG_PORT, startSqlProxy,
 } from './lib.mjs';
 
 process.chdir(ROOT);
