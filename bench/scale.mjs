@@ -3,7 +3,7 @@
 // their PostgreSQL plans, and placeOrder's latency on the big database (with and without the reads) beside
 // an empty one with the same catalog.
 //   node bench/scale.mjs [--database postgres://postgres@127.0.0.1:5432/ordo_scale] [--duration 10] [--warmup 3]
-//                        [--place-clients 8] [--place-rate 100] [--read-clients 1] [--empty 1] [--port 4640] [--build]
+//                        [--place-clients 8] [--place-rate 100] [--read-clients 1] [--read-rate 0] [--empty 1] [--quiet-wait 60] [--noise-retries 2] [--port 4640] [--build]
 // The database comes from `node bench/seed-orders.mjs` (run it first). Prints a report and writes it to
 // bench/results/scale.md. See bench/README.md.
 import { randomBytes } from 'node:crypto';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import {
   ROOT, RESULTS, requireFromRoot, log, sleep, oneLine, parseArgs, cleanups, initCleanup, tempDir, startChild, stopChild,
   waitReady, freePort, adminSql, ensureBuilt, engineBaseEnv, gql, admin, must, newReport, runBench, loadavgText, machineBusy,
-  waitQuiet, PG_HOST, PG_PORT, startSqlProxy,
+  waitQuiet, PG_HOST, PG_PORT, startSqlProxy, cpuTicks, machineTicks, busyCores, procTicksByPid, pgBackendOf, CLK_TCK, CORES,
 } from './lib.mjs';
 
 process.chdir(ROOT);
@@ -25,14 +25,17 @@ const WARMUP = Number(A.warmup ?? 3);
 const PLACE_CLIENTS = Number(A['place-clients'] ?? 8);
 const PLACE_RATE = Number(A['place-rate'] ?? 100); // orders per second over all clients (0: as fast as they go)
 const READ_CLIENTS = Number(A['read-clients'] ?? 1);
+const NOISE_RETRIES = Number(A['noise-retries'] ?? 2);
+const NOISY = 0.3; // cores of other work on the machine that make a measured pair noisy
+const READ_RATE = Number(A['read-rate'] ?? 0); // reads per second over all read clients (0: each client as fast as it is answered)
 const EMPTY = (A.empty ?? '1') !== '0';
 const WANT_PORT = Number(A.port ?? 4640);
 const TARGET_P50_MS = 20;
 const dbName = new URL(DB_URL).pathname.slice(1);
 const EMPTY_DB = `${dbName}_empty`;
 const emptyUrl = (() => { const u = new URL(DB_URL); u.pathname = `/${EMPTY_DB}`; return u.toString(); })();
-if (!(DURATION > 0) || !(PLACE_CLIENTS >= 1) || !(PLACE_RATE >= 0) || !(READ_CLIENTS >= 1) || !/^ordo_scale\w*$/.test(dbName)) {
-  console.error('usage: node bench/scale.mjs [--database postgres://postgres@127.0.0.1:5432/ordo_scale…] [--duration 10] [--warmup 3] [--place-clients 8] [--place-rate 100] [--read-clients 1] [--empty 0|1] [--build]');
+if (!(DURATION > 0) || !(PLACE_CLIENTS >= 1) || !(PLACE_RATE >= 0) || !(READ_CLIENTS >= 1) || !(READ_RATE >= 0) || !/^ordo_scale\w*$/.test(dbName)) {
+  console.error('usage: node bench/scale.mjs [--database postgres://postgres@127.0.0.1:5432/ordo_scale…] [--duration 10] [--warmup 3] [--place-clients 8] [--place-rate 100] [--read-clients 1] [--read-rate 0] [--empty 0|1] [--build]');
   process.exit(2);
 }
 
@@ -176,20 +179,61 @@ function stats(xs) {
 const fmt = (x) => (Number.isFinite(x) ? x.toFixed(1) : '-');
 
 /** Runs `fn` from `clients` loops for the warm-up, then DURATION seconds; latencies of the measured part. */
-async function measure(fn, clients) {
+async function measure(fn, clients, snap) {
   const t0 = performance.now(), from = t0 + WARMUP * 1000, to = from + DURATION * 1000;
   const lat = [];
-  let errors = 0, firstError = null;
+  let errors = 0, firstError = null, cpuFrom, cpuTo;
+  const timers = snap ? [setTimeout(() => { cpuFrom = snap(); }, from - t0), setTimeout(() => { cpuTo = snap(); }, to - t0)] : [];
+  const interval = READ_RATE > 0 ? 1000 / READ_RATE : 0;
+  let sent = 0;
   await Promise.all(Array.from({ length: clients }, async () => {
     while (performance.now() < to) {
-      const t = performance.now();
+      let t = performance.now();
+      if (interval) { // open loop: latency counted from when the read was due
+        const due = t0 + sent++ * interval;
+        if (due > t) { await sleep(due - t); if (performance.now() >= to) break; t = due; } else t = due;
+      }
       try { await fn(); } catch (e) { errors++; firstError ??= e.message; await sleep(5); continue; }
       const now = performance.now();
       if (t >= from) lat.push(now - t);
     }
   }));
-  return { ...stats(lat), errors, firstError, window: [from, to] };
+  cpuTo ??= snap?.();
+  for (const t of timers) clearTimeout(t);
+  return { ...stats(lat), errors, firstError, window: [from, to], cpuFrom, cpuTo };
 }
+
+// ---------------------------------------------------------------- CPU in a window (from /proc)
+/** CPU counters now: the engine, the PostgreSQL backends of `db`, this bench process, the machine. */
+function cpuSnap(enginePid, db) {
+  return { t: performance.now(), engine: cpuTicks(enginePid), pg: procTicksByPid(pgBackendOf(db)), self: process.cpuUsage(), machine: machineTicks() };
+}
+/** Cores used between two snapshots: engine, PostgreSQL (backends that came and went counted from 0), bench, machine. */
+function cpuBetween(a, b) {
+  const sec = (b.t - a.t) / 1000;
+  let pg = 0;
+  for (const [pid, t] of b.pg) if (t === t) pg += t - (a.pg.get(pid) ?? 0);
+  const bench = (b.self.user + b.self.system - a.self.user - a.self.system) / 1e6 / sec;
+  const machine = busyCores(a.machine, b.machine, sec);
+  const engine = (b.engine - a.engine) / CLK_TCK / sec;
+  return { engine, pg: pg / CLK_TCK / sec, bench, machine, other: machine - engine - pg / CLK_TCK / sec - bench };
+}
+/**
+ * Waits (up to --quiet-wait seconds, default 60) until the machine's work other than this run's (the engine,
+ * its PostgreSQL backends, this process) is below 0.3 cores over a second: others' tests and builds on the
+ * same 2 cores skew both sides of a comparison, whatever the lock serializes.
+ */
+async function othersQuiet(enginePid, what, db = dbName) {
+  const deadline = Date.now() + Number(A['quiet-wait'] ?? 60) * 1000;
+  for (;;) {
+    const a = cpuSnap(enginePid, db);
+    await sleep(1000);
+    const other = cpuBetween(a, cpuSnap(enginePid, db)).other;
+    if (other < 0.3 || Date.now() > deadline) return other;
+    log(`other work on the machine: ${other.toFixed(2)} cores before "${what}": waiting`);
+  }
+}
+const fmtCpu = (c) => (c ? `CPU (cores): engine ${c.engine.toFixed(2)}, PostgreSQL ${c.pg.toFixed(2)}, bench ${c.bench.toFixed(2)}, other ${c.other.toFixed(2)}, machine ${c.machine.toFixed(2)} of ${CORES}` : '');
 
 // ---------------------------------------------------------------- plans
 async function bigTables(c) {
@@ -210,6 +254,25 @@ async function explainAll(c, statements, big) {
     out.push({ sql: st.sql, params: st.params, plan, seqBig: seq });
   }
   return out;
+}
+
+/**
+ * Routing's allocateBackorders (src/fulfillment/routing.ts): the lines of a variant waiting for stock. The seed
+ * has no backordered lines, so 30 recent lines of the busiest variant are made backordered in a transaction
+ * that is rolled back after the EXPLAIN ANALYZE.
+ */
+async function backorderPlan(c, big) {
+  const [{ variant_id: variant }] = (await c.query(`SELECT variant_id FROM order_line TABLESAMPLE SYSTEM (1) WHERE variant_id IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows;
+  const sql = `SELECT ol.id, ol.order_id FROM order_line ol JOIN orders o ON o.id = ol.order_id
+       WHERE ol.variant_id = $1 AND ol.quantity_backordered > 0 AND o.status <> $2
+       ORDER BY o.placed_at, o.id`;
+  try {
+    await c.query('BEGIN');
+    await c.query(`UPDATE order_line SET quantity_backordered = 1 WHERE id IN (SELECT id FROM order_line WHERE variant_id = $1 ORDER BY order_id DESC LIMIT 30)`, [variant]);
+    const plan = (await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, [variant, 'CANCELLED'])).rows.map((r) => r['QUERY PLAN']);
+    const seq = plan.map((l) => /Seq Scan on (\w+)/.exec(l)?.[1]).filter((t) => t && big.has(t));
+    return { sql, variant, plan, seqBig: seq };
+  } finally { await c.query('ROLLBACK').catch(() => {}); }
 }
 
 // ---------------------------------------------------------------- main
@@ -247,6 +310,7 @@ await runBench(ctx, 'scale.md', async () => {
     }
     ctx.deep = `order(id) with lines, payments, refunds, history, shipments (lines, events), returns: ${deepOk} of ${Math.min(200, s.numbers.length)} seeded orders read back without errors${deepErr.length ? `; first error: ${deepErr[0]}` : ''}`;
     await stopChild(e.child, 5000);
+    ctx.backorders = await backorderPlan(c, big);
   }
 
   // 2. The big database: placeOrder alone, then with each read in turn.
@@ -259,17 +323,33 @@ await runBench(ctx, 'scale.md', async () => {
   for (const fn of Object.values(kinds)) await fn(); // warm the engine's caches
   const load = placeLoad(e.url);
   await sleep(WARMUP * 1000);
-  const a0 = performance.now();
-  await sleep(DURATION * 1000);
-  ctx.placeBig = stats(load.between(a0, performance.now()));
+  // placeOrder alone and with each read, in turns (alone, read 1, alone, read 2, …): the machine's other
+  // work, which comes and goes, weighs on both sides alike.
   ctx.reads = [];
-  const withReads = [];
+  const alone = [], withReads = [], aloneCpu = [];
   for (const [label, fn] of Object.entries(kinds)) {
-    log(`reads: ${label}`);
-    const r = await measure(fn, READ_CLIENTS);
-    ctx.reads.push({ label, ...r });
-    withReads.push(...load.between(...r.window));
+    // A pair during which other work on the machine reached NOISY cores is measured again (--noise-retries
+    // times at most); the last attempt counts, marked noisy if it still was.
+    let pair;
+    for (let attempt = 0; attempt <= NOISE_RETRIES; attempt++) {
+      await othersQuiet(e.child.pid, label);
+      const a0 = performance.now(), c0 = cpuSnap(e.child.pid, dbName);
+      await sleep(DURATION * 1000);
+      const a1 = performance.now(), c1 = cpuSnap(e.child.pid, dbName);
+      log(`reads: ${label}${attempt ? ` (again: other work on the machine during the last attempt)` : ''}`);
+      const r = await measure(fn, READ_CLIENTS, () => cpuSnap(e.child.pid, dbName));
+      const quiet = load.between(a0, a1), place = load.between(...r.window);
+      pair = { label, ...r, rate: r.n / DURATION, place: stats(place), cpu: cpuBetween(r.cpuFrom, r.cpuTo), alone: stats(quiet), aloneCpu: cpuBetween(c0, c1), quiet, placeAll: place, attempts: attempt + 1 };
+      pair.noisy = Math.max(pair.cpu.other, pair.aloneCpu.other) >= NOISY;
+      if (!pair.noisy) break;
+    }
+    ctx.reads.push(pair);
+    alone.push(...pair.quiet);
+    aloneCpu.push(pair.aloneCpu);
+    withReads.push(...pair.placeAll);
   }
+  ctx.placeBig = stats(alone);
+  ctx.placeBigCpu = Object.fromEntries(['engine', 'pg', 'bench', 'machine', 'other'].map((k) => [k, aloneCpu.reduce((x, c) => x + c[k], 0) / aloneCpu.length]));
   ctx.placeBigReads = stats(withReads);
   await load.stop();
   ctx.placeErrors = [...load.errors];
@@ -285,9 +365,11 @@ await runBench(ctx, 'scale.md', async () => {
     const e2 = await startEngine({ dbUrl: emptyUrl, name: 'engine-empty', port });
     const l2 = placeLoad(e2.url);
     await sleep(WARMUP * 1000);
-    const b0 = performance.now();
+    await othersQuiet(e2.child.pid, 'placeOrder on the empty database', EMPTY_DB);
+    const b0 = performance.now(), c0e = cpuSnap(e2.child.pid, EMPTY_DB);
     await sleep(DURATION * 1000);
     ctx.placeEmpty = stats(l2.between(b0, performance.now()));
+    ctx.placeEmptyCpu = cpuBetween(c0e, cpuSnap(e2.child.pid, EMPTY_DB));
     await l2.stop();
     ctx.placeErrorsEmpty = [...l2.errors];
     await stopChild(e2.child, 20_000);
@@ -296,27 +378,45 @@ await runBench(ctx, 'scale.md', async () => {
   const { L, md, block, done } = newReport();
   md.push('# Reads on a big database, placeOrder beside them', '', `Run ${ctx.startedAt}, ${DURATION}s per measurement (+${WARMUP}s warm-up), Node ${process.version}.`, '');
   const head = [`database ${ctx.db ?? dbName}`, `placeOrder in the background: ${PLACE_CLIENTS} clients, ${PLACE_RATE || 'unlimited'} orders/s in all (open loop: latency counted from when an order was due), guest orders of 1-2 lines over 4 channels`,
-    `reads: ${READ_CLIENTS} clients per kind, one kind at a time, over HTTP GraphQL (admin key; customer sessions made by the bench); machine busy ${fmt(ctx.idleBusy)} cores before the runs, loadavg ${ctx.loadavg}`];
+    `reads: ${READ_CLIENTS} client${READ_CLIENTS > 1 ? 's' : ''} per kind, ${READ_RATE ? `${READ_RATE} reads/s in all (open loop: latency counted from when a read was due)` : 'each sending its next read when the last is answered (closed loop)'}, one kind at a time, over HTTP GraphQL (admin key; customer sessions made by the bench); machine busy ${fmt(ctx.idleBusy)} cores before the runs, loadavg ${ctx.loadavg}`];
   if (ctx.staleNote) head.push(`NOTE: ${ctx.staleNote}`);
   L.push(...head); md.push(...head.map((h) => `${h}  `), '');
   if (ctx.reads) {
     block(`Reads while placeOrder runs (ms; target p50 < ${TARGET_P50_MS})`, ctx.reads.map((r) =>
-      `${r.label}: n=${r.n} p50=${fmt(r.p50)} p95=${fmt(r.p95)} p99=${fmt(r.p99)} max=${fmt(r.max)} errors=${r.errors}${r.firstError ? ` (${oneLine(r.firstError, 160)})` : ''} -> p50 ${r.p50 < TARGET_P50_MS ? 'OK' : 'OVER'}`));
+      `${r.label}: n=${r.n} p50=${fmt(r.p50)} p95=${fmt(r.p95)} p99=${fmt(r.p99)} max=${fmt(r.max)} errors=${r.errors}${r.firstError ? ` (${oneLine(r.firstError, 160)})` : ''} -> p50 ${r.p50 < TARGET_P50_MS ? 'OK' : 'OVER'}`
+      + `\n   ${r.rate.toFixed(0)} reads/s; placeOrder meanwhile: n=${r.place.n} p50=${fmt(r.place.p50)} p99=${fmt(r.place.p99)}; ${fmtCpu(r.cpu)}`
+      + `\n   placeOrder alone just before: n=${r.alone.n} p50=${fmt(r.alone.p50)} p99=${fmt(r.alone.p99)}; ${fmtCpu(r.aloneCpu)}`
+      + `\n   placeOrder p99 with / alone = ${(r.place.p99 / r.alone.p99).toFixed(2)}${r.noisy ? ` (NOISY: ≥ ${NOISY} cores of other work in a window, ${r.attempts} attempts)` : r.attempts > 1 ? ` (${r.attempts} attempts)` : ''}`));
   }
   if (ctx.placeBig) {
     const lines = [];
     const row = (what, x) => lines.push(`${what}: n=${x.n} p50=${fmt(x.p50)} p95=${fmt(x.p95)} p99=${fmt(x.p99)} max=${fmt(x.max)}`);
     if (ctx.placeEmpty) row(`empty database (${EMPTY_DB}, same catalog)`, ctx.placeEmpty);
-    row('big database, placeOrder alone', ctx.placeBig);
+    if (ctx.placeEmptyCpu) lines.push(`   ${fmtCpu(ctx.placeEmptyCpu)}`);
+    row('big database, placeOrder alone (the windows between the reads)', ctx.placeBig);
+    if (ctx.placeBigCpu) lines.push(`   mean ${fmtCpu(ctx.placeBigCpu)}`);
     if (ctx.placeBigReads) row('big database, with the reads above', ctx.placeBigReads);
+    const verdict = (x) => `${x.toFixed(2)} -> ${x <= 2 ? 'OK (within 2x)' : 'OVER 2x'}`;
+    if (ctx.placeBigReads) lines.push(`p99 with the reads / alone (big database) = ${verdict(ctx.placeBigReads.p99 / ctx.placeBig.p99)}`);
+    const clean = (ctx.reads ?? []).filter((r) => !r.noisy);
+    if (clean.length && clean.length < ctx.reads.length) {
+      const a = stats(clean.flatMap((r) => r.quiet)), w = stats(clean.flatMap((r) => r.placeAll));
+      lines.push(`   the same over the ${clean.length} pairs without other work on the machine: ${fmt(w.p99)} / ${fmt(a.p99)} = ${verdict(w.p99 / a.p99)}`);
+    }
     if (ctx.placeEmpty && ctx.placeBigReads) {
       const worst = Math.max(ctx.placeBig.p99, ctx.placeBigReads.p99) / ctx.placeEmpty.p99;
-      lines.push(`p99 big (worst of the two) / empty = ${worst.toFixed(2)} -> ${worst <= 2 ? 'OK (within 2x)' : 'OVER 2x'}`);
+      lines.push(`p99 big (worst of the two) / empty = ${verdict(worst)}`);
     }
     for (const [m, n] of [...(ctx.placeErrors ?? []), ...(ctx.placeErrorsEmpty ?? [])]) lines.push(`   placeOrder error ${n}x ${m}`);
     block('placeOrder latency (ms)', lines);
   }
   if (ctx.deep) block('Seeded orders read back', [ctx.deep]);
+  if (ctx.backorders) {
+    const b = ctx.backorders;
+    block("routing's allocateBackorders on the big database (30 lines of one variant made backordered, rolled back)", [
+      `ASSERT no Seq Scan on a big table: ${b.seqBig.length ? `FAIL (${[...new Set(b.seqBig)].join(', ')})` : 'PASS'}`,
+      `-- ${oneLine(b.sql, 400)}`, `   params ${JSON.stringify([b.variant, 'CANCELLED'])}`, ...b.plan.map((l) => `   ${l}`)]);
+  }
   if (ctx.plans) {
     const lines = [];
     for (const p of ctx.plans) {

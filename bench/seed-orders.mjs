@@ -76,6 +76,9 @@ function idAt(prefix, at) {
 }
 const hashToken = (t) => createHash('sha256').update(t).digest('base64url');
 
+/** A marketplace order's own reference (external_id): unique per channel, as the engine requires, random-looking. */
+const marketplaceRef = (n) => `MP-${10_000_000 + ((n * 7919 + 12_345_678) % 90_000_000)}`;
+
 // ---------------------------------------------------------------- COPY text format
 function esc(v) {
   if (v === null || v === undefined) return '\\N';
@@ -479,7 +482,7 @@ async function generate(sinks, shop) {
     const st = stats.statuses;
     st.set(status, (st.get(status) ?? 0) + 1);
     const token = 'ot_' + createHmac('sha256', shop.secret).update(`order-access:${id}`).digest('base64url');
-    put(sinks, 'orders', [id, number, status, heldFrom, payStatus, ch.id, cust?.id ?? null, email, ch.kind === 'MARKETPLACE' ? `MP-${int(10_000_000, 99_999_999)}` : null, cur,
+    put(sinks, 'orders', [id, number, status, heldFrom, payStatus, ch.id, cust?.id ?? null, email, ch.kind === 'MARKETPLACE' ? marketplaceRef(Number(number)) : null, cur,
       subtotal, shipping, taxTotal, total, bp, name, `${pick(['Hauptstr.', 'Main St', 'Rue de la Paix', 'High Street', 'Kerkstraat'])} ${int(1, 200)}`, null, city, null, zip, country, null,
       null, null, null, null, null, null, null, null, ch.method.id, rnd() < 0.05 ? 'Please leave at the door.' : null,
       iso(t0 + ch.method.max_transit_days * DAY), iso(t0), iso(updated), hashToken(token), null, null, version, 0, null]);

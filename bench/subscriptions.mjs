@@ -6,11 +6,19 @@
 // used from the engine's own /metrics), so that growth over many rounds shows.
 //
 //   node bench/subscriptions.mjs [--sizes 1000,5000,10000] [--rounds 5] [--clients 2] [--build] [--engine dist/src/main.js]
+//                                [--node-flags "--trace-gc"] [--heap-every 10]
+//
+// RSS is read from /proc after every round. The V8 heap comes from the engine's /metrics, which costs the
+// engine a collection of its default process metrics (with 10,000 sockets: arrays of every open handle and
+// resource, some in V8's large-object space, freed only by a full GC): it is scraped after the first and
+// the last round and every --heap-every rounds (10; 1 scrapes after every round, as a monitoring system
+// scraping every 0.3 s would), not after each of 100 rounds that follow each other in a few seconds.
 //
 // Starts the compiled engine (dist/src/main.js, or --engine's file: an older build kept aside, to compare;
 // built when missing or with --build) on SQLite in a temp folder, on 127.0.0.1 only. Subscribers live in
 // --clients worker threads of this process. Writes the report to bench/results/subscriptions.md and every
-// round's figures to bench/results/subscriptions-rounds.csv as well.
+// round's figures to bench/results/subscriptions-rounds.csv as well, and the engine's output (its warnings,
+// or what --node-flags such as `--trace-gc` print) to bench/results/subscriptions-engine.log.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -74,7 +82,7 @@ async function subscriberThread() {
 // ------------------------------------------------------------------ main thread
 function args() {
   const o = { sizes: '1000,5000,10000', rounds: '5', clients: String(Math.max(1, Math.min(2, cpus().length))), ...parseArgs(process.argv.slice(2), ['build'], { bare: true }) };
-  return { sizes: o.sizes.split(',').map(Number), rounds: Number(o.rounds), threads: Number(o.clients), build: !!o.build, engine: o.engine ? resolve(o.engine) : join(ROOT, 'dist/src/main.js') };
+  return { sizes: o.sizes.split(',').map(Number), rounds: Number(o.rounds), threads: Number(o.clients), build: !!o.build, engine: o.engine ? resolve(o.engine) : join(ROOT, 'dist/src/main.js'), nodeFlags: o['node-flags'] ? String(o['node-flags']).split(/\s+/).filter(Boolean) : [], heapEvery: Math.max(1, Number(o['heap-every'] ?? 10)) };
 }
 
 async function gql(url, query, variables, token) {
@@ -108,7 +116,7 @@ async function main() {
   const port = await freePort();
   const ADMIN = 'bench-subscriptions-admin-key-0123456789';
   const METRICS = 'bench-subscriptions-metrics-token-0123';
-  const engine = spawn(process.execPath, [o.engine], {
+  const engine = spawn(process.execPath, [...o.nodeFlags, o.engine], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'production', ORDO_MIGRATE_ON_START: 'true', ADMIN_API_KEY: ADMIN, ORDO_DATA_DIR: dataDir, ORDO_SEED_DEMO: '0', LOG_LEVEL: 'warn', ORDO_METRICS_TOKEN: METRICS },
   });
@@ -122,6 +130,8 @@ async function main() {
     await Promise.race([new Promise((r) => engine.once('exit', r)), sleep(10_000)]);
     if (engine.exitCode === null) engine.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(join(ROOT, 'bench/results/subscriptions-engine.log'), log);
   };
   process.once('SIGINT', () => void cleanup().then(() => process.exit(130)));
   try {
@@ -181,15 +191,15 @@ async function main() {
         if (times.length === n) complete++;
         const l = { p50: pct(times, 50), p99: pct(times, 99), p100: times[times.length - 1], heard: times.length };
         lat.push(l);
-        const mm = await memory();
+        const mm = r === 1 || r === o.rounds || r % o.heapEvery === 0 ? await memory() : { rss: rssMb(engine.pid), heap: NaN, external: NaN };
         mem.push(mm);
-        csv.push([n, r, l.p50?.toFixed(1), l.p99?.toFixed(1), l.p100?.toFixed(1), l.heard, mm.rss, mm.heap, mm.external].join(','));
+        csv.push([n, r, l.p50?.toFixed(1), l.p99?.toFixed(1), l.p100?.toFixed(1), l.heard, mm.rss, Number.isNaN(mm.heap) ? '' : mm.heap, Number.isNaN(mm.external) ? '' : mm.external].join(','));
         if (r === 1 || r % 10 === 0 || r === o.rounds) console.error(`N=${n} round ${r}: p50 ${l.p50?.toFixed(1)} ms, p99 ${l.p99?.toFixed(1)} ms, 100% ${l.p100?.toFixed(1)} ms, heard ${l.heard}; RSS ${mm.rss} MB, heap used ${mm.heap} MB, external ${mm.external} MB`);
       }
       await sleep(500);
       const med = (k) => { const v = lat.map((x) => x[k]).sort((x, y) => x - y); return v[Math.floor(v.length / 2)]; };
       const after = await memory();
-      const series = (k) => ({ first: mem[0][k], last: mem[mem.length - 1][k], max: Math.max(...mem.map((x) => x[k])) });
+      const series = (k) => { const v = mem.map((x) => x[k]).filter((x) => !Number.isNaN(x)); return { first: v[0], last: v[v.length - 1], max: Math.max(...v) }; };
       const row = {
         n, connectS, p50: med('p50'), p99: med('p99'), p100: med('p100'), worst99: Math.max(...lat.map((x) => x.p99)), worst100: Math.max(...lat.map((x) => x.p100)), heardAll: `${complete}/${o.rounds}`,
         idleRss, rss: atConnect.rss, rssRounds: series('rss'), afterRss: after.rss, idleHeap, heap: atConnect.heap, heapRounds: series('heap'), afterHeap: after.heap,
@@ -208,7 +218,7 @@ async function main() {
       '|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows.map((r) => `| ${r.n} | ${r.connectS.toFixed(1)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p100)} | ${fmt(r.worst99)} | ${fmt(r.worst100)} | ${r.heardAll} |`),
       '',
-      `Memory in MB (RSS; V8 heap used, from the engine's /metrics): idle before any subscriber, with N connected, after each of the ${o.rounds} rounds (first / last / max), and 0.5 s after the last round.`,
+      `Memory in MB (RSS; V8 heap used, from the engine's /metrics): idle before any subscriber, with N connected, after each of the ${o.rounds} rounds (first / last / max; the heap after the first, the last and every ${o.heapEvery} rounds), and 0.5 s after the last round.`,
       '',
       '| subscribers | RSS idle | RSS connected | RSS rounds first / last / max | RSS after | heap idle | heap connected | heap rounds first / last / max | heap after |',
       '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',

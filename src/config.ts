@@ -8,7 +8,12 @@ export interface OrdoConfig {
   env: 'development' | 'production' | 'test';
   port: number;
   host: string;
-  database: { kind: DatabaseKind; url?: string; sqlitePath: string; poolSize: number };
+  /**
+   * `readUrl` (DATABASE_READ_URL, PostgreSQL only): a read replica of `url`. Order lists (`orders`, a customer's
+   * orders) and their totalCount read from it; everything else, anything in a transaction and every write use
+   * `url`. A replica lags its primary: a list may miss an order placed a moment ago (kernel/db/orm.ts).
+   */
+  database: { kind: DatabaseKind; url?: string; readUrl?: string; sqlitePath: string; poolSize: number };
   dataDir: string;
   redisUrl?: string;
   /** Key prefix for BullMQ queues and pub/sub channels, so several engines (or test files) can share one Redis. */
@@ -82,6 +87,10 @@ export interface OrdoConfig {
   stuckShipmentMs: number;
   /** How often the housekeeping jobs run. */
   housekeepingEveryMs: number;
+  /** How often each connected channel is asked for new orders (channel-sync). */
+  channelPollMs: number;
+  /** The first wait after a failed pull from a channel; it doubles with each failure in a row (at most 5 minutes). */
+  channelBackoffMs: number;
   /** How often a live subscription checks that its token is still valid. */
   subscriptionRecheckMs: number;
   /** SMTP server for customer mails (smtp://user:pass@host:587); unset → .eml files in the data folder. */
@@ -234,6 +243,10 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     if (/^postgres(ql)?:\/\//.test(url)) kind = 'postgresql';
     else throw new ConfigError(`DATABASE_URL must start with postgres:// (PostgreSQL), or be left unset for the embedded SQLite file in ORDO_DATA_DIR.`);
   }
+  const readUrl = env.DATABASE_READ_URL || undefined;
+  if (readUrl && (kind !== 'postgresql' || !/^postgres(ql)?:\/\//.test(readUrl))) {
+    throw new ConfigError('DATABASE_READ_URL is a PostgreSQL read replica (postgres://…) of DATABASE_URL: set DATABASE_URL to the primary, or leave DATABASE_READ_URL unset.');
+  }
   const redisUrl = env.REDIS_URL || undefined;
   if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
     throw new ConfigError(`REDIS_URL must start with redis:// or rediss://, or be left unset for the in-process queue and pub/sub.`);
@@ -260,6 +273,7 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     database: {
       kind,
       url,
+      ...(readUrl ? { readUrl } : {}),
       sqlitePath: resolve(dataDir, env.ORDO_SQLITE_FILE || 'ordo.sqlite'),
       poolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
     },
@@ -300,6 +314,8 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     unpaidOrderTtlMs: int(env, 'ORDO_UNPAID_ORDER_TTL_MS', 3 * 86_400_000, 1_000, 365 * 86_400_000),
     stuckShipmentMs: int(env, 'ORDO_STUCK_SHIPMENT_MS', 2 * 86_400_000, 1_000, 365 * 86_400_000),
     housekeepingEveryMs: int(env, 'ORDO_HOUSEKEEPING_EVERY_MS', 15 * 60_000, 200, 86_400_000),
+    channelPollMs: int(env, 'ORDO_CHANNEL_POLL_MS', 60_000, 200, 86_400_000),
+    channelBackoffMs: int(env, 'ORDO_CHANNEL_BACKOFF_MS', 1_000, 10, 300_000),
     subscriptionRecheckMs: int(env, 'ORDO_SUBSCRIPTION_RECHECK_MS', 30_000, 50, 86_400_000),
     smtpUrl: smtpUrl(env.SMTP_URL),
     notifyEmailFrom: env.NOTIFY_EMAIL_FROM || undefined,

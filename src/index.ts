@@ -3,6 +3,7 @@
 import type { OrdoFileConfig as FileConfig } from './config-file.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
 import type { CarrierProvider } from './fulfillment/carriers/carrier.js';
+import type { ChannelConnector } from './channel-sync/connector.js';
 import type { DocumentStore } from './documents/document-store.js';
 import type { EmailSender, SmsProvider } from './notifications/providers.js';
 
@@ -56,6 +57,9 @@ export { ProductVariant } from './catalog/variant.entity.js';
 // Provider interfaces
 export type { PaymentProvider } from './payments/payment-provider.js';
 export type { CarrierProvider } from './fulfillment/carriers/carrier.js';
+export type { ChannelConnector, ConnectorContext, PulledPage, ShipmentPush, RefundPush, CancellationPush } from './channel-sync/connector.js';
+export { ChannelUnavailable } from './channel-sync/connector.js';
+export type { ImportOrderInput } from './order-import/import.inputs.js';
 export type { DocumentStore } from './documents/document-store.js';
 export type { AuthorizeRequest, AuthorizeResult, CaptureRequest, CaptureResult, RefundRequest, RefundResult, PaymentWebhookEvent } from './payments/payment-provider.js';
 export type { LabelRequest, LabelAddress, Label, CarrierTrackingEvent, CarrierTrackingStatus } from './fulfillment/carriers/carrier.js';
@@ -78,6 +82,8 @@ export interface OrdoProviders {
   email?: EmailSender;
   /** Where documents (labels, invoices, packing slips) are kept; default a folder in the data directory. */
   documentStore?: DocumentStore;
+  /** Channel connectors (marketplaces, social shops, POS); each `code` becomes a connectChannel(connector:). */
+  channelConnector?: ChannelConnector[];
 }
 
 // The configuration file (ordo.config.js)

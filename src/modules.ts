@@ -2,6 +2,7 @@
 import { auth } from './auth/module.js';
 import { catalog } from './catalog/module.js';
 import { channels } from './channels/module.js';
+import { channelSync } from './channel-sync/module.js';
 import { customers } from './customers/module.js';
 import { documents } from './documents/module.js';
 import { fulfillment } from './fulfillment/module.js';
@@ -11,12 +12,13 @@ import { live } from './live/module.js';
 import { notifications } from './notifications/module.js';
 import { orders } from './orders/module.js';
 import { orderEdits } from './order-edits/module.js';
+import { orderImport } from './order-import/module.js';
 import { payments } from './payments/module.js';
 import { returns } from './returns/module.js';
 import { shipping } from './shipping/module.js';
 import type { OrdoModule } from './kernel/module.js';
 
 export const coreModules: OrdoModule[] = [
-  channels, catalog, customers, auth, inventory, shipping, payments, orders, documents, fulfillment, orderEdits, invoicing,
-  live, notifications, returns,
+  channels, catalog, customers, auth, inventory, shipping, payments, orders, orderImport, documents, fulfillment, orderEdits, invoicing,
+  live, notifications, returns, channelSync,
 ];

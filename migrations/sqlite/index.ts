@@ -26,6 +26,8 @@ import { Migration20261130163406_staff as M22 } from './Migration20261130163406_
 import { Migration20261130172929_password_reset as M23 } from './Migration20261130172929_password_reset.js';
 import { Migration20261130193841_order_list_indexes as M24 } from './Migration20261130193841_order_list_indexes.js';
 import { Migration20261130195455_shipment_labelled_at as M25 } from './Migration20261130195455_shipment_labelled_at.js';
+import { Migration20261130232507_order_line_backordered_index as M26 } from './Migration20261130232507_order_line_backordered_index.js';
+import { Migration20261201003309_sales_channels as M27 } from './Migration20261201003309_sales_channels.js';
 
 export const sqlite: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -54,4 +56,6 @@ export const sqlite: MigrationObject[] = [
   { name: 'Migration20261130172929_password_reset', class: M23 },
   { name: 'Migration20261130193841_order_list_indexes', class: M24 },
   { name: 'Migration20261130195455_shipment_labelled_at', class: M25 },
+  { name: 'Migration20261130232507_order_line_backordered_index', class: M26 },
+  { name: 'Migration20261201003309_sales_channels', class: M27 },
 ];

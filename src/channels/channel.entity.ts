@@ -28,12 +28,25 @@ registerEnumType(CapturePolicy, {
   },
 });
 
+/** What an imported order (importOrders) does when the stock it asks for is not there. */
+export enum ImportStockPolicy {
+  RESERVE = 'RESERVE',
+  BACKORDER = 'BACKORDER',
+}
+registerEnumType(ImportStockPolicy, {
+  name: 'ImportStockPolicy',
+  valuesConfig: {
+    RESERVE: { description: 'Every unit is reserved at import; an order the stock cannot cover is refused (a per-order error of the batch), the others go through.' },
+    BACKORDER: { description: 'What stock there is is reserved; the rest waits as a backorder (the order is BACKORDERED).' },
+  },
+});
+
 export const DEFAULT_CHANNEL_CODE = 'default';
 
 @ObjectType({ implements: Node })
 @Entity()
 export class Channel {
-  [OptionalProps]?: 'id' | 'createdAt' | 'capturePolicy';
+  [OptionalProps]?: 'id' | 'createdAt' | 'capturePolicy' | 'importStockPolicy';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -62,6 +75,10 @@ export class Channel {
   @Field(() => Int, { nullable: true, description: 'Days after delivery a return can be requested; null: the engine default (ORDO_RETURN_WINDOW_DAYS).' })
   @Property({ type: 'integer', nullable: true })
   returnWindowDays?: number | null;
+
+  @Field(() => ImportStockPolicy, { description: 'What importOrders does with an order the stock cannot cover.' })
+  @Enum({ items: () => ImportStockPolicy, default: ImportStockPolicy.RESERVE })
+  importStockPolicy: ImportStockPolicy = ImportStockPolicy.RESERVE;
 
   @Property()
   createdAt: Date = new Date();

@@ -1,6 +1,6 @@
 import { Field, InputType, Int } from 'type-graphql';
 import { IsInt, IsOptional, Length, Matches, Max, Min } from 'class-validator';
-import { CapturePolicy, ChannelKind } from './channel.entity.js';
+import { CapturePolicy, ChannelKind, ImportStockPolicy } from './channel.entity.js';
 
 /** The return window of a channel, in both inputs; null in an update goes back to the engine default. */
 function ReturnWindowDays(): PropertyDecorator {
@@ -32,6 +32,10 @@ export class CreateChannelInput {
 
   @ReturnWindowDays()
   returnWindowDays?: number | null;
+
+  @Field(() => ImportStockPolicy, { nullable: true, description: 'What importOrders does with an order the stock cannot cover; default RESERVE.' })
+  @IsOptional()
+  importStockPolicy?: ImportStockPolicy;
 }
 
 @InputType()
@@ -45,4 +49,8 @@ export class UpdateChannelInput {
 
   @ReturnWindowDays()
   returnWindowDays?: number | null;
+
+  @Field(() => ImportStockPolicy, { nullable: true, description: 'What importOrders does with an order the stock cannot cover; default RESERVE.' })
+  @IsOptional()
+  importStockPolicy?: ImportStockPolicy;
 }

@@ -51,6 +51,7 @@ export class ChannelService {
     if (input.name !== undefined && input.name !== null) channel.name = input.name;
     if (input.capturePolicy !== undefined && input.capturePolicy !== null) channel.capturePolicy = input.capturePolicy;
     if (input.returnWindowDays !== undefined) channel.returnWindowDays = input.returnWindowDays;
+    if (input.importStockPolicy !== undefined && input.importStockPolicy !== null) channel.importStockPolicy = input.importStockPolicy;
     await em.flush();
     this.cache.clear();
     return channel;

@@ -5,7 +5,7 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import { OrdoError } from '../kernel/errors.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import type { Order } from '../order-core/order.entity.js';
-import { addHistory } from '../order-core/order-history.js';
+import { addHistory, externalOf } from '../order-core/order-history.js';
 import type { Shipment } from './shipment.entity.js';
 import { ShipmentStatus, shipmentMachine } from './shipment-status.js';
 
@@ -35,7 +35,7 @@ export async function moveShipment(app: AppRuntime, tx: Em, order: Order, s: Shi
   s.exceptionFrom = to === ShipmentStatus.EXCEPTION ? (from === ShipmentStatus.EXCEPTION ? s.exceptionFrom : from) : null;
   s.statusChangedAt = at;
   addHistory(tx, order, { type: `SHIPMENT_${to}`, message, actor });
-  recordEvent(tx, `shipment.${to.toLowerCase()}`, { shipmentId: s.id, orderId: order.id, number: order.number, locationId: s.location.id, from, to, trackingNumber: s.trackingNumber ?? null, ...extra }, order.id);
+  recordEvent(tx, `shipment.${to.toLowerCase()}`, { shipmentId: s.id, orderId: order.id, number: order.number, locationId: s.location.id, from, to, trackingNumber: s.trackingNumber ?? null, ...externalOf(order), ...extra }, order.id);
 }
 
 /**

@@ -50,6 +50,14 @@ WHERE id = (
 AND on_hand - reserved >= ?
 RETURNING location_id`;
 
+/**
+ * `reserve`'s first statement for a variant named by an SQL subquery instead of its id (PostgreSQL: the
+ * body of a data-modifying CTE). placeOrder reads a one-line order's variant and reserves its line in one
+ * statement this way. Parameters: the quantity, the subquery's own, the quantity twice. It takes the whole
+ * line from the preferred location or nothing: when it took nothing, `reserve` does the rest as usual.
+ */
+export const reserveWholeOfSql = (variantIdSql: string): string => FROM_BEST_LOCATION.replace('sl.variant_id = ?', `sl.variant_id = (${variantIdSql})`);
+
 const CANDIDATES = `
 SELECT sl.id, sl.location_id, sl.on_hand - sl.reserved AS available
 FROM stock_level sl JOIN stock_location l ON l.id = sl.location_id

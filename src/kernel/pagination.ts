@@ -24,7 +24,8 @@ export function decodeCursor(cursor: string | undefined | null): string | undefi
 export interface Page<T extends { id: string }> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
-  pageInfo: PageInfo;
+  /** A page of `first: 0` (only totalCount wanted) looks for a next row only when pageInfo is read. */
+  pageInfo: PageInfo | Promise<PageInfo>;
   /** A number, or (pageOf) a promise of it made only when the field is read: a page that does not ask for it counts nothing. */
   totalCount: number | Promise<number>;
 }
@@ -57,12 +58,33 @@ export function toPage<T extends { id: string }>(rows: T[], size: number, totalC
  * of all that match, counted only when totalCount is asked for.
  */
 export async function pageOf<T extends { id: string }>(
-  em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>, first?: number | null, after?: string | null,
+  em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>, first?: number | null, after?: string | null, read: PageRead = {},
 ): Promise<Page<T>> {
   const size = pageSize(first);
   const cursor = decodeCursor(after);
-  const rows = await em.find(entity, cursor ? ({ $and: [where, { id: { $lt: cursor } }] } as FilterQuery<T>) : where, { orderBy: { id: 'desc' } as never, limit: size + 1 });
-  return toPage(rows as T[], size, () => em.count(entity, where), cursor);
+  const rows = () => em.find(entity, cursor ? ({ $and: [where, { id: { $lt: cursor } }] } as FilterQuery<T>) : where, { orderBy: { id: 'desc' } as never, limit: size + 1, ...read });
+  const count = () => em.count(entity, where, read);
+  if (size === 0) return emptyPage(async () => (await rows()).length > 0, count, cursor);
+  return toPage((await rows()) as T[], size, count, cursor);
+}
+
+/**
+ * A page of `first: 0`: no rows. Whether another page exists (a row matches) is asked of the database only
+ * when pageInfo is read: a request for totalCount alone costs the count and nothing else (on a big table,
+ * finding the newest row of a past date range walks the index as far as the page would).
+ */
+function emptyPage<T extends { id: string }>(anyRow: () => Promise<boolean>, totalCount: () => Promise<number>, after?: string): Page<T> {
+  const page = toPage<T>([], 0, totalCount, after);
+  let info: Promise<PageInfo> | undefined;
+  return Object.defineProperty(page, 'pageInfo', {
+    enumerable: true,
+    get: () => (info ??= anyRow().then((more) => ({ hasNextPage: more, hasPreviousPage: after !== undefined, startCursor: null, endCursor: null }))),
+  });
+}
+
+/** Where a page and its count are read: `FROM_REPLICA` (kernel/db/orm.ts) for a list that may lag the primary. */
+export interface PageRead {
+  connectionType?: 'read' | 'write';
 }
 
 /**
@@ -74,12 +96,14 @@ export async function pageOf<T extends { id: string }>(
  */
 export async function pageOfBranches<T extends { id: string }>(
   em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>, branches: FilterQuery<T>[], first?: number | null, after?: string | null,
+  read: PageRead = {},
 ): Promise<Page<T>> {
-  if (branches.length < 2) return pageOf(em, entity, branches[0] ?? where, first, after);
+  if (branches.length < 2) return pageOf(em, entity, branches[0] ?? where, first, after, read);
   const size = pageSize(first);
   const cursor = decodeCursor(after);
+  if (size === 0) return pageOf(em, entity, where, 0, after, read); // one row of the whole filter says whether there is more
   const parts = await Promise.all(branches.map((b) =>
-    em.find(entity, cursor ? ({ $and: [b, { id: { $lt: cursor } }] } as FilterQuery<T>) : b, { orderBy: { id: 'desc' } as never, limit: size + 1 })));
+    em.find(entity, cursor ? ({ $and: [b, { id: { $lt: cursor } }] } as FilterQuery<T>) : b, { orderBy: { id: 'desc' } as never, limit: size + 1, ...read })));
   const rows = (parts.flat() as T[]).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, size + 1);
-  return toPage(rows, size, () => em.count(entity, where), cursor);
+  return toPage(rows, size, () => em.count(entity, where, read), cursor);
 }

@@ -8,13 +8,14 @@
 // subscribe maps the source stream through execute, onNext, stringifyMessage, socket.send, one promise
 // chain per socket). Live subscriptions instead keep graphql-ws for the protocol — connection, subscribe,
 // the checks at start, `complete`, `error`, close — while their stream never yields: the fan-out writes
-// their `next` messages (kernel/ws-operations.ts nextMessage: the bytes graphql-ws would send).
+// their `next` messages (kernel/ws-operations.ts nextFrame: the bytes graphql-ws would send, framed once
+// per socket and written to its connection in one write; the payload's bytes encoded once per audience).
 import { randomUUID } from 'node:crypto';
 import { execute, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { Principal } from '../kernel/auth.js';
 import type { OrdoContext } from '../kernel/context.js';
 import type { Em } from '../kernel/db/orm.js';
-import { nextMessage, type WsOperation } from '../kernel/ws-operations.js';
+import { NextPayload, type WsOperation } from '../kernel/ws-operations.js';
 import type { LiveSubscriber } from './subscriber.js';
 
 /**
@@ -43,10 +44,10 @@ export class Audience {
    * subscribe would (execute with the event as root value), on a context of its own whose EntityManager
    * and DataLoaders are the event's (shared by every audience: one load per event).
    */
-  async payload(root: unknown, em: Em, loaders: Map<string, any>): Promise<string> {
+  async payload(root: unknown, em: Em, loaders: Map<string, any>): Promise<NextPayload> {
     const contextValue: OrdoContext = { ...this.ctx, em, loaders, requestId: randomUUID() };
     const args: ExecutionArgs = { ...this.args, rootValue: root, contextValue };
-    return JSON.stringify(this.payloadOf(await execute(args), args));
+    return new NextPayload(JSON.stringify(this.payloadOf(await execute(args), args)));
   }
 }
 
@@ -105,14 +106,14 @@ export class Audiences {
 export async function broadcast<T>(
   sets: readonly (Set<LiveSubscriber<T>> | undefined)[], root: unknown, em: Em, loaders: Map<string, any>, onError: (err: unknown) => void,
 ): Promise<{ delivered: number; dropped: number }> {
-  const executions = new Map<Audience, Promise<string | null>>();
+  const executions = new Map<Audience, Promise<NextPayload | null>>();
   for (const set of sets) {
     for (const s of set ?? []) {
       const a = s.wire?.audience;
       if (a && !executions.has(a)) executions.set(a, a.payload(root, em, loaders).catch((err) => { onError(err); return null; }));
     }
   }
-  const payloads = new Map<Audience, string | null>();
+  const payloads = new Map<Audience, NextPayload | null>();
   for (const [a, p] of executions) payloads.set(a, await p);
   let delivered = 0;
   let dropped = 0;
@@ -121,7 +122,7 @@ export async function broadcast<T>(
     for (const s of set ?? []) {
       const payload = s.wire && payloads.get(s.wire.audience);
       if (!payload) continue;
-      s.send(nextMessage(s.wire!.id, payload));
+      s.send(payload);
       if (s.closed) dropped++;
       else delivered++;
       if (++written % BATCH === 0) await turn();

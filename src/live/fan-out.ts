@@ -11,7 +11,7 @@ import type { DomainEvent } from '../kernel/module.js';
 import type { Em } from '../kernel/db/orm.js';
 import { hashToken, type Principal } from '../kernel/auth.js';
 import type { OrdoContext } from '../kernel/context.js';
-import { wsOperationOf } from '../kernel/ws-operations.js';
+import { releaseWsOperation, wsOperationOf, writesFramesDirectly } from '../kernel/ws-operations.js';
 import { OrdoError } from '../kernel/errors.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
@@ -24,6 +24,7 @@ import { LiveSubscriber } from './subscriber.js';
 import { OrderEvent, StockAvailability } from './live-types.js';
 import { messageOf, orderEventType, orderIdOf, skusOf } from './event-map.js';
 import { Audiences, broadcast } from './audience.js';
+import { subscribersChanged } from './heap-headroom.js';
 import { availableBy } from '../inventory/availability.js';
 
 /** Events a subscriber may have waiting before it is ended as too slow. */
@@ -143,18 +144,21 @@ export class EventFanOut {
   private add<T>(index: Map<string, Set<LiveSubscriber<T>>>, key: string, principal: Principal, authorization: string | undefined, ctx: OrdoContext | undefined): LiveSubscriber<T> {
     this.startWhenReady();
     const op = ctx && wsOperationOf(ctx);
+    if (op) releaseWsOperation(ctx!);
     const audience = op ? this.audiences.join(op, ctx!, principal) : undefined;
     const sub = new LiveSubscriber<T>(principal, authorization, MAX_QUEUE, (s) => {
       // Called when it fails and again when graphql-ws returns it: the first time counts.
       if (!this.all.delete(s as LiveSubscriber<unknown>)) return;
+      subscribersChanged(-1);
       if (audience) this.audiences.leave(audience);
       const set = index.get(key);
       if (set?.delete(s) && !set.size) index.delete(key);
-    }, op && audience ? { id: op.id, socket: op.socket, audience } : undefined);
+    }, op && audience ? { id: op.id, socket: op.socket, direct: writesFramesDirectly(op.socket), audience } : undefined);
     let set = index.get(key);
     if (!set) index.set(key, (set = new Set()));
     set.add(sub);
     this.all.add(sub as LiveSubscriber<unknown>);
+    subscribersChanged(1);
     return sub;
   }
 

@@ -6,14 +6,16 @@
 // falls too far behind is ended with an error instead of holding memory or anyone else up.
 import { OrdoError } from '../kernel/errors.js';
 import type { Principal } from '../kernel/auth.js';
-import { WRITES_ITSELF, type WritesItself } from '../kernel/ws-operations.js';
+import { NextPayload, sendNext, WRITES_ITSELF, type MessageSocket, type WritesItself } from '../kernel/ws-operations.js';
 import type { Audience } from './audience.js';
 
 /** A socket a subscriber writes its own messages to: the subscription's id on it and what it shares. */
 export interface SubscriberSocket {
   /** The graphql-ws operation id (every message about the subscription carries it). */
   readonly id: string;
-  readonly socket: { readonly readyState: number; send(data: string, cb?: (err?: Error) => void): void };
+  readonly socket: MessageSocket;
+  /** Its `next` frames are written to the connection directly (kernel/ws-operations.ts writesFramesDirectly). */
+  readonly direct?: boolean;
   /** The subscribers whose selection, variables and grant are the same: one execution per event for all. */
   readonly audience: Audience;
 }
@@ -21,7 +23,10 @@ export interface SubscriberSocket {
 const OPEN = 1; // WebSocket.OPEN
 
 export class LiveSubscriber<T> implements AsyncIterableIterator<T>, WritesItself {
-  /** Events (pulled) or messages not yet handed to the socket (written). */
+  /**
+   * Events (pulled) or messages not yet handed to the socket (written): an audience's payload, shared by
+   * every member that waits for it, or a message of its own.
+   */
   private queue: unknown[] = [];
   private waiting: { resolve: (r: IteratorResult<T>) => void; reject: (e: unknown) => void } | null = null;
   private error: Error | null = null;
@@ -77,7 +82,7 @@ export class LiveSubscriber<T> implements AsyncIterableIterator<T>, WritesItself
    * A `next` message for a written subscription, in event order: straight to the socket when it has taken
    * the previous one, else queued (bounded as pulled events are).
    */
-  send(message: string): void {
+  send(message: NextPayload | string): void {
     if (this.done || this.error) return;
     if (this.writing || this.queue.length) this.enqueue(message);
     else this.write(message);
@@ -91,22 +96,25 @@ export class LiveSubscriber<T> implements AsyncIterableIterator<T>, WritesItself
     this.queue.push(value);
   }
 
-  private write(message: string): void {
-    const { socket } = this.wire!;
+  private write(message: NextPayload | string): void {
+    const { socket, id, direct } = this.wire!;
     // A closing socket: graphql-ws ends the subscription (return()) when the close completes.
     if (socket.readyState !== OPEN) return;
     this.writing = true;
-    socket.send(message, this.written);
+    if (message instanceof NextPayload) {
+      // Taken at once by the connection (the usual case): nothing waits, the next message goes straight on.
+      if (sendNext(socket, direct, id, message, this.written)) this.writing = false;
+    } else socket.send(message, this.written);
   }
 
-  /** One callback per subscriber, not one closure per message. */
-  private readonly written = (err?: Error): void => {
+  /** One callback per subscriber, not one closure per message: the socket took the last one (or failed). */
+  private readonly written = (err?: Error | null): void => {
     this.writing = false;
     // A failed write means a closing socket: graphql-ws ends the subscription; nothing more is kept for it.
     if (err) this.queue.length = 0;
     if (err || this.done || this.error) return;
-    const next = this.queue.shift();
-    if (next !== undefined) this.write(next as string);
+    // What waited meanwhile, until the socket again has to be waited for (or is closing).
+    while (!this.writing && this.queue.length) this.write(this.queue.shift() as NextPayload | string);
   };
 
   /** Ends the subscription with an error (the client gets an `error` message for it). */

@@ -25,7 +25,7 @@ export function addHistory(em: EntityManager, order: { id: string }, entry: Hist
 
 /** The history entry and the domain event of a status move (`order.confirmed`, `order.cancelled`, ...). */
 export function transitionRecords(
-  order: { id: string; number: string },
+  order: { id: string; number: string; externalId?: string | null },
   move: TransitionResult<OrderStatus>,
   actor: string,
   message: string,
@@ -33,11 +33,17 @@ export function transitionRecords(
   const text = move.redirectedBy ? `${message} Held: ${move.redirectedBy}` : message;
   return {
     history: { type: 'STATUS_CHANGED', from: move.from, to: move.to, message: text, actor },
-    event: { type: `order.${move.to.toLowerCase()}`, payload: { orderId: order.id, number: order.number, from: move.from, to: move.to, message: text } },
+    // An order from another system says so (its externalId): channel connectors want those events only.
+    event: { type: `order.${move.to.toLowerCase()}`, payload: { orderId: order.id, number: order.number, from: move.from, to: move.to, message: text, ...externalOf(order) } },
   };
 }
 
-export function recordTransition(em: EntityManager, order: { id: string; number: string }, move: TransitionResult<OrderStatus>, actor: string, message: string): void {
+/** `{ externalId }` for an order from another system (a marketplace's, importOrders), else nothing. */
+export function externalOf(order: { externalId?: string | null }): { externalId?: string } {
+  return order.externalId ? { externalId: order.externalId } : {};
+}
+
+export function recordTransition(em: EntityManager, order: { id: string; number: string; externalId?: string | null }, move: TransitionResult<OrderStatus>, actor: string, message: string): void {
   const { history, event } = transitionRecords(order, move, actor, message);
   addHistory(em, order, history);
   recordEvent(em, event.type, event.payload, order.id);

@@ -37,11 +37,15 @@ export interface OrderRow {
 export interface LineRow {
   id: string; variantId: string; sku: string; name: string; quantity: number; unitPrice: number;
   taxTotal: number; lineTotal: number; quantityBackordered: number; allocations: Allocation[];
+  /** Shipped already (an imported order the channel fulfilled itself); 0 otherwise. */
+  quantityShipped?: number;
 }
 
 export interface PaymentRow {
   id: string; method: string; status: string; amount: number; currencyCode: string; transactionId: string | null;
   nextAction?: { type: string; clientSecret?: string | null; redirectUrl?: string | null } | null;
+  /** Captured already (an imported order the channel was paid for); 0 otherwise. */
+  amountCaptured?: number;
 }
 
 const ORDERS = new PlainRows<OrderRow, null>(Order.name, {
@@ -56,13 +60,13 @@ const ORDERS = new PlainRows<OrderRow, null>(Order.name, {
 
 const LINES = new PlainRows<LineRow, OrderRow>(OrderLine.name, {
   id: (l) => l.id, order: (_, o) => o.id, variant: (l) => l.variantId, sku: (l) => l.sku, name: (l) => l.name, quantity: (l) => l.quantity,
-  unitPrice: (l) => l.unitPrice, taxTotal: (l) => l.taxTotal, lineTotal: (l) => l.lineTotal, quantityShipped: () => 0, quantityReturned: () => 0, quantityCancelled: () => 0,
+  unitPrice: (l) => l.unitPrice, taxTotal: (l) => l.taxTotal, lineTotal: (l) => l.lineTotal, quantityShipped: (l) => l.quantityShipped ?? 0, quantityReturned: () => 0, quantityCancelled: () => 0,
   quantityBackordered: (l) => l.quantityBackordered, allocations: (l) => l.allocations,
 });
 
 const PAYMENTS = new PlainRows<PaymentRow, OrderRow>(PAYMENT_ENTITY, {
   id: (p) => p.id, order: (_, o) => o.id, method: (p) => p.method, status: (p) => p.status, amount: (p) => p.amount,
-  amountCaptured: () => 0, amountRefunded: () => 0, capturesOpen: () => false, amountDisputed: () => 0, nextAction: (p) => p.nextAction ?? null, currencyCode: (p) => p.currencyCode, transactionId: (p) => p.transactionId,
+  amountCaptured: (p) => p.amountCaptured ?? 0, amountRefunded: () => 0, capturesOpen: () => false, amountDisputed: () => 0, nextAction: (p) => p.nextAction ?? null, currencyCode: (p) => p.currencyCode, transactionId: (p) => p.transactionId,
   createdAt: (_, o) => o.placedAt, version: () => 1,
 });
 

@@ -14,6 +14,13 @@ import type { OrderDiscountRecord } from '../kernel/pricing.js';
 @ObjectType({ implements: Node })
 @Entity({ tableName: 'orders' })
 @Unique({ properties: ['channel', 'number'] })
+// One order per id of the channel's own system (importOrders answers a repeat with it). externalId first:
+// it also finds an id alone, whatever the channel (orders(filter: { externalId })). Partial: most orders
+// have none, and a storefront's placeOrder then writes no entry.
+@Unique({
+  name: 'orders_external_id_channel_id_unique',
+  expression: (table, columns, name) => `create unique index "${name}" on "${table.name}" ("${columns.externalId}", "${columns.channel}") where "${columns.externalId}" is not null`,
+})
 @Index({ properties: ['customer', 'id'] })
 @Index({ properties: ['email'] })
 @Index({ properties: ['status', 'id', 'placedAt'] })

@@ -97,9 +97,15 @@ export type PriceOverrides = ReadonlyMap<string, number>;
 
 /** Reads the lines' variants (one statement, on `db`: placeOrder's own connection) and prices them with the destination's tax. */
 export async function priceRequest(db: SqlRunner, req: OrderRequest, sink: ProblemSink, overrides?: PriceOverrides): Promise<PricedDraft> {
-  const { bp } = req;
   const skus = [...req.quantities.keys()];
   const variants: VariantRow[] = skus.length ? (await db.execute(VARIANTS(skus.length), skus)).map(toVariant) : [];
+  return priceVariants(variants, req, sink, overrides);
+}
+
+/** Prices the request's lines from their variants as read (priceRequest; placeOrder's one-line path reads them with its reservation). */
+export function priceVariants(variants: VariantRow[], req: OrderRequest, sink: ProblemSink, overrides?: PriceOverrides): PricedDraft {
+  const { bp } = req;
+  const skus = [...req.quantities.keys()];
   const bySku = new Map(variants.map((v) => [v.sku, v]));
   const lines: DraftLine[] = [];
   for (const sku of skus) {
@@ -113,11 +119,12 @@ export async function priceRequest(db: SqlRunner, req: OrderRequest, sink: Probl
   return { lines, totals };
 }
 
-const VARIANTS = (n: number) =>
+/** The variants of `n` SKUs, as priceRequest reads them (`toVariant` shapes a row). */
+export const VARIANTS = (n: number) =>
   `SELECT id, sku, name, price, currency_code, track_inventory, allow_backorder FROM product_variant WHERE active = true AND sku IN (${Array(n).fill('?').join(', ')})`;
 
 /** SQLite answers booleans as 0/1. */
-const toVariant = (r: any): VariantRow => ({
+export const toVariant = (r: any): VariantRow => ({
   id: r.id, sku: r.sku, name: r.name, price: Number(r.price), currencyCode: r.currency_code,
   trackInventory: !!Number(r.track_inventory === true ? 1 : r.track_inventory), allowBackorder: !!Number(r.allow_backorder === true ? 1 : r.allow_backorder),
 });

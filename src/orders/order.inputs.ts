@@ -65,6 +65,7 @@ export class OrderFilter {
   @Field(() => [OrderStatus], { nullable: true }) status?: OrderStatus[];
   @Field({ nullable: true }) channelCode?: string;
   @Field({ nullable: true }) email?: string;
+  @Field({ nullable: true, description: "The order's id in the channel's own system (importOrders, PlaceOrderInput.externalId); with channelCode, at most one order." }) externalId?: string;
   @Field(() => DateTimeScalar, { nullable: true }) placedAfter?: Date;
   @Field(() => DateTimeScalar, { nullable: true }) placedBefore?: Date;
 }

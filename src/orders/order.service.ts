@@ -1,5 +1,5 @@
 import type { AppRuntime } from '../kernel/runtime.js';
-import type { Em } from '../kernel/db/orm.js';
+import { FROM_REPLICA, type Em } from '../kernel/db/orm.js';
 import { actorName, adminIn, assertMayReadOrders, authorize, channelScope, isAdmin, orderReader, orderStaff, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
 import { checkIdempotencyKey, keyOwner, once } from '../kernel/idempotency.js';
@@ -8,7 +8,7 @@ import { release } from '../inventory/stock-ledger.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
 import { formatMoney } from '../kernel/money.js';
 import { settleCancelledPayments } from '../payments/cancellation-refunds.js';
-import { Channel } from '../channels/channel.entity.js';
+import { ChannelService } from '../channels/channel.service.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
 import { CANCELLABLE, OrderStatus, orderMachine } from '../order-core/order-status.js';
@@ -52,9 +52,14 @@ export class OrderService {
     const scope = channelScope(principal);
     if (filter?.status?.length) where.status = { $in: filter.status };
     if (filter?.email) where.email = filter.email.trim().toLowerCase();
+    if (filter?.externalId) where.externalId = filter.externalId;
     let channels: string[] | null = null;
     if (filter?.channelCode) {
-      const ch = await em.findOne(Channel, { code: filter.channelCode });
+      // The reference cache (ORDO_REFERENCE_CACHE_MS) answers, as for placeOrder: no statement per list.
+      const ch = await this.app.service(ChannelService).byCode(em, filter.channelCode).catch((e: unknown) => {
+        if (e instanceof OrdoError && e.code === 'BAD_USER_INPUT') return null; // no such channel: an empty list
+        throw e;
+      });
       where.channel = ch && (!scope || scope.includes(ch.id)) ? ch.id : '-';
     } else if (scope) {
       where.channel = { $in: scope };
@@ -72,13 +77,14 @@ export class OrderService {
           branches.push({ ...where, ...(status ? { status } : {}), ...(channel ? { channel } : {}) });
         }
       }
-      if (branches.length <= MAX_BRANCHES) return pageOfBranches(em, Order, where, branches, first, after);
+      if (branches.length <= MAX_BRANCHES) return pageOfBranches(em, Order, where, branches, first, after, FROM_REPLICA);
     }
     return this.page(em, where, first, after);
   }
 
+  /** A page of orders and its count, from the read replica when there is one (DATABASE_READ_URL: it may lag). */
   page(em: Em, where: Record<string, unknown>, first?: number | null, after?: string | null): Promise<Page<Order>> {
-    return pageOf(em, Order, where, first, after);
+    return pageOf(em, Order, where, first, after, FROM_REPLICA);
   }
 
   /**

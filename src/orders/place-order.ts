@@ -14,7 +14,7 @@ import { newId } from '../kernel/ids.js';
 import { checkIdempotencyKey } from '../kernel/idempotency.js';
 import { formatMoney } from '../kernel/money.js';
 import { SequenceService } from '../channels/sequence.service.js';
-import { reserve, type ReservationResult } from '../inventory/stock-ledger.js';
+import { reserve, reserveWholeOfSql, type ReservationResult } from '../inventory/stock-ledger.js';
 import type { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
 import type { MethodPrice } from '../shipping/shipping-rates.js';
@@ -26,7 +26,7 @@ import { placedOrderStatements, type OrderRow } from '../order-core/order-rows.j
 import type { PlaceOrderInput } from './order.inputs.js';
 import { orderAccessToken } from '../order-core/order-token.js';
 import { applyDiscounts } from './order-pricing.js';
-import { checkRequest, priceRequest, type OrderRequest } from './order-draft.js';
+import { checkRequest, priceRequest, priceVariants, toVariant, VARIANTS, type OrderRequest, type PricedDraft } from './order-draft.js';
 import { notEnoughStockMessage, ProblemSink } from './order-problems.js';
 
 /**
@@ -98,6 +98,10 @@ export class PlaceOrder {
         const first = await this.firstResult(em.fork(), keyHash, requestHash);
         if (first) return first;
       }
+      // (channel, externalId) is unique: the system the order came from sent it before.
+      if (input.externalId && e instanceof UniqueConstraintViolationException) {
+        throw new OrdoError('CONFLICT', `Channel ${req.channel.code} has an order with externalId "${input.externalId}" already.`, { field: 'input.externalId' });
+      }
       throw e;
     }
   }
@@ -117,7 +121,7 @@ export class PlaceOrder {
     const { withSession } = dialectOf(em);
     if (withSession && !this.app.machines.get(orderMachine).hasGuards()) {
       return withSession(em, (session) =>
-        this.place(session, input, c, principal, async (write) => {
+        this.place(session, input, c, principal, true, async (write) => {
           session.begin();
           try {
             const { order, inserts } = await write(session, em);
@@ -130,7 +134,7 @@ export class PlaceOrder {
         }),
       );
     }
-    return this.place(em, input, c, principal, (write) =>
+    return this.place(em, input, c, principal, false, (write) =>
       em.fork().transactional(async (tx) => {
         const { order, inserts } = await write(tx, tx);
         for (const s of inserts) await tx.execute(s.sql, s.params, 'run');
@@ -144,12 +148,18 @@ export class PlaceOrder {
     input: PlaceOrderInput,
     c: Prepared,
     principal: Principal,
+    session: boolean,
     transaction: (write: (tx: SqlRunner, txEm: EntityManager) => Promise<{ order: Order; inserts: Statement[] }>) => Promise<Order>,
   ): Promise<PlaceOrderResult> {
     const overrides = c.staff ? new Map([...c.staff.priceOverrides].map(([sku, o]) => [sku, o.unitPrice])) : undefined;
-    const { lines: priced, totals } = await priceRequest(db, c, ProblemSink.strict(), overrides);
+    const sequence = this.app.service(SequenceService);
+    // On the session path (PostgreSQL) a one-SKU order's first statement reads its variant, reserves its
+    // line and numbers the order (oneLineFirst): one round trip less. Otherwise the variants are read and
+    // priced before the transaction.
+    const numberSql = sequence.orderNumberSql(db, c.channel.id);
+    const oneSku = session && numberSql && !c.staff && c.quantities.size === 1 ? c.quantities.keys().next().value! : null;
+    const pre: PricedDraft | null = oneSku === null ? await priceRequest(db, c, ProblemSink.strict(), overrides) : null;
     const bp = c.bp;
-    const skus = priced.map((x) => x.v.sku);
     const provider = c.provider;
     const actor = principal.kind === 'admin' ? actorName(principal) : 'customer';
 
@@ -159,14 +169,24 @@ export class PlaceOrder {
       try {
         const order = await transaction(async (tx, txEm) => {
           if (c.staff) await c.staff.claim(tx, orderId);
+          let draft = pre;
+          let taken: ReservationResult | null = null;
+          if (!draft) {
+            const quantity = c.quantities.get(oneSku!)!;
+            const rows = await tx.execute(oneLineFirst(numberSql!), [oneSku, quantity, c.channel.currencyCode, quantity, quantity]);
+            // The checks of priceRequest, on the variant as read: a problem rolls back (nothing was taken: the
+            // reservation needs an active variant of the channel's currency).
+            draft = priceVariants(rows.map(toVariant), c, ProblemSink.strict(), overrides);
+            if (rows[0]?.location_id != null) taken = { allocations: [{ locationId: rows[0].location_id, quantity }], missing: 0, also: rows[0].also_value };
+          }
+          const { lines: priced, totals } = draft;
+          const skus = priced.map((x) => x.v.sku);
           // Lines in a fixed order (variant id) so that two orders lock stock rows in the same order.
           const reserved = new Map<string, ReservationResult>();
-          const sequence = this.app.service(SequenceService);
           const ordered = [...priced].sort((a, b) => (a.v.id < b.v.id ? -1 : 1));
           const lastTracked = ordered.findLast((x) => x.v.trackInventory);
           // With sequences (PostgreSQL) the last reservation also takes the order number when it takes its
           // whole line (the number is taken only once all stock is, as it would be by a statement of its own).
-          const numberSql = sequence.orderNumberSql(tx, c.channel.id);
           let number: string | null = null;
           for (const x of ordered) {
             const { v, p } = x;
@@ -174,7 +194,8 @@ export class PlaceOrder {
               reserved.set(v.id, { allocations: [], missing: 0 });
               continue;
             }
-            const r = await reserve(tx, v.id, p.quantity, x === lastTracked ? numberSql : null);
+            // The one-line path's first statement took the whole line already, or nothing: then as usual.
+            const r = taken ?? await reserve(tx, v.id, p.quantity, x === lastTracked ? numberSql : null);
             if (r.missing > 0 && !v.allowBackorder) {
               throw new OrdoError('INSUFFICIENT_STOCK', notEnoughStockMessage(v.sku, p.quantity - r.missing, p.quantity), { sku: v.sku, field: `input.lines[${c.lineOf.get(v.sku)}].quantity` });
             }
@@ -241,6 +262,25 @@ export class PlaceOrder {
       }
     }
   }
+}
+
+/**
+ * A one-SKU order's first statement (PostgreSQL): its variant as priceRequest reads it, and, for a tracked
+ * variant of the channel's currency, the whole line reserved at the preferred location as `reserve` takes
+ * it, with the order's number taken only if it did. Parameters: SKU, quantity, currency, quantity, quantity.
+ */
+const firstSqlCache = new Map<string, string>();
+function oneLineFirst(numberSql: string): string {
+  let sql = firstSqlCache.get(numberSql);
+  if (!sql) {
+    sql = `WITH v AS (${VARIANTS(1)}), taken AS (${reserveWholeOfSql('SELECT id FROM v WHERE track_inventory = true AND currency_code = ?')})
+SELECT v.id, v.sku, v.name, v.price, v.currency_code, v.track_inventory, v.allow_backorder, taken.location_id,
+  CASE WHEN taken.location_id IS NOT NULL THEN ${numberSql} END AS also_value
+FROM v LEFT JOIN taken ON true`;
+    if (firstSqlCache.size > 100) firstSqlCache.clear();
+    firstSqlCache.set(numberSql, sql);
+  }
+  return sql;
 }
 
 /** Where a staff-placed order came from, and each price staff set instead of the catalog's, with why. */

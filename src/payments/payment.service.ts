@@ -15,7 +15,7 @@ import type { Order } from '../order-core/order.entity.js';
 import { withOrderPart } from '../order-core/order-lock.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
 import { OrderStatus, orderMachine } from '../order-core/order-status.js';
-import { addHistory, recordTransition } from '../order-core/order-history.js';
+import { addHistory, externalOf, recordTransition } from '../order-core/order-history.js';
 import type { CaptureResult, PaymentProvider } from './payment-provider.js';
 import { Payment } from './payment.entity.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
@@ -24,6 +24,7 @@ import { afterRefundSettled } from './cancellation-settled.js';
 import { coverage } from './payment-coverage.js';
 import { manual } from './providers/manual.js';
 import { testCard } from './providers/test-card.js';
+import { external } from './providers/external.js';
 
 const S = PaymentStatus;
 export const paymentMachine = defineMachine<PaymentStatus, Payment>('payment', {
@@ -58,6 +59,7 @@ export class PaymentService {
   constructor(private readonly app: AppRuntime) {
     this.register(testCard);
     this.register(manual);
+    this.register(external);
   }
 
   /** Plugins add providers here (for example a real card gateway). */
@@ -226,7 +228,7 @@ export class PaymentService {
       type: 'PAYMENT_REFUNDED', actor,
       message: `Refunded ${formatMoney(op.amount, payment.currencyCode)}${op.providerTransactionId ? ` (transaction ${op.providerTransactionId})` : ''}${op.reason ? `: ${op.reason}` : ''}. Refunded in total: ${formatMoney(payment.amountRefunded, payment.currencyCode)} of ${formatMoney(payment.amountCaptured, payment.currencyCode)}.`,
     });
-    recordEvent(tx, 'payment.refunded', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount: op.amount, reason: op.reason ?? null }, order.id);
+    recordEvent(tx, 'payment.refunded', { orderId: order.id, paymentId: payment.id, operationId: op.id, amount: op.amount, reason: op.reason ?? null, ...externalOf(order) }, order.id);
     await this.followPayments(tx, order, actor);
     await afterRefundSettled(tx, order);
   }

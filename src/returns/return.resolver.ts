@@ -1,7 +1,9 @@
 // Returns in GraphQL: the order's customer, its access token's holder or staff request, read and cancel
 // them; staff approve, reject and receive.
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import type { OrdoContext } from '../kernel/context.js';
+import DataLoader from 'dataloader';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { loader, type OrdoContext } from '../kernel/context.js';
 import { manyBy, oneBy } from '../kernel/loaders.js';
 import { MoneyScalar } from '../kernel/graphql-types.js';
 import { Order } from '../order-core/order.entity.js';
@@ -93,10 +95,39 @@ export class ReturnLineFields {
 
 @Resolver(() => Order)
 export class OrderReturnsField {
+  /**
+   * The returns of the orders of a page: one statement for all of them; when the request also asks for their
+   * lines, the lines of those orders' returns are read at the same time (a second statement, sent alongside
+   * the first: one round trip instead of two in a row) and handed to `ReturnRequest.lines`.
+   */
   @FieldResolver(() => [ReturnRequest])
-  returns(@Root() order: Order, @Ctx() ctx: OrdoContext): Promise<ReturnRequest[]> {
-    return manyBy(ctx, ReturnRequest, 'order', (r) => r.order.id, { id: 'asc' }).load(order.id);
+  async returns(@Root() order: Order, @Ctx() ctx: OrdoContext, @Info() info: GraphQLResolveInfo): Promise<ReturnRequest[]> {
+    const requests = manyBy(ctx, ReturnRequest, 'order', (r) => r.order.id, { id: 'asc' }).load(order.id);
+    if (!selects(info, 'lines')) return requests;
+    const [found, lines] = await Promise.all([requests, returnLinesOfOrders(ctx).load(order.id)]);
+    const byReturn = manyBy(ctx, ReturnLine, 'returnRequest', (l) => l.returnRequest.id, { id: 'asc' });
+    for (const r of found) byReturn.prime(r.id, lines.get(r.id) ?? []);
+    return found;
   }
+}
+
+/** The lines of the returns of some orders, by return id, in one statement per batch of orders. */
+function returnLinesOfOrders(ctx: OrdoContext): DataLoader<string, Map<string, ReturnLine[]>> {
+  return loader(ctx, 'returnLinesOfOrders', () => new DataLoader<string, Map<string, ReturnLine[]>>(async (orderIds) => {
+    const rows = await ctx.em.find(ReturnLine, { returnRequest: { order: { $in: [...orderIds] } } }, { orderBy: { id: 'asc' } });
+    const byReturn = new Map<string, ReturnLine[]>();
+    for (const l of rows) byReturn.set(l.returnRequest.id, [...(byReturn.get(l.returnRequest.id) ?? []), l]);
+    return orderIds.map(() => byReturn);
+  }));
+}
+
+/** Whether the field's selection (fragments included) asks for `name` directly below it. */
+function selects(info: GraphQLResolveInfo, name: string): boolean {
+  const visit = (set: SelectionSetNode | undefined): boolean => !!set && set.selections.some((s) =>
+    s.kind === Kind.FIELD ? s.name.value === name
+      : s.kind === Kind.INLINE_FRAGMENT ? visit(s.selectionSet)
+        : visit(info.fragments[s.name.value]?.selectionSet));
+  return info.fieldNodes.some((f) => visit(f.selectionSet));
 }
 
 @Resolver(() => OrderEvent)

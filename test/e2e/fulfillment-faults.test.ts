@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { createPgDatabase, REDIS_URL, uniqueName } from '../helpers/services.js';
+import { createPgDatabase, deleteKeys, REDIS_URL, uniqueName } from '../helpers/services.js';
 import { spawnEngine, waitForOutput, type SpawnedEngine } from '../helpers/spawn.js';
 import { gqlAt, ok } from '../helpers/gql.js';
 import { PLACE_ORDER, orderInput, setupShop } from '../helpers/fixtures.js';
@@ -139,22 +139,6 @@ async function startScenario(opts: { orders: number; redisUrl: string; retryMs: 
   };
 
   return { api, workers, env, sql, orderIds, startWorker, count, shipped, waitShipped, diagnose };
-}
-
-/** Deletes the keys under one prefix (SCAN, bounded); never the others'. */
-async function deleteKeys(url: string, prefix: string): Promise<void> {
-  const r = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    let cursor = '0';
-    const deadline = Date.now() + 20_000;
-    do {
-      const [next, keys] = await r.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await r.unlink(...keys);
-    } while (cursor !== '0' && Date.now() < deadline);
-  } finally {
-    r.disconnect();
-  }
 }
 
 /** The warn/error lines of a process's log (pino JSON), shortened, for failure messages. */

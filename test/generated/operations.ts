@@ -13,6 +13,16 @@ export type AddressInput = {
   region?: string | null | undefined;
 };
 
+/** A discount the buyer asks for at placement; a pricing step of its kind answers it. */
+export type DiscountInput = {
+  /** How much is asked for, in the kind's unit (points for loyalty-points). */
+  amount?: number | null | undefined;
+  /** A code the buyer typed, when the kind uses codes. */
+  code?: string | null | undefined;
+  /** Which pricing step answers it, for example loyalty-points. */
+  kind: string;
+};
+
 export type OrderLineInput = {
   quantity: number;
   sku: string;
@@ -54,6 +64,8 @@ export type PlaceOrderInput = {
   billingAddress?: AddressInput | null | undefined;
   /** The sales channel the order comes from; the default channel when left out. */
   channelCode?: string | null | undefined;
+  /** Discounts asked for (loyalty points, for example), each answered by the pricing step of its kind. */
+  discounts?: Array<DiscountInput> | null | undefined;
   email: string;
   /** The order id in the system it came from (marketplace, POS). */
   externalId?: string | null | undefined;

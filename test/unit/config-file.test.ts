@@ -109,7 +109,7 @@ describe('ordo.config file', () => {
 
   it('checks providers against the kinds the modules declare: each has a code and the methods of its interface', () => {
     const kinds = providerKindsOf(coreModules);
-    expect(kinds.map((k) => k.key).sort()).toEqual(['carrier', 'documentStore', 'email', 'payment', 'sms']);
+    expect(kinds.map((k) => k.key).sort()).toEqual(['carrier', 'channelConnector', 'documentStore', 'email', 'payment', 'sms']);
     const check = (providers: unknown) => checkProviders(validateConfigFile({ providers }).providers, 'ordo.config: providers', kinds);
     const pay = { code: 'acme-pay', authorize() {}, capture() {}, void() {}, refund() {} };
     const carrier = { code: 'acme-post', createLabel() {}, cancelLabel() {}, parseWebhook() {} };

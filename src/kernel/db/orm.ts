@@ -49,6 +49,11 @@ export function ormOptions(config: OrdoConfig, opts: DbOptions): Options {
       driver: PostgreSqlDriver,
       clientUrl: config.database.url,
       pool: { min: 0, max: config.database.poolSize },
+      // DATABASE_READ_URL: a read replica, used only by the reads that ask for it (FROM_REPLICA); a read
+      // without it, anything in a transaction and every write go to the primary.
+      ...(config.database.readUrl
+        ? { replicas: [{ name: 'read', clientUrl: config.database.readUrl }], preferReadReplicas: false }
+        : {}),
     } as Options;
   }
   mkdirSync(dirname(config.database.sqlitePath), { recursive: true });
@@ -73,8 +78,20 @@ export function ormOptions(config: OrdoConfig, opts: DbOptions): Options {
 
 export async function openDatabase(config: OrdoConfig, opts: DbOptions): Promise<Orm> {
   const orm = await MikroORM.init(ormOptions(config, opts));
-  const knex = (orm.em as Em).getConnection().getKnex();
-  knex.on('query', (q: { sql: string }) => countStatement(q.sql));
-  traceKnexQueries(knex, config.database.kind); // nothing unless tracing is on
+  const driver = (orm.em as Em).getDriver();
+  const connections = new Set([driver.getConnection('write'), driver.getConnection('read')]); // one when there is no replica
+  for (const connection of connections) {
+    const knex = connection.getKnex();
+    knex.on('query', (q: { sql: string }) => countStatement(q.sql));
+    traceKnexQueries(knex, config.database.kind); // nothing unless tracing is on
+  }
   return orm;
 }
+
+/**
+ * Find and count options of a read that may come from the read replica (DATABASE_READ_URL): a list or a
+ * report, which may be a moment behind the primary (the replica's lag: an order placed just before may be
+ * missing), never a read that a write or a check depends on. Inside a transaction MikroORM ignores it and
+ * reads through the transaction's connection (the primary); without DATABASE_READ_URL it is the primary.
+ */
+export const FROM_REPLICA = { connectionType: 'read' } as const;

@@ -26,6 +26,8 @@ interface Lane {
   handler?: QueueHandler;
   concurrency: number;
   running: number;
+  /** How many of `jobs` are done (what prune may drop). */
+  done: number;
 }
 
 const KEEP_DONE = 10_000;
@@ -43,7 +45,7 @@ export class InProcessQueue implements QueueDriver {
 
   private lane(queue: string): Lane {
     let l = this.lanes.get(queue);
-    if (!l) this.lanes.set(queue, (l = { waiting: [], jobs: new Map(), concurrency: 1, running: 0 }));
+    if (!l) this.lanes.set(queue, (l = { waiting: [], jobs: new Map(), concurrency: 1, running: 0, done: 0 }));
     return l;
   }
 
@@ -165,6 +167,7 @@ export class InProcessQueue implements QueueDriver {
       const job = { id: entry.id, name: entry.name, data: entry.data, attempt: entry.made };
       await inJobSpan('in-process', queue, job, entry.traceParent, () => lane.handler!(job));
       entry.state = 'done';
+      lane.done++;
     } catch (err) {
       entry.error = err instanceof Error ? err.message : String(err);
       if (entry.made < entry.attempts && !this.closed) {
@@ -183,10 +186,14 @@ export class InProcessQueue implements QueueDriver {
 
   /** Keeps finished jobs (for id de-duplication) up to a bound, oldest dropped first. */
   private prune(lane: Lane): void {
-    if (lane.jobs.size <= KEEP_DONE) return;
+    // Nothing done, nothing to drop: no walk over jobs that only wait (a process without workers).
+    if (lane.jobs.size <= KEEP_DONE || lane.done === 0) return;
     for (const [id, e] of lane.jobs) {
-      if (lane.jobs.size <= KEEP_DONE) break;
-      if (e.state === 'done') lane.jobs.delete(id);
+      if (lane.jobs.size <= KEEP_DONE || lane.done === 0) break;
+      if (e.state === 'done') {
+        lane.jobs.delete(id);
+        lane.done--;
+      }
     }
   }
 }
