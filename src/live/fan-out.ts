@@ -30,8 +30,15 @@ import { availableBy } from '../inventory/availability.js';
 /** Events a subscriber may have waiting before it is ended as too slow. */
 export const MAX_QUEUE = 256;
 const SEEN = 20_000;
-/** Events being prepared at once; the reader waits beyond that (back-pressure on the topic). */
+/** Events being prepared at once; the rest wait in the backlog, in order. */
 const MAX_IN_FLIGHT = 500;
+/**
+ * Events waiting beyond those. The reader never stops reading the topic: pub/sub hands events to a
+ * subscriber's queue of at most 1,024 (graphql-yoga's Repeater), and one more throws from inside the
+ * publisher's event dispatch, which ends the process. Past this many, the oldest waiting event is
+ * dropped for live subscribers (counted and logged; it is still in the outbox and in its order's history).
+ */
+const MAX_BACKLOG = 50_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -60,13 +67,16 @@ export class EventFanOut {
   private audiences = new Audiences();
   private chain: Promise<void> = Promise.resolve();
   private inFlight = 0;
+  private backlog: DomainEvent[] = [];
+  /** Where the backlog starts (taking from the front of a long array one by one would copy it each time). */
+  private head = 0;
   private iterator: AsyncIterator<unknown> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private started = false;
   private stopped = false;
   private deferred: Promise<void> | null = null;
   /** Events handed out and database loads made (tests and the benchmark read these). */
-  readonly stats = { events: 0, loads: 0, deliveries: 0, dropped: 0 };
+  readonly stats = { events: 0, loads: 0, deliveries: 0, dropped: 0, skipped: 0 };
 
   constructor(private readonly app: AppRuntime) {}
 
@@ -175,9 +185,32 @@ export class EventFanOut {
         return;
       }
       if (r.done) return;
-      this.accept(r.value as DomainEvent);
-      if (this.inFlight >= MAX_IN_FLIGHT) await this.chain;
+      if (this.inFlight < MAX_IN_FLIGHT && this.waiting() === 0) this.accept(r.value as DomainEvent);
+      else this.wait(r.value as DomainEvent);
     }
+  }
+
+  private waiting(): number {
+    return this.backlog.length - this.head;
+  }
+
+  private wait(e: DomainEvent): void {
+    this.backlog.push(e);
+    if (this.waiting() <= MAX_BACKLOG) return;
+    this.take();
+    if (this.stats.skipped++ % 1000 === 0) this.app.log.warn({ skipped: this.stats.skipped }, 'live events: too many events waiting; the oldest were not sent to subscribers');
+  }
+
+  private take(): DomainEvent {
+    const e = this.backlog[this.head++];
+    if (this.head === this.backlog.length) [this.backlog, this.head] = [[], 0];
+    else if (this.head > 1024 && this.head * 2 > this.backlog.length) [this.backlog, this.head] = [this.backlog.slice(this.head), 0];
+    return e;
+  }
+
+  /** Accepts waiting events while fewer than MAX_IN_FLIGHT are being prepared. */
+  private pump(): void {
+    while (this.waiting() > 0 && this.inFlight < MAX_IN_FLIGHT) this.accept(this.take());
   }
 
   /** Starts loading at once (in parallel with earlier events) and delivers strictly in arrival order. */
@@ -196,6 +229,7 @@ export class EventFanOut {
     this.chain = this.chain.then(async () => {
       const p = await prepared;
       this.inFlight--;
+      this.pump();
       if (p) await this.deliver(p).catch((err) => this.app.log.warn({ err, eventId: id, type: event.type }, 'live events: could not deliver an event'));
     });
   }
