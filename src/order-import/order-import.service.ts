@@ -42,7 +42,7 @@ export class OrderImportService {
 
     const batch = await this.claim(em, channel, idempotencyKey, inputs);
     if (batch.outcomes) return this.answer(em, batch.outcomes);
-    const catalog = await this.catalog(em, inputs);
+    const catalog = await this.catalog(em, channel, inputs);
     const actor = actorName(principal);
     const outcomes: ImportOutcome[] = [];
     for (const [i, input] of inputs.entries()) outcomes.push(await this.importOne(em, channel, input, i, catalog, actor));
@@ -67,23 +67,29 @@ export class OrderImportService {
     return earlier;
   }
 
-  private async catalog(em: Em, inputs: ImportOrderInput[]): Promise<ImportCatalog> {
+  /** What every order of the batch needs looked up, in a statement each for the whole batch. */
+  private async catalog(em: Em, channel: Channel, inputs: ImportOrderInput[]): Promise<ImportCatalog & { imported: Map<string, Pick<Order, 'id' | 'requestHash'>> }> {
     const skus = [...new Set(inputs.flatMap((o) => (o.lines ?? []).map((l) => l.sku)))];
     const codes = [...new Set(inputs.map((o) => o.shippingMethodCode).filter((c): c is string => !!c))];
     const fork = em.fork();
     const variants = await fork.find(ProductVariant, { sku: { $in: skus } });
     const methods = codes.length ? await fork.find(ShippingMethod, { code: { $in: codes } }) : [];
-    return { variants: new Map(variants.map((v) => [v.sku, v])), methods: new Map(methods.map((m) => [m.code, m])) };
+    // Orders made of these externalIds before (a repeat, or a page pulled again).
+    const imported = await fork.find(Order, { channel: channel.id, externalId: { $in: inputs.map((o) => o.externalId) } }, { fields: ['id', 'externalId', 'requestHash'] });
+    return {
+      variants: new Map(variants.map((v) => [v.sku, v])), methods: new Map(methods.map((m) => [m.code, m])),
+      imported: new Map(imported.map((o) => [o.externalId!, o])),
+    };
   }
 
-  private async importOne(em: Em, channel: Channel, input: ImportOrderInput, index: number, catalog: ImportCatalog, actor: string): Promise<ImportOutcome> {
+  private async importOne(em: Em, channel: Channel, input: ImportOrderInput, index: number, catalog: ImportCatalog & { imported: Map<string, Pick<Order, 'id' | 'requestHash'>> }, actor: string): Promise<ImportOutcome> {
     const requestHash = sha(stableJson(input));
     const fail = (e: OrdoError): ImportOutcome => ({
       externalId: input.externalId, orderId: null, created: false,
       error: { code: e.code, message: e.message, field: typeof e.extensions.field === 'string' ? e.extensions.field : null },
     });
     try {
-      const existing = await this.existing(em, channel, input, index, requestHash);
+      const existing = this.repeat(channel, input, index, requestHash, catalog.imported.get(input.externalId));
       if (existing) return existing;
       await checkShape(input, index);
       const checked = checkImport(input, index, channel, catalog);
@@ -93,7 +99,8 @@ export class OrderImportService {
       try {
         // Another import of the same externalId committed first: answer as a repeat.
         if (e instanceof UniqueConstraintViolationException) {
-          const existing = await this.existing(em, channel, input, index, requestHash);
+          const found = await em.fork().findOne(Order, { channel: channel.id, externalId: input.externalId }, { fields: ['id', 'requestHash'] });
+          const existing = this.repeat(channel, input, index, requestHash, found);
           if (existing) return existing;
         }
       } catch (again) {
@@ -105,9 +112,8 @@ export class OrderImportService {
     }
   }
 
-  /** The order an earlier import made of this externalId, if any (CONFLICT when it was made of other content). */
-  private async existing(em: Em, channel: Channel, input: ImportOrderInput, index: number, requestHash: string): Promise<ImportOutcome | null> {
-    const found = await em.fork().findOne(Order, { channel: channel.id, externalId: input.externalId }, { fields: ['id', 'requestHash'] });
+  /** The answer when an earlier import made this externalId into `found` (CONFLICT when it was made of other content). */
+  private repeat(channel: Channel, input: ImportOrderInput, index: number, requestHash: string, found: Pick<Order, 'id' | 'requestHash'> | null | undefined): ImportOutcome | null {
     if (!found) return null;
     if (found.requestHash !== requestHash) {
       throw new OrdoError('CONFLICT', `Order ${input.externalId} of channel ${channel.code} was imported before with other content; an imported order is changed through the order API, not by importing it again.`, { field: `orders[${index}]` });

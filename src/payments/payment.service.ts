@@ -57,9 +57,7 @@ export class PaymentService {
   private providers = new Map<string, PaymentProvider>();
 
   constructor(private readonly app: AppRuntime) {
-    this.register(testCard);
-    this.register(manual);
-    this.register(external);
+    for (const builtIn of [testCard, manual, external]) this.register(builtIn);
   }
 
   /** Plugins add providers here (for example a real card gateway). */
