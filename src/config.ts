@@ -89,6 +89,8 @@ export interface OrdoConfig {
   housekeepingEveryMs: number;
   /** How often each connected channel is asked for new orders (channel-sync). */
   channelPollMs: number;
+  /** How often expired checkout holds are looked for and their units given back (checkout-holds). */
+  checkoutHoldSweepMs: number;
   /** The first wait after a failed pull from a channel; it doubles with each failure in a row (at most 5 minutes). */
   channelBackoffMs: number;
   /** How often a live subscription checks that its token is still valid. */
@@ -107,6 +109,8 @@ export interface OrdoConfig {
   invoiceOn: 'capture' | 'shipment';
   /** Days after delivery in which a return can be requested (ORDO_RETURN_WINDOW_DAYS). */
   returnWindowDays: number;
+  /** Days a click & collect order waits READY_FOR_PICKUP at its store before housekeeping cancels it (ORDO_PICKUP_WINDOW_DAYS). */
+  pickupWindowDays: number;
   /** When card payments of a new channel are captured, unless createChannel says (existing channels keep theirs). */
   defaultCapturePolicy: 'ON_PLACEMENT' | 'ON_FIRST_SHIPMENT' | 'PER_SHIPMENT';
   /** Bearer token for GET /metrics on the API port (and a worker's port); unset → /metrics is not served there. */
@@ -315,6 +319,7 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     stuckShipmentMs: int(env, 'ORDO_STUCK_SHIPMENT_MS', 2 * 86_400_000, 1_000, 365 * 86_400_000),
     housekeepingEveryMs: int(env, 'ORDO_HOUSEKEEPING_EVERY_MS', 15 * 60_000, 200, 86_400_000),
     channelPollMs: int(env, 'ORDO_CHANNEL_POLL_MS', 60_000, 200, 86_400_000),
+    checkoutHoldSweepMs: int(env, 'ORDO_CHECKOUT_HOLD_SWEEP_MS', 15_000, 200, 3_600_000),
     channelBackoffMs: int(env, 'ORDO_CHANNEL_BACKOFF_MS', 1_000, 10, 300_000),
     subscriptionRecheckMs: int(env, 'ORDO_SUBSCRIPTION_RECHECK_MS', 30_000, 50, 86_400_000),
     smtpUrl: smtpUrl(env.SMTP_URL),
@@ -326,6 +331,7 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     refundBackoffMs: int(env, 'ORDO_REFUND_BACKOFF_MS', 1_000, 10, 3_600_000),
     invoiceOn: oneOf(env, 'ORDO_INVOICE_ON', ['capture', 'shipment'] as const, 'capture'),
     returnWindowDays: int(env, 'ORDO_RETURN_WINDOW_DAYS', 30, 0, 3650),
+    pickupWindowDays: int(env, 'ORDO_PICKUP_WINDOW_DAYS', 7, 1, 365),
     defaultCapturePolicy: oneOf(env, 'ORDO_CAPTURE_POLICY', ['ON_PLACEMENT', 'ON_FIRST_SHIPMENT', 'PER_SHIPMENT'] as const, 'ON_FIRST_SHIPMENT'),
     metricsToken,
     metricsPort: optionalInt(env, 'ORDO_METRICS_PORT', 0, 65535),

@@ -4,6 +4,7 @@ import type { OrdoFileConfig as FileConfig } from './config-file.js';
 import type { PaymentProvider } from './payments/payment-provider.js';
 import type { CarrierProvider } from './fulfillment/carriers/carrier.js';
 import type { ChannelConnector } from './channel-sync/connector.js';
+import type { SourcingStrategy } from './sourcing/strategy.js';
 import type { DocumentStore } from './documents/document-store.js';
 import type { EmailSender, SmsProvider } from './notifications/providers.js';
 
@@ -59,6 +60,7 @@ export type { PaymentProvider } from './payments/payment-provider.js';
 export type { CarrierProvider } from './fulfillment/carriers/carrier.js';
 export type { ChannelConnector, ConnectorContext, PulledPage, ShipmentPush, RefundPush, CancellationPush } from './channel-sync/connector.js';
 export { ChannelUnavailable } from './channel-sync/connector.js';
+export type { SourcingStrategy, SourcingContext, SourcingPlan, SourcingLocation, SourcingDestination } from './sourcing/strategy.js';
 export type { ImportOrderInput } from './order-import/import.inputs.js';
 export type { DocumentStore } from './documents/document-store.js';
 export type { AuthorizeRequest, AuthorizeResult, CaptureRequest, CaptureResult, RefundRequest, RefundResult, PaymentWebhookEvent } from './payments/payment-provider.js';
@@ -84,6 +86,8 @@ export interface OrdoProviders {
   documentStore?: DocumentStore;
   /** Channel connectors (marketplaces, social shops, POS); each `code` becomes a connectChannel(connector:). */
   channelConnector?: ChannelConnector[];
+  /** Sourcing strategies; each `code` becomes a choice of setChannelSourcing (a built-in code is replaced). */
+  sourcingStrategy?: SourcingStrategy[];
 }
 
 // The configuration file (ordo.config.js)

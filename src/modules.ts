@@ -3,6 +3,7 @@ import { auth } from './auth/module.js';
 import { catalog } from './catalog/module.js';
 import { channels } from './channels/module.js';
 import { channelSync } from './channel-sync/module.js';
+import { checkoutHolds } from './checkout-holds/module.js';
 import { customers } from './customers/module.js';
 import { documents } from './documents/module.js';
 import { fulfillment } from './fulfillment/module.js';
@@ -16,9 +17,10 @@ import { orderImport } from './order-import/module.js';
 import { payments } from './payments/module.js';
 import { returns } from './returns/module.js';
 import { shipping } from './shipping/module.js';
+import { sourcing } from './sourcing/module.js';
 import type { OrdoModule } from './kernel/module.js';
 
 export const coreModules: OrdoModule[] = [
-  channels, catalog, customers, auth, inventory, shipping, payments, orders, orderImport, documents, fulfillment, orderEdits, invoicing,
+  channels, catalog, customers, auth, inventory, shipping, sourcing, payments, checkoutHolds, orders, orderImport, documents, fulfillment, orderEdits, invoicing,
   live, notifications, returns, channelSync,
 ];

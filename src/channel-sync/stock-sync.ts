@@ -105,7 +105,11 @@ export class StockSync {
 }
 
 /** Events after which what is available may differ: each queues (debounced) a sync, when a channel takes stock. */
-const STOCK_MOVES = ['order.placed', 'order.cancelled', 'order.lines_cancelled', 'order.edited', 'order.backorder_allocated', 'stock.changed'];
+const STOCK_MOVES = [
+  'order.placed', 'order.cancelled', 'order.lines_cancelled', 'order.edited', 'order.backorder_allocated', 'stock.changed',
+  // Held units are reserved: a hold made, released or expired changes what is available (a consumed one: order.placed).
+  'checkout_hold.created', 'checkout_hold.released', 'checkout_hold.expired',
+];
 const schedule: EventHandler = (_e: DomainEvent, ctx) => ctx.app.service(StockSync).scheduleAll(ctx.em as Em);
 export const stockSyncHandlers: Record<string, EventHandler> = Object.fromEntries(
   STOCK_MOVES.map((type) => [type, onlyWhen((_e, app) => app.service(StockSync).active, schedule)]),

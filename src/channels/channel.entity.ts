@@ -46,7 +46,7 @@ export const DEFAULT_CHANNEL_CODE = 'default';
 @ObjectType({ implements: Node })
 @Entity()
 export class Channel {
-  [OptionalProps]?: 'id' | 'createdAt' | 'capturePolicy' | 'importStockPolicy';
+  [OptionalProps]?: 'id' | 'createdAt' | 'capturePolicy' | 'importStockPolicy' | 'sourcingStrategy';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -79,6 +79,10 @@ export class Channel {
   @Field(() => ImportStockPolicy, { description: 'What importOrders does with an order the stock cannot cover.' })
   @Enum({ items: () => ImportStockPolicy, default: ImportStockPolicy.RESERVE })
   importStockPolicy: ImportStockPolicy = ImportStockPolicy.RESERVE;
+
+  @Field({ description: "How the channel's orders choose the locations they are reserved and shipped from (setChannelSourcing; `sourcingStrategies` lists them): priority, nearest, earliest-delivery, fewest-shipments or a plugin's." })
+  @Property({ length: 64, default: 'priority' })
+  sourcingStrategy: string = 'priority';
 
   @Property()
   createdAt: Date = new Date();

@@ -57,6 +57,16 @@ export class ChannelService {
     return channel;
   }
 
+  /** The channel's sourcing strategy, by code (the sourcing folder checks the code is known before calling). */
+  async setSourcingStrategy(em: Em, code: string, strategy: string): Promise<Channel> {
+    const channel = await em.findOne(Channel, { code });
+    if (!channel) throw notFound(`Channel "${code}"`);
+    channel.sourcingStrategy = strategy;
+    await em.flush();
+    this.cache.clear();
+    return channel;
+  }
+
   /** At every start: the default channel exists (created once, even when processes race). */
   async ensureDefault(em: Em, currencyCode = 'EUR'): Promise<void> {
     if (await em.count(Channel, { code: DEFAULT_CHANNEL_CODE })) return;

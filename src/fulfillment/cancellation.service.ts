@@ -63,6 +63,7 @@ export class CancellationService {
       authorize(principal, orderStaff(order));
       return once(tx, `cancelShipment:${keyOwner(principal)}`, key, { shipmentId, reason: why, reroute }, async () => {
       if (!isOpen(s)) throw new OrdoError('INVALID_STATE_TRANSITION', `Shipment ${s.id} is ${s.status}: only a shipment that has not left can be cancelled.`, { from: s.status, to: ShipmentStatus.CANCELLED });
+      if (reroute && order.pickupLocation) throw badInput(`Order ${order.number} is collected at its store: its units cannot be re-routed elsewhere.`, 'reroute');
       const shipped = await tx.find(ShipmentLine, { shipment: s.id });
       await moveShipment(this.app, tx, order, s, ShipmentStatus.CANCELLED, actor, `Shipment ${s.id} cancelled: ${why}.`);
       const units = shipped.map((sl) => ({ orderLineId: sl.orderLine.id, quantity: sl.quantity }));

@@ -3,6 +3,7 @@
 // config.unpaidOrderTtlMs (their stock goes back on sale), and shipments that sit in one state longer
 // than config.stuckShipmentMs are flagged EXCEPTION for a person to look at. Both re-check each row
 // under its order's lock, so a run that overlaps another, or a payment arriving meanwhile, is harmless.
+// Click & collect orders not collected within config.pickupWindowDays are cancelled the same way.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
@@ -41,6 +42,30 @@ export class Housekeeping {
       try {
         await orders.cancel(em.fork(), SYSTEM_PRINCIPAL, id as string, `not paid within ${hours} hour(s)`, stillUnpaid);
         cancelled.push(id as string);
+      } catch (e) {
+        if (isOrdoError(e) && (e.code === 'INVALID_STATE_TRANSITION' || e.code === 'CONFLICT')) continue;
+        throw e;
+      }
+    }
+    return cancelled;
+  }
+
+  /**
+   * Click & collect orders READY_FOR_PICKUP longer than config.pickupWindowDays are cancelled by the
+   * order's own cancel (stock released at the store, authorization voided or captured money refunded,
+   * the customer's mail); the ids of the orders cancelled. Collected meanwhile: the lock's re-check skips it.
+   */
+  async cancelUncollectedPickups(em: Em, now = new Date()): Promise<string[]> {
+    const days = this.app.config.pickupWindowDays;
+    const cutoff = new Date(now.getTime() - days * 86_400_000);
+    const waiting = await em.find(Shipment, { status: ShipmentStatus.READY_FOR_PICKUP, readyForPickupAt: { $lt: cutoff } }, { orderBy: { readyForPickupAt: 'asc' }, limit: BATCH, fields: ['order'] });
+    const orders = this.app.service(OrderService);
+    const cancelled: string[] = [];
+    const stillWaiting = (o: Order) => o.status === OrderStatus.IN_FULFILLMENT;
+    for (const orderId of new Set(waiting.map((s) => s.order.id))) {
+      try {
+        await orders.cancel(em.fork(), SYSTEM_PRINCIPAL, orderId, `not collected within ${days} day(s)`, stillWaiting);
+        cancelled.push(orderId);
       } catch (e) {
         if (isOrdoError(e) && (e.code === 'INVALID_STATE_TRANSITION' || e.code === 'CONFLICT')) continue;
         throw e;

@@ -33,6 +33,7 @@ export const fulfillmentJobs: Record<string, JobDefinition> = {
   'documents.packingSlip': job(QUEUES.documents, (d, ctx) => ctx.app.service(FulfillmentDocuments).packingSlip(em(ctx), d.shipmentId)),
   'housekeeping.cancelUnpaidOrders': job(QUEUES.housekeeping, (_d, ctx) => ctx.app.service(Housekeeping).cancelUnpaidOrders(em(ctx))),
   'housekeeping.flagStuckShipments': job(QUEUES.housekeeping, (_d, ctx) => ctx.app.service(Housekeeping).flagStuckShipments(em(ctx))),
+  'housekeeping.cancelUncollectedPickups': job(QUEUES.housekeeping, (_d, ctx) => ctx.app.service(Housekeeping).cancelUncollectedPickups(em(ctx))),
 };
 
 /** An event handler that adds one fulfillment job per event (kernel/outbox/event-job.ts). */

@@ -40,6 +40,8 @@ export class LabelService {
     if (!s || !needsLabel(s)) return false;
     const order = await em.findOneOrFail(Order, { id: s.order.id });
     if (order.status === OrderStatus.CANCELLED || order.status === OrderStatus.ON_HOLD) return false;
+    // Click & collect: the customer takes it at the store (pickup.service.ts); no carrier, no label.
+    if (order.pickupLocation) return false;
     const { carrierCode, request: asked, autoFulfill } = await this.labelRequest(em, s, order);
     const carrier = this.app.service(CarrierService).get(carrierCode);
     // A carrier that draws its labels itself draws this one on its first download (renderLabel).

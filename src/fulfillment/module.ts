@@ -6,6 +6,7 @@ import { Shipment } from './shipment.entity.js';
 import { ShipmentLine } from './shipment-line.entity.js';
 import { TrackingEvent } from './tracking-event.entity.js';
 import { OrderShipmentsField, ShipmentLineFields, ShipmentResolver } from './shipment.resolver.js';
+import { PickupResolver } from './pickup.resolver.js';
 import { FailedJobsResolver } from './failed-jobs.resolver.js';
 import { ShipmentService } from './shipment.service.js';
 import { fulfillmentHandlers, fulfillmentJobs, QUEUES } from './jobs.js';
@@ -28,7 +29,7 @@ export const fulfillment = defineModule({
   }],
   dependsOn: ['orders', 'inventory', 'shipping', 'documents'],
   entities: [Shipment, ShipmentLine, TrackingEvent],
-  resolvers: [ShipmentResolver, ShipmentLineFields, OrderShipmentsField, FailedJobsResolver, CancellationResolver],
+  resolvers: [ShipmentResolver, ShipmentLineFields, OrderShipmentsField, FailedJobsResolver, CancellationResolver, PickupResolver],
   nodes: {
     shp: (ctx, id) => ctx.app.service(ShipmentService).readable(ctx.em, ctx.principal, id),
   },
@@ -45,5 +46,6 @@ export const fulfillment = defineModule({
   repeatable: {
     'housekeeping.cancelUnpaidOrders': { everyMs: (config) => config.housekeepingEveryMs, queue: QUEUES.housekeeping },
     'housekeeping.flagStuckShipments': { everyMs: (config) => config.housekeepingEveryMs, queue: QUEUES.housekeeping },
+    'housekeeping.cancelUncollectedPickups': { everyMs: (config) => config.housekeepingEveryMs, queue: QUEUES.housekeeping },
   },
 });

@@ -6,7 +6,7 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
-import { reserve, type Allocation } from '../inventory/stock-ledger.js';
+import { reserve, reserveRanked, type Allocation } from '../inventory/stock-ledger.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
 import type { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
@@ -60,9 +60,12 @@ export class RoutingService {
       const got = await withOrder(em, w.order_id as string, async (tx, order) => {
         const line = await tx.findOne(OrderLine, { id: w.id as string });
         if (!line || line.quantityBackordered <= 0 || order.status === OrderStatus.CANCELLED) return 0;
-        const r = await reserve(tx, variantId, line.quantityBackordered);
+        // A click & collect order waits for stock at its store, not anywhere.
+        const r = order.pickupLocation
+          ? await reserveRanked(tx, variantId, line.quantityBackordered, [order.pickupLocation.id])
+          : await reserve(tx, variantId, line.quantityBackordered);
         const got = r.allocations.reduce((n, a) => n + a.quantity, 0);
-        if (got === 0) return -1;
+        if (got === 0) return order.pickupLocation ? 0 : -1; // none at its store: the others may still get some
         line.allocations = mergeAllocations(line.allocations, r.allocations);
         line.quantityBackordered = r.missing;
         addHistory(tx, order, {

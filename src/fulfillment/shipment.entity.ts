@@ -78,6 +78,15 @@ export class Shipment {
   @Property({ type: 'datetime', nullable: true })
   deliveredAt?: Date | null;
 
+  /** Click & collect: when staff marked it ready; the pickup window counts from here (fulfillment/pickup.service.ts). */
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Click & collect: when it was marked ready for pickup at its store.' })
+  @Property({ type: 'datetime', nullable: true })
+  readyForPickupAt?: Date | null;
+
+  /** SHA-256 of the pickup code (the code itself is derived, never stored: fulfillment/pickup-code.ts). */
+  @Property({ type: 'string', length: 64, nullable: true, index: true })
+  pickupCodeHash?: string | null;
+
   @Property()
   createdAt: Date = new Date();
 

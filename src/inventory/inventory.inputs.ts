@@ -1,5 +1,5 @@
 import { Field, InputType, Int } from 'type-graphql';
-import { IsInt, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsInt, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { StockLocationKind } from './stock-location.entity.js';
 import { StockAdjustmentReason } from './stock-movement.entity.js';
 import { LocationAddressInput, ParcelBoxInput } from './ship-from.js';
@@ -22,6 +22,21 @@ class StockLocationSettingsInput {
 
   @Field(() => ParcelBoxInput, { nullable: true }) @ValidateNested()
   parcelBox?: ParcelBoxInput;
+
+  @Field({ nullable: true, description: 'IANA time zone (Europe/Berlin) of the cut-off time and working days.' }) @Length(1, 64)
+  timeZone?: string;
+
+  @Field({ nullable: true, description: 'HH:MM (24 hours, local): orders placed later ship the next working day.' })
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'cutoffTime is HH:MM (24 hours), for example 15:00' })
+  cutoffTime?: string;
+
+  @Field(() => [Int], { nullable: true, description: 'ISO weekdays it ships on, 1 (Monday) to 7 (Sunday).' })
+  @ArrayMinSize(1, { message: 'workingDays needs at least one day' }) @ArrayMaxSize(7)
+  @IsInt({ each: true }) @Min(1, { each: true, message: 'workingDays are 1 (Monday) to 7 (Sunday)' }) @Max(7, { each: true, message: 'workingDays are 1 (Monday) to 7 (Sunday)' })
+  workingDays?: number[];
+
+  @Field(() => Int, { nullable: true, description: 'Working days between an order and its handover (0: the same day).' }) @IsInt() @Min(0) @Max(60)
+  handlingDays?: number;
 }
 
 @InputType()

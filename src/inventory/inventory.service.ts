@@ -7,6 +7,7 @@ import { checkIdempotencyKey, keyOwner, once } from '../kernel/idempotency.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
 import { StockLocation } from './stock-location.entity.js';
+import { calendarProblem } from './ship-calendar.js';
 import { StockLevel } from './stock-level.entity.js';
 import { StockMovement, StockMovementReason } from './stock-movement.entity.js';
 import { receive, remove } from './stock-ledger.js';
@@ -16,6 +17,7 @@ export class InventoryService {
   constructor(private readonly app: AppRuntime) {}
 
   async createLocation(em: Em, input: CreateStockLocationInput): Promise<StockLocation> {
+    checkCalendar(input);
     const location = em.create(StockLocation, {
       ...input, region: input.region ?? null, priority: input.priority ?? 100, autoFulfill: input.autoFulfill ?? false,
       address: input.address ? { ...input.address } : null, parcelBox: input.parcelBox ? { ...input.parcelBox } : null,
@@ -32,6 +34,7 @@ export class InventoryService {
   async updateLocation(em: Em, code: string, input: UpdateStockLocationInput): Promise<StockLocation> {
     const location = await em.findOne(StockLocation, { code });
     if (!location) throw badInput(`There is no stock location with code "${code}".`, 'code');
+    checkCalendar(input);
     const { address, parcelBox, ...rest } = input;
     for (const [k, v] of Object.entries(rest)) if (v !== undefined && v !== null) (location as any)[k] = v;
     // Plain objects: the JSON columns must not hold the input classes.
@@ -90,4 +93,10 @@ export class InventoryService {
     }, async (id) => ({ id })));
     return em.fork().findOneOrFail(StockLevel, { id: level.id });
   }
+}
+
+/** The time zone is checked against the runtime's zone database (the input's own checks cover the rest). */
+function checkCalendar(input: { timeZone?: string | null }): void {
+  const problem = calendarProblem({ timeZone: input.timeZone });
+  if (problem) throw badInput(problem, 'input.timeZone');
 }

@@ -85,12 +85,14 @@ export async function reserve(db: SqlRunner, variantId: string, quantity: number
 }
 
 /** Takes `quantity` units from the candidate levels in priority order, split where one does not have them all. */
-async function splitOverLocations(db: SqlRunner, quantity: number, candidatesSql: string, params: unknown[]): Promise<ReservationResult> {
+async function splitOverLocations(
+  db: SqlRunner, quantity: number, candidatesSql: string, params: unknown[], order: (rows: any[]) => any[] = (rows) => rows,
+): Promise<ReservationResult> {
   const taken = new Map<string, number>();
   let remaining = quantity;
   // Another order may take units between our read and our update: read again, a bounded number of times.
   for (let round = 0; round < 3 && remaining > 0; round++) {
-    const candidates = await db.execute(candidatesSql, params);
+    const candidates = order(await db.execute(candidatesSql, params));
     if (!candidates.length) break;
     for (const c of candidates) {
       if (remaining === 0) break;
@@ -103,6 +105,30 @@ async function splitOverLocations(db: SqlRunner, quantity: number, candidatesSql
     }
   }
   return { allocations: [...taken].map(([locationId, q]) => ({ locationId, quantity: q })), missing: remaining };
+}
+
+const TAKE_AT = `UPDATE stock_level SET reserved = reserved + ?
+WHERE variant_id = ? AND location_id = ? AND on_hand - reserved >= ? AND location_id IN (SELECT id FROM stock_location WHERE active = true)
+RETURNING location_id`;
+
+/** Reserves `quantity` units at one location, all or nothing (a sourcing plan's choice, a pickup store, a hold). */
+export async function reserveAt(db: SqlRunner, variantId: string, locationId: string, quantity: number): Promise<boolean> {
+  if (quantity <= 0) return true;
+  return (await db.execute(TAKE_AT, [quantity, variantId, locationId, quantity])).length === 1;
+}
+
+/**
+ * Reserves `quantity` units from the given locations only, in the order given (a sourcing strategy's
+ * ranking): each takes what it has, the rest goes to the next; what none has is `missing`.
+ */
+export async function reserveRanked(db: SqlRunner, variantId: string, quantity: number, locationIds: readonly string[]): Promise<ReservationResult> {
+  if (!locationIds.length || quantity <= 0) return { allocations: [], missing: Math.max(0, quantity) };
+  const rank = new Map(locationIds.map((id, i) => [id, i]));
+  const marks = locationIds.map(() => '?').join(', ');
+  const candidates = `SELECT sl.id, sl.location_id, sl.on_hand - sl.reserved AS available
+FROM stock_level sl JOIN stock_location l ON l.id = sl.location_id
+WHERE sl.variant_id = ? AND l.active = true AND sl.on_hand - sl.reserved > 0 AND sl.location_id IN (${marks})`;
+  return splitOverLocations(db, quantity, candidates, [variantId, ...locationIds], (rows) => rows.sort((a, b) => rank.get(a.location_id)! - rank.get(b.location_id)!));
 }
 
 const CANDIDATES_ELSEWHERE = CANDIDATES.replace('AND sl.on_hand - sl.reserved > 0', 'AND sl.on_hand - sl.reserved > 0 AND sl.location_id <> ?');

@@ -15,7 +15,7 @@ registerEnumType(StockLocationKind, { name: 'StockLocationKind' });
 @ObjectType({ implements: Node })
 @Entity()
 export class StockLocation {
-  [OptionalProps]?: 'id' | 'priority' | 'autoFulfill' | 'active' | 'address' | 'parcelBox';
+  [OptionalProps]?: 'id' | 'priority' | 'autoFulfill' | 'active' | 'address' | 'parcelBox' | 'timeZone' | 'cutoffTime' | 'workingDays' | 'handlingDays';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -56,6 +56,22 @@ export class StockLocation {
   @Field(() => ParcelBox, { nullable: true, description: 'The box orders are packed in here (size, empty weight); a medium carton when not set.' })
   @Property({ type: JsonType, nullable: true })
   parcelBox?: ParcelBox | null;
+
+  @Field(() => String, { nullable: true, description: 'IANA time zone of the location (Europe/Berlin), for its cut-off time and working days; UTC when not set.' })
+  @Property({ type: 'string', length: 64, nullable: true })
+  timeZone?: string | null;
+
+  @Field(() => String, { nullable: true, description: "HH:MM local: orders placed later ship the next working day (delivery promises); none: any time of a working day." })
+  @Property({ type: 'string', length: 5, nullable: true })
+  cutoffTime?: string | null;
+
+  @Field(() => [Int], { nullable: true, description: 'ISO weekdays the location ships on (1 = Monday … 7 = Sunday); Monday to Friday when not set.' })
+  @Property({ type: JsonType, nullable: true })
+  workingDays?: number[] | null;
+
+  @Field(() => Int, { description: 'Working days between an order and its handover here (0: the same day, before the cut-off).' })
+  @Property({ type: 'integer', default: 0 })
+  handlingDays: number = 0;
 
   @Property()
   active: boolean = true;

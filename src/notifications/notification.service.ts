@@ -13,6 +13,7 @@ import { formatMoney } from '../kernel/money.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
 import { Shipment } from '../fulfillment/shipment.entity.js';
+import { PickupService } from '../fulfillment/pickup.service.js';
 import { Channel } from '../channels/channel.entity.js';
 import { NotificationChannel, NotificationMessage, NotificationStatus } from './notification-message.entity.js';
 import { FileEmailSender, LogSmsProvider, SmtpEmailSender, type EmailSender, type SmsProvider } from './providers.js';
@@ -132,6 +133,7 @@ export class NotificationService {
     const currency = order.currencyCode;
     const tc: TemplateContext = {
       event: event as DomainEvent<Record<string, any>>, order, lines, shipment, shopName: order.channel.name,
+      pickupCode: shipment ? this.app.service(PickupService).codeOf(shipment) : null,
       money: (n) => formatMoney(n, currency),
     };
     const rendered = template(tc);

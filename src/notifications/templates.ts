@@ -12,6 +12,8 @@ export interface TemplateContext {
   shipment: Shipment | null;
   /** The channel's name: who the message is from. */
   shopName: string;
+  /** Click & collect: the shipment's pickup code while it is READY_FOR_PICKUP (derived for this message, never stored). */
+  pickupCode?: string | null;
   money(amount: number): string;
 }
 
@@ -87,6 +89,7 @@ export const defaultTemplates: Record<string, NotificationTemplate> = {
   }),
 
   'shipment.shipped': (c) => {
+    if (c.order.pickupLocation) return null; // click & collect: handed over at the counter, nothing is on its way
     const tn = c.shipment?.trackingNumber ?? (c.event.payload.trackingNumber as string | null) ?? null;
     const url = c.shipment?.trackingUrl ?? null;
     const follow = tn ? `Tracking number: ${tn}${url ? `\nFollow it: ${url}` : ''}` : 'It is on its way.';
@@ -98,6 +101,26 @@ export const defaultTemplates: Record<string, NotificationTemplate> = {
         tn ? `Tracking number: <strong>${escapeHtml(tn)}</strong>${url ? ` — <a href="${escapeHtml(url)}">follow your parcel</a>` : ''}` : 'It is on its way.',
       ]),
       sms: `${c.shopName}: order ${c.order.number} has shipped.${url ? ` Track it: ${url}` : tn ? ` Tracking: ${tn}` : ''}`,
+    };
+  },
+
+  // Click & collect: the order waits at its store. The code and the store's address (the order's shipping
+  // address is the store's); no code (collected or cancelled before the mail went): nothing to send.
+  'shipment.ready_for_pickup': (c) => {
+    if (!c.pickupCode) return null;
+    const store = String((c.event.payload.pickupLocation as { name?: string } | undefined)?.name ?? 'the store');
+    const a = c.order.shippingAddress;
+    const where = `${store}, ${a.line1}${a.line2 ? `, ${a.line2}` : ''}, ${a.postalCode} ${a.city}, ${a.countryCode}`;
+    const subject = `Order ${c.order.number} is ready for pickup`;
+    return {
+      subject,
+      text: `Your order ${c.order.number} is ready for pickup at ${where}.\n\nYour pickup code: ${c.pickupCode}\nShow it at the counter to collect your order.${signOff(c)}`,
+      html: layout(c, subject, [
+        `Your order ${escapeHtml(c.order.number)} is ready for pickup at ${escapeHtml(where)}.`,
+        `Your pickup code: <strong>${escapeHtml(c.pickupCode)}</strong>`,
+        'Show it at the counter to collect your order.',
+      ]),
+      sms: `${c.shopName}: order ${c.order.number} is ready for pickup at ${store}. Pickup code: ${c.pickupCode}`,
     };
   },
 

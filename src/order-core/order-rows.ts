@@ -32,6 +32,10 @@ export interface OrderRow {
   shippingAddress: AddressRow; billingAddress: AddressRow | null; shippingMethodId: string | null; note: string | null;
   estimatedDeliveryAt: Date | null; placedAt: Date; accessTokenHash: string; idempotencyKey: string | null; requestHash: string | null;
   discountTotal: number; discounts: OrderDiscountRecord[] | null;
+  /** The delivery date promised at placement (sourcing); null or left out when none was. */
+  promisedDeliveryAt?: Date | null;
+  /** Click & collect: the store the order is collected at (orders/pickup.ts); null or left out otherwise. */
+  pickupLocationId?: string | null;
 }
 
 export interface LineRow {
@@ -54,7 +58,8 @@ const ORDERS = new PlainRows<OrderRow, null>(Order.name, {
   currencyCode: (o) => o.currencyCode, subtotal: (o) => o.subtotal, shippingTotal: (o) => o.shippingTotal, taxTotal: (o) => o.taxTotal,
   total: (o) => o.total, discountTotal: (o) => o.discountTotal, discounts: (o) => o.discounts, taxBasisPoints: (o) => o.taxBasisPoints,
   shippingAddress: (o) => o.shippingAddress, billingAddress: (o) => o.billingAddress, shippingMethod: (o) => o.shippingMethodId,
-  note: (o) => o.note, estimatedDeliveryAt: (o) => o.estimatedDeliveryAt, placedAt: (o) => o.placedAt, updatedAt: (o) => o.placedAt,
+  pickupLocation: (o) => o.pickupLocationId ?? null,
+  note: (o) => o.note, estimatedDeliveryAt: (o) => o.estimatedDeliveryAt, promisedDeliveryAt: (o) => o.promisedDeliveryAt ?? null, placedAt: (o) => o.placedAt, updatedAt: (o) => o.placedAt,
   accessTokenHash: (o) => o.accessTokenHash, idempotencyKey: (o) => o.idempotencyKey, requestHash: (o) => o.requestHash, version: () => 1,
 });
 

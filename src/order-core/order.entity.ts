@@ -6,6 +6,7 @@ import { PaymentStatus } from './payment-status.js';
 import type { Channel } from '../channels/channel.entity.js';
 import type { Customer } from '../customers/customer.entity.js';
 import type { ShippingMethod } from '../shipping/shipping-method.entity.js';
+import type { StockLocation } from '../inventory/stock-location.entity.js';
 import { Address } from './address.js';
 import { OrderStatus } from './order-status.js';
 import { OrderLine } from './order-line.entity.js';
@@ -97,6 +98,13 @@ export class Order {
   @ManyToOne('ShippingMethod', { nullable: true })
   shippingMethod?: Rel<ShippingMethod> | null;
 
+  /**
+   * Click & collect: the STORE location the buyer collects the order at (its stock is reserved there, the
+   * shipping address is the store's). Null for delivered orders. Order.pickupLocation (orders/pickup.ts).
+   */
+  @ManyToOne('StockLocation', { nullable: true })
+  pickupLocation?: Rel<StockLocation> | null;
+
   @Field(() => String, { nullable: true, description: "The buyer's note from placeOrder (for a replacement order: what it replaces)." })
   @Property({ type: 'text', nullable: true })
   note?: string | null;
@@ -104,6 +112,10 @@ export class Order {
   @Field(() => DateTimeScalar, { nullable: true })
   @Property({ type: 'datetime', nullable: true })
   estimatedDeliveryAt?: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: "The delivery date promised at placement: the last of its locations' handover (cut-off time, working days, handling days) plus the shipping method's transit days. Null when units wait for stock. Kept as it was promised, for the on-time rate." })
+  @Property({ type: 'datetime', nullable: true })
+  promisedDeliveryAt?: Date | null;
 
   @Field(() => DateTimeScalar)
   @Property()

@@ -9,7 +9,7 @@ import { OrdoError, badInput } from '../kernel/errors.js';
 import { orderTotals, priceLine, type PricedLine } from '../kernel/money.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
 import { ShippingService } from '../shipping/shipping.service.js';
-import { ShippingMethod } from '../shipping/shipping-method.entity.js';
+import { ShippingMethod, ShippingMethodKind } from '../shipping/shipping-method.entity.js';
 import type { Address, AddressInput } from '../order-core/address.js';
 import { Order } from '../order-core/order.entity.js';
 import { ShippingRates } from '../shipping/shipping-rates.js';
@@ -153,6 +153,8 @@ export async function planEdit(tx: Em, order: Order, edit: OrderEdit, looked: Ed
   if (edit.shippingMethodCode) {
     if (!method) throw badInput(`There is no shipping method with code "${edit.shippingMethodCode}".`, 'shippingMethodCode');
     if (method.currencyCode !== order.currencyCode) throw badInput(`Shipping method ${method.code} is priced in ${method.currencyCode}, the order in ${order.currencyCode}.`, 'shippingMethodCode');
+    // Collected at a store or delivered: an edit keeps which (the store's address and reservation come with it).
+    if ((method.kind === ShippingMethodKind.PICKUP) !== !!order.pickupLocation) throw badInput(`Order ${order.number} ${order.pickupLocation ? 'is collected at its store' : 'is delivered'}: its shipping method must stay ${order.pickupLocation ? 'a PICKUP' : 'a delivery'} method.`, 'shippingMethodCode');
   }
   const serving = method ?? (address && order.shippingMethod ? await tx.findOne(ShippingMethod, { id: order.shippingMethod.id }) : null);
   if (serving && !serving.serves(country)) throw badInput(`Shipping method ${serving.code} does not deliver to ${country}.`, method ? 'shippingMethodCode' : 'shippingAddress.countryCode');

@@ -91,7 +91,9 @@ export class OrderEditService {
   }
 
   setShippingAddress(em: Em, principal: Principal, editId: string, address: AddressInput): Promise<OrderEdit> {
-    return this.change(em, principal, editId, false, (_tx, edit) => {
+    return this.change(em, principal, editId, false, (_tx, edit, order) => {
+      // Click & collect: the order ships to its store, whose address never becomes the buyer's.
+      if (order.pickupLocation) throw badInput(`Order ${order.number} is collected at its store: its shipping address is the store's and cannot change.`, 'shippingAddress');
       edit.shippingAddress = { line2: null, region: null, phone: null, ...address };
     });
   }

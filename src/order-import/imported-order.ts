@@ -28,17 +28,23 @@ import { PaymentOperation, PaymentOperationKind } from '../payments/payment-oper
 import { EXTERNAL_METHOD } from '../payments/providers/external.js';
 import type { ImportOrderInput } from './import.inputs.js';
 import type { CheckedImport } from './import-checks.js';
+import { SourcingService } from '../sourcing/sourcing.service.js';
+import { reserveLine, type LineSourcing } from '../sourcing/reserve-lines.js';
 
 export async function writeImportedOrder(app: AppRuntime, tx: Em, channel: Channel, input: ImportOrderInput, c: CheckedImport, requestHash: string, actor: string): Promise<string> {
   const id = newId('ord');
   const rows: LineRow[] = [];
   let backordered = 0;
+  // Where the channel's sourcing strategy wants the units (null: the ledger's priority order).
+  const planned = input.fulfilledByChannel ? null : await importSourcing(app, tx, channel, input, c);
   // In variant order, as placeOrder reserves, so that two transactions lock stock rows alike.
   for (const l of [...c.lines].sort((a, b) => (a.v.id < b.v.id ? -1 : 1))) {
     let allocations: Allocation[] = [];
     let missing = 0;
     if (!input.fulfilledByChannel && l.v.trackInventory) {
-      const r = await reserve(tx, l.v.id, l.quantity);
+      const r = planned
+        ? await reserveLine(tx, { variantId: l.v.id, sku: l.v.sku, quantity: l.quantity, trackInventory: true, allowBackorder: true }, planned.get(l.v.id))
+        : await reserve(tx, l.v.id, l.quantity);
       if (r.missing > 0 && channel.importStockPolicy === ImportStockPolicy.RESERVE && !l.v.allowBackorder) {
         throw new OrdoError('INSUFFICIENT_STOCK', `Only ${l.quantity - r.missing} of the ${l.quantity} unit(s) of ${l.v.sku} are in stock; channel ${channel.code} imports with RESERVE.`, { sku: l.v.sku });
       }
@@ -106,4 +112,13 @@ export async function writeImportedOrder(app: AppRuntime, tx: Em, channel: Chann
   recordEvent(tx, 'payment.captured', { orderId: id, paymentId, operationId: op.id, amount: input.total, imported: true }, id);
   await tx.flush();
   return id;
+}
+
+async function importSourcing(app: AppRuntime, tx: Em, channel: Channel, input: ImportOrderInput, c: CheckedImport): Promise<Map<string, LineSourcing> | null> {
+  const sourcing = app.service(SourcingService);
+  const strategy = sourcing.strategyFor(channel);
+  if (strategy === 'priority') return null;
+  const lines = c.lines.map((l) => ({ variantId: l.v.id, sku: l.v.sku, quantity: l.quantity, trackInventory: l.v.trackInventory, allowBackorder: true }));
+  const to = { countryCode: input.shippingAddress.countryCode, region: input.shippingAddress.region };
+  return (await sourcing.plan(tx, tx, strategy, to, lines)).lines;
 }

@@ -20,7 +20,7 @@ import { PaymentStatus } from '../order-core/payment-status.js';
 export const orders = defineModule({
   name: 'orders',
   machines: [orderMachine],
-  dependsOn: ['channels', 'catalog', 'customers', 'auth', 'inventory', 'shipping', 'payments'],
+  dependsOn: ['channels', 'catalog', 'customers', 'auth', 'inventory', 'shipping', 'payments', 'checkout-holds'],
   entities: [Order, OrderLine, OrderHistoryEntry, DraftOrder],
   nodes: {
     ord: (ctx, id) => ctx.app.service(OrderService).readable(ctx.em, ctx.principal, id),

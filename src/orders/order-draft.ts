@@ -16,6 +16,7 @@ import { MAX_LINE_QUANTITY, type PlaceOrderInput } from './order.inputs.js';
 import { planDiscounts, type PlannedStep } from './order-pricing.js';
 import type { ProblemSink } from './order-problems.js';
 import { lazyRequest, methodPrice } from './shipping-price.js';
+import { pickupOf, type Pickup } from './pickup.js';
 import type { MethodPrice } from '../shipping/shipping-rates.js';
 
 export interface OrderRequest {
@@ -32,6 +33,8 @@ export interface OrderRequest {
   discounts: PlannedStep[];
   /** The destination's tax rate in basis points. */
   bp: number;
+  /** Click & collect: the store and the order's addresses (pickup.ts); null for a delivery. */
+  pickup: Pickup | null;
 }
 
 export interface VariantRow {
@@ -71,7 +74,10 @@ export async function checkRequest(app: AppRuntime, em: Em, input: PlaceOrderInp
   }
 
   const method = await app.service(ShippingService).methodByCode(em, input.shippingMethodCode);
-  const country = input.shippingAddress.countryCode;
+  // Click & collect: the order goes to the store (served, taxed and rated there), never to the buyer's address.
+  const pickup = await pickupOf(em, input, method, sink);
+  const to = pickup?.shipTo ?? input.shippingAddress;
+  const country = to.countryCode;
   if (!method) {
     sink.add('shippingMethodCode', 'BAD_USER_INPUT', `There is no shipping method with code "${input.shippingMethodCode}".`);
   } else if (method.currencyCode !== channel.currencyCode) {
@@ -80,13 +86,13 @@ export async function checkRequest(app: AppRuntime, em: Em, input: PlaceOrderInp
     sink.add('shippingMethodCode', 'BAD_USER_INPUT', `Shipping method ${method.code} does not deliver to ${country}.`);
   }
   let usable = method && method.currencyCode === channel.currencyCode && method.serves(country) ? method : null;
-  const shipping = usable ? await methodPrice(app, usable, lazyRequest(em, quantities, input.shippingAddress), sink) : null;
+  const shipping = usable ? await methodPrice(app, usable, lazyRequest(em, quantities, to), sink) : null;
   if (!shipping) usable = null;
 
   const discounts = planDiscounts(app, input.discounts, sink);
   // Read here, before placeOrder holds a pooled connection for its transaction (this read takes its own).
   const bp = await app.service(ShippingService).basisPointsFor(em, country);
-  return { email, quantities, lineOf, channel, provider, method: usable, shipping, discounts, bp };
+  return { email, quantities, lineOf, channel, provider, method: usable, shipping, discounts, bp, pickup };
 }
 
 /**

@@ -10,6 +10,7 @@ import { Channel } from '../channels/channel.entity.js';
 import { Customer } from '../customers/customer.entity.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
 import { StockMovement } from '../inventory/stock-movement.entity.js';
+import { StockLocation } from '../inventory/stock-location.entity.js';
 import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { Payment } from '../payments/payment.entity.js';
 import { Order } from '../order-core/order.entity.js';
@@ -54,6 +55,11 @@ export class OrderFields {
   @FieldResolver(() => ShippingMethod, { nullable: true })
   shippingMethod(@Root() order: Order, @Ctx() ctx: OrdoContext): Promise<ShippingMethod | null> | null {
     return order.shippingMethod ? oneBy(ctx, ShippingMethod).load(order.shippingMethod.id) : null;
+  }
+
+  @FieldResolver(() => StockLocation, { nullable: true, description: 'Click & collect: the store the order is collected at (its shipping address is the store\'s); null for a delivered order.' })
+  pickupLocation(@Root() order: Order, @Ctx() ctx: OrdoContext): Promise<StockLocation | null> | null {
+    return order.pickupLocation ? oneBy(ctx, StockLocation).load(order.pickupLocation.id) : null;
   }
 }
 

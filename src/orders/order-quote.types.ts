@@ -3,6 +3,8 @@
 import { Field, Int, ObjectType } from 'type-graphql';
 import { DateTimeScalar, MoneyScalar } from '../kernel/graphql-types.js';
 import { OrderDiscount } from './order-discount.js';
+import { PickupOption } from './pickup.js';
+import { SourcingOption } from './quote-sourcing.js';
 
 @ObjectType({ description: 'Something that stops the order from being placed as it stands.' })
 export class OrderProblemType {
@@ -52,6 +54,10 @@ export class OrderQuote {
   @Field(() => [QuoteLine]) lines!: QuoteLine[];
   @Field(() => [ShippingOption], { description: 'The methods that deliver to the shipping address in the channel\'s currency, cheapest first.' })
   shippingMethods!: ShippingOption[];
+  @Field(() => [PickupOption], { description: 'Click & collect: stores the order can be collected at, nearest to the shipping address first; empty when no PICKUP method is offered.' })
+  pickupLocations!: PickupOption[];
+  @Field(() => [SourcingOption], { description: 'Delivery promises: the order sourced for each goal (earliest delivery, fewest shipments), with its parcels and dates; pass the chosen goal to placeOrder. Empty for a pickup order or one with nothing stocked.' })
+  sourcingOptions!: SourcingOption[];
   @Field(() => [OrderDiscount], { description: 'What the pricing steps would grant.' }) discounts!: OrderDiscount[];
   @Field(() => MoneyScalar) subtotal!: number;
   @Field(() => MoneyScalar) shippingTotal!: number;

@@ -4,6 +4,7 @@ import { DateTimeScalar } from '../kernel/graphql-types.js';
 import { AddressInput } from '../order-core/address.js';
 import { OrderStatus } from '../order-core/order-status.js';
 import { DiscountInput, MAX_DISCOUNT_REQUESTS } from './order-discount.js';
+import { SourcingGoal } from '../sourcing/strategy.js';
 
 export const MAX_LINE_QUANTITY = 10_000;
 export const MAX_LINES = 200;
@@ -46,6 +47,13 @@ export class PlaceOrderInput {
   @Field() @Length(1, 64)
   shippingMethodCode!: string;
 
+  @Field({ nullable: true, description: 'Click & collect: the STORE location to collect the order at. Required with a PICKUP shipping method (quoteOrder.pickupLocations lists them), refused with a delivery method.' })
+  @Length(1, 64)
+  pickupLocationCode?: string;
+
+  @Field(() => SourcingGoal, { nullable: true, description: "What the buyer chose at checkout (quoteOrder's sourcingOptions): the order is reserved where that option ships from, and keeps its promised date. Left out: the channel's sourcing strategy." })
+  sourcingGoal?: SourcingGoal;
+
   @Field(() => PaymentInput) @ValidateNested()
   payment!: PaymentInput;
 
@@ -58,6 +66,10 @@ export class PlaceOrderInput {
   @Field(() => [DiscountInput], { nullable: true, description: 'Discounts asked for (loyalty points, for example), each answered by the pricing step of its kind.' })
   @ArrayMaxSize(MAX_DISCOUNT_REQUESTS) @ValidateNested()
   discounts?: DiscountInput[];
+
+  @Field({ nullable: true, description: "A checkout hold of this channel (holdCheckoutStock): its units become the order's reservation, even if the rest of the stock sold meanwhile. An expired hold's units are gone: the order reserves as without it." })
+  @Length(1, 40)
+  holdId?: string;
 }
 
 @InputType()

@@ -25,9 +25,13 @@ import { transitionRecords, type EventRecord, type HistoryRecord } from '../orde
 import { placedOrderStatements, type OrderRow } from '../order-core/order-rows.js';
 import type { PlaceOrderInput } from './order.inputs.js';
 import { orderAccessToken } from '../order-core/order-token.js';
+import { byPriority, placementSourcing, promisedDelivery, promiseLocations } from './order-sourcing.js';
 import { applyDiscounts } from './order-pricing.js';
 import { checkRequest, priceRequest, priceVariants, toVariant, VARIANTS, type OrderRequest, type PricedDraft } from './order-draft.js';
 import { notEnoughStockMessage, ProblemSink } from './order-problems.js';
+import { orderAddresses } from './pickup.js';
+import { claimHold, releaseUnordered } from '../checkout-holds/claim-hold.js';
+import { reserveLine } from '../sourcing/reserve-lines.js';
 
 /**
  * What only staff code passes to placeOrder (completeDraftOrder), never reachable from PlaceOrderInput: a
@@ -121,7 +125,7 @@ export class PlaceOrder {
     const { withSession } = dialectOf(em);
     if (withSession && !this.app.machines.get(orderMachine).hasGuards()) {
       return withSession(em, (session) =>
-        this.place(session, input, c, principal, true, async (write) => {
+        this.place(em, session, input, c, principal, true, async (write) => {
           session.begin();
           try {
             const { order, inserts } = await write(session, em);
@@ -134,7 +138,7 @@ export class PlaceOrder {
         }),
       );
     }
-    return this.place(em, input, c, principal, false, (write) =>
+    return this.place(em, em, input, c, principal, false, (write) =>
       em.fork().transactional(async (tx) => {
         const { order, inserts } = await write(tx, tx);
         for (const s of inserts) await tx.execute(s.sql, s.params, 'run');
@@ -144,6 +148,7 @@ export class PlaceOrder {
   }
 
   private async place(
+    em: Em,
     db: SqlRunner,
     input: PlaceOrderInput,
     c: Prepared,
@@ -157,8 +162,14 @@ export class PlaceOrder {
     // line and numbers the order (oneLineFirst): one round trip less. Otherwise the variants are read and
     // priced before the transaction.
     const numberSql = sequence.orderNumberSql(db, c.channel.id);
-    const oneSku = session && numberSql && !c.staff && c.quantities.size === 1 ? c.quantities.keys().next().value! : null;
+    // Not by priority: a strategy, the buyer's goal, a pickup store or a checkout hold says where to reserve.
+    const priority = byPriority(this.app, c, input);
+    const oneSku = session && numberSql && !c.staff && priority && c.quantities.size === 1 ? c.quantities.keys().next().value! : null;
     const pre: PricedDraft | null = oneSku === null ? await priceRequest(db, c, ProblemSink.strict(), overrides) : null;
+    // Read before the transaction: where each line is wanted, and the locations' calendars for the promise.
+    const now = Date.now();
+    const planned = pre && !priority ? await placementSourcing(this.app, em, db, c, input, pre, now) : null;
+    const locations = await promiseLocations(this.app, em);
     const bp = c.bp;
     const provider = c.provider;
     const actor = principal.kind === 'admin' ? actorName(principal) : 'customer';
@@ -169,6 +180,8 @@ export class PlaceOrder {
       try {
         const order = await transaction(async (tx, txEm) => {
           if (c.staff) await c.staff.claim(tx, orderId);
+          // A checkout hold becomes this order's (rolled back with it if the order is refused): its units per variant.
+          const held = input.holdId ? await claimHold(tx, input.holdId, c.channel.id, orderId) : null;
           let draft = pre;
           let taken: ReservationResult | null = null;
           if (!draft) {
@@ -195,13 +208,17 @@ export class PlaceOrder {
               continue;
             }
             // The one-line path's first statement took the whole line already, or nothing: then as usual.
-            const r = taken ?? await reserve(tx, v.id, p.quantity, x === lastTracked ? numberSql : null);
+            const h = held?.get(v.id);
+            const r = taken ?? (h || planned
+              ? await reserveLine(tx, { variantId: v.id, sku: v.sku, quantity: p.quantity, trackInventory: true, allowBackorder: v.allowBackorder }, { ...planned?.get(v.id), held: h })
+              : await reserve(tx, v.id, p.quantity, x === lastTracked ? numberSql : null));
             if (r.missing > 0 && !v.allowBackorder) {
               throw new OrdoError('INSUFFICIENT_STOCK', notEnoughStockMessage(v.sku, p.quantity - r.missing, p.quantity), { sku: v.sku, field: `input.lines[${c.lineOf.get(v.sku)}].quantity` });
             }
             if (r.also !== undefined && r.also !== null) number = String(r.also);
             reserved.set(v.id, { allocations: r.allocations, missing: r.missing });
           }
+          if (held) await releaseUnordered(tx, held, ordered.filter((x) => x.v.trackInventory).map((x) => x.v.id));
           number ??= await sequence.nextOrderNumber(tx, c.channel.id);
           // Discounts (loyalty points, ...) are taken in this transaction: they commit with the order.
           const { discountTotal, discounts, events: discountEvents } = await applyDiscounts(c.discounts, {
@@ -223,9 +240,11 @@ export class PlaceOrder {
             id: orderId, number, status: OrderStatus.PENDING, heldFrom: null, paymentStatus,
             channelId: c.channel.id, customerId: c.customerId, email: c.email, externalId: input.externalId ?? null,
             currencyCode: c.channel.currencyCode, ...totals, total, discountTotal, discounts, taxBasisPoints: bp,
-            shippingAddress: input.shippingAddress, billingAddress: input.billingAddress ?? null,
+            ...orderAddresses(input, c.pickup),
             shippingMethodId: c.method.id, note: input.note ?? null, placedAt,
             estimatedDeliveryAt: new Date(placedAt.getTime() + c.shipping.maxTransitDays * 86_400_000),
+            promisedDeliveryAt: [...reserved.values()].some((r) => r.missing > 0) ? null
+              : promisedDelivery(locations, [...reserved.values()].flatMap((r) => r.allocations), c.shipping.maxTransitDays, now),
             accessTokenHash: hashToken(accessToken), idempotencyKey: c.keyHash, requestHash: c.requestHash,
           };
           const history: HistoryRecord[] = [{ type: 'ORDER_PLACED', to: OrderStatus.PENDING, actor, message: `Order ${number} placed by ${c.email}.` }];
@@ -308,7 +327,8 @@ function toOrder(row: OrderRow): Order {
     shippingAddress: { line2: null, region: null, phone: null, ...row.shippingAddress },
     billingAddress: row.billingAddress ? { line2: null, region: null, phone: null, ...row.billingAddress } : null,
     shippingMethod: row.shippingMethodId ? { id: row.shippingMethodId } : null, note: row.note,
-    estimatedDeliveryAt: row.estimatedDeliveryAt, placedAt: row.placedAt, updatedAt: row.placedAt, version: 1,
+    pickupLocation: row.pickupLocationId ? { id: row.pickupLocationId } : null,
+    estimatedDeliveryAt: row.estimatedDeliveryAt, promisedDeliveryAt: row.promisedDeliveryAt ?? null, placedAt: row.placedAt, updatedAt: row.placedAt, version: 1,
   });
 }
 

@@ -16,6 +16,9 @@ import { applyDiscounts, type AppliedDiscounts } from './order-pricing.js';
 import { notEnoughStockMessage, ProblemSink } from './order-problems.js';
 import type { OrderQuote, QuoteLine, ShippingOption } from './order-quote.types.js';
 import { lazyRequest, methodPrice } from './shipping-price.js';
+import { pickupOptions } from './pickup.js';
+import { sourcingOptions } from './quote-sourcing.js';
+import { CheckoutHoldService } from '../checkout-holds/checkout-hold.service.js';
 
 const DAY = 86_400_000;
 
@@ -31,7 +34,7 @@ export class QuoteOrder {
     }
     const req = await checkRequest(this.app, em, input, sink);
     const draft = await priceRequest(em, req, sink, overrides);
-    const lines = await this.stock(em, req, draft, sink);
+    const lines = await this.stock(em, input, req, draft, sink);
     const discounts = await this.discounts(em, principal, req, draft, sink);
     const now = Date.now();
     const shippingMethods = await this.shippingOptions(em, input, req, now);
@@ -40,6 +43,8 @@ export class QuoteOrder {
       currencyCode: req.channel.currencyCode,
       lines,
       shippingMethods,
+      pickupLocations: await pickupOptions(this.app, em, input, req.channel.currencyCode, draft.lines),
+      sourcingOptions: await sourcingOptions(this.app, em, input, req, draft, now),
       discounts: discounts.discounts ?? [],
       ...draft.totals,
       discountTotal: discounts.discountTotal,
@@ -51,11 +56,13 @@ export class QuoteOrder {
   }
 
   /** Units that can be sold now, read (one statement) rather than reserved. */
-  private async stock(em: Em, req: OrderRequest, draft: PricedDraft, sink: ProblemSink): Promise<QuoteLine[]> {
+  private async stock(em: Em, input: PlaceOrderInput, req: OrderRequest, draft: PricedDraft, sink: ProblemSink): Promise<QuoteLine[]> {
     const tracked = draft.lines.filter((l) => l.v.trackInventory).map((l) => l.v.id);
     const available = await availableBy(em, 'variant_id', tracked);
+    // The buyer's own checkout hold: its units are theirs to order.
+    const held = input.holdId ? await this.app.service(CheckoutHoldService).heldUnits(em, input.holdId, req.channel.id) : null;
     return draft.lines.map(({ v, p }) => {
-      const have = v.trackInventory ? (available.get(v.id) ?? 0) : null;
+      const have = v.trackInventory ? (available.get(v.id) ?? 0) + (held?.get(v.id) ?? 0) : null;
       const missing = have === null ? 0 : Math.max(0, p.quantity - have);
       if (missing > 0 && !v.allowBackorder) {
         sink.add(`lines[${req.lineOf.get(v.sku)}].quantity`, 'INSUFFICIENT_STOCK', notEnoughStockMessage(v.sku, have!, p.quantity));

@@ -1,12 +1,25 @@
-import { Entity, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Entity, Enum, JsonType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { MoneyScalar, Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
+
+/** How the buyer gets the goods: a carrier brings them, or the buyer collects them at a store (click & collect). */
+export enum ShippingMethodKind {
+  DELIVERY = 'DELIVERY',
+  PICKUP = 'PICKUP',
+}
+registerEnumType(ShippingMethodKind, {
+  name: 'ShippingMethodKind',
+  valuesConfig: {
+    DELIVERY: { description: 'A carrier delivers the parcel to the shipping address (a label is bought).' },
+    PICKUP: { description: 'The buyer collects the order at a STORE location (PlaceOrderInput.pickupLocationCode); no label, no carrier.' },
+  },
+});
 
 @ObjectType({ implements: Node })
 @Entity()
 export class ShippingMethod {
-  [OptionalProps]?: 'id' | 'active' | 'countries' | 'serviceCode' | 'carrierRated';
+  [OptionalProps]?: 'id' | 'active' | 'countries' | 'serviceCode' | 'carrierRated' | 'kind';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -23,6 +36,10 @@ export class ShippingMethod {
   @Field()
   @Property({ length: 64 })
   carrierCode!: string;
+
+  @Field(() => ShippingMethodKind, { description: 'DELIVERY (a carrier) or PICKUP (collected at a store: docs/click-and-collect.md).' })
+  @Enum({ items: () => ShippingMethodKind, default: ShippingMethodKind.DELIVERY })
+  kind: ShippingMethodKind = ShippingMethodKind.DELIVERY;
 
   @Field(() => String, { nullable: true, description: "The carrier's service this method buys, as the carrier names it (for example `USPS/Priority`); null: the carrier's cheapest." })
   @Property({ type: 'string', length: 100, nullable: true })

@@ -2,6 +2,7 @@ import { Field, Float, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, IsBoolean, IsInt, Length, Matches, Max, Min } from 'class-validator';
 import { MoneyScalar } from '../kernel/graphql-types.js';
 import { MAX_AMOUNT } from '../kernel/money.js';
+import { ShippingMethodKind } from './shipping-method.entity.js';
 
 const COUNTRY = /^[A-Z]{2}$/;
 const COUNTRY_MESSAGE = 'countries are ISO 3166 alpha-2 codes such as DE';
@@ -25,6 +26,9 @@ export class CreateShippingMethodInput {
 
   @Field({ nullable: true, description: "Price by the carrier's live rate plus `price` as handling (false: `price` is flat)." })
   carrierRated?: boolean;
+
+  @Field(() => ShippingMethodKind, { nullable: true, description: 'PICKUP: collected at a STORE location (no label; not carrier-rated). Left out: DELIVERY.' })
+  kind?: ShippingMethodKind;
 
   @Field() @Matches(/^[A-Z]{3}$/, { message: 'currencyCode is an ISO 4217 code such as EUR' })
   currencyCode!: string;

@@ -4,7 +4,7 @@ import type { Em } from '../kernel/db/orm.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { percentToBasisPoints } from '../kernel/money.js';
 import { TtlCache } from '../kernel/ttl-cache.js';
-import { ShippingMethod } from './shipping-method.entity.js';
+import { ShippingMethod, ShippingMethodKind } from './shipping-method.entity.js';
 import { TaxRate } from './tax-rate.entity.js';
 import type { CreateShippingMethodInput, SetTaxRateInput, UpdateShippingMethodInput } from './shipping.inputs.js';
 
@@ -26,6 +26,8 @@ export class ShippingService {
 
   async createMethod(em: Em, input: CreateShippingMethodInput): Promise<ShippingMethod> {
     if (input.maxTransitDays < input.minTransitDays) throw badInput('maxTransitDays must be at least minTransitDays.', 'maxTransitDays');
+    // A collected order has no parcel to rate: its price is the method's own (often 0).
+    if (input.kind === ShippingMethodKind.PICKUP && input.carrierRated) throw badInput('A PICKUP method is not carrier-rated: its price is its own.', 'carrierRated');
     const method = em.create(ShippingMethod, { ...input, countries: countryList(input.countries) });
     try {
       await em.persistAndFlush(method);
@@ -44,6 +46,7 @@ export class ShippingService {
     for (const [k, v] of Object.entries(rest)) if (v !== undefined && v !== null) (method as any)[k] = v;
     if (countries !== undefined && countries !== null) method.countries = countryList(countries);
     if (method.maxTransitDays < method.minTransitDays) throw badInput('maxTransitDays must be at least minTransitDays.', 'input.maxTransitDays');
+    if (method.kind === ShippingMethodKind.PICKUP && method.carrierRated) throw badInput('A PICKUP method is not carrier-rated: its price is its own.', 'input.carrierRated');
     await em.flush();
     this.clearCaches();
     return method;

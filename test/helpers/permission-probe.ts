@@ -18,7 +18,9 @@ function stringFor(name: string): string {
   if (n === 'countries') return 'DE';
   if (n === 'phone' || n === 'smsfrom') return '+49 30 1234567';
   if (n === 'currencycode') return 'EUR';
-  if (n === 'countrycode') return 'DE';
+  if (n === 'countrycode' || n === 'fromregion' || n === 'toregion') return 'DE';
+  if (n === 'timezone') return 'Europe/Berlin';
+  if (n === 'cutofftime') return '15:00';
   if (n.includes('password')) return 'probe password 123';
   if (n.endsWith('code') || n === 'sku' || n.endsWith('sku')) return 'probe-none';
   if (n.includes('url')) return 'https://example.com/probe';

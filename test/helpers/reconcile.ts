@@ -3,7 +3,7 @@
 //   nothing once CANCELLED), and nothing is still waiting to be refunded;
 // - documents: invoices − credit notes = captured − refunded (when invoices follow captures);
 // - stock: every level's on hand equals the sum of its ledger movements, and its reserved units equal the
-//   units the order lines hold there (so nothing stays reserved for cancelled or shipped units).
+//   units the order lines and ACTIVE checkout holds hold there (so nothing stays reserved for cancelled or shipped units).
 // Read straight from the database, as an auditor would.
 import { expect } from 'vitest';
 import type { TestEngine } from './engine.js';
@@ -45,10 +45,15 @@ export async function expectReconciled(t: TestEngine, opts: ReconcileOptions = {
     const allocations = (typeof l.allocations === 'string' ? JSON.parse(l.allocations) : l.allocations) as { locationId: string; quantity: number }[];
     for (const a of allocations ?? []) held.set(`${l.sku}|${a.locationId}`, (held.get(`${l.sku}|${a.locationId}`) ?? 0) + a.quantity);
   }
+  // Units of ACTIVE checkout holds are reserved too (the others gave theirs back or to an order).
+  for (const h of await t.sql(`SELECT lines FROM checkout_hold WHERE status = 'ACTIVE'`)) {
+    const lines = (typeof h.lines === 'string' ? JSON.parse(h.lines) : h.lines) as { sku: string; allocations: { locationId: string; quantity: number }[] }[];
+    for (const l of lines) for (const a of l.allocations) held.set(`${l.sku}|${a.locationId}`, (held.get(`${l.sku}|${a.locationId}`) ?? 0) + a.quantity);
+  }
   for (const l of levels) {
     const key = `${l.sku}|${l.location_id}`;
     expect(movedAt.get(key) ?? 0, `stock ${key}: ledger movements add up to on hand`).toBe(n(l.on_hand));
-    expect(n(l.reserved), `stock ${key}: reserved = units the order lines hold there`).toBe(held.get(key) ?? 0);
+    expect(n(l.reserved), `stock ${key}: reserved = units the order lines and active checkout holds hold there`).toBe(held.get(key) ?? 0);
   }
   const cancelledHolding = await t.sql(`SELECT ol.id, ol.allocations FROM order_line ol JOIN orders o ON o.id = ol.order_id WHERE o.status = 'CANCELLED'`);
   for (const l of cancelledHolding) {

@@ -109,7 +109,7 @@ describe('ordo.config file', () => {
 
   it('checks providers against the kinds the modules declare: each has a code and the methods of its interface', () => {
     const kinds = providerKindsOf(coreModules);
-    expect(kinds.map((k) => k.key).sort()).toEqual(['carrier', 'channelConnector', 'documentStore', 'email', 'payment', 'sms']);
+    expect(kinds.map((k) => k.key).sort()).toEqual(['carrier', 'channelConnector', 'documentStore', 'email', 'payment', 'sms', 'sourcingStrategy']);
     const check = (providers: unknown) => checkProviders(validateConfigFile({ providers }).providers, 'ordo.config: providers', kinds);
     const pay = { code: 'acme-pay', authorize() {}, capture() {}, void() {}, refund() {} };
     const carrier = { code: 'acme-post', createLabel() {}, cancelLabel() {}, parseWebhook() {} };
@@ -123,6 +123,7 @@ describe('ordo.config file', () => {
     expect(() => check({ payment: [{ ...pay, code: 7 }] })).toThrow('ordo.config: providers.payment[0] has no code string');
     expect(() => check({ payment: [pay, pay] })).toThrow('providers.payment[1] has the code "acme-pay" of ordo.config: providers.payment[0]');
     expect(() => check({ payment: pay })).toThrow('ordo.config: providers.payment must be an array');
+    expect(() => check({ sourcingStrategy: [{ code: 'stores-first' }] })).toThrow('ordo.config: providers.sourcingStrategy[0] has no plan function');
     expect(() => check({ carrier: [{ ...carrier, code: 'Acme Post' }] })).toThrow('providers.carrier[0] has the code "Acme Post": use lower-case kebab');
     expect(() => check({ carrier: [{ ...carrier, parseWebhook: 1 }] })).toThrow('ordo.config: providers.carrier[0] has no parseWebhook function');
     expect(() => check({ sms: { send() {} } })).toThrow('ordo.config: providers.sms has no code string');

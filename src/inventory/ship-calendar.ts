@@ -1,0 +1,96 @@
+// When a location ships an order placed now: today if it is a working day there and the location's
+// cut-off time has not passed (in the location's own time zone), else its next working day, plus its
+// handling days (working days). A delivery promise is that day plus the shipping method's transit days.
+// Pure functions of the clock they are given, so a checkout's promise and the tests agree.
+
+export interface ShipCalendar {
+  /** IANA time zone of the location ('Europe/Berlin'); UTC when not set. */
+  timeZone?: string | null;
+  /** 'HH:MM' local: orders placed after it ship the next working day; none: any time of a working day. */
+  cutoffTime?: string | null;
+  /** ISO weekdays the location ships on (1 = Monday … 7 = Sunday); Monday to Friday when not set. */
+  workingDays?: number[] | null;
+  /** Working days between the order and its handover (0: the same day). */
+  handlingDays?: number | null;
+}
+
+const DAY = 86_400_000;
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    formats.set(timeZone, f);
+  }
+  return f;
+}
+
+interface Local { y: number; m: number; d: number; weekday: number; minutes: number; offsetMs: number }
+
+/** The wall clock of `at` in `timeZone`, and the zone's offset from UTC then. */
+function local(at: number, timeZone: string): Local {
+  const parts: Record<string, string> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(at))) parts[p.type] = p.value;
+  const y = Number(parts.year), m = Number(parts.month), d = Number(parts.day);
+  const h = Number(parts.hour), min = Number(parts.minute), s = Number(parts.second);
+  const asUtc = Date.UTC(y, m - 1, d, h, min, s);
+  return { y, m, d, weekday: WEEKDAYS[parts.weekday], minutes: h * 60 + min, offsetMs: asUtc - Math.floor(at / 1000) * 1000 };
+}
+
+/** The instant of a local date and time in `timeZone` (the offset of that day: summer time counts). */
+function instant(y: number, m: number, d: number, minutes: number, timeZone: string): number {
+  const guess = Date.UTC(y, m - 1, d, Math.floor(minutes / 60), minutes % 60);
+  const first = guess - local(guess, timeZone).offsetMs;
+  return guess - local(first, timeZone).offsetMs;
+}
+
+export const parseCutoff = (t: string | null | undefined): number | null => {
+  if (!t) return null;
+  const m = /^([01]\d|2[0-3]):([0-5]\d)$/.exec(t);
+  return m ? Number(m[1]) * 60 + Number(m[2]) : null;
+};
+
+/** Checks a location's calendar as an input gives it; the message of the first problem, or null. */
+export function calendarProblem(c: ShipCalendar): string | null {
+  if (c.timeZone) {
+    try {
+      formatter(c.timeZone);
+    } catch {
+      return `timeZone "${c.timeZone}" is not an IANA time zone such as Europe/Berlin`;
+    }
+  }
+  if (c.cutoffTime && parseCutoff(c.cutoffTime) === null) return 'cutoffTime is HH:MM (24 hours), for example 15:00';
+  if (c.workingDays && (!c.workingDays.length || c.workingDays.some((d) => !Number.isInteger(d) || d < 1 || d > 7))) return 'workingDays are ISO weekdays 1 (Monday) to 7 (Sunday), at least one';
+  return null;
+}
+
+/**
+ * When the location hands over an order placed at `now`: the instant of its cut-off (end of the day
+ * when it has none) on the day it ships.
+ */
+export function shipsAt(c: ShipCalendar, now: number): Date {
+  const tz = c.timeZone || 'UTC';
+  const working = new Set(c.workingDays?.length ? c.workingDays : [1, 2, 3, 4, 5]);
+  const cutoff = parseCutoff(c.cutoffTime) ?? 24 * 60 - 1;
+  const today = local(now, tz);
+  // Day 0 is today (local); walk forward over the calendar by whole days, from local noon (no DST edge).
+  const noon = Date.UTC(today.y, today.m - 1, today.d, 12);
+  let day = 0;
+  const weekdayOf = (n: number) => ((today.weekday - 1 + n) % 7) + 1;
+  if (!working.has(today.weekday) || today.minutes >= cutoff) day = 1;
+  let handling = Math.max(0, c.handlingDays ?? 0);
+  for (let guard = 0; guard < 366; guard++) {
+    if (working.has(weekdayOf(day))) {
+      if (handling === 0) break;
+      handling--;
+    }
+    day++;
+  }
+  const d = new Date(noon + day * DAY);
+  return new Date(instant(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), cutoff, tz));
+}
+
+/** A delivery promise: the latest handover of the order's shipments plus the method's transit days. */
+export const deliveredBy = (latestShipsAt: Date, transitDays: number): Date => new Date(latestShipsAt.getTime() + Math.max(0, transitDays) * DAY);
