@@ -22,7 +22,8 @@ export function fileImportRoutes(router: Router, app: AppRuntime): void {
       const body = typeof req.body === 'string' ? req.body : '';
       const em = app.orm.em.fork() as Em;
       const connection = await em.findOne(ChannelConnection, { channel: { code }, connector: FILE_CONNECTOR }, { populate: ['channel'] });
-      if (!connection) throw notFound(`A channel "${code}" taking files`);
+      // A channel reading its files from a folder only has no secret: it takes no posted files.
+      if (!connection || typeof connection.config.secret !== 'string') throw notFound(`A channel "${code}" taking files`);
       const given = String(req.headers['x-ordo-signature'] ?? '').replace(/^sha256=/, '');
       const expected = createHmac('sha256', String(connection.config.secret)).update(body).digest('hex');
       if (given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {

@@ -26,12 +26,13 @@ import { placedOrderStatements, type OrderRow } from '../order-core/order-rows.j
 import type { PlaceOrderInput } from './order.inputs.js';
 import { orderAccessToken } from '../order-core/order-token.js';
 import { byPriority, placementSourcing, promisedDelivery, promiseLocations } from './order-sourcing.js';
+import type { StockLocation } from '../inventory/stock-location.entity.js';
 import { applyDiscounts } from './order-pricing.js';
 import { checkRequest, priceRequest, priceVariants, toVariant, VARIANTS, type OrderRequest, type PricedDraft } from './order-draft.js';
 import { notEnoughStockMessage, ProblemSink } from './order-problems.js';
 import { orderAddresses } from './pickup.js';
 import { claimHold, releaseUnordered } from '../checkout-holds/claim-hold.js';
-import { reserveLine } from '../sourcing/reserve-lines.js';
+import { reserveLine, type LineSourcing } from '../sourcing/reserve-lines.js';
 
 /**
  * What only staff code passes to placeOrder (completeDraftOrder), never reachable from PlaceOrderInput: a
@@ -123,9 +124,10 @@ export class PlaceOrder {
     // EntityManager (to read, or to persist what the commit flushes): with guards (and on SQLite) the
     // transaction is the ORM's.
     const { withSession } = dialectOf(em);
+    const where = await this.sourcing(em, input, c);
     if (withSession && !this.app.machines.get(orderMachine).hasGuards()) {
       return withSession(em, (session) =>
-        this.place(em, session, input, c, principal, true, async (write) => {
+        this.place(where, session, input, c, principal, true, async (write) => {
           session.begin();
           try {
             const { order, inserts } = await write(session, em);
@@ -138,7 +140,7 @@ export class PlaceOrder {
         }),
       );
     }
-    return this.place(em, em, input, c, principal, false, (write) =>
+    return this.place(where, em, input, c, principal, false, (write) =>
       em.fork().transactional(async (tx) => {
         const { order, inserts } = await write(tx, tx);
         for (const s of inserts) await tx.execute(s.sql, s.params, 'run');
@@ -147,8 +149,22 @@ export class PlaceOrder {
     );
   }
 
+  /**
+   * What placement reads before its transaction with connections of its own (the locations' calendars for
+   * the promise, a strategy's plan and the variants it plans for): before a session holds its pooled
+   * connection, since a session waiting for a second one could, under load, wait for ever on a full pool.
+   */
+  private async sourcing(em: Em, input: PlaceOrderInput, c: Prepared): Promise<Sourcing> {
+    const now = Date.now();
+    const locations = await promiseLocations(this.app, em);
+    // Not by priority: a strategy, the buyer's goal, a pickup store or a checkout hold says where to reserve.
+    if (byPriority(this.app, c, input)) return { now, locations, priority: true, pre: null, planned: null };
+    const pre = await priceRequest(em, c, ProblemSink.strict(), overridesOf(c));
+    return { now, locations, priority: false, pre, planned: await placementSourcing(this.app, em, em, c, input, pre, now) };
+  }
+
   private async place(
-    em: Em,
+    where: Sourcing,
     db: SqlRunner,
     input: PlaceOrderInput,
     c: Prepared,
@@ -156,20 +172,15 @@ export class PlaceOrder {
     session: boolean,
     transaction: (write: (tx: SqlRunner, txEm: EntityManager) => Promise<{ order: Order; inserts: Statement[] }>) => Promise<Order>,
   ): Promise<PlaceOrderResult> {
-    const overrides = c.staff ? new Map([...c.staff.priceOverrides].map(([sku, o]) => [sku, o.unitPrice])) : undefined;
+    const overrides = overridesOf(c);
     const sequence = this.app.service(SequenceService);
     // On the session path (PostgreSQL) a one-SKU order's first statement reads its variant, reserves its
     // line and numbers the order (oneLineFirst): one round trip less. Otherwise the variants are read and
     // priced before the transaction.
     const numberSql = sequence.orderNumberSql(db, c.channel.id);
-    // Not by priority: a strategy, the buyer's goal, a pickup store or a checkout hold says where to reserve.
-    const priority = byPriority(this.app, c, input);
-    const oneSku = session && numberSql && !c.staff && priority && c.quantities.size === 1 ? c.quantities.keys().next().value! : null;
-    const pre: PricedDraft | null = oneSku === null ? await priceRequest(db, c, ProblemSink.strict(), overrides) : null;
-    // Read before the transaction: where each line is wanted, and the locations' calendars for the promise.
-    const now = Date.now();
-    const planned = pre && !priority ? await placementSourcing(this.app, em, db, c, input, pre, now) : null;
-    const locations = await promiseLocations(this.app, em);
+    const { now, locations, planned } = where;
+    const oneSku = session && numberSql && !c.staff && where.priority && c.quantities.size === 1 ? c.quantities.keys().next().value! : null;
+    const pre: PricedDraft | null = where.pre ?? (oneSku === null ? await priceRequest(db, c, ProblemSink.strict(), overrides) : null);
     const bp = c.bp;
     const provider = c.provider;
     const actor = principal.kind === 'admin' ? actorName(principal) : 'customer';
@@ -337,6 +348,18 @@ function plainInstance<T extends object>(proto: T, fields: Record<string, unknow
   for (const k in fields) descriptors[k] = { value: fields[k], writable: true, enumerable: true, configurable: true };
   return Object.create(proto, descriptors) as T;
 }
+
+/** Where placement reserves and what it promises from (PlaceOrder.sourcing). */
+interface Sourcing {
+  now: number;
+  locations: StockLocation[];
+  /** In the ledger's priority order: the one-statement paths apply, `pre` and `planned` are null. */
+  priority: boolean;
+  pre: PricedDraft | null;
+  planned: Map<string, LineSourcing> | null;
+}
+
+const overridesOf = (c: Prepared) => (c.staff ? new Map([...c.staff.priceOverrides].map(([sku, o]) => [sku, o.unitPrice])) : undefined);
 
 type Prepared = OrderRequest & {
   method: ShippingMethod;

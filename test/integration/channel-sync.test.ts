@@ -61,9 +61,10 @@ describe.each(DB_KINDS)('channel connectors on %s', (kind: DbKind) => {
     ok(await t.admin(SYNC, { code: 'market' }));
     await until(imported, (x) => x.n === 500, 120_000);
     market.faults = {};
-    // Polling again finds nothing new.
+    // Polling again finds nothing new. (500 orders' events to work off first: on SQLite, with the rest of
+    // the suite on the same two cores, that can take longer than settled's default.)
     ok(await t.admin(SYNC, { code: 'market' }));
-    await settled(t);
+    await settled(t, 120_000);
     expect(await imported()).toEqual({ n: 500, distinct: 500 });
     expect((await connection()).importedOrders).toBe(500);
     expect(market.answers.get(429)).toBeGreaterThan(0);

@@ -1,11 +1,15 @@
 // The `file` connector (issue 17): a channel posts its orders as a signed CSV or JSON file to
-// /channels/:code/import. On both databases.
+// /channels/:code/import, or drops them into a folder the poll job reads. On both databases.
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, startTestEngine, type DbKind, type TestEngine } from '../helpers/engine.js';
 import { codeOf, ok } from '../helpers/gql.js';
 import { ADDRESS, setupShop, snapshot } from '../helpers/fixtures.js';
 import { settled } from '../helpers/settled.js';
+import { until } from '../helpers/until.js';
 
 const SECRET = 'file-channel-secret-0123456789';
 const HEADER = 'external_id,email,placed_at,currency,ship_name,ship_line1,ship_line2,ship_city,ship_region,ship_postal_code,ship_country,ship_phone,shipping_method,shipping_total,shipping_tax,discount_total,total,payment_reference,fulfilled_by_channel,sku,quantity,unit_price,tax,name';
@@ -91,5 +95,42 @@ describe.each(DB_KINDS)('order files on %s', (kind: DbKind) => {
     expect(noColumns.status).toBe(400);
     await settled(t);
     expect(await snapshot(t)).toEqual(before);
+  });
+
+  it('reads order files dropped into a folder, in name order, once each; an unreadable one is put aside', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'ordo-drop-'));
+    ok(await t.admin(`mutation { createChannel(input: { code: "drop", name: "POS exports", kind: POS, currencyCode: "EUR" }) { id } }`));
+    for (const bad of ['relative/folder', join(folder, 'missing')]) {
+      expect(codeOf(await t.admin(`mutation($c: JSONObject!) { connectChannel(channelCode: "drop", connector: "file", config: $c) { connector } }`, { c: { folder: bad } }))).toBe('BAD_USER_INPUT');
+    }
+    ok(await t.admin(`mutation($c: JSONObject!) { connectChannel(channelCode: "drop", connector: "file", config: $c) { connector } }`, { c: { folder } }));
+    const row = (id: string, sku = 'FILE-1') => `${id},drop@example.com,,EUR,Dee Rop,Ring 1,,Leipzig,,04109,DE,,,0,0,,1190,,,${sku},1,1000,190,`;
+    writeFileSync(join(folder, 'orders-01.csv'), [HEADER, row('DROP-1'), row('DROP-2', 'FILE-2')].join('\n'));
+    writeFileSync(join(folder, 'orders-02.json'), JSON.stringify([{ externalId: 'DROP-3', email: 'drop@example.com', shippingAddress: ADDRESS, shippingTotal: 0, total: 1190, lines: [{ sku: 'FILE-1', quantity: 1, unitPrice: 1000, taxTotal: 190 }] }]));
+    writeFileSync(join(folder, 'orders-03.csv'), 'external_id,email\nDROP-X,x@example.com\n');
+    // DROP-1 again, in a later file: the same order, not a second one.
+    writeFileSync(join(folder, 'orders-04.csv'), [HEADER, row('DROP-4'), row('DROP-1')].join('\n'));
+    writeFileSync(join(folder, 'notes.txt'), 'not an order file');
+
+    const count = async () => Number((await t.sql(`SELECT COUNT(*) AS n FROM orders o JOIN channel c ON c.id = o.channel_id WHERE c.code = 'drop'`))[0].n);
+    ok(await t.admin(`mutation { syncChannel(channelCode: "drop") { connector } }`));
+    await until(count, (n) => n === 4);
+    await settled(t);
+    // The next pull puts the files it has read aside; polling again imports nothing more.
+    ok(await t.admin(`mutation { syncChannel(channelCode: "drop") { connector } }`));
+    await until(() => readdirSync(folder).filter((f) => f.startsWith('orders-')), (f) => f.length === 0);
+    await settled(t);
+    expect(await count()).toBe(4);
+    expect(readdirSync(join(folder, 'imported')).sort()).toEqual(['orders-01.csv', 'orders-02.json', 'orders-04.csv']);
+    expect(readdirSync(join(folder, 'failed')).sort()).toEqual(['orders-03.csv', 'orders-03.csv.error.txt']);
+    expect(readFileSync(join(folder, 'failed', 'orders-03.csv.error.txt'), 'utf8')).toMatch(/no sku, quantity, unit_price, tax, total column/);
+    expect(readdirSync(folder)).toContain('notes.txt');
+    const ids = (await t.sql(`SELECT o.external_id FROM orders o JOIN channel c ON c.id = o.channel_id WHERE c.code = 'drop' ORDER BY o.external_id`)).map((r: any) => r.external_id);
+    expect(ids).toEqual(['DROP-1', 'DROP-2', 'DROP-3', 'DROP-4']);
+    // A channel reading a folder has no secret: it takes no posted files (even signed with "undefined").
+    const refused = await post(CSV, { channel: 'drop', secret: 'undefined' });
+    expect(refused.status).toBe(422);
+    expect((await refused.json()).error).toBe('NOT_FOUND');
+    rmSync(folder, { recursive: true, force: true });
   });
 });
