@@ -111,6 +111,8 @@ export interface OrdoConfig {
   returnWindowDays: number;
   /** Days a click & collect order waits READY_FOR_PICKUP at its store before housekeeping cancels it (ORDO_PICKUP_WINDOW_DAYS). */
   pickupWindowDays: number;
+  /** Replenishment: days of shipped units daily demand is worked out from, demand days kept on top of the lead time, days an order covers. */
+  replenishment: { windowDays: number; safetyDays: number; coverDays: number };
   /** When card payments of a new channel are captured, unless createChannel says (existing channels keep theirs). */
   defaultCapturePolicy: 'ON_PLACEMENT' | 'ON_FIRST_SHIPMENT' | 'PER_SHIPMENT';
   /** Bearer token for GET /metrics on the API port (and a worker's port); unset → /metrics is not served there. */
@@ -332,6 +334,11 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     invoiceOn: oneOf(env, 'ORDO_INVOICE_ON', ['capture', 'shipment'] as const, 'capture'),
     returnWindowDays: int(env, 'ORDO_RETURN_WINDOW_DAYS', 30, 0, 3650),
     pickupWindowDays: int(env, 'ORDO_PICKUP_WINDOW_DAYS', 7, 1, 365),
+    replenishment: {
+      windowDays: int(env, 'ORDO_REPLENISHMENT_WINDOW_DAYS', 30, 1, 730),
+      safetyDays: int(env, 'ORDO_REPLENISHMENT_SAFETY_DAYS', 0, 0, 365),
+      coverDays: int(env, 'ORDO_REPLENISHMENT_COVER_DAYS', 14, 1, 365),
+    },
     defaultCapturePolicy: oneOf(env, 'ORDO_CAPTURE_POLICY', ['ON_PLACEMENT', 'ON_FIRST_SHIPMENT', 'PER_SHIPMENT'] as const, 'ON_FIRST_SHIPMENT'),
     metricsToken,
     metricsPort: optionalInt(env, 'ORDO_METRICS_PORT', 0, 65535),

@@ -67,7 +67,7 @@ export type { AuthorizeRequest, AuthorizeResult, CaptureRequest, CaptureResult, 
 export type { LabelRequest, LabelAddress, Label, CarrierTrackingEvent, CarrierTrackingStatus } from './fulfillment/carriers/carrier.js';
 export type { RateRequest, CarrierRate, Parcel, ShipAddress } from './shipping/shipping-rates.js';
 export type { StoredDocument } from './documents/document-store.js';
-export type { SmsProvider, OutgoingSms, EmailSender, OutgoingEmail } from './notifications/providers.js';
+export type { SmsProvider, OutgoingSms, EmailSender, OutgoingEmail, MailAttachment } from './notifications/providers.js';
 
 /**
  * The providers a deployment (`providers` in ordo.config) or a plugin brings, by kind. Each kind is

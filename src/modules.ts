@@ -15,12 +15,15 @@ import { orders } from './orders/module.js';
 import { orderEdits } from './order-edits/module.js';
 import { orderImport } from './order-import/module.js';
 import { payments } from './payments/module.js';
+import { procurement } from './procurement/module.js';
+import { replenishment } from './replenishment/module.js';
 import { returns } from './returns/module.js';
 import { shipping } from './shipping/module.js';
 import { sourcing } from './sourcing/module.js';
+import { stockControl } from './stock-control/module.js';
 import type { OrdoModule } from './kernel/module.js';
 
 export const coreModules: OrdoModule[] = [
-  channels, catalog, customers, auth, inventory, shipping, sourcing, payments, checkoutHolds, orders, orderImport, documents, fulfillment, orderEdits, invoicing,
-  live, notifications, returns, channelSync,
+  channels, catalog, customers, auth, inventory, stockControl, shipping, sourcing, payments, checkoutHolds, orders, orderImport, documents, fulfillment, orderEdits, invoicing,
+  live, notifications, procurement, replenishment, returns, channelSync,
 ];

@@ -29,6 +29,7 @@ import { Migration20261130195455_shipment_labelled_at as M25 } from './Migration
 import { Migration20261130232507_order_line_backordered_index as M26 } from './Migration20261130232507_order_line_backordered_index.js';
 import { Migration20261201003309_sales_channels as M27 } from './Migration20261201003309_sales_channels.js';
 import { Migration20261201035655_sourcing_pickup_holds as M28 } from './Migration20261201035655_sourcing_pickup_holds.js';
+import { Migration20261201050152_procurement_stock_control as M29 } from './Migration20261201050152_procurement_stock_control.js';
 
 export const postgresql: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -60,4 +61,5 @@ export const postgresql: MigrationObject[] = [
   { name: 'Migration20261130232507_order_line_backordered_index', class: M26 },
   { name: 'Migration20261201003309_sales_channels', class: M27 },
   { name: 'Migration20261201035655_sourcing_pickup_holds', class: M28 },
+  { name: 'Migration20261201050152_procurement_stock_control', class: M29 },
 ];

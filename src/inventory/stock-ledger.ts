@@ -10,6 +10,7 @@
 //   restock                  a return's units back on hand: RETURNED
 //   count                    onHand set to what was counted (never below reserved): COUNT, by the difference
 //   transferOut / transferIn units leaving one location and arriving at another
+//   ensureLevel              a level of 0 where units are on their way (a transfer), so it can show them; no movement
 import type { Em } from '../kernel/db/orm.js';
 import type { SqlRunner } from '../kernel/db/sql-runner.js';
 import { OrdoError } from '../kernel/errors.js';
@@ -217,6 +218,14 @@ export async function count(tx: Em, at: StockPlace, counted: number, why: Moveme
 export const transferOut = (tx: Em, from: StockPlace, quantity: number, why: MovementNote) => remove(tx, from, quantity, StockMovementReason.TRANSFER_OUT, why);
 /** Transferred units arrive (TRANSFER_IN). */
 export const transferIn = (tx: Em, to: StockPlace, quantity: number, why: MovementNote) => receive(tx, to, quantity, StockMovementReason.TRANSFER_IN, why);
+
+const ENSURE = `INSERT INTO stock_level (id, sku, variant_id, location_id, on_hand, reserved) VALUES (?, ?, ?, ?, 0, 0)
+ON CONFLICT (variant_id, location_id) DO NOTHING`;
+
+/** The level of a SKU at a location, created empty when missing (onHand stays what it is: no movement). */
+export async function ensureLevel(tx: Em, at: StockPlace): Promise<void> {
+  await tx.execute(ENSURE, [newId('stk'), at.sku, at.variantId, at.locationId], 'run');
+}
 
 /** The movement row, flushed with the caller's transaction. */
 function movement(tx: Em, at: StockPlace, delta: number, reason: StockMovementReason, why: MovementNote): void {

@@ -16,7 +16,7 @@ import { Shipment } from '../fulfillment/shipment.entity.js';
 import { PickupService } from '../fulfillment/pickup.service.js';
 import { Channel } from '../channels/channel.entity.js';
 import { NotificationChannel, NotificationMessage, NotificationStatus } from './notification-message.entity.js';
-import { FileEmailSender, LogSmsProvider, SmtpEmailSender, type EmailSender, type SmsProvider } from './providers.js';
+import { FileEmailSender, LogSmsProvider, SmtpEmailSender, type EmailSender, type MailAttachment, type SmsProvider } from './providers.js';
 import { Customer } from '../customers/customer.entity.js';
 import { CustomerService, PASSWORD_RESET_MINUTES } from '../customers/customer.service.js';
 import { passwordResetMail, RESET_MAIL_KEPT } from './password-reset-mail.js';
@@ -178,6 +178,20 @@ export class NotificationService {
       const mail = passwordResetMail(shopName, issued.token, PASSWORD_RESET_MINUTES, this.app.config.passwordResetUrl);
       const s = this.emailSender();
       const r = await s.send({ messageId, from, replyTo: sender.replyTo ?? undefined, to: customer.email, subject: mail.subject, text: mail.text, html: mail.html });
+      return { provider: s.code, providerMessageId: r.providerMessageId };
+    });
+  }
+
+  /**
+   * A mail to someone other than a customer (a supplier: procurement's purchase orders), once per event
+   * and recipient like every other message, from the default channel's sender, with its attachments.
+   */
+  async mailOnce(em: Em, event: DomainEvent, to: string, mail: RenderedMessage, attachments: MailAttachment[] = []): Promise<void> {
+    const sender = await this.sender(em, 'default');
+    const from = sender.emailName ? `"${sender.emailName.replace(/"/g, '')}" <${sender.emailFrom}>` : sender.emailFrom;
+    await this.once(em, event, null, NotificationChannel.EMAIL, to, from, mail, async (messageId) => {
+      const s = this.emailSender();
+      const r = await s.send({ messageId, from, replyTo: sender.replyTo ?? undefined, to, subject: mail.subject, text: mail.text, html: mail.html, attachments });
       return { provider: s.code, providerMessageId: r.providerMessageId };
     });
   }

@@ -75,6 +75,6 @@ describe.each(DB_KINDS)('plugin guards on every machine, on %s', (kind) => {
   it('stops the start when a guard names a machine no module defines', async () => {
     const typo = definePlugin({ name: 'typo', guards: { shipmnet: [refuseRestricted('shipment')] } });
     await expect(createEngine(loadConfig({ ...t.env, PORT: '0' }), { plugins: [typo], listen: false }))
-      .rejects.toThrow('module typo guards the state machine "shipmnet", which no module defines (machines: order, payment, return, shipment)');
+      .rejects.toThrow('module typo guards the state machine "shipmnet", which no module defines (machines: order, payment, purchase-order, return, shipment)');
   });
 });
