@@ -43,11 +43,13 @@ export async function sourcingOptions(app: AppRuntime, em: Em, input: PlaceOrder
   if (!lines.some((l) => l.trackInventory)) return [];
   const sourcing = app.service(SourcingService);
   const to = { countryCode: input.shippingAddress.countryCode, region: input.shippingAddress.region };
-  const out: SourcingOption[] = [];
-  for (const goal of [SourcingGoal.EARLIEST_DELIVERY, SourcingGoal.FEWEST_SHIPMENTS]) {
-    const plan = await sourcing.plan(em, em, GOAL_STRATEGY[goal], to, lines, now);
+  const goals = [SourcingGoal.EARLIEST_DELIVERY, SourcingGoal.FEWEST_SHIPMENTS];
+  // Both goals planned over one read of the stock.
+  const plans = await sourcing.planEach(em, em, goals.map((g) => GOAL_STRATEGY[g]), to, lines, now);
+  return goals.map((goal, i) => {
+    const plan = plans[i];
     const complete = plan.missing === 0;
-    out.push({
+    return {
       goal,
       shipments: plan.shipments.map((s) => ({
         locationCode: s.location.code, locationName: s.location.name, shipsAt: s.location.shipsAt,
@@ -56,7 +58,6 @@ export async function sourcingOptions(app: AppRuntime, em: Em, input: PlaceOrder
       shipmentCount: plan.shipments.length,
       complete,
       promisedDeliveryAt: complete && plan.shipsAt && req.shipping ? deliveredBy(plan.shipsAt, req.shipping.maxTransitDays) : null,
-    });
-  }
-  return out;
+    };
+  });
 }

@@ -76,8 +76,17 @@ export class SourcingService {
    * pickup store). An unknown strategy code (a plugin removed since the channel chose it) plans by priority.
    */
   async plan(em: Em, db: SqlRunner, strategyCode: string, destination: SourcingDestination, lines: SourcingLine[], now = Date.now(), only?: readonly string[] | null): Promise<OrderSourcing> {
+    return (await this.planEach(em, db, [strategyCode], destination, lines, now, only))[0];
+  }
+
+  /** `plan` for several strategies over one read of the stock (quoteOrder's options, one per goal). */
+  async planEach(em: Em, db: SqlRunner, strategyCodes: string[], destination: SourcingDestination, lines: SourcingLine[], now = Date.now(), only?: readonly string[] | null): Promise<OrderSourcing[]> {
     const stocked = lines.filter((l) => l.trackInventory);
     const ctx = await this.context(em, db, destination, stocked, now, only);
+    return strategyCodes.map((code) => this.planIn(ctx, code, stocked, only));
+  }
+
+  private planIn(ctx: SourcingContext, strategyCode: string, stocked: SourcingLine[], only?: readonly string[] | null): OrderSourcing {
     const strategy = this.strategies.get(strategyCode) ?? this.strategies.get('priority')!;
     const plan = strategy.plan(ctx);
     const byId = new Map(ctx.locations.map((l) => [l.id, l]));
