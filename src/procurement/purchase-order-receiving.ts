@@ -44,7 +44,8 @@ export class PurchaseOrderReceiving {
         }
         return { row, quantity: l.quantity };
       });
-      for (const { row, quantity } of plan) {
+      // In variant order, as placeOrder reserves: two transactions lock stock rows alike (no deadlock between them).
+      for (const { row, quantity } of [...plan].sort((a, b) => (a.row.variant.id < b.row.variant.id ? -1 : 1))) {
         await receive(tx, { variantId: row.variant.id, sku: row.sku, locationId: po.location.id }, quantity, StockMovementReason.RECEIVED, { note: `Purchase order ${po.number}` });
         row.quantityReceived += quantity;
         recordEvent(tx, 'stock.changed', { sku: row.sku, variantId: row.variant.id, locationId: po.location.id, delta: quantity, reason: 'RECEIVED', purchaseOrderId: po.id }, row.variant.id);

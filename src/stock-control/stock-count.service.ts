@@ -84,7 +84,8 @@ export class StockCountService {
     const done = await em.transactional((tx) => once(tx, scope, idempotencyKey, { countId }, async () => {
       await claim(tx, countId);
       const count = await tx.findOneOrFail(StockCount, { id: countId }, { populate: ['location'] });
-      const lines = await tx.find(StockCountLine, { count: countId }, { orderBy: { sku: 'asc' } });
+      // In variant order, as placeOrder reserves: two transactions lock stock rows alike (no deadlock between them).
+      const lines = await tx.find(StockCountLine, { count: countId }, { orderBy: { variantId: 'asc' } });
       for (const line of lines) {
         const v = line.variance;
         if (v === null) continue;

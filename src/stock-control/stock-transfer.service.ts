@@ -52,7 +52,8 @@ export class StockTransferService {
     const scope = `shipStockTransfer:${principal ? keyOwner(principal) : 'staff'}`;
     await em.transactional((tx) => once(tx, scope, idempotencyKey, { id }, async () => {
       const transfer = await claim(tx, id, StockTransferStatus.DRAFT, 'shipped');
-      const lines = await tx.find(StockTransferLine, { transfer: id }, { orderBy: { sku: 'asc' } });
+      // In variant order, as placeOrder reserves: two transactions lock stock rows alike (no deadlock between them).
+      const lines = await tx.find(StockTransferLine, { transfer: id }, { orderBy: { variantId: 'asc' } });
       for (const line of lines) {
         const why = { note: `Transfer ${id} to ${transfer.toLocation.code}` };
         if (!(await transferOut(tx, { variantId: line.variantId, sku: line.sku, locationId: transfer.fromLocation.id }, line.quantity, why))) {
