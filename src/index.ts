@@ -36,7 +36,7 @@ export { manyBy, oneBy } from './kernel/loaders.js';
 export { recordEvent } from './kernel/outbox/record-event.js';
 export { domainEventStream } from './kernel/outbox/event-stream.js';
 export { newId, idPrefix, randomToken } from './kernel/ids.js';
-export { MAX_AMOUNT, assertAmount, percentToBasisPoints, basisPointsToPercent, taxOf, priceLine, orderTotals, currencyExponent, formatMoney } from './kernel/money.js';
+export { MAX_AMOUNT, assertAmount, percentToBasisPoints, basisPointsToPercent, taxOf, taxIncluded, priceLine, priceShipping, orderTotals, currencyExponent, formatMoney } from './kernel/money.js';
 export type { PricedLine, OrderTotals } from './kernel/money.js';
 export { MoneyScalar, DateTimeScalar, PageInfo, connectionOf } from './kernel/graphql-types.js';
 export { pageOf, pageSize, decodeCursor, encodeCursor, toPage, MAX_PAGE } from './kernel/pagination.js';

@@ -7,6 +7,7 @@ import { checkoutHolds } from './checkout-holds/module.js';
 import { customers } from './customers/module.js';
 import { documents } from './documents/module.js';
 import { fulfillment } from './fulfillment/module.js';
+import { giftCards } from './gift-cards/module.js';
 import { inventory } from './inventory/module.js';
 import { invoicing } from './invoicing/module.js';
 import { live } from './live/module.js';
@@ -15,7 +16,9 @@ import { orders } from './orders/module.js';
 import { orderEdits } from './order-edits/module.js';
 import { orderImport } from './order-import/module.js';
 import { payments } from './payments/module.js';
+import { prices } from './prices/module.js';
 import { procurement } from './procurement/module.js';
+import { promotions } from './promotions/module.js';
 import { replenishment } from './replenishment/module.js';
 import { returns } from './returns/module.js';
 import { shipping } from './shipping/module.js';
@@ -24,6 +27,6 @@ import { stockControl } from './stock-control/module.js';
 import type { OrdoModule } from './kernel/module.js';
 
 export const coreModules: OrdoModule[] = [
-  channels, catalog, customers, auth, inventory, stockControl, shipping, sourcing, payments, checkoutHolds, orders, orderImport, documents, fulfillment, orderEdits, invoicing,
+  channels, catalog, prices, customers, promotions, auth, inventory, stockControl, shipping, sourcing, payments, checkoutHolds, giftCards, orders, orderImport, documents, fulfillment, orderEdits, invoicing,
   live, notifications, procurement, replenishment, returns, channelSync,
 ];

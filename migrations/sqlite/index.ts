@@ -30,6 +30,7 @@ import { Migration20261130232507_order_line_backordered_index as M26 } from './M
 import { Migration20261201003309_sales_channels as M27 } from './Migration20261201003309_sales_channels.js';
 import { Migration20261201035655_sourcing_pickup_holds as M28 } from './Migration20261201035655_sourcing_pickup_holds.js';
 import { Migration20261201050152_procurement_stock_control as M29 } from './Migration20261201050152_procurement_stock_control.js';
+import { Migration20261201080955_issue19 as M30 } from './Migration20261201080955_issue19.js';
 
 export const sqlite: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -62,4 +63,5 @@ export const sqlite: MigrationObject[] = [
   { name: 'Migration20261201003309_sales_channels', class: M27 },
   { name: 'Migration20261201035655_sourcing_pickup_holds', class: M28 },
   { name: 'Migration20261201050152_procurement_stock_control', class: M29 },
+  { name: 'Migration20261201080955_issue19', class: M30 },
 ];

@@ -178,7 +178,7 @@ describe.each(DB_KINDS)('loyalty on %s', (kind) => {
       ['more points than the balance', () => place('WAITS', 10, LOYALTY_DISCOUNT(balance + 1)), new RegExp(`You have ${balance} loyalty points`)],
       ['more than half of the goods', () => place('WAITS', 1, LOYALTY_DISCOUNT(1_501)), /At most 1500 loyalty points/],
       ['a guest', () => place('WAITS', 1, LOYALTY_DISCOUNT(10), true), /Sign in/],
-      ['an unknown kind', () => place('WAITS', 1, { discounts: [{ kind: 'coupon', code: 'X' }] }), /No pricing step answers discounts of kind "coupon"/],
+      ['an unknown kind', () => place('WAITS', 1, { discounts: [{ kind: 'voucher', code: 'X' }] }), /No pricing step answers discounts of kind "voucher"/],
       ['points twice', () => place('WAITS', 1, { discounts: [{ kind: 'loyalty-points', amount: 1 }, { kind: 'loyalty-points', amount: 1 }] }), /once/],
       ['zero points', () => place('WAITS', 1, LOYALTY_DISCOUNT(0)), /at least 1/],
     ];

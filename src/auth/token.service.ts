@@ -38,6 +38,7 @@ export class TokenService {
     if (prefix === 'cs_') {
       const s = await em.findOne(CustomerSession, { tokenHash: hash, revokedAt: null, expiresAt: { $gt: new Date() } });
       if (!s) throw invalid();
+      this.noteSessionUse(s);
       return { kind: 'customer', customerId: s.customer.id, sessionId: s.id };
     }
     if (prefix === 'ss_') {
@@ -114,6 +115,21 @@ export class TokenService {
       const em = this.app.orm.em.fork() as Em;
       em.nativeUpdate(ApiKey, { id: key.id }, { lastUsedAt: new Date(now) }).catch((err) => {
         this.app.log.warn({ err: (err as Error).message, key: key.name }, 'could not record when an API key was used');
+      });
+    });
+  }
+
+  /** A customer session's lastUsedAt (mySessions), as a key's: at most once a minute, outside the request's statements. */
+  private noteSessionUse(session: CustomerSession): void {
+    const now = Date.now();
+    if (session.lastUsedAt && now - session.lastUsedAt.getTime() < LAST_USED_EVERY_MS) return;
+    if (now - (this.lastUsedWrites.get(session.id) ?? 0) < LAST_USED_EVERY_MS) return;
+    this.lastUsedWrites.set(session.id, now);
+    if (this.lastUsedWrites.size > 10_000) this.lastUsedWrites.clear(); // bounded: a forgotten entry only means one more write
+    sqlCounter.exit(() => {
+      const em = this.app.orm.em.fork() as Em;
+      em.nativeUpdate(CustomerSession, { id: session.id }, { lastUsedAt: new Date(now) }).catch((err) => {
+        this.app.log.warn({ err: (err as Error).message }, 'could not record when a customer session was used');
       });
     });
   }

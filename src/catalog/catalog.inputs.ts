@@ -2,6 +2,7 @@ import { Field, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsInt, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { MoneyScalar } from '../kernel/graphql-types.js';
 import { MAX_AMOUNT } from '../kernel/money.js';
+import { MAX_OPTIONS, ProductOptionInput, VariantOptionInput } from './product-options.js';
 
 @InputType()
 export class CreateVariantInput {
@@ -25,6 +26,10 @@ export class CreateVariantInput {
 
   @Field({ nullable: true })
   allowBackorder?: boolean;
+
+  @Field(() => [VariantOptionInput], { nullable: true, description: "Its value of each of the product's options." })
+  @ArrayMaxSize(MAX_OPTIONS) @ValidateNested()
+  options?: VariantOptionInput[];
 }
 
 @InputType()
@@ -34,6 +39,10 @@ export class CreateProductInput {
 
   @Field({ nullable: true }) @Length(0, 10_000)
   description?: string;
+
+  @Field(() => [ProductOptionInput], { nullable: true, description: 'Options its variants choose from (size, colour), at most 3.' })
+  @ArrayMaxSize(MAX_OPTIONS) @ValidateNested()
+  options?: ProductOptionInput[];
 
   @Field(() => [CreateVariantInput]) @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested()
   variants!: CreateVariantInput[];

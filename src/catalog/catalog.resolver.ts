@@ -1,11 +1,12 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { admin } from '../kernel/auth.js';
+import { admin, isAdmin } from '../kernel/auth.js';
 import { can, type OrdoContext } from '../kernel/context.js';
 import { connectionOf } from '../kernel/graphql-types.js';
 import { manyBy, oneBy } from '../kernel/loaders.js';
 import type { Page } from '../kernel/pagination.js';
 import { CatalogService } from './catalog.service.js';
 import { CreateProductInput } from './catalog.inputs.js';
+import { ProductFilter } from './catalog-upkeep.inputs.js';
 import { Product } from './product.entity.js';
 import { ProductVariant } from './variant.entity.js';
 
@@ -18,14 +19,21 @@ export class ProductResolver {
     @Arg('first', () => Int, { nullable: true }) first: number | undefined,
     @Arg('after', () => String, { nullable: true }) after: string | undefined,
     @Arg('search', () => String, { nullable: true }) search: string | undefined,
+    @Arg('filter', () => ProductFilter, { nullable: true, description: 'search: the name or a SKU; archived: staff only.' }) filter: ProductFilter | undefined,
     @Ctx() ctx: OrdoContext,
   ): Promise<Page<Product>> {
-    return ctx.app.service(CatalogService).products(ctx.em, first, after, search);
+    if (filter?.archived) can(ctx, admin('catalog'));
+    return ctx.app.service(CatalogService).products(ctx.em, first, after, filter?.search ?? search, !!filter?.archived);
   }
 
   @Query(() => ProductVariant, { nullable: true })
-  variant(@Arg('sku', () => String) sku: string, @Ctx() ctx: OrdoContext): Promise<ProductVariant | null> {
-    return ctx.app.service(CatalogService).variant(ctx.em, sku);
+  variant(
+    @Arg('sku', () => String) sku: string,
+    @Arg('includeArchived', () => Boolean, { nullable: true, description: 'Staff only: answer an archived variant too.' }) includeArchived: boolean | undefined,
+    @Ctx() ctx: OrdoContext,
+  ): Promise<ProductVariant | null> {
+    if (includeArchived) can(ctx, admin('catalog'));
+    return ctx.app.service(CatalogService).variant(ctx.em, sku, !!includeArchived);
   }
 
   @Mutation(() => Product)
@@ -33,9 +41,10 @@ export class ProductResolver {
     return ctx.app.service(CatalogService).createProduct(can(ctx, admin('catalog')).em, input);
   }
 
-  @FieldResolver(() => [ProductVariant])
-  variants(@Root() product: Product, @Ctx() ctx: OrdoContext): Promise<ProductVariant[]> {
-    return manyBy(ctx, ProductVariant, 'product', (v) => v.product.id, { id: 'asc' }).load(product.id);
+  @FieldResolver(() => [ProductVariant], { description: 'Its variants; archived ones only for staff (each says `archived`).' })
+  async variants(@Root() product: Product, @Ctx() ctx: OrdoContext): Promise<ProductVariant[]> {
+    const all = await manyBy(ctx, ProductVariant, 'product', (v) => v.product.id, { id: 'asc' }).load(product.id);
+    return isAdmin(ctx.principal) ? all : all.filter((v) => v.active);
   }
 }
 

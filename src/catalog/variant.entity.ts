@@ -1,13 +1,14 @@
-import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
+import { Entity, JsonType, ManyToOne, OptionalProps, PrimaryKey, Property, type Rel } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { MoneyScalar, Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
 import type { Product } from './product.entity.js';
+import type { VariantOption } from './product-options.js';
 
 @ObjectType({ implements: Node })
 @Entity()
 export class ProductVariant {
-  [OptionalProps]?: 'id' | 'trackInventory' | 'allowBackorder' | 'active';
+  [OptionalProps]?: 'id' | 'trackInventory' | 'allowBackorder' | 'active' | 'preordered';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -44,6 +45,23 @@ export class ProductVariant {
   @Property()
   allowBackorder: boolean = false;
 
+  /** False once archived: refused at placement (SKU_ARCHIVED), still on the orders that have it. */
   @Property()
   active: boolean = true;
+
+  /** Its value of each of the product's options, in the product's order (product-options.ts); null: none. */
+  @Property({ type: JsonType, nullable: true })
+  options?: VariantOption[] | null;
+
+  // Preorders (catalog/preorder.ts, docs/preorders.md): before `releaseDate` every unit ordered is a
+  // preorder, up to `preorderLimit` units; `preordered` counts those accepted and not yet released or
+  // cancelled, changed only by conditional UPDATEs. Shown as `ProductVariant.preorder`.
+  @Property({ type: 'datetime', nullable: true })
+  releaseDate?: Date | null;
+
+  @Property({ type: 'integer', nullable: true })
+  preorderLimit?: number | null;
+
+  @Property({ type: 'integer', default: 0 })
+  preordered: number = 0;
 }

@@ -46,7 +46,7 @@ export const DEFAULT_CHANNEL_CODE = 'default';
 @ObjectType({ implements: Node })
 @Entity()
 export class Channel {
-  [OptionalProps]?: 'id' | 'createdAt' | 'capturePolicy' | 'importStockPolicy' | 'sourcingStrategy';
+  [OptionalProps]?: 'id' | 'createdAt' | 'capturePolicy' | 'importStockPolicy' | 'sourcingStrategy' | 'pricesIncludeTax';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -83,6 +83,10 @@ export class Channel {
   @Field({ description: "How the channel's orders choose the locations they are reserved and shipped from (setChannelSourcing; `sourcingStrategies` lists them): priority, nearest, earliest-delivery, fewest-shipments or a plugin's." })
   @Property({ length: 64, default: 'priority' })
   sourcingStrategy: string = 'priority';
+
+  @Field({ description: "Whether the channel's prices (catalog, channel and shipping prices) are gross, tax included (EU shops): tax is then taken out of each line, half-up (docs/prices.md). Orders keep the mode they were placed in (Order.pricesIncludeTax)." })
+  @Property({ default: false })
+  pricesIncludeTax: boolean = false;
 
   @Property()
   createdAt: Date = new Date();

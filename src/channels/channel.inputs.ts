@@ -1,5 +1,5 @@
 import { Field, InputType, Int } from 'type-graphql';
-import { IsInt, IsOptional, Length, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Length, Matches, Max, Min } from 'class-validator';
 import { CapturePolicy, ChannelKind, ImportStockPolicy } from './channel.entity.js';
 
 /** The return window of a channel, in both inputs; null in an update goes back to the engine default. */
@@ -36,6 +36,10 @@ export class CreateChannelInput {
   @Field(() => ImportStockPolicy, { nullable: true, description: 'What importOrders does with an order the stock cannot cover; default RESERVE.' })
   @IsOptional()
   importStockPolicy?: ImportStockPolicy;
+
+  @Field({ nullable: true, description: "Prices are gross, tax included (default false); changing it re-prices no placed order." })
+  @IsOptional() @IsBoolean()
+  pricesIncludeTax?: boolean;
 }
 
 @InputType()
@@ -53,4 +57,8 @@ export class UpdateChannelInput {
   @Field(() => ImportStockPolicy, { nullable: true, description: 'What importOrders does with an order the stock cannot cover; default RESERVE.' })
   @IsOptional()
   importStockPolicy?: ImportStockPolicy;
+
+  @Field({ nullable: true, description: "Prices are gross, tax included (default false); changing it re-prices no placed order." })
+  @IsOptional() @IsBoolean()
+  pricesIncludeTax?: boolean;
 }

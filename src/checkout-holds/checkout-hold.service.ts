@@ -162,8 +162,11 @@ export class CheckoutHoldService {
     });
     if (!quantities.size) throw badInput('A hold needs at least one line.', 'input.lines');
     const skus = [...quantities.keys()];
+    // The currency a buyer in the channel pays in: the variant's own price there (prices/), else the catalog's.
     const rows: any[] = await em.fork().execute(
-      `SELECT id, sku, currency_code, track_inventory FROM product_variant WHERE active = true AND sku IN (${skus.map(() => '?').join(', ')})`, skus);
+      `SELECT pv.id, pv.sku, COALESCE(vp.currency_code, pv.currency_code) AS currency_code, pv.track_inventory
+FROM product_variant pv LEFT JOIN variant_price vp ON vp.variant_id = pv.id AND vp.channel_id = ?
+WHERE pv.active = true AND pv.sku IN (${skus.map(() => '?').join(', ')})`, [channel.id, ...skus]);
     const bySku = new Map(rows.map((r) => [r.sku as string, r]));
     const out: WantedLine[] = [];
     for (const [sku, { quantity, index }] of quantities) {

@@ -20,7 +20,7 @@ export class CustomerResolver {
 
   @Mutation(() => AuthPayload, { description: 'Throttled per IP and per email (ORDO_LOGIN_*): over the limit, RATE_LIMITED with extensions.retryAfterSeconds.' })
   registerCustomer(@Arg('input', () => RegisterCustomerInput) input: RegisterCustomerInput, @Ctx() ctx: OrdoContext) {
-    return ctx.app.service(CustomerService).register(ctx.em, input, ctx.ip);
+    return ctx.app.service(CustomerService).register(ctx.em, input, ctx.ip, ctx.userAgent);
   }
 
   @Mutation(() => Boolean, { description: 'Mails a link to set a new password (valid 1 hour) when an account has this email. Always true, so that it tells nobody which addresses have accounts. Throttled per email and IP (ORDO_LOGIN_*): RATE_LIMITED.' })
@@ -30,11 +30,11 @@ export class CustomerResolver {
 
   @Mutation(() => AuthPayload, { description: 'Sets a new password with the token of the reset mail (once); every session of the account ends and a new one begins.' })
   resetPassword(@Arg('token', () => String) token: string, @Arg('password', () => String) password: string, @Ctx() ctx: OrdoContext) {
-    return ctx.app.service(CustomerService).resetPassword(ctx.em, token, password);
+    return ctx.app.service(CustomerService).resetPassword(ctx.em, token, password, { ip: ctx.ip, userAgent: ctx.userAgent });
   }
 
   @Mutation(() => AuthPayload, { description: 'Throttled: too many failures for the email or from the IP (ORDO_LOGIN_*) answer RATE_LIMITED with extensions.retryAfterSeconds, even for the right password, until the window ends. A success clears the email\'s failures.' })
   login(@Arg('email', () => String) email: string, @Arg('password', () => String) password: string, @Ctx() ctx: OrdoContext) {
-    return ctx.app.service(CustomerService).login(ctx.em, email, password, ctx.ip);
+    return ctx.app.service(CustomerService).login(ctx.em, email, password, ctx.ip, ctx.userAgent);
   }
 }

@@ -11,6 +11,12 @@ import { Customer } from './customer.entity.js';
 import { CustomerSession } from './customer-session.entity.js';
 import type { RegisterCustomerInput } from './customer.inputs.js';
 
+/** Where a sign-in came from: kept on the session for the customer's sessions list. */
+export interface SignInClient {
+  ip?: string;
+  userAgent?: string;
+}
+
 export interface AuthResult {
   token: string;
   customer: Customer;
@@ -26,7 +32,7 @@ export class CustomerService {
    * Throttled (ORDO_LOGIN_*): every attempt takes a point from the client's IP and from the address, in
    * their own counters (a flood of sign-ups, or probing which addresses have accounts).
    */
-  async register(em: Em, input: RegisterCustomerInput, ip?: string): Promise<AuthResult> {
+  async register(em: Em, input: RegisterCustomerInput, ip?: string, userAgent?: string): Promise<AuthResult> {
     const email = input.email.trim().toLowerCase();
     const at = clientIp(ip);
     if (at) await this.limit('register:ip', 'loginLimitPerIp', 'sign-ups from this address').take(at);
@@ -40,11 +46,11 @@ export class CustomerService {
       if (e instanceof UniqueConstraintViolationException) throw new OrdoError('CONFLICT', 'An account with this email exists already: sign in instead.');
       throw e;
     }
-    return { customer, token: await this.createSession(em, customer) };
+    return { customer, token: await this.createSession(em, customer, { ip, userAgent }) };
   }
 
   /** Throttled (kernel/rate-limit.ts `signInThrottle`, ORDO_LOGIN_*): RATE_LIMITED before the password is checked. */
-  async login(em: Em, email: string, password: string, ip?: string): Promise<AuthResult> {
+  async login(em: Em, email: string, password: string, ip?: string, userAgent?: string): Promise<AuthResult> {
     const address = email.trim().toLowerCase();
     const throttle = signInThrottle(this.app, 'login');
     await throttle.attempt(address, ip);
@@ -55,7 +61,7 @@ export class CustomerService {
       throw new OrdoError('UNAUTHENTICATED', 'The email or the password is wrong.');
     }
     await throttle.succeeded(address);
-    return { customer, token: await this.createSession(em, customer) };
+    return { customer, token: await this.createSession(em, customer, { ip, userAgent }) };
   }
 
   /**
@@ -89,7 +95,7 @@ export class CustomerService {
   }
 
   /** Sets a new password with a reset token (once): every session of the account ends, and a new one begins. */
-  async resetPassword(em: Em, token: string, password: string): Promise<AuthResult> {
+  async resetPassword(em: Em, token: string, password: string, client: SignInClient = {}): Promise<AuthResult> {
     if (password.length < 8 || password.length > 200) throw badInput('password needs at least 8 characters (at most 200).', 'password');
     const passwordHash = await hashPassword(password);
     const invalid = () => new OrdoError('UNAUTHENTICATED', 'The reset link is not valid (unknown, used or expired): ask for a new one.');
@@ -100,7 +106,7 @@ export class CustomerService {
       const claimed = await tx.nativeUpdate(Customer, { id: customer.id, passwordResetHash: hashToken(token) }, { passwordResetHash: null, passwordResetExpiresAt: null, passwordHash });
       if (!claimed) throw invalid();
       await tx.nativeUpdate(CustomerSession, { customer: customer.id, revokedAt: null }, { revokedAt: new Date() });
-      return { customer: await tx.findOneOrFail(Customer, { id: customer.id }, { refresh: true }), token: await this.createSession(tx, customer) };
+      return { customer: await tx.findOneOrFail(Customer, { id: customer.id }, { refresh: true }), token: await this.createSession(tx, customer, client) };
     });
   }
 
@@ -110,10 +116,11 @@ export class CustomerService {
   }
 
   /** A session token (`cs_…`); only its SHA-256 is kept. auth's TokenService turns it into a principal. */
-  private async createSession(em: Em, customer: Customer): Promise<string> {
+  private async createSession(em: Em, customer: Customer, client: SignInClient = {}): Promise<string> {
     const token = randomToken('cs');
     const expiresAt = new Date(Date.now() + this.app.config.customerSessionDays * 86_400_000);
-    em.persist(em.create(CustomerSession, { customer, tokenHash: hashToken(token), expiresAt }));
+    const ip = clientIp(client.ip)?.slice(0, 64) ?? null;
+    em.persist(em.create(CustomerSession, { customer, tokenHash: hashToken(token), expiresAt, ip, userAgent: client.userAgent?.slice(0, 300) || null }));
     await em.flush();
     return token;
   }

@@ -2,11 +2,14 @@ import { admin, authorize } from '../kernel/auth.js';
 import { defineModule } from '../kernel/module.js';
 import { Customer } from './customer.entity.js';
 import { CustomerSession } from './customer-session.entity.js';
+import { CustomerAddress } from './customer-address.entity.js';
 import { CustomerResolver } from './customer.resolver.js';
+import { CustomerAdminResolver } from './customer-admin.resolver.js';
+import { CustomerAccountResolver, CustomerSessionFields } from './customer-account.resolver.js';
 
 export const customers = defineModule({
   name: 'customers',
-  entities: [Customer, CustomerSession],
+  entities: [Customer, CustomerSession, CustomerAddress],
   nodes: {
     // A customer record is the customer's own business, and staff's.
     cus: async (ctx, id) => {
@@ -16,5 +19,5 @@ export const customers = defineModule({
       return ctx.em.findOne(Customer, { id });
     },
   },
-  resolvers: [CustomerResolver],
+  resolvers: [CustomerResolver, CustomerAdminResolver, CustomerAccountResolver, CustomerSessionFields],
 });

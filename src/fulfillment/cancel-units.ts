@@ -14,8 +14,9 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
-import { formatMoney, orderTotals, priceLine } from '../kernel/money.js';
+import { formatMoney, listedShipping, orderTotals, priceLine } from '../kernel/money.js';
 import { release } from '../inventory/stock-ledger.js';
+import { unpreorder } from '../order-core/preordered-units.js';
 import type { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
 import { CHANGEABLE, OrderStatus, orderMachine } from '../order-core/order-status.js';
@@ -28,6 +29,8 @@ import { ShipmentStatus } from './shipment-status.js';
 import { moveShipment } from './shipment-moves.js';
 import { isOpen } from './routing.js';
 import { followShipments } from './order-progress.js';
+import { newId } from '../kernel/ids.js';
+import { giveBackForCancelledUnits } from '../gift-cards/give-back.js';
 
 export interface UnitsToCancel {
   orderLineId: string;
@@ -77,11 +80,16 @@ export async function cancelUnits(app: AppRuntime, tx: Em, order: Order, asked: 
   });
 
   const before = order.total;
+  const grossBefore = order.subtotal + order.shippingTotal + order.taxTotal;
+  // The shipping charge as listed (gross in a tax-inclusive order), read before the lines' tax changes.
+  const shipping = listedShipping(order, lines);
   for (const { line, quantity, pending } of plans) {
     let left = quantity;
     // 1. Backordered units hold nothing.
     const fromBackorder = Math.min(left, line.quantityBackordered);
     line.quantityBackordered -= fromBackorder;
+    // Preordered units among them go back to the variant's preorder limit.
+    await unpreorder(tx, line, fromBackorder);
     left -= fromBackorder;
     // 2. Reserved units no shipment holds yet, then 3. units of PENDING shipments, location by location.
     const routedAt = (loc: string) => pending.filter((sl) => shipmentOf.get(sl.shipment.id)!.location.id === loc).reduce((n, sl) => n + sl.quantity, 0);
@@ -107,13 +115,16 @@ export async function cancelUnits(app: AppRuntime, tx: Em, order: Order, asked: 
     }
     line.quantity -= quantity;
     line.quantityCancelled += quantity;
-    const priced = priceLine(line.unitPrice, line.quantity, order.taxBasisPoints);
+    const priced = priceLine(line.unitPrice, line.quantity, order.taxBasisPoints, order.pricesIncludeTax);
     line.taxTotal = priced.tax;
     line.lineTotal = priced.total;
   }
 
   const remaining = lines.reduce((n, l) => n + l.quantity, 0);
-  reprice(order, lines, remaining > 0);
+  reprice(order, lines, remaining > 0 ? shipping : null);
+  // The cancelled units' share of the tender (gift cards, store credit) goes back to where it came from, and
+  // the payment keeps owing the rest (a whole cancel gives all of it back on order.cancelled instead).
+  if (remaining > 0) await giveBackForCancelledUnits(tx, order, before, grossBefore, newId('cut'));
   const amount = before - order.total;
   const what = plans.map((p) => `${p.quantity} × ${p.line.sku}`).join(', ');
   const result: CancelledUnits = { amount, lines: plans.map((p) => ({ orderLineId: p.line.id, sku: p.line.sku, quantity: p.quantity })) };
@@ -138,11 +149,15 @@ export async function cancelUnits(app: AppRuntime, tx: Em, order: Order, asked: 
   return result;
 }
 
-/** The order's totals from its lines (kernel/money.ts, as placeOrder adds them up); shipping is kept while anything is left. */
-function reprice(order: Order, lines: OrderLine[], keepShipping: boolean): void {
-  if (!keepShipping) order.shippingTotal = 0;
-  const priced = lines.map((l) => ({ unitPrice: l.unitPrice, quantity: l.quantity, net: l.unitPrice * l.quantity, tax: l.taxTotal, total: l.lineTotal }));
-  const totals = orderTotals(priced, order.shippingTotal, order.taxBasisPoints);
+/**
+ * The order's totals from its lines (kernel/money.ts, as placeOrder adds them up); shipping (as listed:
+ * `shipping`, null when nothing is left) is kept while anything is left.
+ */
+function reprice(order: Order, lines: OrderLine[], shipping: number | null): void {
+  const keepShipping = shipping !== null;
+  const priced = lines.map((l) => ({ unitPrice: l.unitPrice, quantity: l.quantity, net: l.lineTotal - l.taxTotal, tax: l.taxTotal, total: l.lineTotal }));
+  const totals = orderTotals(priced, shipping ?? 0, order.taxBasisPoints, order.pricesIncludeTax);
+  order.shippingTotal = totals.shippingTotal;
   order.subtotal = totals.subtotal;
   order.taxTotal = totals.taxTotal;
   order.total = Math.max(0, totals.total - (keepShipping ? order.discountTotal ?? 0 : 0));

@@ -9,6 +9,7 @@ import { LabelService } from './labels.js';
 import { FulfillmentDocuments } from './fulfillment-documents.js';
 import { Housekeeping } from './housekeeping.js';
 import { AutoFulfillment } from './auto-walk.js';
+import { PreorderRelease } from './preorder-release.js';
 import { jobOnEvent } from '../kernel/outbox/event-job.js';
 
 export const QUEUES = { fulfillment: 'fulfillment', documents: 'documents', carrier: 'carrier', housekeeping: 'housekeeping' } as const;
@@ -34,6 +35,8 @@ export const fulfillmentJobs: Record<string, JobDefinition> = {
   'housekeeping.cancelUnpaidOrders': job(QUEUES.housekeeping, (_d, ctx) => ctx.app.service(Housekeeping).cancelUnpaidOrders(em(ctx))),
   'housekeeping.flagStuckShipments': job(QUEUES.housekeeping, (_d, ctx) => ctx.app.service(Housekeeping).flagStuckShipments(em(ctx))),
   'housekeeping.cancelUncollectedPickups': job(QUEUES.housekeeping, (_d, ctx) => ctx.app.service(Housekeeping).cancelUncollectedPickups(em(ctx))),
+  // Preorders whose release date has passed: released and served from stock (preorder-release.ts).
+  'housekeeping.releasePreorders': job(QUEUES.housekeeping, (_d, ctx) => ctx.app.service(PreorderRelease).releaseDue(em(ctx))),
 };
 
 /** An event handler that adds one fulfillment job per event (kernel/outbox/event-job.ts). */

@@ -47,5 +47,6 @@ export const fulfillment = defineModule({
     'housekeeping.cancelUnpaidOrders': { everyMs: (config) => config.housekeepingEveryMs, queue: QUEUES.housekeeping },
     'housekeeping.flagStuckShipments': { everyMs: (config) => config.housekeepingEveryMs, queue: QUEUES.housekeeping },
     'housekeeping.cancelUncollectedPickups': { everyMs: (config) => config.housekeepingEveryMs, queue: QUEUES.housekeeping },
+    'housekeeping.releasePreorders': { everyMs: (config) => config.housekeepingEveryMs, queue: QUEUES.housekeeping },
   },
 });

@@ -51,7 +51,7 @@ export class RoutingService {
   async allocateBackorders(em: Em, variantId: string): Promise<number> {
     const waiting = await em.execute(
       `SELECT ol.id, ol.order_id FROM order_line ol JOIN orders o ON o.id = ol.order_id
-       WHERE ol.variant_id = ? AND ol.quantity_backordered > 0 AND o.status <> ?
+       WHERE ol.variant_id = ? AND ol.quantity_backordered > 0 AND ol.quantity_preordered = 0 AND o.status <> ?
        ORDER BY o.placed_at, o.id`,
       [variantId, OrderStatus.CANCELLED],
     );
@@ -59,7 +59,8 @@ export class RoutingService {
     for (const w of waiting) {
       const got = await withOrder(em, w.order_id as string, async (tx, order) => {
         const line = await tx.findOne(OrderLine, { id: w.id as string });
-        if (!line || line.quantityBackordered <= 0 || order.status === OrderStatus.CANCELLED) return 0;
+        // Preordered units wait for their release date (preorder-release.ts), whatever stock arrives.
+        if (!line || line.quantityBackordered <= 0 || line.quantityPreordered > 0 || order.status === OrderStatus.CANCELLED) return 0;
         // A click & collect order waits for stock at its store, not anywhere.
         const r = order.pickupLocation
           ? await reserveRanked(tx, variantId, line.quantityBackordered, [order.pickupLocation.id])

@@ -18,12 +18,15 @@ export class InvoiceLine {
   @Field() description!: string;
   @Field(() => String, { nullable: true }) sku?: string | null;
   @Field(() => Int) quantity!: number;
-  @Field(() => MoneyScalar, { description: 'Net price of one unit.' }) unitPrice!: number;
+  @Field(() => MoneyScalar, { description: 'Price of one unit: net, or gross (tax included) when unitPriceIncludesTax.' }) unitPrice!: number;
   @Field(() => Float) taxRatePercent!: number;
+  @Field(() => MoneyScalar, { description: 'Net amount of the line: total − taxTotal.' })
+  /** Net amount of the line (unitPrice × quantity, its gross less its tax, or the net share of a partial payment). */
+  net!: number;
   @Field(() => MoneyScalar, { description: 'Tax of the line.' }) taxTotal!: number;
   @Field(() => MoneyScalar, { description: 'Net plus tax.' }) total!: number;
-  /** Net amount of the line (unitPrice × quantity, or the net share of a partial payment). */
-  net!: number;
+  /** The order's prices include tax: unitPrice is gross, its tax taken out of the line (docs/prices.md). Absent on older documents: false. */
+  unitPriceIncludesTax?: boolean;
 }
 
 export interface Party {

@@ -4,7 +4,7 @@ import { adminIn, channelScope } from '../kernel/auth.js';
 import { can, type OrdoContext } from '../kernel/context.js';
 import { manyBy, oneBy } from '../kernel/loaders.js';
 import { Order } from '../order-core/order.entity.js';
-import { Invoice } from './invoice.entity.js';
+import { Invoice, InvoiceLine } from './invoice.entity.js';
 import { InvoiceService } from './invoice.service.js';
 
 @Resolver(() => Invoice)
@@ -43,5 +43,13 @@ export class OrderInvoicesField {
   @FieldResolver(() => [Invoice])
   invoices(@Root() order: Order, @Ctx() ctx: OrdoContext): Promise<Invoice[]> {
     return manyBy(ctx, Invoice, 'order', (i) => i.order.id, { id: 'asc' }).load(order.id);
+  }
+}
+
+@Resolver(() => InvoiceLine)
+export class InvoiceLineFields {
+  @FieldResolver(() => Boolean, { description: "Whether unitPrice includes tax (the order's prices include tax): the line's tax was taken out of its gross." })
+  unitPriceIncludesTax(@Root() line: InvoiceLine): boolean {
+    return line.unitPriceIncludesTax ?? false;
   }
 }

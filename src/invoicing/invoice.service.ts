@@ -137,7 +137,10 @@ export class InvoiceService {
    * - captured − refunded > what the order owes: its total less what its returns refunded, nothing once
    *   CANCELLED (a cancelled order's refund not settled yet, or failing);
    * - shipped or delivered with less captured than it owes (a capture that gave up);
-   * - a payment the buyer's bank disputes, until the dispute closes.
+   * - a payment the buyer's bank disputes, until the dispute closes;
+   * - a cancelled order still holding gift-card or store-credit tender (its give-back has not run yet).
+   * Tender is not in the money rule: the order's total is what its payments owe (tender paid the rest), and
+   * an invoice's total is what the payment paid (its lines keep the full price and show what tender paid).
    * Empty when every job has run and every provider answered.
    */
   async unreconciledOrderIds(em: Em): Promise<string[]> {
@@ -146,10 +149,14 @@ export class InvoiceService {
       LEFT JOIN (SELECT order_id, SUM(amount_captured - amount_refunded) AS net, SUM(amount_captured) AS captured, SUM(amount_disputed) AS disputed FROM payment GROUP BY order_id) p ON p.order_id = o.id
       LEFT JOIN (SELECT order_id, SUM(CASE WHEN kind = 'INVOICE' THEN total ELSE -total END) AS net FROM invoice GROUP BY order_id) i ON i.order_id = o.id
       LEFT JOIN (SELECT order_id, SUM(refunded_amount) AS refunded FROM return_request WHERE refunded_amount IS NOT NULL GROUP BY order_id) r ON r.order_id = o.id
+      LEFT JOIN (SELECT order_id, SUM(amount) AS net FROM (
+        SELECT order_id, amount FROM gift_card_entry WHERE order_id IS NOT NULL AND kind IN ('SPENT', 'GIVEN_BACK')
+        UNION ALL SELECT order_id, amount FROM store_credit_entry WHERE order_id IS NOT NULL AND kind IN ('SPENT', 'GIVEN_BACK')) t GROUP BY order_id) g ON g.order_id = o.id
       WHERE COALESCE(p.net, 0) <> COALESCE(i.net, 0)
          OR COALESCE(p.net, 0) > CASE WHEN o.status = 'CANCELLED' THEN 0 ELSE o.total - COALESCE(r.refunded, 0) END
          OR (o.status IN ('SHIPPED', 'DELIVERED') AND COALESCE(p.captured, 0) < o.total)
          OR COALESCE(p.disputed, 0) > 0
+         OR (o.status = 'CANCELLED' AND COALESCE(g.net, 0) < 0)
       ORDER BY o.id DESC`);
     return (rows as { id: string }[]).map((r) => r.id);
   }
@@ -158,21 +165,28 @@ export class InvoiceService {
 /** The whole order: its lines, and shipping as a line of its own; the totals equal the order's. */
 function orderLines(order: Order, lines: OrderLine[], shippingName: string | null, rate: number): InvoiceLine[] {
   // Lines whose every unit was cancelled before the capture are not invoiced.
+  // A tax-inclusive order's lines show the gross unit price they were sold at; net is what is left of the
+  // line's gross once its tax is taken out, so net + tax = total on every line, as on the order.
+  const inclusive = order.pricesIncludeTax;
   const out: InvoiceLine[] = lines.filter((l) => l.quantity > 0).map((l) => ({
     description: l.name, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, taxRatePercent: rate,
-    net: l.unitPrice * l.quantity, taxTotal: l.taxTotal, total: l.lineTotal,
+    net: l.lineTotal - l.taxTotal, taxTotal: l.taxTotal, total: l.lineTotal, ...(inclusive ? { unitPriceIncludesTax: true } : {}),
   }));
   const lineTax = out.reduce((s, l) => s + l.taxTotal, 0);
   const shippingTax = order.taxTotal - lineTax;
   if (order.shippingTotal > 0 || shippingTax !== 0) {
     out.push({
-      description: `Shipping${shippingName ? `: ${shippingName}` : ''}`, sku: null, quantity: 1, unitPrice: order.shippingTotal, taxRatePercent: rate,
-      net: order.shippingTotal, taxTotal: shippingTax, total: order.shippingTotal + shippingTax,
+      description: `Shipping${shippingName ? `: ${shippingName}` : ''}`, sku: null, quantity: 1,
+      unitPrice: inclusive ? order.shippingTotal + shippingTax : order.shippingTotal, taxRatePercent: rate,
+      net: order.shippingTotal, taxTotal: shippingTax, total: order.shippingTotal + shippingTax, ...(inclusive ? { unitPriceIncludesTax: true } : {}),
     });
   }
   // Discounts come off the total after tax (like store credit): lines of their own, without tax.
+  // Tender (a gift card, store credit) is a means of payment, not a price reduction: the lines and the tax
+  // stay at the full price, and a line says what it paid (net 0: the subtotal is the goods' and shipping's).
   for (const d of order.discounts ?? []) {
-    out.push({ description: `Discount: ${d.label}`, sku: null, quantity: 1, unitPrice: -d.amount, taxRatePercent: 0, net: -d.amount, taxTotal: 0, total: -d.amount });
+    if (d.tender) out.push({ description: `Paid by ${d.label}`, sku: null, quantity: 1, unitPrice: -d.amount, taxRatePercent: 0, net: 0, taxTotal: 0, total: -d.amount });
+    else out.push({ description: `Discount: ${d.label}`, sku: null, quantity: 1, unitPrice: -d.amount, taxRatePercent: 0, net: -d.amount, taxTotal: 0, total: -d.amount });
   }
   return out;
 }

@@ -3,7 +3,7 @@
 import type { Em } from '../kernel/db/orm.js';
 import { defineModule, onlyWhen, type EventHandler, type JobDefinition } from '../kernel/module.js';
 import { Invoice } from './invoice.entity.js';
-import { InvoiceResolver, OrderInvoicesField } from './invoice.resolver.js';
+import { InvoiceLineFields, InvoiceResolver, OrderInvoicesField } from './invoice.resolver.js';
 import { InvoiceService } from './invoice.service.js';
 import { idField, jobOnEvent } from '../kernel/outbox/event-job.js';
 
@@ -29,7 +29,7 @@ export const invoicing = defineModule({
   name: 'invoicing',
   dependsOn: ['orders', 'payments', 'documents', 'fulfillment'],
   entities: [Invoice],
-  resolvers: [InvoiceResolver, OrderInvoicesField],
+  resolvers: [InvoiceResolver, InvoiceLineFields, OrderInvoicesField],
   nodes: {
     inv: (ctx, id) => ctx.app.service(InvoiceService).readable(ctx.em, ctx.principal, id),
   },

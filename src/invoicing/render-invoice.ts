@@ -45,20 +45,27 @@ export async function renderInvoice(input: InvoicePdfInput): Promise<Buffer> {
   doc.x = left;
 
   const c = input.currencyCode;
+  const gross = input.lines.some((l) => l.unitPriceIncludesTax);
   drawTable(doc, [
-    { header: 'Description', weight: 3.2, value: (l: InvoiceLine) => l.description },
-    { header: 'SKU', weight: 1.2, value: (l) => l.sku ?? '' },
+    { header: 'Description', weight: 2.6, value: (l: InvoiceLine) => l.description },
+    { header: 'SKU', weight: 1.0, value: (l) => l.sku ?? '' },
     { header: 'Qty', weight: 0.5, align: 'right', value: (l) => String(l.quantity) },
-    { header: 'Unit (net)', weight: 1.1, align: 'right', value: (l) => formatMoney(l.unitPrice, c) },
-    { header: 'Tax', weight: 0.7, align: 'right', value: (l) => `${l.taxRatePercent}%` },
+    // Gross unit prices (a tax-inclusive order) say so; every line shows net, tax and total, which add up.
+    { header: gross ? 'Unit (gross)' : 'Unit (net)', weight: 1.1, align: 'right', value: (l) => formatMoney(l.unitPrice, c) },
+    { header: 'Tax %', weight: 0.7, align: 'right', value: (l) => `${l.taxRatePercent}%` },
+    { header: 'Net', weight: 1.1, align: 'right', value: (l) => formatMoney(l.net, c) },
+    { header: 'Tax', weight: 1.0, align: 'right', value: (l) => formatMoney(l.taxTotal, c) },
     { header: 'Total', weight: 1.2, align: 'right', bold: true, value: (l) => formatMoney(l.total, c) },
   ], input.lines, { fontSize: 9 });
 
   doc.moveDown(0.8);
+  // What gift cards or store credit paid (their lines have no net amount): the rest is what the payment paid.
+  const tender = input.subtotal + input.taxTotal - input.total;
   const totals: [string, string][] = [
     ['Subtotal (net)', formatMoney(input.subtotal, c)],
     ['Tax', formatMoney(input.taxTotal, c)],
-    [input.kind === 'INVOICE' ? 'Total' : 'Total credited', formatMoney(input.total, c)],
+    ...(tender > 0 ? [['Total', formatMoney(input.subtotal + input.taxTotal, c)], ['Paid by gift card / store credit', formatMoney(-tender, c)]] as [string, string][] : []),
+    [input.kind === 'INVOICE' ? (tender > 0 ? 'Paid by card / payment' : 'Total') : 'Total credited', formatMoney(input.total, c)],
   ];
   for (const [label, value] of totals) {
     const y = doc.y;

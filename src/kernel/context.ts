@@ -16,6 +16,8 @@ export type OrdoContext = {
   authorization?: string;
   /** The client's address (express `req.ip`: the socket's, or X-Forwarded-For's behind `trust proxy`), for per-IP limits. */
   ip?: string;
+  /** The client's User-Agent header (cut to 300 characters), kept on a customer's session for their sessions list. */
+  userAgent?: string;
 };
 
 export function loader<K, V>(ctx: OrdoContext, key: string, make: () => DataLoader<K, V>): DataLoader<K, V> {

@@ -74,7 +74,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
   const formatErrors = formatError(app.log);
   const apq = persistedQueries(config.redisUrl, config.redisPrefix, config.apqTtlSeconds, app.log);
 
-  const context = async (authorization: string | undefined, ip?: string, requestId: string = randomUUID()): Promise<OrdoContext> => {
+  const context = async (authorization: string | undefined, ip?: string, requestId: string = randomUUID(), userAgent?: string): Promise<OrdoContext> => {
     const em = app.orm.em.fork() as Em;
     let principal: Principal;
     try {
@@ -87,7 +87,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     }
     const scope = requestScope.current();
     if (scope) scope.principal = principalKind(principal);
-    return { app, em, principal, requestId, loaders: new Map(), authorization, ip };
+    return { app, em, principal, requestId, loaders: new Map(), authorization, ip, userAgent: userAgent?.slice(0, 300) };
   };
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });
@@ -220,7 +220,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
       }
       next();
     },
-    expressMiddleware(apollo, { context: async ({ req }) => context(req.headers.authorization, req.ip, typeof req.id === 'string' ? req.id : undefined) }),
+    expressMiddleware(apollo, { context: async ({ req }) => context(req.headers.authorization, req.ip, typeof req.id === 'string' ? req.id : undefined, req.headers['user-agent']) }),
   );
   expressApp.use('/graphql', bodyErrors('1 MB'));
 

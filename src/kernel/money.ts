@@ -26,33 +26,78 @@ export function taxOf(net: number, basisPoints: number): number {
   return Math.floor((net * basisPoints + 5_000) / 10_000);
 }
 
+/**
+ * The tax inside a gross amount (tax-inclusive prices): gross × rate / (1 + rate), rounded half-up, in
+ * integers as gross × bp / (10 000 + bp). 119.00 at 19 % → 19.00; the net is what is left (docs/prices.md).
+ */
+export function taxIncluded(gross: number, basisPoints: number): number {
+  const d = 10_000 + basisPoints;
+  return Math.floor((2 * gross * basisPoints + d) / (2 * d));
+}
+
+/**
+ * Whether prices are net with tax added (`false`, the default) or gross with tax taken out of them
+ * (`true`: a channel with pricesIncludeTax). An order keeps the mode it was placed in.
+ */
+export type PricesIncludeTax = boolean;
+
 export interface PricedLine {
+  /** The unit price as listed: net, or gross when prices include tax. */
   unitPrice: number;
   quantity: number;
   net: number;
   tax: number;
+  /** net + tax: what the buyer pays for the line. */
   total: number;
 }
 
-export function priceLine(unitPrice: number, quantity: number, basisPoints: number): PricedLine {
+/** A line priced per line, not per unit: the tax of the whole line is rounded once, half-up. */
+export function priceLine(unitPrice: number, quantity: number, basisPoints: number, inclusive: PricesIncludeTax = false): PricedLine {
+  if (inclusive) {
+    const gross = unitPrice * quantity;
+    const tax = taxIncluded(gross, basisPoints);
+    return { unitPrice, quantity, net: gross - tax, tax, total: gross };
+  }
   const net = unitPrice * quantity;
   const tax = taxOf(net, basisPoints);
   return { unitPrice, quantity, net, tax, total: net + tax };
 }
 
+/** Net and tax of a shipping charge (the method's price: net, or gross when prices include tax). */
+export function priceShipping(price: number, basisPoints: number, inclusive: PricesIncludeTax = false): { net: number; tax: number; total: number } {
+  const p = priceLine(price, 1, basisPoints, inclusive);
+  return { net: p.net, tax: p.tax, total: p.total };
+}
+
 export interface OrderTotals {
+  /** The lines' net amounts. */
   subtotal: number;
+  /** Shipping, net. */
   shippingTotal: number;
   taxTotal: number;
   total: number;
 }
 
-/** Shipping is taxed at the destination's rate like a line; the totals are sums of rounded parts. */
-export function orderTotals(lines: PricedLine[], shippingPrice: number, basisPoints: number): OrderTotals {
+/**
+ * Shipping is taxed at the destination's rate like a line; the totals are sums of rounded parts.
+ * `shippingPrice` is as the method lists it (gross when `inclusive`); `shippingTotal` is always net, so
+ * subtotal + shippingTotal + taxTotal = total in either mode.
+ */
+export function orderTotals(lines: PricedLine[], shippingPrice: number, basisPoints: number, inclusive: PricesIncludeTax = false): OrderTotals {
   const subtotal = lines.reduce((s, l) => s + l.net, 0);
-  const shippingTax = taxOf(shippingPrice, basisPoints);
-  const taxTotal = lines.reduce((s, l) => s + l.tax, 0) + shippingTax;
-  return { subtotal, shippingTotal: shippingPrice, taxTotal, total: subtotal + shippingPrice + taxTotal };
+  const shipping = priceShipping(shippingPrice, basisPoints, inclusive);
+  const taxTotal = lines.reduce((s, l) => s + l.tax, 0) + shipping.tax;
+  return { subtotal, shippingTotal: shipping.net, taxTotal, total: subtotal + shipping.net + taxTotal };
+}
+
+/**
+ * What a placed order's shipping is listed at, for pricing it again (orderTotals' `shippingPrice`): its
+ * net shippingTotal, or, when its prices include tax, the gross — net plus the tax its lines do not
+ * account for (`lines`: all of the order's lines with their current tax).
+ */
+export function listedShipping(order: { shippingTotal: number; taxTotal: number; pricesIncludeTax?: boolean | null }, lines: readonly { taxTotal: number }[]): number {
+  if (!order.pricesIncludeTax) return order.shippingTotal;
+  return order.shippingTotal + order.taxTotal - lines.reduce((s, l) => s + l.taxTotal, 0);
 }
 
 // ---------------------------------------------------------------- currencies and formatting

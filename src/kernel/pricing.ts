@@ -15,6 +15,8 @@ export interface DiscountRequest {
   code?: string | null;
   /** How much the buyer asks for, in the kind's unit (points for loyalty-points). */
   amount?: number | null;
+  /** Where it is in PlaceOrderInput.discounts (set by placeOrder): a refusal's path, `discounts[index].code`. */
+  index?: number;
 }
 
 export interface PricedOrderLine {
@@ -73,10 +75,31 @@ export interface OrderDiscountRecord {
   amount: number;
   /** The step's own reference (a ledger entry, a coupon id), for its later handling. */
   reference?: string | null;
+  /**
+   * How the amount falls on the lines, by SKU (a promotion on chosen products): a return refunds each
+   * unit's share of its own line's part. Absent: the amount falls on all goods in proportion to their value.
+   * What the lines do not account for falls on shipping (free shipping: `lines: []`).
+   */
+  lines?: { sku: string; amount: number }[] | null;
+  /**
+   * Tender rather than a price reduction (a gift card, store credit): what the buyer paid with it is
+   * given back to where it came from when units are returned or cancelled, not kept by the shop.
+   */
+  tender?: boolean;
 }
 
 export interface PricingStep {
   /** The discount kinds this step answers; a request of a kind no step answers is refused. */
   kinds: string[];
+  /**
+   * Runs on every order and quote, whether or not the buyer asked for one of its kinds (automatic
+   * promotions); `requests` is then empty when none was sent.
+   */
+  automatic?: boolean;
+  /**
+   * A means of payment (gift cards, store credit): it pays what is left, so it runs after every price
+   * reduction, plugins' included, and may pay shipping too (a price reduction comes off the goods only).
+   */
+  tender?: boolean;
   apply(input: PricingInput): Promise<OrderDiscountRecord[]>;
 }

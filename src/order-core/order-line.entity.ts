@@ -16,7 +16,7 @@ import type { Order } from './order.entity.js';
   expression: (table, columns, name) => `create index "${name}" on "${table.name}" ("${columns.variant}") where "${columns.quantityBackordered}" > 0`,
 })
 export class OrderLine {
-  [OptionalProps]?: 'id' | 'quantityShipped' | 'quantityReturned' | 'quantityBackordered' | 'quantityCancelled';
+  [OptionalProps]?: 'id' | 'quantityShipped' | 'quantityReturned' | 'quantityBackordered' | 'quantityCancelled' | 'preorder' | 'quantityPreordered';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -46,6 +46,16 @@ export class OrderLine {
   @Field(() => Int)
   @Property({ type: 'integer' })
   quantityBackordered: number = 0;
+
+  /** Taken as a preorder (catalog/preorder.ts): its payment is captured at shipment whatever the channel's policy. */
+  @Field({ description: 'Ordered as a preorder, before the variant was released.' })
+  @Property({ default: false })
+  preorder: boolean = false;
+
+  /** Of the backordered units, those waiting for the variant's release (counted by its preorder counter); 0 once released. */
+  @Field(() => Int, { description: 'Units waiting for the release date (preordered); they are also counted in quantityBackordered.' })
+  @Property({ type: 'integer', default: 0 })
+  quantityPreordered: number = 0;
 
   /** Where the line's units are reserved: the order's stock, per location, part of the order aggregate. */
   @Property({ type: JsonType })

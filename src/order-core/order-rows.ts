@@ -36,6 +36,8 @@ export interface OrderRow {
   promisedDeliveryAt?: Date | null;
   /** Click & collect: the store the order is collected at (orders/pickup.ts); null or left out otherwise. */
   pickupLocationId?: string | null;
+  /** Gross prices (the channel's pricesIncludeTax at placement); left out: false. */
+  pricesIncludeTax?: boolean;
 }
 
 export interface LineRow {
@@ -43,6 +45,9 @@ export interface LineRow {
   taxTotal: number; lineTotal: number; quantityBackordered: number; allocations: Allocation[];
   /** Shipped already (an imported order the channel fulfilled itself); 0 otherwise. */
   quantityShipped?: number;
+  /** A preorder line and its units waiting for the release (orders/preorder-placement.ts); false and 0 otherwise. */
+  preorder?: boolean;
+  quantityPreordered?: number;
 }
 
 export interface PaymentRow {
@@ -57,6 +62,7 @@ const ORDERS = new PlainRows<OrderRow, null>(Order.name, {
   channel: (o) => o.channelId, customer: (o) => o.customerId, email: (o) => o.email, externalId: (o) => o.externalId,
   currencyCode: (o) => o.currencyCode, subtotal: (o) => o.subtotal, shippingTotal: (o) => o.shippingTotal, taxTotal: (o) => o.taxTotal,
   total: (o) => o.total, discountTotal: (o) => o.discountTotal, discounts: (o) => o.discounts, taxBasisPoints: (o) => o.taxBasisPoints,
+  pricesIncludeTax: (o) => o.pricesIncludeTax ?? false,
   shippingAddress: (o) => o.shippingAddress, billingAddress: (o) => o.billingAddress, shippingMethod: (o) => o.shippingMethodId,
   pickupLocation: (o) => o.pickupLocationId ?? null,
   note: (o) => o.note, estimatedDeliveryAt: (o) => o.estimatedDeliveryAt, promisedDeliveryAt: (o) => o.promisedDeliveryAt ?? null, placedAt: (o) => o.placedAt, updatedAt: (o) => o.placedAt,
@@ -67,6 +73,7 @@ const LINES = new PlainRows<LineRow, OrderRow>(OrderLine.name, {
   id: (l) => l.id, order: (_, o) => o.id, variant: (l) => l.variantId, sku: (l) => l.sku, name: (l) => l.name, quantity: (l) => l.quantity,
   unitPrice: (l) => l.unitPrice, taxTotal: (l) => l.taxTotal, lineTotal: (l) => l.lineTotal, quantityShipped: (l) => l.quantityShipped ?? 0, quantityReturned: () => 0, quantityCancelled: () => 0,
   quantityBackordered: (l) => l.quantityBackordered, allocations: (l) => l.allocations,
+  preorder: (l) => l.preorder ?? false, quantityPreordered: (l) => l.quantityPreordered ?? 0,
 });
 
 const PAYMENTS = new PlainRows<PaymentRow, OrderRow>(PAYMENT_ENTITY, {

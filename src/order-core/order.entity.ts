@@ -27,7 +27,7 @@ import type { OrderDiscountRecord } from '../kernel/pricing.js';
 @Index({ properties: ['status', 'id', 'placedAt'] })
 @Index({ properties: ['channel', 'status', 'id', 'placedAt'] })
 export class Order {
-  [OptionalProps]?: 'id' | 'placedAt' | 'updatedAt' | 'version' | 'discountTotal';
+  [OptionalProps]?: 'id' | 'placedAt' | 'updatedAt' | 'version' | 'discountTotal' | 'pricesIncludeTax';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -82,6 +82,15 @@ export class Order {
   /** The discounts the pricing steps gave at placement, with each step's reference (Order.discounts). */
   @Property({ type: JsonType, nullable: true })
   discounts?: OrderDiscountRecord[] | null;
+
+  /**
+   * Whether the order's prices were gross (its channel's pricesIncludeTax when it was placed): its lines'
+   * unitPrice and lineTotal include tax, which was taken out of each line. Kept, so a later change of the
+   * channel re-prices no old order (cancellations, edits, exchanges, invoices use it).
+   */
+  @Field({ description: "Whether the order's unit prices include tax (its channel's pricesIncludeTax at placement): tax was taken out of each line's gross, half-up. subtotal and shippingTotal are net either way." })
+  @Property({ default: false })
+  pricesIncludeTax: boolean = false;
 
   /** The destination's tax rate when the order was placed, in basis points. */
   @Property({ type: 'integer' })

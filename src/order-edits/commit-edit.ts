@@ -29,6 +29,7 @@ import { ShipmentStatus } from '../fulfillment/shipment-status.js';
 import { RoutingService, mergeAllocations } from '../fulfillment/routing.js';
 import { followShipments, ROUTABLE } from '../fulfillment/order-progress.js';
 import { changed, type EditPlan, type PlannedLine } from './edit-plan.js';
+import { unpreorder } from '../order-core/preordered-units.js';
 import type { OrderEdit } from './order-edit.entity.js';
 
 export interface EditPayment {
@@ -95,6 +96,7 @@ async function moveStock(tx: Em, order: Order, p: PlannedLine): Promise<void> {
     let left = -delta;
     const fromBackorder = Math.min(left, line.quantityBackordered);
     line.quantityBackordered -= fromBackorder;
+    await unpreorder(tx, line, fromBackorder);
     left -= fromBackorder;
     for (const a of [...line.allocations].reverse()) {
       if (left <= 0) break;

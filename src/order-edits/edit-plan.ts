@@ -6,8 +6,9 @@
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { OrdoError, badInput } from '../kernel/errors.js';
-import { orderTotals, priceLine, type PricedLine } from '../kernel/money.js';
+import { listedShipping, orderTotals, priceLine, type PricedLine } from '../kernel/money.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
+import { unitPricesIn } from '../prices/channel-prices.js';
 import { ShippingService } from '../shipping/shipping.service.js';
 import { ShippingMethod, ShippingMethodKind } from '../shipping/shipping-method.entity.js';
 import type { Address, AddressInput } from '../order-core/address.js';
@@ -114,11 +115,22 @@ export async function planEdit(tx: Em, order: Order, edit: OrderEdit, looked: Ed
     const v = p.variant && variants.find((x) => x.id === p.variant!.id);
     if (v) p.variant = { id: v.id, trackInventory: v.trackInventory, allowBackorder: v.allowBackorder };
   }
+  // Added lines are priced as placeOrder would price them now: the channel's price, else the catalog's.
+  const added = variants.filter((v) => newSkus.includes(v.sku));
+  const unitPrices = await unitPricesIn(tx, { id: order.channel.id, currencyCode: order.currencyCode }, added);
   for (const sku of newSkus) {
     const v = variants.find((x) => x.sku === sku);
     if (!v || !v.active) throw badInput(`Unknown or inactive SKU: ${sku}.`, 'sku');
-    if (v.currencyCode !== order.currencyCode) throw badInput(`SKU ${sku} is not sold in ${order.currencyCode}.`, 'sku');
-    planned.push({ line: null, sku, name: v.name, variant: { id: v.id, trackInventory: v.trackInventory, allowBackorder: v.allowBackorder }, previous: 0, quantity: edit.added[sku], priced: priceLine(v.price, 0, 0) });
+    const unitPrice = unitPrices.get(v.id);
+    if (unitPrice === null || unitPrice === undefined) throw badInput(`SKU ${sku} is not sold in ${order.currencyCode}.`, 'sku');
+    planned.push({ line: null, sku, name: v.name, variant: { id: v.id, trackInventory: v.trackInventory, allowBackorder: v.allowBackorder }, previous: 0, quantity: edit.added[sku], priced: priceLine(unitPrice, 0, 0) });
+  }
+  // Preorders are counted against their limit at placement only (docs/preorders.md): no edit adds preordered units.
+  for (const p of planned) {
+    const v = p.quantity > p.previous && p.variant ? variants.find((x) => x.id === p.variant!.id) : undefined;
+    if (v && v.preorderLimit != null && v.releaseDate && v.releaseDate.getTime() > Date.now()) {
+      throw badInput(`${p.sku} is sold as a preorder until ${v.releaseDate.toISOString()}: preordered units cannot be added by an edit; place a new order.`, 'quantity');
+    }
   }
   if (!planned.some((p) => p.quantity > 0)) {
     throw badInput('The edit removes every unit of the order: cancel the order instead (cancelOrder).', 'quantity');
@@ -159,15 +171,17 @@ export async function planEdit(tx: Em, order: Order, edit: OrderEdit, looked: Ed
   const serving = method ?? (address && order.shippingMethod ? await tx.findOne(ShippingMethod, { id: order.shippingMethod.id }) : null);
   if (serving && !serving.serves(country)) throw badInput(`Shipping method ${serving.code} does not deliver to ${country}.`, method ? 'shippingMethodCode' : 'shippingAddress.countryCode');
 
-  // Prices: order lines keep the unit price they were sold at; added lines take the catalog's now. Tax is
-  // the destination's (a new country, a new rate).
+  // Prices: order lines keep the unit price they were sold at; added lines take the channel's now. Tax is
+  // the destination's (a new country, a new rate), added to net prices or taken out of gross ones as the
+  // order was placed (Order.pricesIncludeTax, not the channel's setting now).
   const bp = address && address.countryCode !== order.shippingAddress.countryCode ? looked.bp! : order.taxBasisPoints;
+  const inclusive = order.pricesIncludeTax;
   for (const p of planned) {
     const unitPrice = p.line ? p.line.unitPrice : p.priced.unitPrice;
-    p.priced = priceLine(unitPrice, p.quantity, bp);
+    p.priced = priceLine(unitPrice, p.quantity, bp, inclusive);
   }
-  const shippingPrice = method ? (looked.shippingPrice ?? method.price) : order.shippingTotal;
-  const totals = orderTotals(planned.map((p) => p.priced), shippingPrice, bp);
+  const shippingPrice = method ? (looked.shippingPrice ?? method.price) : listedShipping(order, lines);
+  const totals = orderTotals(planned.map((p) => p.priced), shippingPrice, bp, inclusive);
   const goods = planned.reduce((s, p) => s + p.priced.total, 0);
   const discountTotal = Math.min(order.discountTotal ?? 0, goods);
   const total = totals.total - discountTotal;

@@ -5,6 +5,7 @@ import { OrderLine } from '../order-core/order-line.entity.js';
 import { OrderHistoryEntry } from '../order-core/order-history.entity.js';
 import { OrderResolver } from './order.resolver.js';
 import { CustomerOrdersField, OrderFields, OrderLineFields, StockMovementOrderField } from './order-fields.resolver.js';
+import { CustomerOrderStatsFields } from './customer-order-stats.resolver.js';
 import { ORDER_TOKEN_PREFIX } from '../order-core/order-token.js';
 import { OrderService } from './order.service.js';
 import { orderMachine } from '../order-core/order-status.js';
@@ -26,7 +27,7 @@ export const orders = defineModule({
     ord: (ctx, id) => ctx.app.service(OrderService).readable(ctx.em, ctx.principal, id),
     dft: (ctx, id) => ctx.app.service(DraftOrderService).get(ctx.em, ctx.principal, id),
   },
-  resolvers: [OrderResolver, DraftOrderResolver, OrderFields, OrderLineFields, CustomerOrdersField, StockMovementOrderField],
+  resolvers: [OrderResolver, DraftOrderResolver, OrderFields, OrderLineFields, CustomerOrdersField, CustomerOrderStatsFields, StockMovementOrderField],
   on: {
     // A payment that waited for the buyer's step (3-D Secure) failed: an order left with nothing to pay it
     // is cancelled and its stock goes back on sale. Checked again under the order's lock.

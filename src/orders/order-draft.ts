@@ -1,7 +1,7 @@
 // The part of an order request that placeOrder and quoteOrder share, so that a quote is priced by the
 // very code that charges: the checks of the request (channel, payment method, shipping method and the
-// country it serves, discount kinds) and the pricing of its lines (catalog prices, destination tax,
-// shipping). Problems go to a ProblemSink: placeOrder's throws the first, quoteOrder's collects them.
+// country it serves, discount kinds) and the pricing of its lines (the channel's prices, else catalog
+// prices; destination tax, added to net prices or taken out of gross ones; shipping). Problems go to a ProblemSink: placeOrder's throws the first, quoteOrder's collects them.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import type { SqlRunner } from '../kernel/db/sql-runner.js';
@@ -18,6 +18,7 @@ import type { ProblemSink } from './order-problems.js';
 import { lazyRequest, methodPrice } from './shipping-price.js';
 import { pickupOf, type Pickup } from './pickup.js';
 import type { MethodPrice } from '../shipping/shipping-rates.js';
+import { epochOf } from '../catalog/preorder.js';
 
 export interface OrderRequest {
   email: string;
@@ -45,6 +46,12 @@ export interface VariantRow {
   currencyCode: string;
   trackInventory: boolean;
   allowBackorder: boolean;
+  /** Not archived (archiving a product archives its variants). */
+  sellable: boolean;
+  /** Preorder terms (catalog/preorder.ts: `isPreorder`) and the units preordered so far. */
+  releaseAt: number | null;
+  preorderLimit: number | null;
+  preordered: number;
 }
 
 export interface DraftLine {
@@ -104,35 +111,50 @@ export type PriceOverrides = ReadonlyMap<string, number>;
 /** Reads the lines' variants (one statement, on `db`: placeOrder's own connection) and prices them with the destination's tax. */
 export async function priceRequest(db: SqlRunner, req: OrderRequest, sink: ProblemSink, overrides?: PriceOverrides): Promise<PricedDraft> {
   const skus = [...req.quantities.keys()];
-  const variants: VariantRow[] = skus.length ? (await db.execute(VARIANTS(skus.length), skus)).map(toVariant) : [];
+  const variants: VariantRow[] = skus.length ? (await db.execute(VARIANTS(skus.length), [req.channel.id, ...skus])).map(toVariant) : [];
   return priceVariants(variants, req, sink, overrides);
 }
 
 /** Prices the request's lines from their variants as read (priceRequest; placeOrder's one-line path reads them with its reservation). */
 export function priceVariants(variants: VariantRow[], req: OrderRequest, sink: ProblemSink, overrides?: PriceOverrides): PricedDraft {
   const { bp } = req;
+  // A tax-inclusive channel's prices are gross: tax is taken out of each line (docs/prices.md).
+  const inclusive = req.channel.pricesIncludeTax;
   const skus = [...req.quantities.keys()];
   const bySku = new Map(variants.map((v) => [v.sku, v]));
   const lines: DraftLine[] = [];
   for (const sku of skus) {
     const v = bySku.get(sku);
     const at = `lines[${req.lineOf.get(sku)}].sku`;
-    if (!v) sink.add(at, 'BAD_USER_INPUT', `Unknown or inactive SKU: ${sku}.`);
+    if (!v) sink.add(at, 'BAD_USER_INPUT', `Unknown SKU: ${sku}.`, { reason: 'SKU_UNKNOWN' });
+    // Archived: no longer sold, but still on the orders that have it.
+    else if (!v.sellable) sink.add(at, 'BAD_USER_INPUT', `SKU ${sku} is archived and no longer sold.`, { reason: 'SKU_ARCHIVED' });
     else if (v.currencyCode !== req.channel.currencyCode) sink.add(at, 'BAD_USER_INPUT', `SKU ${sku} is not sold in ${req.channel.currencyCode}.`);
-    else lines.push({ v, p: priceLine(overrides?.get(sku) ?? v.price, req.quantities.get(sku)!, bp) });
+    else lines.push({ v, p: priceLine(overrides?.get(sku) ?? v.price, req.quantities.get(sku)!, bp, inclusive) });
   }
-  const totals = orderTotals(lines.map((l) => l.p), req.shipping?.price ?? 0, bp);
+  const totals = orderTotals(lines.map((l) => l.p), req.shipping?.price ?? 0, bp, inclusive);
   return { lines, totals };
 }
 
-/** The variants of `n` SKUs, as priceRequest reads them (`toVariant` shapes a row). */
+/**
+ * The variants of `n` SKUs with their price in a channel, as priceRequest reads them (`toVariant` shapes a
+ * row). Parameters: the channel's id, then the SKUs. A variant's own price in the channel (prices/, in the
+ * channel's currency) comes before its catalog price; without one, the catalog price and currency, which
+ * priceVariants refuses when they are not the channel's.
+ */
 export const VARIANTS = (n: number) =>
-  `SELECT id, sku, name, price, currency_code, track_inventory, allow_backorder FROM product_variant WHERE active = true AND sku IN (${Array(n).fill('?').join(', ')})`;
+  `SELECT pv.id, pv.sku, pv.name, COALESCE(vp.price, pv.price) AS price, COALESCE(vp.currency_code, pv.currency_code) AS currency_code,
+  pv.track_inventory, pv.allow_backorder, CASE WHEN pv.active = true THEN 1 ELSE 0 END AS sellable,
+  pv.release_date, pv.preorder_limit, pv.preordered
+FROM product_variant pv LEFT JOIN variant_price vp ON vp.variant_id = pv.id AND vp.channel_id = ?
+WHERE pv.sku IN (${Array(n).fill('?').join(', ')})`;
 
 /** SQLite answers booleans as 0/1. */
 export const toVariant = (r: any): VariantRow => ({
   id: r.id, sku: r.sku, name: r.name, price: Number(r.price), currencyCode: r.currency_code,
   trackInventory: !!Number(r.track_inventory === true ? 1 : r.track_inventory), allowBackorder: !!Number(r.allow_backorder === true ? 1 : r.allow_backorder),
+  sellable: Number(r.sellable) === 1,
+  releaseAt: epochOf(r.release_date), preorderLimit: r.preorder_limit === null || r.preorder_limit === undefined ? null : Number(r.preorder_limit), preordered: Number(r.preordered ?? 0),
 });
 
 /** Two lines of one SKU become one line; the sum must stay within the per-line bound. */

@@ -14,9 +14,13 @@ export interface PlannedStep {
 }
 
 /** The steps that answer the requests, in module order; a kind no module answers is a problem. */
-export function planDiscounts(app: AppRuntime, requests: DiscountRequest[] | null | undefined, sink: ProblemSink): PlannedStep[] {
-  if (!requests?.length) return [];
-  const steps = app.modules.flatMap((m) => m.pricing ?? []);
+export function planDiscounts(app: AppRuntime, asked: DiscountRequest[] | null | undefined, sink: ProblemSink, opts: { automatic?: boolean } = {}): PlannedStep[] {
+  // Each request knows where it was asked (a refusal's path); automatic steps (promotions) run without one.
+  const requests = (asked ?? []).map((r, index) => ({ ...r, index }));
+  if (!requests.length && opts.automatic === false) return [];
+  // Tender (gift cards, store credit) pays what the price reductions leave: after them, whatever the module order.
+  const all = app.modules.flatMap((m) => m.pricing ?? []);
+  const steps = [...all.filter((s) => !s.tender), ...all.filter((s) => s.tender)];
   const known = [...new Set(steps.flatMap((s) => s.kinds))];
   requests.forEach((r, i) => {
     if (steps.some((s) => s.kinds.includes(r.kind))) return;
@@ -25,7 +29,7 @@ export function planDiscounts(app: AppRuntime, requests: DiscountRequest[] | nul
   });
   return steps
     .map((step) => ({ step, requests: requests.filter((r) => step.kinds.includes(r.kind)), firstIndex: requests.findIndex((r) => step.kinds.includes(r.kind)) }))
-    .filter((p) => p.requests.length > 0);
+    .filter((p) => p.requests.length > 0 || (p.step.automatic && opts.automatic !== false));
 }
 
 /** What placeOrder knows when the steps run; each step gets it as its PricingInput. */
@@ -37,7 +41,9 @@ export type DiscountContext = Pick<PricingInput, 'tx' | 'orderId' | 'orderNumber
 
 /**
  * Runs the planned steps in the placement transaction. Discounts come off the goods (lines with their
- * tax), never off shipping, and a step giving more than what is left is a bug in that step.
+ * tax); off shipping too only for tender and for a discount that says how it falls on the lines (what
+ * they do not account for falls on shipping: free shipping). A step giving more than what is left is a
+ * bug in that step.
  */
 export interface AppliedDiscounts {
   discountTotal: number;
@@ -62,15 +68,37 @@ export async function applyDiscounts(plan: PlannedStep[], c: DiscountContext): P
         recordEvent: (type, payload) => void events.push({ type, payload }),
       });
     } catch (e) {
-      c.sink.addError(`discounts[${firstIndex}]`, e);
+      // A step may name the request it refuses (`input.discounts[1].code`).
+      const field = (e as { extensions?: { field?: unknown } }).extensions?.field;
+      c.sink.addError(typeof field === 'string' && field.startsWith('input.discounts') ? field.slice(6) : firstIndex >= 0 ? `discounts[${firstIndex}]` : 'discounts', e);
       continue;
     }
     for (const d of given) {
       if (!Number.isSafeInteger(d.amount) || d.amount <= 0) throw new Error(`pricing step for ${d.kind} gave a discount of ${d.amount}: it must be a positive whole amount`);
-      if (discounted + d.amount > goods) throw new Error(`pricing step for ${d.kind} gave more discount than the goods cost (${discounted + d.amount} > ${goods})`);
+      // Tender may pay shipping too (it is a means of payment), and so may a price reduction that says so
+      // (free shipping: `lines` not covering its amount); never more than the whole total.
+      const bound = (step.tender && d.tender) || d.lines ? c.totals.total : goods;
+      if (discounted + d.amount > bound) throw new Error(`pricing step for ${d.kind} gave more discount than the ${bound === goods ? 'goods cost' : 'order costs'} (${discounted + d.amount} > ${bound})`);
+      if (d.lines && !fallsOnLines(d.lines, d.amount, c.lines)) throw new Error(`pricing step for ${d.kind} gave lines that are not the order's or add up to more than ${d.amount}`);
       discounted += d.amount;
-      out.push({ kind: d.kind, label: d.label, amount: d.amount, reference: d.reference ?? null });
+      out.push({
+        kind: d.kind, label: d.label, amount: d.amount, reference: d.reference ?? null,
+        ...(step.tender && d.tender ? { tender: true } : {}), ...(d.lines ? { lines: d.lines } : {}),
+      });
     }
   }
   return { discountTotal: discounted, discounts: out.length ? out : null, events };
+}
+
+/** A discount's split over the lines: the order's SKUs, once each, positive parts at most their line's value, at most the amount in all. */
+function fallsOnLines(split: { sku: string; amount: number }[], amount: number, lines: DiscountContext['lines']): boolean {
+  const seen = new Set<string>();
+  let sum = 0;
+  for (const x of split) {
+    const line = lines.find((l) => l.sku === x.sku);
+    if (!line || seen.has(x.sku) || !Number.isSafeInteger(x.amount) || x.amount <= 0 || x.amount > line.total) return false;
+    seen.add(x.sku);
+    sum += x.amount;
+  }
+  return sum <= amount;
 }

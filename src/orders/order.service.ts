@@ -14,6 +14,7 @@ import { OrderLine } from '../order-core/order-line.entity.js';
 import { CANCELLABLE, OrderStatus, orderMachine } from '../order-core/order-status.js';
 import { recordTransition } from '../order-core/order-history.js';
 import { withOrder } from '../order-core/order-lock.js';
+import { unpreorder } from '../order-core/preordered-units.js';
 import type { OrderFilter } from './order.inputs.js';
 
 /** At most this many index scans merged for one page (statuses × scoped channels); beyond, one statement. */
@@ -121,6 +122,7 @@ export class OrderService {
     for (const line of lines) {
       if (line.variant && line.allocations.length) await release(tx, line.variant.id, line.allocations);
       line.allocations = [];
+      await unpreorder(tx, line);
       line.quantityBackordered = 0;
     }
     // Money follows in the same transaction: authorizations voided, captured money owed back as PENDING refunds (sent by a job).

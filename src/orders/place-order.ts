@@ -33,6 +33,8 @@ import { notEnoughStockMessage, ProblemSink } from './order-problems.js';
 import { orderAddresses } from './pickup.js';
 import { claimHold, releaseUnordered } from '../checkout-holds/claim-hold.js';
 import { reserveLine, type LineSourcing } from '../sourcing/reserve-lines.js';
+import { isPreorder } from '../catalog/preorder.js';
+import { preorderColumns, preorderDelivery, takePreorder, waitingNote } from './preorder-placement.js';
 
 /**
  * What only staff code passes to placeOrder (completeDraftOrder), never reachable from PlaceOrderInput: a
@@ -197,7 +199,7 @@ export class PlaceOrder {
           let taken: ReservationResult | null = null;
           if (!draft) {
             const quantity = c.quantities.get(oneSku!)!;
-            const rows = await tx.execute(oneLineFirst(numberSql!), [oneSku, quantity, c.channel.currencyCode, quantity, quantity]);
+            const rows = await tx.execute(oneLineFirst(numberSql!), [c.channel.id, oneSku, quantity, c.channel.currencyCode, quantity, quantity]);
             // The checks of priceRequest, on the variant as read: a problem rolls back (nothing was taken: the
             // reservation needs an active variant of the channel's currency).
             draft = priceVariants(rows.map(toVariant), c, ProblemSink.strict(), overrides);
@@ -214,6 +216,11 @@ export class PlaceOrder {
           let number: string | null = null;
           for (const x of ordered) {
             const { v, p } = x;
+            // Before its release every unit is preordered (within the limit) and nothing is reserved: preorder-placement.ts.
+            if (isPreorder(v, now)) {
+              reserved.set(v.id, await takePreorder(tx, v, p.quantity, c.lineOf.get(v.sku)));
+              continue;
+            }
             if (!v.trackInventory) {
               reserved.set(v.id, { allocations: [], missing: 0 });
               continue;
@@ -229,7 +236,7 @@ export class PlaceOrder {
             if (r.also !== undefined && r.also !== null) number = String(r.also);
             reserved.set(v.id, { allocations: r.allocations, missing: r.missing });
           }
-          if (held) await releaseUnordered(tx, held, ordered.filter((x) => x.v.trackInventory).map((x) => x.v.id));
+          if (held) await releaseUnordered(tx, held, ordered.filter((x) => x.v.trackInventory && !isPreorder(x.v, now)).map((x) => x.v.id));
           number ??= await sequence.nextOrderNumber(tx, c.channel.id);
           // Discounts (loyalty points, ...) are taken in this transaction: they commit with the order.
           const { discountTotal, discounts, events: discountEvents } = await applyDiscounts(c.discounts, {
@@ -251,9 +258,10 @@ export class PlaceOrder {
             id: orderId, number, status: OrderStatus.PENDING, heldFrom: null, paymentStatus,
             channelId: c.channel.id, customerId: c.customerId, email: c.email, externalId: input.externalId ?? null,
             currencyCode: c.channel.currencyCode, ...totals, total, discountTotal, discounts, taxBasisPoints: bp,
+            pricesIncludeTax: c.channel.pricesIncludeTax,
             ...orderAddresses(input, c.pickup),
             shippingMethodId: c.method.id, note: input.note ?? null, placedAt,
-            estimatedDeliveryAt: new Date(placedAt.getTime() + c.shipping.maxTransitDays * 86_400_000),
+            estimatedDeliveryAt: preorderDelivery(locations, priced, now, c.shipping.maxTransitDays) ?? new Date(placedAt.getTime() + c.shipping.maxTransitDays * 86_400_000),
             promisedDeliveryAt: [...reserved.values()].some((r) => r.missing > 0) ? null
               : promisedDelivery(locations, [...reserved.values()].flatMap((r) => r.allocations), c.shipping.maxTransitDays, now),
             accessTokenHash: hashToken(accessToken), idempotencyKey: c.keyHash, requestHash: c.requestHash,
@@ -269,14 +277,14 @@ export class PlaceOrder {
             if (move.to === OrderStatus.ON_HOLD) order.heldFrom = row.heldFrom = target;
             row.status = move.to;
             const t = transitionRecords(order, move, actor, backordered > 0
-              ? `Payment authorized; ${backordered} unit(s) wait for stock.`
+              ? waitingNote(priced, backordered, now)
               : 'Payment authorized and stock reserved.');
             history.push(t.history);
             events.push(t.event);
           }
           const inserts = placedOrderStatements(tx, row, priced.map(({ v, p }) => ({
             id: newId('oln'), variantId: v.id, sku: v.sku, name: v.name, quantity: p.quantity, unitPrice: p.unitPrice,
-            taxTotal: p.tax, lineTotal: p.total, quantityBackordered: reserved.get(v.id)!.missing, allocations: reserved.get(v.id)!.allocations,
+            taxTotal: p.tax, lineTotal: p.total, quantityBackordered: reserved.get(v.id)!.missing, allocations: reserved.get(v.id)!.allocations, ...preorderColumns(v, p.quantity, now),
           })), {
             id: newId('pay'), method: provider.code, status: paymentStatus, amount: total,
             currencyCode: c.channel.currencyCode, transactionId: auth.transactionId ?? null,
@@ -296,15 +304,16 @@ export class PlaceOrder {
 
 /**
  * A one-SKU order's first statement (PostgreSQL): its variant as priceRequest reads it, and, for a tracked
- * variant of the channel's currency, the whole line reserved at the preferred location as `reserve` takes
- * it, with the order's number taken only if it did. Parameters: SKU, quantity, currency, quantity, quantity.
+ * variant of the channel's currency without preorder terms (those take the general path), the whole line reserved at the preferred location as `reserve` takes
+ * it, with the order's number taken only if it did (its price in the channel read in the same statement:
+ * VARIANTS). Parameters: channel id, SKU, quantity, currency, quantity, quantity.
  */
 const firstSqlCache = new Map<string, string>();
 function oneLineFirst(numberSql: string): string {
   let sql = firstSqlCache.get(numberSql);
   if (!sql) {
-    sql = `WITH v AS (${VARIANTS(1)}), taken AS (${reserveWholeOfSql('SELECT id FROM v WHERE track_inventory = true AND currency_code = ?')})
-SELECT v.id, v.sku, v.name, v.price, v.currency_code, v.track_inventory, v.allow_backorder, taken.location_id,
+    sql = `WITH v AS (${VARIANTS(1)}), taken AS (${reserveWholeOfSql('SELECT id FROM v WHERE sellable = 1 AND track_inventory = true AND currency_code = ? AND preorder_limit IS NULL')})
+SELECT v.id, v.sku, v.name, v.price, v.currency_code, v.track_inventory, v.allow_backorder, v.sellable, v.release_date, v.preorder_limit, v.preordered, taken.location_id,
   CASE WHEN taken.location_id IS NOT NULL THEN ${numberSql} END AS also_value
 FROM v LEFT JOIN taken ON true`;
     if (firstSqlCache.size > 100) firstSqlCache.clear();
@@ -333,7 +342,7 @@ function toOrder(row: OrderRow): Order {
   return plainInstance(Order.prototype, {
     id: row.id, number: row.number, status: row.status, heldFrom: row.heldFrom, paymentStatus: row.paymentStatus,
     channel: { id: row.channelId }, customer: row.customerId ? { id: row.customerId } : null, email: row.email,
-    externalId: row.externalId, currencyCode: row.currencyCode, subtotal: row.subtotal, shippingTotal: row.shippingTotal,
+    externalId: row.externalId, currencyCode: row.currencyCode, pricesIncludeTax: row.pricesIncludeTax ?? false, subtotal: row.subtotal, shippingTotal: row.shippingTotal,
     taxTotal: row.taxTotal, total: row.total, discountTotal: row.discountTotal, discounts: row.discounts, taxBasisPoints: row.taxBasisPoints,
     shippingAddress: { line2: null, region: null, phone: null, ...row.shippingAddress },
     billingAddress: row.billingAddress ? { line2: null, region: null, phone: null, ...row.billingAddress } : null,

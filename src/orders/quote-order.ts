@@ -6,7 +6,7 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import type { Principal } from '../kernel/auth.js';
 import { newId } from '../kernel/ids.js';
-import { taxOf } from '../kernel/money.js';
+import { priceShipping } from '../kernel/money.js';
 import { validationProblems } from '../kernel/field-errors.js';
 import { availableBy } from '../inventory/availability.js';
 import { ShippingService } from '../shipping/shipping.service.js';
@@ -19,6 +19,9 @@ import { lazyRequest, methodPrice } from './shipping-price.js';
 import { pickupOptions } from './pickup.js';
 import { sourcingOptions } from './quote-sourcing.js';
 import { CheckoutHoldService } from '../checkout-holds/checkout-hold.service.js';
+import { isPreorder } from '../catalog/preorder.js';
+import { latestRelease, preorderDelivery, quotePreorder } from './preorder-placement.js';
+import { promiseLocations } from './order-sourcing.js';
 
 const DAY = 86_400_000;
 
@@ -41,6 +44,7 @@ export class QuoteOrder {
     const total = draft.totals.total - discounts.discountTotal;
     return {
       currencyCode: req.channel.currencyCode,
+      pricesIncludeTax: req.channel.pricesIncludeTax,
       lines,
       shippingMethods,
       pickupLocations: await pickupOptions(this.app, em, input, req.channel.currencyCode, draft.lines),
@@ -49,7 +53,7 @@ export class QuoteOrder {
       ...draft.totals,
       discountTotal: discounts.discountTotal,
       total,
-      estimatedDeliveryAt: req.shipping ? new Date(now + req.shipping.maxTransitDays * DAY) : null,
+      estimatedDeliveryAt: req.shipping ? await this.preorderEta(em, draft, now, req.shipping.maxTransitDays) ?? new Date(now + req.shipping.maxTransitDays * DAY) : null,
       problems: sink.problems,
       placeable: sink.problems.length === 0,
     };
@@ -63,15 +67,22 @@ export class QuoteOrder {
     const held = input.holdId ? await this.app.service(CheckoutHoldService).heldUnits(em, input.holdId, req.channel.id) : null;
     return draft.lines.map(({ v, p }) => {
       const have = v.trackInventory ? (available.get(v.id) ?? 0) + (held?.get(v.id) ?? 0) : null;
-      const missing = have === null ? 0 : Math.max(0, p.quantity - have);
+      // Before its release a preorder SKU's units are all preordered, whatever the stock (preorder-placement.ts).
+      const preordered = isPreorder(v, Date.now()) ? quotePreorder(v, p.quantity, `lines[${req.lineOf.get(v.sku)}].quantity`, sink) : 0;
+      const missing = have === null || preordered ? 0 : Math.max(0, p.quantity - have);
       if (missing > 0 && !v.allowBackorder) {
         sink.add(`lines[${req.lineOf.get(v.sku)}].quantity`, 'INSUFFICIENT_STOCK', notEnoughStockMessage(v.sku, have!, p.quantity));
       }
       return {
         sku: v.sku, name: v.name, quantity: p.quantity, unitPrice: p.unitPrice, taxTotal: p.tax, lineTotal: p.total,
-        available: have, backordered: v.allowBackorder ? missing : 0,
+        available: have, backordered: v.allowBackorder ? missing : 0, preordered,
       };
     });
+  }
+
+  /** A preordered order's delivery from its release date, as placeOrder sets it; null when nothing is preordered. */
+  private async preorderEta(em: Em, draft: PricedDraft, now: number, transitDays: number): Promise<Date | null> {
+    return latestRelease(draft.lines, now) === null ? null : preorderDelivery(await promiseLocations(this.app, em), draft.lines, now, transitDays);
   }
 
   /** The pricing steps, in a transaction that is rolled back whatever they did. */
@@ -104,7 +115,7 @@ export class QuoteOrder {
       const priced = m.code === input.shippingMethodCode ? req.shipping : await methodPrice(this.app, m, request, ProblemSink.collecting());
       if (!priced) continue;
       options.push({
-        code: m.code, name: m.name, carrierCode: m.carrierCode, price: priced.price, taxTotal: taxOf(priced.price, req.bp), currencyCode: m.currencyCode,
+        code: m.code, name: m.name, carrierCode: m.carrierCode, price: priced.price, taxTotal: priceShipping(priced.price, req.bp, req.channel.pricesIncludeTax).tax, currencyCode: m.currencyCode,
         minTransitDays: priced.minTransitDays, maxTransitDays: priced.maxTransitDays, estimatedDeliveryAt: new Date(now + priced.maxTransitDays * DAY),
         selected: m.code === input.shippingMethodCode,
       });

@@ -19,15 +19,25 @@ export const paymentJobs: Record<string, JobDefinition> = {
 };
 
 const orderIdOf = idField('orderId');
+
+/**
+ * The channel's policy as it applies to the order: an order with a preordered line (docs/preorders.md) is
+ * captured at shipment whatever the channel says, so ON_PLACEMENT behaves as ON_FIRST_SHIPMENT for it
+ * (PER_SHIPMENT stays per shipment). The row has `policy` and `preorder` (PREORDER_SQL).
+ */
+const policyOf = (row: { policy?: string; preorder?: unknown } | undefined): string | undefined =>
+  row?.policy === CapturePolicy.ON_PLACEMENT && Number(row.preorder) === 1 ? CapturePolicy.ON_FIRST_SHIPMENT : row?.policy;
+const PREORDER_SQL = "CASE WHEN EXISTS (SELECT 1 FROM order_line pl WHERE pl.order_id = o.id AND pl.preorder = true) THEN 1 ELSE 0 END AS preorder";
+
 function captureWhen(policy: CapturePolicy, why: string): EventHandler {
   return jobOnEvent(PAYMENTS_QUEUE, 'payments.capture', async (event, ctx) => {
     const orderId = orderIdOf(event);
     if (!orderId) return null;
     const [row] = await (ctx.em as Em).execute(
-      "SELECT c.capture_policy AS policy FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ? AND EXISTS (SELECT 1 FROM payment p WHERE p.order_id = o.id AND p.status = 'AUTHORIZED')",
+      `SELECT c.capture_policy AS policy, ${PREORDER_SQL} FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ? AND EXISTS (SELECT 1 FROM payment p WHERE p.order_id = o.id AND p.status = 'AUTHORIZED')`,
       [orderId],
     );
-    return row?.policy === policy ? { orderId, why, attempts: ctx.app.config.captureAttempts } : null;
+    return policyOf(row) === policy ? { orderId, why, attempts: ctx.app.config.captureAttempts } : null;
   }, (ctx) => ({ attempts: ctx.app.config.captureAttempts, backoffMs: ctx.app.config.captureBackoffMs }));
 }
 
@@ -39,12 +49,13 @@ const captureEdited = jobOnEvent(PAYMENTS_QUEUE, 'payments.capture', async (even
   const orderId = orderIdOf(event);
   if (!orderId) return null;
   const [row] = await (ctx.em as Em).execute(
-    `SELECT c.capture_policy AS policy, (SELECT COUNT(*) FROM order_line ol WHERE ol.order_id = o.id AND ol.quantity_shipped > 0) AS shipped
+    `SELECT c.capture_policy AS policy, ${PREORDER_SQL}, (SELECT COUNT(*) FROM order_line ol WHERE ol.order_id = o.id AND ol.quantity_shipped > 0) AS shipped
      FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ? AND EXISTS (SELECT 1 FROM payment p WHERE p.order_id = o.id AND p.status = 'AUTHORIZED')`,
     [orderId],
   );
   if (!row) return null;
-  const now = row.policy === CapturePolicy.ON_PLACEMENT || (row.policy === CapturePolicy.ON_FIRST_SHIPMENT && Number(row.shipped) > 0);
+  const policy = policyOf(row);
+  const now = policy === CapturePolicy.ON_PLACEMENT || (policy === CapturePolicy.ON_FIRST_SHIPMENT && Number(row.shipped) > 0);
   return now ? { orderId, why: 'captured after the order was edited', attempts: ctx.app.config.captureAttempts } : null;
 }, (ctx) => ({ attempts: ctx.app.config.captureAttempts, backoffMs: ctx.app.config.captureBackoffMs }));
 

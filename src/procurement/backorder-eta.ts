@@ -26,6 +26,8 @@ export class BackorderEta {
       `SELECT ol.id, ol.order_id, ol.variant_id, ol.quantity_backordered FROM order_line ol JOIN orders o ON o.id = ol.order_id
        WHERE o.id IN (SELECT DISTINCT order_id FROM order_line WHERE variant_id IN (${marks}) AND quantity_backordered > 0)
          AND ol.quantity_backordered > 0 AND o.status <> ?
+         -- Orders with units waiting for a release keep the date placement gave them from it (docs/preorders.md).
+         AND NOT EXISTS (SELECT 1 FROM order_line pl WHERE pl.order_id = o.id AND pl.quantity_preordered > 0)
        ORDER BY o.placed_at, o.id`,
       [...variants, OrderStatus.CANCELLED],
     );

@@ -3,21 +3,25 @@
 // of its line, less its share of the order's discounts, as return-refund.ts counts it). The new unit gets
 // the same share of the discounts, so an exchange between variants of one price costs nothing. Pure
 // arithmetic in minor units.
-import { taxOf } from '../kernel/money.js';
-import { share } from './return-refund.js';
+import { taxIncluded, taxOf } from '../kernel/money.js';
+import { discountSplit, ownDiscount, share, type DiscountOnLines } from './return-refund.js';
 
 export interface ExchangeOrder {
   discountTotal: number;
   /** The order's tax rate in basis points. */
   taxBasisPoints: number;
-  lines: { id: string; quantity: number; unitPrice: number; lineTotal: number }[];
+  /** Gross prices (Order.pricesIncludeTax): the new variant's price then includes its tax. */
+  pricesIncludeTax?: boolean;
+  lines: { id: string; sku?: string; quantity: number; unitPrice: number; lineTotal: number }[];
+  /** Order.discounts: a discount on chosen lines stays with the exchanged unit (discountSplit). */
+  discounts?: DiscountOnLines[] | null;
 }
 
 export interface ExchangedLine {
   orderLineId: string;
   /** Units received, which the replacement ships in the new variant. */
   quantity: number;
-  /** The new variant's net unit price (the channel's price). */
+  /** The new variant's unit price (the channel's price): net, or gross when the order's prices include tax. */
   newUnitPrice: number;
 }
 
@@ -35,8 +39,13 @@ export interface ExchangeDifference {
 }
 
 export function exchangeDifference(order: ExchangeOrder, exchanged: ExchangedLine[]): ExchangeDifference {
-  const goods = order.lines.reduce((s, l) => s + l.lineTotal, 0);
-  const paid = (gross: number) => gross - (order.discountTotal > 0 ? share(order.discountTotal, gross, goods) : 0);
+  const split = discountSplit(order);
+  // What a unit of `gross` costs after its line's own discount (`own`, the returned unit's, which the new
+  // unit keeps) and its share of the order-wide ones.
+  const paid = (gross: number, own = 0) => {
+    const rest = Math.max(0, gross - own);
+    return rest - (split.general > 0 ? share(split.general, rest, split.base) : 0);
+  };
   const units: ExchangeDifference['units'] = [];
   let charge = 0;
   let back = 0;
@@ -44,11 +53,14 @@ export function exchangeDifference(order: ExchangeOrder, exchanged: ExchangedLin
     const line = order.lines.find((l) => l.id === e.orderLineId);
     if (!line) throw new Error(`exchange of order line ${e.orderLineId}, which is not on the order`);
     // One net price is one price: no cent of rounding between a line's share and a single unit's tax.
+    // The new unit with its tax: added to a net price, or already in a gross one (docs/prices.md).
+    const newGross = order.pricesIncludeTax ? e.newUnitPrice : e.newUnitPrice + taxOf(e.newUnitPrice, order.taxBasisPoints);
     const unitDifference = e.newUnitPrice === line.unitPrice ? 0
-      : paid(e.newUnitPrice + taxOf(e.newUnitPrice, order.taxBasisPoints)) - paid(share(line.lineTotal, 1, line.quantity));
+      : paid(newGross, ownDiscount(split, line, 1)) - paid(share(line.lineTotal, 1, line.quantity), ownDiscount(split, line, 1));
     let unitCharge: { net: number; tax: number } | null = null;
     if (unitDifference > 0) {
-      const tax = Math.round((unitDifference * order.taxBasisPoints) / (10_000 + order.taxBasisPoints));
+      // The charge is gross: its tax is taken out of it, half-up, as a tax-inclusive line's is.
+      const tax = taxIncluded(unitDifference, order.taxBasisPoints);
       unitCharge = { net: unitDifference - tax, tax };
       charge += unitDifference * e.quantity;
     } else back -= unitDifference * e.quantity;

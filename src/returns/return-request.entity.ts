@@ -4,7 +4,7 @@ import { DateTimeScalar, MoneyScalar, Node } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
 import type { Order } from '../order-core/order.entity.js';
 import type { OrderLine } from '../order-core/order-line.entity.js';
-import { ItemDisposition, ReturnReason, ReturnResolution, ReturnStatus } from './return-status.js';
+import { ItemDisposition, RefundDestination, ReturnReason, ReturnResolution, ReturnStatus } from './return-status.js';
 
 /**
  * A return (RMA) of some shipped units of one order. `order`, `lines`, `labelUrl`, `refundTotal` and
@@ -15,7 +15,7 @@ import { ItemDisposition, ReturnReason, ReturnResolution, ReturnStatus } from '.
 @Unique({ properties: ['channelId', 'number'] })
 @Index({ properties: ['order', 'id'] })
 export class ReturnRequest {
-  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'version' | 'refundedAmount' | 'exchangeDifference';
+  [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'version' | 'refundedAmount' | 'exchangeDifference' | 'refundTo';
 
   @Field(() => ID)
   @PrimaryKey({ length: 40 })
@@ -61,7 +61,14 @@ export class ReturnRequest {
   @Property({ type: 'string', length: 40, nullable: true })
   locationId?: string | null;
 
-  /** Money refunded for this return (minor units); null until it is resolved by a refund. */
+  /**
+   * Where a REFUND resolution's money goes (the field resolver `refundTo`): null or ORIGINAL_PAYMENT, the order's payments; STORE_CREDIT,
+   * the customer's store credit (gift-cards/). A plain string column: SQLite cannot widen an enum's CHECK.
+   */
+  @Property({ type: 'string', length: 20, nullable: true })
+  refundTo?: RefundDestination | null;
+
+  /** Money refunded to the order's payments for this return (minor units); null until it is resolved by a refund. */
   @Property({ type: 'integer', nullable: true })
   refundedAmount?: number | null;
 

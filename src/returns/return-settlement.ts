@@ -7,6 +7,7 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { formatMoney } from '../kernel/money.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
+import { unitPricesIn } from '../prices/channel-prices.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
@@ -15,7 +16,9 @@ import { PaymentOperation, PaymentOperationKind } from '../payments/payment-oper
 import { PaymentService } from '../payments/payment.service.js';
 import { placeReplacementOrder, type ReplacementItem } from '../orders/replacement-order.js';
 import { ReturnLine, ReturnRequest } from './return-request.entity.js';
-import { ReturnResolution, ReturnStatus, SHIPPING_REFUND_REASONS } from './return-status.js';
+import { RefundDestination, ReturnResolution, ReturnStatus, SHIPPING_REFUND_REASONS } from './return-status.js';
+import { giveBackTender, tenderPart, tenderTotal } from '../gift-cards/give-back.js';
+import { creditReturn } from '../gift-cards/store-credit.service.js';
 import { returnRefund } from './return-refund.js';
 import { exchangeDifference, type ExchangeDifference } from './exchange-difference.js';
 import { moveReturn, withReturn } from './return-moves.js';
@@ -32,8 +35,13 @@ export class ReturnSettlement {
     return this.exchange(em, ret.id);
   }
 
-  /** What the received units are worth (return-refund.ts); shipping once per order when the shop was at fault. */
-  private async refundAmount(em: Em, ret: ReturnRequest): Promise<{ amount: number; shipping: boolean }> {
+  /**
+   * What the received units are worth (return-refund.ts); shipping once per order when the shop was at
+   * fault. Tender (gift cards, store credit) is a means of payment, not a price reduction: the worth is
+   * priced as if it were paid, then split into the part tender paid (`tender`, back to its sources) and
+   * the rest (`amount`, to the payments or store credit).
+   */
+  private async refundAmount(em: Em, ret: ReturnRequest): Promise<{ amount: number; tender: number; shipping: boolean }> {
     const f = em.fork();
     const order = await f.findOneOrFail(Order, { id: ret.order.id });
     const [lines, orderLines, shippingBefore] = await Promise.all([
@@ -44,11 +52,14 @@ export class ReturnSettlement {
         quantityReceived: { $gt: 0 }, reason: { $in: [...SHIPPING_REFUND_REASONS] },
       }),
     ]);
-    return returnRefund(
-      { total: order.total, discountTotal: order.discountTotal, lines: orderLines },
+    const tender = tenderTotal(order);
+    const worth = returnRefund(
+      { total: order.total + tender, discountTotal: order.discountTotal - tender, lines: orderLines, discounts: order.discounts },
       lines.map((l) => ({ orderLineId: l.orderLine.id, quantityReceived: l.quantityReceived, reason: l.reason })),
       shippingBefore > 0,
     );
+    const paidByTender = tenderPart(order, worth.amount);
+    return { amount: worth.amount - paidByTender, tender: paidByTender, shipping: worth.shipping };
   }
 
   /**
@@ -78,14 +89,22 @@ export class ReturnSettlement {
   }
 
   private async refund(em: Em, ret: ReturnRequest): Promise<ReturnStatus> {
-    const { amount, shipping } = await this.refundAmount(em, ret);
-    const refunded = await this.refundToPayments(em, ret, amount);
+    const { amount, tender, shipping } = await this.refundAmount(em, ret);
+    // Store credit instead of the payment: nothing goes to the provider; credited below, with the move.
+    const toCredit = ret.refundTo === RefundDestination.STORE_CREDIT;
+    const refunded = toCredit ? 0 : await this.refundToPayments(em, ret, amount);
     return withReturn(em, ret.id, async (tx, order, r) => {
       if (r.status === ReturnStatus.RECEIVED) {
+        const money = (n: number) => formatMoney(n, order.currencyCode);
+        // Keyed on the return (gift-cards' ledgers): a rerun gives and credits nothing twice.
+        const back = await giveBackTender(tx, order, tender, `return:${r.id}`, `Return ${r.number}.`);
+        if (toCredit) await creditReturn(tx, order, r.id, r.number, amount);
         r.refundedAmount = refunded;
-        const short = refunded < amount ? ` (${formatMoney(amount - refunded, order.currencyCode)} could not be refunded: not captured)` : '';
+        const short = !toCredit && refunded < amount ? ` (${money(amount - refunded)} could not be refunded: not captured)` : '';
+        const where = toCredit ? `${money(amount)} credited to store credit` : `${money(refunded)} refunded`;
         await moveReturn(this.app, tx, order, r, ReturnStatus.REFUNDED, 'system',
-          `Return ${r.number}: ${formatMoney(refunded, order.currencyCode)} refunded${shipping ? ', shipping included' : ''}${short}.`, { amount: refunded });
+          `Return ${r.number}: ${where}${back ? `, ${money(back)} given back to the gift card or store credit it was paid with` : ''}${shipping ? ', shipping included' : ''}${short}.`,
+          { amount: refunded, ...(toCredit ? { storeCredit: amount } : {}), ...(back ? { tenderGivenBack: back } : {}) });
       }
       if (r.status === ReturnStatus.REFUNDED) await moveReturn(this.app, tx, order, r, ReturnStatus.COMPLETED, 'system', `Return ${r.number} completed.`);
       return r.status;
@@ -163,11 +182,13 @@ export class ReturnSettlement {
     ]);
     // Checked when the return was requested; a variant since deactivated is still the one promised.
     const variants = new Map(found.map((v) => [v.sku, v]));
+    // The new variant at the order's channel price now (its own price there, else the catalog's).
+    const unitPrices = await unitPricesIn(f, { id: order.channel.id, currencyCode: order.currencyCode }, found);
     const exchanged = lines.flatMap((l) => {
       const v = variants.get(l.exchangeSku!);
-      return v ? [{ orderLineId: l.orderLine.id, quantity: l.quantityReceived, newUnitPrice: v.price }] : [];
+      return v ? [{ orderLineId: l.orderLine.id, quantity: l.quantityReceived, newUnitPrice: unitPrices.get(v.id) ?? v.price }] : [];
     });
-    const difference = exchangeDifference({ discountTotal: order.discountTotal, taxBasisPoints: order.taxBasisPoints, lines: orderLines }, exchanged);
+    const difference = exchangeDifference({ discountTotal: order.discountTotal, taxBasisPoints: order.taxBasisPoints, pricesIncludeTax: order.pricesIncludeTax, lines: orderLines, discounts: order.discounts }, exchanged);
     return { ret, variants, difference };
   }
 }

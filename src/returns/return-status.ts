@@ -28,6 +28,15 @@ export enum ReturnResolution {
 }
 registerEnumType(ReturnResolution, { name: 'ReturnResolution' });
 
+/** Where a REFUND resolution's money goes. */
+export enum RefundDestination {
+  /** Back to the order's payments (the default). */
+  ORIGINAL_PAYMENT = 'ORIGINAL_PAYMENT',
+  /** The customer's store credit in the order's currency (orders of a signed-in customer only). */
+  STORE_CREDIT = 'STORE_CREDIT',
+}
+registerEnumType(RefundDestination, { name: 'RefundDestination', description: 'Where a refunded return\'s money goes (the part tender paid always goes back to its gift card or store credit).' });
+
 export enum ItemDisposition {
   RESTOCK = 'RESTOCK',
   DAMAGED = 'DAMAGED',

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { ArrayMaxSize, ArrayMinSize, IsInt, MaxLength, Min, ValidateNested } from 'class-validator';
-import { ItemDisposition, ReturnReason, ReturnResolution } from './return-status.js';
+import { ItemDisposition, RefundDestination, ReturnReason, ReturnResolution } from './return-status.js';
 
 @InputType()
 export class ReturnLineInput {
@@ -17,6 +17,8 @@ export class RequestReturnInput {
   @Field(() => [ReturnLineInput]) @ArrayMinSize(1, { message: 'a return needs at least one line' }) @ArrayMaxSize(200) @ValidateNested({ each: true })
   lines!: ReturnLineInput[];
   @Field(() => ReturnResolution) resolution!: ReturnResolution;
+  @Field(() => RefundDestination, { nullable: true, description: 'With resolution REFUND: where the money goes (ORIGINAL_PAYMENT when left out); STORE_CREDIT for orders of a signed-in customer only.' })
+  refundTo?: RefundDestination | null;
   @Field(() => String, { nullable: true }) @MaxLength(2000) customerNote?: string | null;
 }
 

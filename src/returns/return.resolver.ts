@@ -13,6 +13,8 @@ import { OrderEvent, OrderEventType } from '../live/live-types.js';
 import { ReturnLine, ReturnRequest } from './return-request.entity.js';
 import { ReceiveReturnLineInput, RequestReturnInput } from './return.inputs.js';
 import { ReturnService } from './return.service.js';
+import { RefundDestination } from './return-status.js';
+import { returnCredits } from '../gift-cards/give-back.js';
 
 const returns = (ctx: OrdoContext) => ctx.app.service(ReturnService);
 const KEY_DOC = 'A retry with the same key and arguments returns the return and changes nothing; the same key with other arguments is CONFLICT.';
@@ -74,9 +76,24 @@ export class ReturnResolver {
     return r.labelKey ? ctx.app.service(DocumentService).signedUrl(r.labelKey) : null;
   }
 
-  @FieldResolver(() => MoneyScalar, { nullable: true })
+  @FieldResolver(() => MoneyScalar, { nullable: true, description: 'Money refunded to the order\'s payments for this return; null until it is resolved by a refund.' })
   refundTotal(@Root() r: ReturnRequest): number | null {
     return r.refundedAmount ?? null;
+  }
+
+  @FieldResolver(() => RefundDestination, { description: 'Where a REFUND resolution\'s money goes: the original payment, or the customer\'s store credit.' })
+  refundTo(@Root() r: ReturnRequest): RefundDestination {
+    return r.refundTo ?? RefundDestination.ORIGINAL_PAYMENT;
+  }
+
+  @FieldResolver(() => MoneyScalar, { description: 'Credited to the customer\'s store credit as this return\'s resolution (refundTo STORE_CREDIT); 0 otherwise.' })
+  async storeCreditTotal(@Root() r: ReturnRequest, @Ctx() ctx: OrdoContext): Promise<number> {
+    return (await returnCredits(ctx.em, r.id)).storeCredit;
+  }
+
+  @FieldResolver(() => MoneyScalar, { description: 'The share of the returned units a gift card or store credit paid, given back to it.' })
+  async tenderRefundTotal(@Root() r: ReturnRequest, @Ctx() ctx: OrdoContext): Promise<number> {
+    return (await returnCredits(ctx.em, r.id)).tenderGivenBack;
   }
 
   @FieldResolver(() => Order, { nullable: true })

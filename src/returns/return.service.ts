@@ -11,6 +11,7 @@ import { recordEvent } from '../kernel/outbox/record-event.js';
 import { Channel } from '../channels/channel.entity.js';
 import { SequenceService } from '../channels/sequence.service.js';
 import { ProductVariant } from '../catalog/variant.entity.js';
+import { unitPricesIn } from '../prices/channel-prices.js';
 import { StockLocation } from '../inventory/stock-location.entity.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
@@ -25,7 +26,7 @@ import { packAt, packIn, unitsWeight } from '../inventory/parcel.js';
 import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { DocumentService } from '../documents/document.service.js';
 import { ReturnLine, ReturnRequest } from './return-request.entity.js';
-import { ItemDisposition, OPEN_RETURN, ReturnResolution, ReturnStatus, returnMachine } from './return-status.js';
+import { ItemDisposition, OPEN_RETURN, RefundDestination, ReturnResolution, ReturnStatus, returnMachine } from './return-status.js';
 import { ReturnSettlement } from './return-settlement.js';
 import { moveReturn, recordReturn, withReturn } from './return-moves.js';
 import type { ReceiveReturnLineInput, RequestReturnInput } from './return.inputs.js';
@@ -62,6 +63,8 @@ export class ReturnService {
     if (!ids.length) throw badInput('A return needs at least one line.', 'lines');
     if (new Set(ids).size !== ids.length) throw badInput('Each order line may appear once in a return.', 'lines');
     for (const l of input.lines) if (!Number.isInteger(l.quantity) || l.quantity < 1) throw badInput('quantity must be at least 1.', 'lines');
+    const toStoreCredit = input.refundTo === RefundDestination.STORE_CREDIT;
+    if (toStoreCredit && input.resolution !== ReturnResolution.REFUND) throw badInput('refundTo STORE_CREDIT goes with resolution REFUND.', 'input.refundTo');
     input.lines.forEach((l, i) => {
       if (l.exchangeSku != null && input.resolution !== ReturnResolution.EXCHANGE) {
         throw badInput(`exchangeSku asks for another variant in exchange: only a return with resolution EXCHANGE takes it (this one is ${input.resolution}).`, `input.lines[${i}].exchangeSku`);
@@ -70,6 +73,8 @@ export class ReturnService {
     const actor = actorName(principal);
     return withOrder(em, input.orderId, async (tx, order) => {
       authorize(principal, orderReader(order));
+      // Store credit belongs to a customer's account: a guest's order has none to credit.
+      if (toStoreCredit && !order.customer) throw badInput('Store credit needs a customer account: this order was placed by a guest.', 'input.refundTo');
       const request = { input, approve: !!approve };
       return once(tx, `requestReturn:${keyOwner(principal)}`, idempotencyKey, request, async () => {
         const lines = await tx.find(OrderLine, { order: order.id });
@@ -92,14 +97,14 @@ export class ReturnService {
         const seq = await this.app.service(SequenceService).nextInTransaction(tx, channel.id, 'return', 1);
         const ret = tx.create(ReturnRequest, {
           number: formatReturnNumber(channel.code, seq), channelId: channel.id, order, status: ReturnStatus.REQUESTED,
-          resolution: input.resolution, customerNote: input.customerNote ?? null,
+          resolution: input.resolution, customerNote: input.customerNote ?? null, refundTo: toStoreCredit ? RefundDestination.STORE_CREDIT : null,
         });
         tx.persist(ret);
         for (const l of input.lines) {
           tx.persist(tx.create(ReturnLine, { returnRequest: ret, orderLine: byId.get(l.orderLineId)!, quantity: l.quantity, reason: l.reason, exchangeSku: l.exchangeSku ?? null }));
         }
         const units = input.lines.map((l) => `${l.quantity} × ${byId.get(l.orderLineId)!.sku} (${l.reason}${l.exchangeSku != null ? `, exchange for ${l.exchangeSku}` : ''})`).join(', ');
-        recordReturn(tx, order, ret, null, ReturnStatus.REQUESTED, actor, `Return ${ret.number} requested for ${units}; resolution ${input.resolution}.`);
+        recordReturn(tx, order, ret, null, ReturnStatus.REQUESTED, actor, `Return ${ret.number} requested for ${units}; resolution ${input.resolution}${toStoreCredit ? ' to store credit' : ''}.`);
         if (approve && isAdmin(principal, 'orders')) await moveReturn(this.app, tx, order, ret, ReturnStatus.APPROVED, actor, `Return ${ret.number} approved.`);
         return ret;
       }, (firstId) => tx.findOneOrFail(ReturnRequest, { id: firstId }));
@@ -252,11 +257,13 @@ export class ReturnService {
     const skus = input.lines.map((l) => l.exchangeSku).filter((s): s is string => s != null);
     if (!skus.length) return;
     const found = await tx.find(ProductVariant, { sku: { $in: skus }, active: true });
+    // Sold in the order's channel: a price of its own there, or a catalog price in its currency.
+    const unitPrices = await unitPricesIn(tx, { id: order.channel.id, currencyCode: order.currencyCode }, found);
     input.lines.forEach((l, i) => {
       if (l.exchangeSku == null) return;
       const v = found.find((x) => x.sku === l.exchangeSku);
       if (!v) throw badInput(`Unknown or inactive SKU: ${l.exchangeSku}.`, `input.lines[${i}].exchangeSku`);
-      if (v.currencyCode !== order.currencyCode) throw badInput(`SKU ${v.sku} is not sold in ${order.currencyCode}.`, `input.lines[${i}].exchangeSku`);
+      if (unitPrices.get(v.id) == null) throw badInput(`SKU ${v.sku} is not sold in ${order.currencyCode}.`, `input.lines[${i}].exchangeSku`);
     });
   }
 

@@ -1,7 +1,10 @@
 // The check every flow that changes an order ends with (issue 13): money, documents and stock agree.
 // - money: per order, captured − refunded = what it owes (its total less what its returns refunded,
 //   nothing once CANCELLED), and nothing is still waiting to be refunded;
-// - documents: invoices − credit notes = captured − refunded (when invoices follow captures);
+// - documents: invoices − credit notes = captured − refunded (when invoices follow captures; an invoice's
+//   total is what the payment paid: gift cards and store credit are a means of payment, shown on its lines);
+// - tender: gift-card and store-credit balances = their ledgers, never below zero; a cancelled order's
+//   tender all given back;
 // - stock: every level's on hand equals the sum of its ledger movements, and its reserved units equal the
 //   units the order lines and ACTIVE checkout holds hold there (so nothing stays reserved for cancelled or shipped units).
 // Read straight from the database, as an auditor would.
@@ -35,6 +38,22 @@ export async function expectReconciled(t: TestEngine, opts: ReconcileOptions = {
     if (o.status === 'CANCELLED' || ['SHIPPED', 'DELIVERED'].includes(o.status)) expect(n(o.net), `${label}: captured − refunded = what it owes`).toBe(owes);
     else expect(n(o.net), `${label}: captured − refunded ≤ what it owes`).toBeLessThanOrEqual(owes);
     if (opts.documents !== false) expect(n(o.documented), `${label}: invoices − credit notes = captured − refunded`).toBe(n(o.net));
+  }
+
+  // Tender (gift cards, store credit): every balance is the sum of its ledger and never below zero; an
+  // order never holds more than it took, and a cancelled one holds nothing (all given back).
+  for (const [accounts, entries, key] of [['gift_card', 'gift_card_entry', 'gift_card_id'], ['store_credit_account', 'store_credit_entry', 'account_id']]) {
+    for (const a of await t.sql(`SELECT a.id, a.balance, (SELECT COALESCE(SUM(e.amount), 0) FROM ${entries} e WHERE e.${key} = a.id) AS ledger FROM ${accounts} a`)) {
+      expect(n(a.balance), `${accounts} ${a.id}: balance = sum of its ledger`).toBe(n(a.ledger));
+      expect(n(a.balance), `${accounts} ${a.id}: balance never below zero`).toBeGreaterThanOrEqual(0);
+    }
+  }
+  const tenderHeld = await t.sql(`SELECT o.id, o.number, o.status, (SELECT COALESCE(SUM(g.amount), 0) FROM gift_card_entry g WHERE g.order_id = o.id AND g.kind IN ('SPENT', 'GIVEN_BACK'))
+      + (SELECT COALESCE(SUM(s.amount), 0) FROM store_credit_entry s WHERE s.order_id = o.id AND s.kind IN ('SPENT', 'GIVEN_BACK')) AS net FROM orders o`);
+  for (const o of tenderHeld) {
+    if (opts.orderIds && !opts.orderIds.includes(o.id)) continue;
+    expect(n(o.net), `order ${o.number}: tender given back ≤ taken`).toBeLessThanOrEqual(0);
+    if (o.status === 'CANCELLED') expect(n(o.net), `order ${o.number} (CANCELLED): its tender is all given back`).toBe(0);
   }
 
   const levels = await t.sql('SELECT sku, location_id, on_hand, reserved FROM stock_level');

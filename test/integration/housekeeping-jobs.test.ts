@@ -98,6 +98,7 @@ describe.each(SETUPS)('housekeeping jobs scheduled on $queue ($kind)', ({ kind, 
         ['housekeeping.cancelUncollectedPickups', EVERY_MS],
         ['housekeeping.cancelUnpaidOrders', EVERY_MS],
         ['housekeeping.flagStuckShipments', EVERY_MS],
+        ['housekeeping.releasePreorders', EVERY_MS],
       ]);
       const done = new Set((await q.getCompleted(0, 200)).map((j) => j.name));
       expect([...done].sort()).toEqual(expect.arrayContaining(['housekeeping.cancelUnpaidOrders', 'housekeeping.flagStuckShipments']));

@@ -96,7 +96,7 @@ describe.each(DB_KINDS)('quoteOrder on %s', (kind) => {
   it('answers every problem of a bad cart at once, each with its path and the code placeOrder would answer', async () => {
     const input = orderInput(
       [{ sku: 'A', quantity: 1 }, { sku: 'NOPE', quantity: 1 }, { sku: 'FEW', quantity: 5 }, { sku: 'B', quantity: 0 }],
-      { shippingMethodCode: 'teleport', payment: { method: 'bitcoin' }, email: 'not-an-email', discounts: [{ kind: 'coupon', code: 'X' }] },
+      { shippingMethodCode: 'teleport', payment: { method: 'bitcoin' }, email: 'not-an-email', discounts: [{ kind: 'voucher', code: 'X' }] },
     );
     const before = await snapshot(t);
     const q = ok(await t.gql(QUOTE, { input })).quoteOrder;

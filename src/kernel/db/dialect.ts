@@ -51,6 +51,13 @@ export interface Dialect {
   ilike(pattern: string): { $ilike: string } | { $like: string };
 
   /**
+   * A FROM item that lists the strings of a JSON array column as rows of one column, `value` (a customer's
+   * tags): PostgreSQL's jsonb_array_elements_text (the ORM's JSON columns are jsonb there); SQLite's
+   * json_each table-valued function, whose `value` column is the element.
+   */
+  jsonArrayRows(column: string): string;
+
+  /**
    * Find options that lock the rows read until the transaction ends (SELECT … FOR UPDATE) on PostgreSQL,
    * where transactions write side by side; none on SQLite, which has no row locks (one writer at a time).
    */

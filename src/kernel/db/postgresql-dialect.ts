@@ -22,6 +22,8 @@ export const postgresqlDialect: Dialect = {
 
   ilike: (pattern: string) => ({ $ilike: pattern }),
 
+  jsonArrayRows: (column: string) => `jsonb_array_elements_text(${column}) AS json_rows(value)`,
+
   // A getter: MikroORM writes into the options it is given (logging context, populate), so each read gets its own object.
   get lockedRead() {
     return { lockMode: LockMode.PESSIMISTIC_WRITE };

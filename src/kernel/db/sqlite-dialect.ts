@@ -16,6 +16,8 @@ export const sqliteDialect: Dialect = {
 
   ilike: (pattern: string) => ({ $like: pattern }),
 
+  jsonArrayRows: (column: string) => `json_each(${column})`,
+
   // A getter: MikroORM writes into the options it is given, so each read gets its own (empty) object.
   get lockedRead() {
     return {};
