@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// `npm run build`: compiles src/, migrations/ and plugins/ into dist/ (tsc -p tsconfig.build.json) and
-// stamps the build (dist/.build-stamp), so that `npm start` tells a current dist/ from a missing or stale
-// one by comparing modification times (scripts/start.mjs). Paths are taken from this file's folder.
+// `npm run build`: compiles src/, migrations/ and plugins/ into dist/ (tsc -p tsconfig.build.json), builds
+// the console plugin's page (plugins/console/app, Vite) and stamps the build (dist/.build-stamp), so that
+// `npm start` tells a current dist/ from a missing or stale one by comparing modification times
+// (scripts/start.mjs). Paths are taken from this file's folder.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,27 +37,41 @@ export function distState(entry = 'dist/src/main.js') {
 }
 
 /**
- * Compiles, then stamps the build with the time it started (a source saved during the compile counts as
- * newer). Resolves with tsc's exit code. SIGTERM or SIGINT meanwhile stops tsc too and exits: no compiler
- * is left running behind a stopped `npm start`.
+ * Compiles the engine, then type-checks and bundles the console plugin's page (Vite: plugins/console/app
+ * into dist/plugins/console/public), then stamps the build with the time it started (a source saved
+ * during the build counts as newer). Resolves with the first failing step's exit code, or 0. SIGTERM or
+ * SIGINT meanwhile stops the running step too and exits: nothing is left running behind a stopped
+ * `npm start`.
  */
-export function build() {
+export async function build() {
   const started = new Date();
-  const tsc = spawn(process.execPath, [at(TSC), '-p', at('tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+  const steps = [
+    [at(TSC), '-p', at('tsconfig.build.json')],
+    [at(TSC), '-p', at('plugins/console/app/tsconfig.json')],
+    [at('node_modules/vite/bin/vite.js'), 'build', '--config', at('plugins/console/app/vite.config.ts')],
+  ];
+  for (const args of steps) {
+    const code = await run(args);
+    if (code !== 0) return code;
+  }
+  writeFileSync(at(STAMP), String(started.getTime()));
+  utimesSync(at(STAMP), started, started);
+  return 0;
+}
+
+/** One build step in its own process; its exit code. */
+function run(args) {
+  const child = spawn(process.execPath, args, { stdio: 'inherit', cwd: root });
   const onSignal = (signal) => {
-    tsc.kill(signal);
-    tsc.once('exit', () => process.exit(signal === 'SIGINT' ? 130 : 143));
+    child.kill(signal);
+    child.once('exit', () => process.exit(signal === 'SIGINT' ? 130 : 143));
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
   return new Promise((resolve) => {
-    tsc.once('exit', (code) => {
+    child.once('exit', (code) => {
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
-      if (code === 0) {
-        writeFileSync(at(STAMP), String(started.getTime()));
-        utimesSync(at(STAMP), started, started);
-      }
       resolve(code ?? 1);
     });
   });

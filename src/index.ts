@@ -33,6 +33,8 @@ export type { Principal, AdminPrincipal, AdminRole, Need, OrderRef } from './ker
 export { OrdoError, badInput, notFound, isOrdoError } from './kernel/errors.js';
 export type { ErrorCode } from './kernel/errors.js';
 export { manyBy, oneBy } from './kernel/loaders.js';
+export { pageHeaders } from './kernel/page-headers.js';
+export type { PageHeaderOptions } from './kernel/page-headers.js';
 export { recordEvent } from './kernel/outbox/record-event.js';
 export { domainEventStream } from './kernel/outbox/event-stream.js';
 export { newId, idPrefix, randomToken } from './kernel/ids.js';

@@ -1,11 +1,14 @@
 // The core's domain modules, in the order they are registered. Plugins come after them.
+import { analytics } from './analytics/module.js';
 import { auth } from './auth/module.js';
+import { automation } from './automation/module.js';
 import { catalog } from './catalog/module.js';
 import { channels } from './channels/module.js';
 import { channelSync } from './channel-sync/module.js';
 import { checkoutHolds } from './checkout-holds/module.js';
 import { customers } from './customers/module.js';
 import { documents } from './documents/module.js';
+import { exportsModule } from './exports/module.js';
 import { fulfillment } from './fulfillment/module.js';
 import { giftCards } from './gift-cards/module.js';
 import { inventory } from './inventory/module.js';
@@ -28,5 +31,5 @@ import type { OrdoModule } from './kernel/module.js';
 
 export const coreModules: OrdoModule[] = [
   channels, catalog, prices, customers, promotions, auth, inventory, stockControl, shipping, sourcing, payments, checkoutHolds, giftCards, orders, orderImport, documents, fulfillment, orderEdits, invoicing,
-  live, notifications, procurement, replenishment, returns, channelSync,
+  live, notifications, procurement, replenishment, returns, channelSync, analytics, exportsModule, automation,
 ];

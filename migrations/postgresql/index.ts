@@ -31,6 +31,7 @@ import { Migration20261201003309_sales_channels as M27 } from './Migration202612
 import { Migration20261201035655_sourcing_pickup_holds as M28 } from './Migration20261201035655_sourcing_pickup_holds.js';
 import { Migration20261201050152_procurement_stock_control as M29 } from './Migration20261201050152_procurement_stock_control.js';
 import { Migration20261201080955_issue19 as M30 } from './Migration20261201080955_issue19.js';
+import { Migration20261201111415_issue20 as M31 } from './Migration20261201111415_issue20.js';
 
 export const postgresql: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -64,4 +65,5 @@ export const postgresql: MigrationObject[] = [
   { name: 'Migration20261201035655_sourcing_pickup_holds', class: M28 },
   { name: 'Migration20261201050152_procurement_stock_control', class: M29 },
   { name: 'Migration20261201080955_issue19', class: M30 },
+  { name: 'Migration20261201111415_issue20', class: M31 },
 ];

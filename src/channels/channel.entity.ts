@@ -88,6 +88,10 @@ export class Channel {
   @Property({ default: false })
   pricesIncludeTax: boolean = false;
 
+  @Field({ description: "The channel's IANA time zone ('Europe/Berlin'; default UTC): the days, weeks and months its reports are bucketed in." })
+  @Property({ length: 64, default: 'UTC' })
+  timeZone: string = 'UTC';
+
   @Property()
   createdAt: Date = new Date();
 }

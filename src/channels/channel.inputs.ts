@@ -1,5 +1,5 @@
 import { Field, InputType, Int } from 'type-graphql';
-import { IsBoolean, IsInt, IsOptional, Length, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsTimeZone, Length, Matches, Max, Min } from 'class-validator';
 import { CapturePolicy, ChannelKind, ImportStockPolicy } from './channel.entity.js';
 
 /** The return window of a channel, in both inputs; null in an update goes back to the engine default. */
@@ -8,6 +8,15 @@ function ReturnWindowDays(): PropertyDecorator {
   const all = [
     Field(() => Int, { nullable: true, description: 'Days after delivery a return can be requested (0 to 3650); null: the engine default (ORDO_RETURN_WINDOW_DAYS).' }),
     IsOptional(), IsInt({ message }), Min(0, { message }), Max(3650, { message }),
+  ];
+  return (target, key) => all.forEach((d) => d(target, key));
+}
+
+/** The channel's time zone, in both inputs: an IANA name the runtime knows. */
+function TimeZone(): PropertyDecorator {
+  const all = [
+    Field({ nullable: true, description: "IANA time zone ('Europe/Berlin'; default UTC): the days of the channel's reports." }),
+    IsOptional(), IsTimeZone({ message: 'timeZone must be an IANA time zone such as Europe/Berlin' }),
   ];
   return (target, key) => all.forEach((d) => d(target, key));
 }
@@ -40,6 +49,9 @@ export class CreateChannelInput {
   @Field({ nullable: true, description: "Prices are gross, tax included (default false); changing it re-prices no placed order." })
   @IsOptional() @IsBoolean()
   pricesIncludeTax?: boolean;
+
+  @TimeZone()
+  timeZone?: string;
 }
 
 @InputType()
@@ -61,4 +73,7 @@ export class UpdateChannelInput {
   @Field({ nullable: true, description: "Prices are gross, tax included (default false); changing it re-prices no placed order." })
   @IsOptional() @IsBoolean()
   pricesIncludeTax?: boolean;
+
+  @TimeZone()
+  timeZone?: string;
 }

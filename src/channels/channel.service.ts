@@ -29,7 +29,7 @@ export class ChannelService {
   }
 
   async create(em: Em, input: CreateChannelInput): Promise<Channel> {
-    const channel = em.create(Channel, { ...input, pricesIncludeTax: input.pricesIncludeTax ?? false, capturePolicy: input.capturePolicy ?? (this.app.config.defaultCapturePolicy as CapturePolicy) });
+    const channel = em.create(Channel, { ...input, timeZone: input.timeZone ?? 'UTC', pricesIncludeTax: input.pricesIncludeTax ?? false, capturePolicy: input.capturePolicy ?? (this.app.config.defaultCapturePolicy as CapturePolicy) });
     try {
       await em.transactional(async (tx) => {
         tx.persist(channel);
@@ -53,6 +53,7 @@ export class ChannelService {
     if (input.returnWindowDays !== undefined) channel.returnWindowDays = input.returnWindowDays;
     if (input.importStockPolicy !== undefined && input.importStockPolicy !== null) channel.importStockPolicy = input.importStockPolicy;
     if (input.pricesIncludeTax !== undefined && input.pricesIncludeTax !== null) channel.pricesIncludeTax = input.pricesIncludeTax;
+    if (input.timeZone) channel.timeZone = input.timeZone;
     await em.flush();
     this.cache.clear();
     return channel;

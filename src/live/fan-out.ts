@@ -46,7 +46,7 @@ type OrderSub = LiveSubscriber<OrderEvent>;
 type StockSub = LiveSubscriber<StockAvailability>;
 
 interface Prepared {
-  order?: { event: OrderEvent; orderId: string; customerId: string | null };
+  order?: { event: OrderEvent; orderId: string; customerId: string | null; channelId: string };
   stock: StockAvailability[];
   /** The event's EntityManager (read only), shared by every execution of it. */
   em: Em;
@@ -61,6 +61,8 @@ export function recheckMs(app: AppRuntime): number {
 export class EventFanOut {
   private byOrder = new Map<string, Set<OrderSub>>();
   private byCustomer = new Map<string, Set<OrderSub>>();
+  /** Staff feeds (orderFeed) by the channels they hear: '*' for all, else channel ids joined by commas. */
+  private byFeed = new Map<string, Set<OrderSub>>();
   private bySku = new Map<string, Set<StockSub>>();
   private all = new Set<LiveSubscriber<unknown>>();
   private seen = new Set<number>();
@@ -145,6 +147,11 @@ export class EventFanOut {
 
   subscribeCustomer(customerId: string, principal: Principal, authorization?: string, ctx?: OrdoContext): OrderSub {
     return this.add(this.byCustomer, customerId, principal, authorization, ctx);
+  }
+
+  /** Every order event of some channels (`channels`: '*' for all, else ids joined by commas). */
+  subscribeFeed(channels: string, principal: Principal, authorization?: string, ctx?: OrdoContext): OrderSub {
+    return this.add(this.byFeed, channels, principal, authorization, ctx);
   }
 
   subscribeSku(sku: string, principal: Principal, ctx?: OrdoContext): StockSub {
@@ -238,7 +245,7 @@ export class EventFanOut {
     const kind = orderEventType(e.type);
     const orderId = kind ? orderIdOf(e) : null;
     let skus = skusOf(e).filter((s) => this.bySku.has(s));
-    const wantOrder = !!orderId && (this.byOrder.has(orderId) || this.byCustomer.size > 0);
+    const wantOrder = !!orderId && (this.byOrder.has(orderId) || this.byCustomer.size > 0 || this.byFeed.size > 0);
     const cancelled = e.type === 'order.cancelled' && this.bySku.size > 0;
     if (!wantOrder && !skus.length && !cancelled) return null;
 
@@ -262,7 +269,7 @@ export class EventFanOut {
           type: kind, order, at: e.at, message: messageOf(e, order.currencyCode), shipment: shipment ?? null,
           eventId: e.id, payload: e.payload, em, loaders: new Map(),
         });
-        out.order = { event: ev, orderId: order.id, customerId: order.customer?.id ?? null };
+        out.order = { event: ev, orderId: order.id, customerId: order.customer?.id ?? null, channelId: order.channel.id };
       }
     }
     if (cancelled && orderId) {
@@ -279,9 +286,10 @@ export class EventFanOut {
 
   private async deliver(p: Prepared): Promise<void> {
     if (p.order) {
-      const { event, orderId, customerId } = p.order;
-      // A subscriber is in one index only: the order's and the customer's subscribers are apart.
-      await this.hand([this.byOrder.get(orderId), customerId ? this.byCustomer.get(customerId) : undefined], event, p.em, event.loaders);
+      const { event, orderId, customerId, channelId } = p.order;
+      // A subscriber is in one index only: the order's, the customer's and the feeds' subscribers are apart.
+      const feeds = [...this.byFeed].filter(([key]) => key === '*' || key.split(',').includes(channelId)).map(([, set]) => set);
+      await this.hand([this.byOrder.get(orderId), customerId ? this.byCustomer.get(customerId) : undefined, ...feeds], event, p.em, event.loaders);
     }
     for (const a of p.stock) await this.hand([this.bySku.get(a.sku)], a, p.em, new Map());
   }

@@ -5,7 +5,8 @@
 // subscriber without a socket, in graphql's own execution per event).
 import { Arg, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import { assertMayReadOrders, authorize, isAdmin, orderReader, signedInCustomer } from '../kernel/auth.js';
+import { adminIn, assertMayReadOrders, authorize, channelScope, isAdmin, orderReader, signedInCustomer } from '../kernel/auth.js';
+import { ChannelService } from '../channels/channel.service.js';
 import type { OrdoContext } from '../kernel/context.js';
 import { OrdoError } from '../kernel/errors.js';
 import { Order } from '../order-core/order.entity.js';
@@ -51,6 +52,25 @@ export class LiveResolver {
     },
   })
   myOrderEvents(@Root() event: OrderEvent, @Ctx() ctx: OrdoContext): OrderEvent {
+    return shared(ctx, event);
+  }
+
+  @Subscription(() => OrderEvent, {
+    description: "Every event of every order of the staff member's channels, or of one channel (channelCode): the back office's live order list. A new order is heard by its first status event (PENDING or CONFIRMED). Staff with the orders role.",
+    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { channelCode?: string | null }, OrdoContext>) => {
+      const p = context.principal;
+      authorize(p, adminIn('orders'));
+      const scope = channelScope(p);
+      let channels = scope ? [...new Set(scope)].sort().join(',') : '*';
+      if (args.channelCode) {
+        const channel = await context.app.service(ChannelService).byCode(context.em, args.channelCode);
+        if (scope && !scope.includes(channel.id)) throw new OrdoError('FORBIDDEN', 'This principal is kept to other channels.');
+        channels = channel.id;
+      }
+      return idle(context, fanOut(context).subscribeFeed(channels, p, authorizationOf(context), context));
+    },
+  })
+  orderFeed(@Root() event: OrderEvent, @Arg('channelCode', () => String, { nullable: true }) _channelCode: string | null, @Ctx() ctx: OrdoContext): OrderEvent {
     return shared(ctx, event);
   }
 

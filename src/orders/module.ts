@@ -3,6 +3,8 @@ import { TokenService } from '../auth/token.service.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
 import { OrderHistoryEntry } from '../order-core/order-history.entity.js';
+import { OrderTag } from '../order-core/order-tag.entity.js';
+import { OrderNotesResolver } from './order-notes.resolver.js';
 import { OrderResolver } from './order.resolver.js';
 import { CustomerOrdersField, OrderFields, OrderLineFields, StockMovementOrderField } from './order-fields.resolver.js';
 import { CustomerOrderStatsFields } from './customer-order-stats.resolver.js';
@@ -22,12 +24,12 @@ export const orders = defineModule({
   name: 'orders',
   machines: [orderMachine],
   dependsOn: ['channels', 'catalog', 'customers', 'auth', 'inventory', 'shipping', 'payments', 'checkout-holds'],
-  entities: [Order, OrderLine, OrderHistoryEntry, DraftOrder],
+  entities: [Order, OrderLine, OrderHistoryEntry, OrderTag, DraftOrder],
   nodes: {
     ord: (ctx, id) => ctx.app.service(OrderService).readable(ctx.em, ctx.principal, id),
     dft: (ctx, id) => ctx.app.service(DraftOrderService).get(ctx.em, ctx.principal, id),
   },
-  resolvers: [OrderResolver, DraftOrderResolver, OrderFields, OrderLineFields, CustomerOrdersField, CustomerOrderStatsFields, StockMovementOrderField],
+  resolvers: [OrderResolver, OrderNotesResolver, DraftOrderResolver, OrderFields, OrderLineFields, CustomerOrdersField, CustomerOrderStatsFields, StockMovementOrderField],
   on: {
     // A payment that waited for the buyer's step (3-D Secure) failed: an order left with nothing to pay it
     // is cancelled and its stock goes back on sale. Checked again under the order's lock.

@@ -16,6 +16,7 @@ import { Payment } from '../payments/payment.entity.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
 import { OrderHistoryEntry } from '../order-core/order-history.entity.js';
+import { STAFF_ONLY_HISTORY } from '../order-core/order-notes.js';
 import { OrderDiscount } from './order-discount.js';
 import { OrderConnection } from './order.resolver.js';
 import { OrderService } from './order.service.js';
@@ -38,8 +39,10 @@ export class OrderFields {
   }
 
   @FieldResolver(() => [OrderHistoryEntry])
-  history(@Root() order: Order, @Ctx() ctx: OrdoContext): Promise<OrderHistoryEntry[]> {
-    return manyBy(ctx, OrderHistoryEntry, 'order', (h) => h.order.id, { id: 'asc' }).load(order.id);
+  async history(@Root() order: Order, @Ctx() ctx: OrdoContext): Promise<OrderHistoryEntry[]> {
+    const all = await manyBy(ctx, OrderHistoryEntry, 'order', (h) => h.order.id, { id: 'asc' }).load(order.id);
+    // Staff's notes and tags are the merchant's words about the buyer: the buyer's view leaves them out.
+    return isAdmin(ctx.principal) ? all : all.filter((h) => !STAFF_ONLY_HISTORY.has(h.type));
   }
 
   @FieldResolver(() => Channel)

@@ -80,4 +80,7 @@ export class OrderFilter {
   @Field({ nullable: true, description: "The order's id in the channel's own system (importOrders, PlaceOrderInput.externalId); with channelCode, at most one order." }) externalId?: string;
   @Field(() => DateTimeScalar, { nullable: true }) placedAfter?: Date;
   @Field(() => DateTimeScalar, { nullable: true }) placedBefore?: Date;
+  @Field(() => [String], { nullable: true, description: 'Orders holding every one of these tags (staff; matched trimmed and lower-cased).' })
+  @ArrayMaxSize(10)
+  tags?: string[];
 }

@@ -11,6 +11,8 @@ import { settleCancelledPayments } from '../payments/cancellation-refunds.js';
 import { ChannelService } from '../channels/channel.service.js';
 import { Order } from '../order-core/order.entity.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
+import { OrderTag } from '../order-core/order-tag.entity.js';
+import { normaliseTags } from '../customers/customer-tags.js';
 import { CANCELLABLE, OrderStatus, orderMachine } from '../order-core/order-status.js';
 import { recordTransition } from '../order-core/order-history.js';
 import { withOrder } from '../order-core/order-lock.js';
@@ -65,6 +67,12 @@ export class OrderService {
     } else if (scope) {
       where.channel = { $in: scope };
       channels = [...new Set(scope)];
+    }
+    if (filter?.tags?.length) {
+      // Every tag: one indexed subquery on order_tag (tag, order_id) each.
+      where.$and = normaliseTags(filter.tags, 'filter.tags').map((tag) => ({
+        id: { $in: em.createQueryBuilder(OrderTag, 't').select('t.order_id').where({ tag }).getKnexQuery() },
+      }));
     }
     if (filter?.placedAfter || filter?.placedBefore) {
       where.placedAt = { ...(filter.placedAfter ? { $gte: filter.placedAfter } : {}), ...(filter.placedBefore ? { $lt: filter.placedBefore } : {}) };
@@ -134,12 +142,15 @@ export class OrderService {
 
   async hold(em: Em, principal: Principal, id: string, reason: string): Promise<Order> {
     authorize(principal, adminIn('orders'));
-    return this.change(em, principal, id, async (tx, order) => {
-      const from = order.status;
-      const move = await this.app.machines.get(orderMachine).transition(tx, order, OrderStatus.ON_HOLD, actorName(principal));
-      order.heldFrom = from;
-      recordTransition(tx, order, move, actorName(principal), `Order put on hold: ${reason}`);
-    });
+    return this.change(em, principal, id, (tx, order) => this.holdIn(tx, order, actorName(principal), reason));
+  }
+
+  /** Puts a locked order on hold in the caller's transaction (automation rules: with their run's claim). */
+  async holdIn(tx: Em, order: Order, actor: string, reason: string): Promise<void> {
+    const from = order.status;
+    const move = await this.app.machines.get(orderMachine).transition(tx, order, OrderStatus.ON_HOLD, actor);
+    order.heldFrom = from;
+    recordTransition(tx, order, move, actor, `Order put on hold: ${reason}`);
   }
 
   async releaseHold(em: Em, principal: Principal, id: string): Promise<Order> {

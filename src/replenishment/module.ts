@@ -2,7 +2,7 @@
 import { defineModule } from '../kernel/module.js';
 import type { Em } from '../kernel/db/orm.js';
 import { ReorderRule } from './reorder-rule.entity.js';
-import { ReplenishmentResolver } from './replenishment.resolver.js';
+import { ReorderRuleFields, ReplenishmentResolver } from './replenishment.resolver.js';
 import { ReplenishmentService } from './replenishment.service.js';
 import { LowStock, lowStockHandlers, REPLENISHMENT_QUEUE } from './low-stock.js';
 
@@ -10,7 +10,7 @@ export const replenishment = defineModule({
   name: 'replenishment',
   dependsOn: ['catalog', 'inventory', 'procurement'],
   entities: [ReorderRule],
-  resolvers: [ReplenishmentResolver],
+  resolvers: [ReplenishmentResolver, ReorderRuleFields],
   on: lowStockHandlers,
   jobs: {
     'replenishment.checkLow': { queue: REPLENISHMENT_QUEUE, handler: (_data, ctx) => ctx.app.service(LowStock).check(ctx.em as Em) },

@@ -1,11 +1,13 @@
 // Reorder rules, replenishment suggestions and the purchase orders made from them (docs/procurement.md).
-import { Arg, Ctx, Field, Float, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, FieldResolver, Float, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import { IsInt, IsOptional, Length, Max, Min } from 'class-validator';
 import { admin } from '../kernel/auth.js';
 import { can, type OrdoContext } from '../kernel/context.js';
 import { PurchaseOrder } from '../procurement/purchase-order.entity.js';
 import { Supplier } from '../procurement/supplier.entity.js';
 import { ReorderRule } from './reorder-rule.entity.js';
+import { StockLocation } from '../inventory/stock-location.entity.js';
+import { oneBy } from '../kernel/loaders.js';
 import { ReplenishmentService } from './replenishment.service.js';
 
 @InputType()
@@ -63,5 +65,13 @@ export class ReplenishmentResolver {
   ): Promise<PurchaseOrder[]> {
     const { em, principal } = can(ctx, admin('inventory'));
     return ctx.app.service(ReplenishmentService).orderSuggestions(em, principal, locationCode, skus);
+  }
+}
+
+@Resolver(() => ReorderRule)
+export class ReorderRuleFields {
+  @FieldResolver(() => StockLocation, { description: 'The location the rule is for.' })
+  async location(@Root() rule: ReorderRule, @Ctx() ctx: OrdoContext): Promise<StockLocation> {
+    return (await oneBy(ctx, StockLocation).load(rule.location.id))!;
   }
 }

@@ -14,6 +14,7 @@ import { ItemDisposition, RefundDestination, ReturnReason, ReturnResolution, Ret
 @Entity()
 @Unique({ properties: ['channelId', 'number'] })
 @Index({ properties: ['order', 'id'] })
+@Index({ properties: ['status', 'id'] })
 export class ReturnRequest {
   [OptionalProps]?: 'id' | 'createdAt' | 'updatedAt' | 'version' | 'refundedAmount' | 'exchangeDifference' | 'refundTo';
 

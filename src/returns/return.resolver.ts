@@ -2,7 +2,7 @@
 // them; staff approve, reject and receive.
 import DataLoader from 'dataloader';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import { Arg, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { loader, type OrdoContext } from '../kernel/context.js';
 import { manyBy, oneBy } from '../kernel/loaders.js';
 import { MoneyScalar } from '../kernel/graphql-types.js';
@@ -13,7 +13,12 @@ import { OrderEvent, OrderEventType } from '../live/live-types.js';
 import { ReturnLine, ReturnRequest } from './return-request.entity.js';
 import { ReceiveReturnLineInput, RequestReturnInput } from './return.inputs.js';
 import { ReturnService } from './return.service.js';
-import { RefundDestination } from './return-status.js';
+import { RefundDestination, ReturnStatus } from './return-status.js';
+import { returnQueue } from './return-queue.js';
+import { connectionOf } from '../kernel/graphql-types.js';
+import type { Page } from '../kernel/pagination.js';
+
+export const ReturnRequestConnection = connectionOf(ReturnRequest, 'ReturnRequest');
 import { returnCredits } from '../gift-cards/give-back.js';
 
 const returns = (ctx: OrdoContext) => ctx.app.service(ReturnService);
@@ -21,6 +26,17 @@ const KEY_DOC = 'A retry with the same key and arguments returns the return and 
 
 @Resolver(() => ReturnRequest)
 export class ReturnResolver {
+  @Query(() => ReturnRequestConnection, { description: "Staff (orders): the returns of their channels, newest first; `status` keeps those in these statuses (the queue: REQUESTED to approve, APPROVED to receive)." })
+  returnRequests(
+    @Arg('status', () => [ReturnStatus], { nullable: true }) status: ReturnStatus[] | null,
+    @Arg('channelCode', () => String, { nullable: true }) channelCode: string | null,
+    @Arg('first', () => Int, { nullable: true }) first: number | null,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: OrdoContext,
+  ): Promise<Page<ReturnRequest>> {
+    return returnQueue(ctx.app, ctx.em, ctx.principal, { status, channelCode }, first, after);
+  }
+
   @Query(() => ReturnRequest, { nullable: true })
   returnRequest(@Arg('id', () => ID) id: string, @Ctx() ctx: OrdoContext): Promise<ReturnRequest | null> {
     return returns(ctx).readable(ctx.em, ctx.principal, id);

@@ -2,13 +2,12 @@
 // internet, and the page loads nothing from anywhere else (its Content-Security-Policy says so too).
 // A browser opening /graphql lands here; API clients on /graphql are not affected.
 import { createHash } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Express, Request, Response } from 'express';
-import helmet from 'helmet';
+import { pageHeaders } from '../page-headers.js';
 import type { OrdoConfig } from '../../config.js';
 import { bootScript, graphiqlHtml, pageStyle } from './graphiql.page.js';
 
@@ -59,38 +58,12 @@ function loadAssets(paths: string[]): Asset[] {
   ];
 }
 
-/** The ws:/wss: origins of the host the browser asked for; none when the Host header is not a plain host[:port]. */
-function socketOrigins(req: IncomingMessage): string[] {
-  const host = req.headers.host ?? '';
-  return /^[A-Za-z0-9.-]+(:\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](:\d{1,5})?$/.test(host) ? [`ws://${host}`, `wss://${host}`] : [];
-}
-
 /**
- * The page's security headers (helmet: HSTS, nosniff, no-referrer, same-origin framing and opener, …)
- * and its Content-Security-Policy: the page may load scripts, styles and fonts from this engine only
- * (GraphiQL's fonts are data: URLs in its stylesheet), and connect to this engine only: fetch to 'self',
- * and its WebSocket by the exact ws:/wss: origin of the host the browser asked for (a Host header that
- * is not a plain host[:port] gets 'self' alone). Scripts: files from this engine, nothing inline, no
- * eval. Styles also allow inline: GraphiQL's dialogs (settings, shortcuts) lock page scrolling with a
- * <style> element they write at run time (react-remove-scroll).
+ * GraphiQL's page headers (kernel/page-headers.ts). Styles also allow inline: GraphiQL's dialogs (settings,
+ * shortcuts) lock page scrolling with a <style> element they write at run time (react-remove-scroll);
+ * its fonts are data: URLs in its stylesheet.
  */
-const pageHeaders = helmet({
-  contentSecurityPolicy: {
-    useDefaults: false,
-    directives: {
-      defaultSrc: ["'none'"],
-      scriptSrc: ["'self'"],
-      styleSrc: ["'self'", "'unsafe-inline'"],
-      fontSrc: ["'self'", 'data:'],
-      imgSrc: ["'self'", 'data:'],
-      connectSrc: ["'self'", (req) => socketOrigins(req).join(' ')],
-      baseUri: ["'none'"],
-      formAction: ["'none'"],
-      frameAncestors: ["'self'"],
-    },
-  },
-  referrerPolicy: { policy: 'no-referrer' },
-});
+const graphiqlHeaders = pageHeaders({ inlineStyles: true });
 
 /** A browser navigating to /graphql (asks for HTML, sends no operation); not an API client's GET. */
 function isBrowserVisit(req: Request): boolean {
@@ -126,7 +99,7 @@ export function mountGraphiql(app: Express, config: OrdoConfig): void {
     res.redirect(302, '/graphiql');
   });
 
-  app.get('/graphiql', pageHeaders, (_req, res) => {
+  app.get('/graphiql', graphiqlHeaders, (_req, res) => {
     const { page: html } = load();
     res.set('cache-control', 'no-cache');
     res.type('html').send(html);

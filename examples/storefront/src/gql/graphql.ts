@@ -83,11 +83,17 @@ export type PlaceOrderInput = {
   email: string;
   /** The order id in the system it came from (marketplace, POS). */
   externalId?: string | null | undefined;
+  /** A checkout hold of this channel (holdCheckoutStock): its units become the order's reservation, even if the rest of the stock sold meanwhile. An expired hold's units are gone: the order reserves as without it. */
+  holdId?: string | null | undefined;
   lines: Array<OrderLineInput>;
   note?: string | null | undefined;
   payment: PaymentInput;
+  /** Click & collect: the STORE location to collect the order at. Required with a PICKUP shipping method (quoteOrder.pickupLocations lists them), refused with a delivery method. */
+  pickupLocationCode?: string | null | undefined;
   shippingAddress: AddressInput;
   shippingMethodCode: string;
+  /** What the buyer chose at checkout (quoteOrder's sourcingOptions): the order is reserved where that option ships from, and keeps its promised date. Left out: the channel's sourcing strategy. */
+  sourcingGoal?: SourcingGoal | null | undefined;
 };
 
 export type ShipmentStatus =
@@ -100,7 +106,15 @@ export type ShipmentStatus =
   | 'PACKED'
   | 'PENDING'
   | 'PICKED'
+  /** Click & collect: waiting at its store for the buyer (markReadyForPickup); confirmPickup hands it over. */
+  | 'READY_FOR_PICKUP'
   | 'SHIPPED';
+
+export type SourcingGoal =
+  /** Each line from the location that can ship it first (the order may arrive in several parcels). */
+  | 'EARLIEST_DELIVERY'
+  /** As few locations as can fill the order (one when one can), the earliest of those first. */
+  | 'FEWEST_SHIPMENTS';
 
 export type StorefrontProductsQueryVariables = Exact<{ [key: string]: never; }>;
 

@@ -1,0 +1,54 @@
+// What the fulfillment, returns and customer rollups share: the increment statement (one atomic upsert
+// on both databases), the channel's time zone and the handler's transaction with its claim.
+import type { Em } from '../kernel/db/orm.js';
+import type { SqlRunner } from '../kernel/db/sql-runner.js';
+import type { DomainEvent, EventHandler, JobContext } from '../kernel/module.js';
+import { claimEvent } from './apply-once.js';
+
+const statements = new Map<string, string>();
+
+/**
+ * Adds `adds` to the row of `keys` in `table`, creating it: `INSERT … ON CONFLICT (keys) DO UPDATE SET
+ * x = x + excluded.x`, one statement, so concurrent handlers never lose an increment.
+ */
+export async function increment(tx: SqlRunner, table: string, keys: Record<string, unknown>, adds: Record<string, number>): Promise<void> {
+  const k = Object.keys(keys);
+  const a = Object.keys(adds).filter((c) => adds[c] !== 0);
+  if (!a.length) return;
+  const id = `${table}|${k.join(',')}|${a.join(',')}`;
+  let sql = statements.get(id);
+  if (!sql) {
+    const cols = [...k, ...a];
+    sql = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ON CONFLICT (${k.join(', ')}) DO UPDATE SET ${a.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`;
+    statements.set(id, sql);
+  }
+  await tx.execute(sql, [...k.map((c) => keys[c]), ...a.map((c) => adds[c])], 'run');
+}
+
+/** The channel's IANA time zone (its reports' days). */
+export async function channelZone(tx: SqlRunner, channelId: string): Promise<string> {
+  const [row] = await tx.execute('SELECT time_zone FROM channel WHERE id = ?', [channelId]);
+  return (row?.time_zone as string | undefined) || 'UTC';
+}
+
+/**
+ * A handler that counts an event once for `rollup`: its own transaction, the claim first
+ * (apply-once.ts), then `apply`'s increments; a replayed or retried event finds the claim and adds nothing.
+ */
+export function rollupHandler(rollup: string, apply: (tx: Em, event: DomainEvent) => Promise<void>): EventHandler {
+  return async (event: DomainEvent, ctx: JobContext) => {
+    await (ctx.em as Em).fork().transactional(async (tx) => {
+      if (!(await claimEvent(tx, event.id, rollup))) return;
+      await apply(tx, event);
+    });
+  };
+}
+
+/** A string field of an event's payload ('' when missing). */
+export const field = (event: DomainEvent, name: string): string => String((event.payload as Record<string, unknown>)[name] ?? '');
+
+/** True the first time `subjectId` is marked with `mark` (in the caller's transaction): count it then only. */
+export async function markOnce(tx: SqlRunner, subjectId: string, mark: string): Promise<boolean> {
+  const rows = await tx.execute('INSERT INTO operations_mark (subject_id, mark) VALUES (?, ?) ON CONFLICT (subject_id, mark) DO NOTHING RETURNING subject_id', [subjectId, mark]);
+  return rows.length > 0;
+}
