@@ -25,6 +25,13 @@ const SALES = `query($from: DateTime!, $to: DateTime!, $g: ReportGrouping, $c: S
 const PRODUCTS = `query($from: DateTime!, $to: DateTime!, $n: Int, $c: String) { productPerformance(from: $from, to: $to, first: $n, channelCode: $c) {
   sku currencyCode unitsSold unitsReturned netSales returnRate available daysOfCover } }`;
 
+const FULFILLMENT = `query($from: DateTime!, $to: DateTime!, $c: String) { fulfillmentReport(from: $from, to: $to, channelCode: $c) {
+  ordersPlaced backorderRate splitShipmentRate locations { locationCode shipments leadTimeP50Hours leadTimeP90Hours onTimeRate } } }`;
+const RETURNS = `query($from: DateTime!, $to: DateTime!, $c: String) { returnsReport(from: $from, to: $to, channelCode: $c) {
+  rows { sku reason returnedUnits shippedUnits returnRate restockRate } } }`;
+const CUSTOMERS = `query($from: DateTime!, $to: DateTime!, $c: String, $n: Int) { customerReport(from: $from, to: $to, channelCode: $c, first: $n) {
+  customers newCustomers returningCustomers repeatPurchaseRate topCustomers { email orders netSales currencyCode } } }`;
+
 const pct = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 
 await runBench(ctx, 'reports.md', async () => {
@@ -66,6 +73,10 @@ await runBench(ctx, 'reports.md', async () => {
     [`salesReport MONTH, a year, all channels`, SALES, { from: new Date(new Date(to).getTime() - 365 * 86_400_000).toISOString(), to, g: 'MONTH' }],
     [`productPerformance first 50, all channels`, PRODUCTS, { from, to, n: 50 }],
     [`productPerformance first 500, channel ${channels[0]}`, PRODUCTS, { from, to, n: 500, c: channels[0] }],
+    [`fulfillmentReport, all channels`, FULFILLMENT, { from, to }],
+    [`returnsReport, all channels`, RETURNS, { from, to }],
+    [`customerReport top 10, all channels`, CUSTOMERS, { from, to, n: 10 }],
+    [`customerReport top 10, channel ${channels[0]}`, CUSTOMERS, { from, to, n: 10, c: channels[0] }],
   ];
   for (const [label, q, v] of cases) {
     for (let i = 0; i < 10; i++) must(await admin(url, q, v), label);
@@ -77,7 +88,8 @@ await runBench(ctx, 'reports.md', async () => {
       ms.push(performance.now() - t);
     }
     ms.sort((a, b) => a - b);
-    const rows = sample.salesReport ? sample.salesReport.currencies.reduce((s, x) => s + x.buckets.length, 0) : sample.productPerformance.length;
+    const rows = sample.salesReport ? sample.salesReport.currencies.reduce((s, x) => s + x.buckets.length, 0)
+      : sample.productPerformance?.length ?? sample.fulfillmentReport?.locations.length ?? sample.returnsReport?.rows.length ?? sample.customerReport?.customers;
     const orders = sample.salesReport ? sample.salesReport.currencies.reduce((s, x) => s + x.totals.orders, 0) : null;
     ctx.rows.push(`${label.padEnd(48)} p50 ${pct(ms, 50).toFixed(1).padStart(6)} ms  p99 ${pct(ms, 99).toFixed(1).padStart(6)} ms  (${rows} rows${orders !== null ? `, ${orders} orders` : ''})`);
     log(ctx.rows.at(-1));

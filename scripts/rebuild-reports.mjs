@@ -26,7 +26,7 @@ const { openEngineDatabase } = await dist('app.js');
 const { coreModules } = await dist('modules.js');
 const { orderModules } = await dist('kernel/module.js');
 const { createLogger } = await dist('kernel/logger.js');
-const { rebuilders } = await dist('analytics/rebuilders.js');
+const { analyzeRollups, rebuilders } = await dist('analytics/rebuilders.js');
 
 const { config, plugins } = await resolveStartup(process.env, 'worker');
 const log = createLogger(config.logLevel);
@@ -44,6 +44,7 @@ try {
       const counted = await r.rebuild(orm.em.fork(), { channelId, from });
       console.log(`${r.name}: ${counted} counted in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     }
+    await analyzeRollups(orm.em.fork());
   }
 } finally {
   await orm.close(true);

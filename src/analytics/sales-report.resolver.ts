@@ -11,7 +11,7 @@ import { ReportGrouping } from './report-grouping.js';
 import { productPerformance, salesReport } from './sales-report.js';
 import { checkFirst, MAX_FIRST, reportChannels } from './report-range.js';
 import { ProductPerformance, SalesReport } from './sales-report.types.js';
-import { rebuilders } from './rebuilders.js';
+import { analyzeRollups, rebuilders } from './rebuilders.js';
 
 @ObjectType()
 export class RebuiltRollup {
@@ -64,6 +64,7 @@ export class SalesReportResolver {
     }
     const out: RebuiltRollup[] = [];
     for (const r of rebuilders) out.push(Object.assign(new RebuiltRollup(), { name: r.name, counted: await r.rebuild(ctx.em.fork(), { channelId, from: from ?? null }) }));
+    await analyzeRollups(ctx.em);
     return out;
   }
 }

@@ -11,6 +11,7 @@ import { orderHref } from './route';
 
 const STATUSES: OrderStatus[] = ['PENDING', 'CONFIRMED', 'ON_HOLD', 'BACKORDERED', 'IN_FULFILLMENT', 'PARTIALLY_SHIPPED', 'SHIPPED', 'DELIVERED', 'CANCELLED'];
 const PAGE = 25;
+const FEED_KEPT = 500;
 
 const ORDERS = graphql(`
   query ConsoleOrders($first: Int!, $after: String, $filter: OrderFilter) {
@@ -62,6 +63,11 @@ export function OrdersPage() {
     const row = e.orderFeed.order as unknown as Row;
     next.delete(row.id);
     next.set(row.id, row);
+    // A page left open all day keeps the latest FEED_KEPT orders it heard of, not every one.
+    for (const id of next.keys()) {
+      if (next.size <= FEED_KEPT) break;
+      next.delete(id);
+    }
     return next;
   });
   const heard = feed.data ?? new Map<string, Row>();
@@ -70,7 +76,13 @@ export function OrdersPage() {
   const numbered = (byNumber && found.data?.orderByNumber ? [found.data.orderByNumber] : []) as unknown as Row[];
   const pageRows = [...numbered, ...listed.filter((r) => !numbered.some((n) => n.id === r.id))];
   const shown = new Set(pageRows.map((r) => r.id));
-  const matches = (r: Row) => (!filter.status?.length || filter.status.includes(r.status)) && (!filter.channelCode || r.channel.code === filter.channelCode) && !byNumber && !search;
+  // Whether an order heard of live belongs in the list as filtered (the filters the row can answer).
+  const matches = (r: Row) => !search
+    && (!filter.status?.length || filter.status.includes(r.status))
+    && (!filter.channelCode || r.channel.code === filter.channelCode)
+    && (!filter.tags?.length || filter.tags.every((t) => r.tags.includes(t.trim().toLowerCase())))
+    && (!filter.placedAfter || r.placedAt >= filter.placedAfter)
+    && (!filter.placedBefore || r.placedAt < filter.placedBefore);
   const arrivals = after === null ? [...heard.values()].filter((r) => !shown.has(r.id) && matches(r) && new Date(r.placedAt) > new Date(Date.now() - 86_400_000)).reverse() : [];
   const rows = [...arrivals, ...pageRows.map((r) => heard.get(r.id) ?? r)];
   const [exported, exportOrders] = useMutation(EXPORT);
