@@ -74,21 +74,13 @@ export class GiftCard {
   updatedAt: Date = new Date();
 }
 
-@ObjectType({ description: 'One change of a gift card\'s balance.' })
-@Entity()
-@Index({ properties: ['giftCardId', 'id'] })
-@Index({ properties: ['orderId'] })
-export class GiftCardEntry {
-  [OptionalProps]?: 'id' | 'createdAt' | 'orderId' | 'note';
-
-  @Field(() => ID)
-  @PrimaryKey({ length: 40 })
-  id: string = newId('gce');
-
-  @Field(() => ID)
-  @Property({ length: 40 })
-  giftCardId!: string;
-
+/**
+ * What every tender ledger entry holds, gift card or store credit (tender-ledger.ts writes both the same
+ * way): the change, the balance after it, and the source key that makes a repeat post nothing.
+ */
+@ObjectType({ description: 'The columns of both tender ledgers (not in the schema itself: no field returns it).' })
+@Entity({ abstract: true })
+export abstract class TenderEntryColumns {
   @Field(() => TenderEntryKind)
   @Enum({ items: () => TenderEntryKind })
   kind!: TenderEntryKind;
@@ -116,4 +108,21 @@ export class GiftCardEntry {
   @Field(() => DateTimeScalar)
   @Property()
   createdAt: Date = new Date();
+}
+
+@ObjectType({ description: 'One change of a gift card\'s balance.' })
+@Entity()
+@Index({ properties: ['giftCardId', 'id'] })
+@Index({ properties: ['orderId'] })
+export class GiftCardEntry extends TenderEntryColumns {
+  [OptionalProps]?: 'id' | 'createdAt' | 'orderId' | 'note';
+
+  @Field(() => ID)
+  @PrimaryKey({ length: 40 })
+  id: string = newId('gce');
+
+  @Field(() => ID)
+  @Property({ length: 40 })
+  giftCardId!: string;
+
 }

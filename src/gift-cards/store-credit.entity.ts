@@ -4,7 +4,7 @@ import { Entity, Enum, Index, OptionalProps, PrimaryKey, Property, Unique } from
 import { Field, ID, ObjectType } from 'type-graphql';
 import { DateTimeScalar, MoneyScalar } from '../kernel/graphql-types.js';
 import { newId } from '../kernel/ids.js';
-import { TenderEntryKind } from './gift-card.entity.js';
+import { TenderEntryColumns } from './gift-card.entity.js';
 
 @ObjectType({ description: 'A customer\'s store credit in one currency.' })
 @Entity()
@@ -34,7 +34,7 @@ export class StoreCreditAccount {
 @Entity()
 @Index({ properties: ['customerId', 'id'] })
 @Index({ properties: ['orderId'] })
-export class StoreCreditEntry {
+export class StoreCreditEntry extends TenderEntryColumns {
   [OptionalProps]?: 'id' | 'createdAt' | 'orderId' | 'note';
 
   @Field(() => ID)
@@ -50,31 +50,4 @@ export class StoreCreditEntry {
   @Field()
   @Property({ length: 3 })
   currencyCode!: string;
-
-  @Field(() => TenderEntryKind)
-  @Enum({ items: () => TenderEntryKind })
-  kind!: TenderEntryKind;
-
-  @Field(() => MoneyScalar, { description: 'Added (positive) or taken (negative).' })
-  @Property({ type: 'integer' })
-  amount!: number;
-
-  @Field(() => MoneyScalar, { description: 'The balance right after this change.' })
-  @Property({ type: 'integer' })
-  balanceAfter!: number;
-
-  @Field(() => ID, { nullable: true })
-  @Property({ type: 'string', length: 40, nullable: true })
-  orderId?: string | null;
-
-  @Property({ length: 200, unique: true })
-  sourceKey!: string;
-
-  @Field(() => String, { nullable: true })
-  @Property({ type: 'text', nullable: true })
-  note?: string | null;
-
-  @Field(() => DateTimeScalar)
-  @Property()
-  createdAt: Date = new Date();
 }
