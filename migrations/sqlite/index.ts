@@ -32,6 +32,7 @@ import { Migration20261201035655_sourcing_pickup_holds as M28 } from './Migratio
 import { Migration20261201050152_procurement_stock_control as M29 } from './Migration20261201050152_procurement_stock_control.js';
 import { Migration20261201080955_issue19 as M30 } from './Migration20261201080955_issue19.js';
 import { Migration20261201111415_issue20 as M31 } from './Migration20261201111415_issue20.js';
+import { Migration20261201130757_customer_points as M32 } from './Migration20261201130757_customer_points.js';
 
 export const sqlite: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -66,4 +67,5 @@ export const sqlite: MigrationObject[] = [
   { name: 'Migration20261201050152_procurement_stock_control', class: M29 },
   { name: 'Migration20261201080955_issue19', class: M30 },
   { name: 'Migration20261201111415_issue20', class: M31 },
+  { name: 'Migration20261201130757_customer_points', class: M32 },
 ];

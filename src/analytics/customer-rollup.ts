@@ -8,6 +8,7 @@ import type { EventHandler } from '../kernel/module.js';
 import { localDay } from './local-day.js';
 import { channelZone, field, increment, rollupHandler } from './operations-sql.js';
 import { customerKey } from './customer-key.js';
+import { ALL_CHANNELS, applyPoints, buyerDays, pointsOf, withOrders } from './customer-points.js';
 
 const ROLLUP = 'customers';
 
@@ -18,13 +19,22 @@ export function orderCounts(status: string, total: number, refunded: number): { 
 
 export const REFUNDED_BY_RETURNS = 'SELECT order_id, SUM(COALESCE(refunded_amount, 0)) AS refunded FROM return_request';
 
-/** Records the customer's first order in the channel, keeping the earliest day. */
-export async function firstOrder(tx: Em, channelId: string, key: string, day: string, customerId: string | null, email: string): Promise<void> {
+/** Records the customer's first order in a scope (a channel, or '*' for all), keeping the earliest day. */
+export async function firstOrder(tx: Em, scope: string, key: string, day: string, customerId: string | null, email: string): Promise<void> {
   await tx.execute(
     `INSERT INTO customer_first_order (channel_id, customer_key, first_day, customer_id, email) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (channel_id, customer_key) DO UPDATE SET first_day = CASE WHEN excluded.first_day < customer_first_order.first_day THEN excluded.first_day ELSE customer_first_order.first_day END`,
-    [channelId, key, day, customerId, email], 'run');
+    [scope, key, day, customerId, email], 'run');
 }
+
+/** The customer's first days before this order: over all channels, and in the order's channel (null when none). */
+async function firstDays(tx: Em, channelId: string, key: string): Promise<{ all: string | null; channel: string | null }> {
+  const rows = await tx.execute(`SELECT channel_id, first_day FROM customer_first_order WHERE customer_key = ? AND channel_id IN ('${ALL_CHANNELS}', ?)`, [key, channelId]);
+  const of = (c: string) => (rows.find((r: any) => r.channel_id === c)?.first_day as string | undefined) ?? null;
+  return { all: of(ALL_CHANNELS), channel: of(channelId) };
+}
+
+const earliest = (a: string | null, b: string) => (a && a < b ? a : b);
 
 async function syncOrder(tx: Em, orderId: string): Promise<void> {
   const d = dialectOf(tx);
@@ -34,6 +44,13 @@ async function syncOrder(tx: Em, orderId: string): Promise<void> {
   const now = orderCounts(o.status, Number(o.total), Number(r?.refunded ?? 0));
   const day = localDay(d.readDate(o.placed_at), await channelZone(tx, o.channel_id));
   const key = customerKey(o.customer_id, o.email);
+  // The customer's row over all channels first, then the channel's: every change of one customer takes
+  // them in this order (PostgreSQL row locks), so their points are read and rewritten by one job at a time.
+  await tx.execute(
+    `INSERT INTO customer_first_order (channel_id, customer_key, first_day, customer_id, email) VALUES ('${ALL_CHANNELS}', ?, ?, ?, ?)
+     ON CONFLICT (channel_id, customer_key) DO UPDATE SET first_day = customer_first_order.first_day`, [key, day, o.customer_id ?? null, o.email], 'run');
+  const firsts = await firstDays(tx, o.channel_id, key);
+  await firstOrder(tx, ALL_CHANNELS, key, day, o.customer_id ?? null, o.email);
   await firstOrder(tx, o.channel_id, key, day, o.customer_id ?? null, o.email);
   await tx.execute(
     `INSERT INTO customer_order_rollup (order_id, channel_id, customer_key, day, currency_code, orders, net_sales) VALUES (?, ?, ?, ?, ?, 0, 0) ON CONFLICT (order_id) DO NOTHING`,
@@ -42,9 +59,24 @@ async function syncOrder(tx: Em, orderId: string): Promise<void> {
   const [had] = await tx.execute('SELECT orders, net_sales FROM customer_order_rollup WHERE order_id = ?', [orderId]);
   const dOrders = now.orders - Number(had.orders);
   const dNet = now.net - Number(had.net_sales);
+  const lowered = earliest(firsts.all, day) !== firsts.all || earliest(firsts.channel, day) !== firsts.channel;
+  if (dOrders || lowered) await movePoints(tx, o.channel_id, key, day, dOrders, firsts);
   if (!dOrders && !dNet) return;
   await increment(tx, 'customer_day', { channel_id: o.channel_id, customer_key: key, day, currency_code: o.currency_code }, { orders: dOrders, net_sales: dNet });
+  for (const scope of [o.channel_id, ALL_CHANNELS]) {
+    await increment(tx, 'customer_month', { scope_id: scope, customer_key: key, month: day.slice(0, 7), currency_code: o.currency_code }, { orders: dOrders, net_sales: dNet });
+  }
   await tx.execute('UPDATE customer_order_rollup SET orders = ?, net_sales = ? WHERE order_id = ?', [now.orders, now.net, orderId], 'run');
+}
+
+/** The customer's points (customer-points.ts) in the channel and over all channels, before and after `dOrders` on `day`. */
+async function movePoints(tx: Em, channelId: string, key: string, day: string, dOrders: number, firsts: { all: string | null; channel: string | null }): Promise<void> {
+  const changes = [];
+  for (const [scope, first] of [[channelId, firsts.channel], [ALL_CHANNELS, firsts.all]] as const) {
+    const days = await buyerDays(tx, scope, key);
+    changes.push({ scope, before: pointsOf(days, first), now: pointsOf(withOrders(days, day, dOrders), earliest(first, day)) });
+  }
+  await applyPoints(tx, changes);
 }
 
 const sync = rollupHandler(ROLLUP, (tx, e) => syncOrder(tx, field(e, 'orderId')));

@@ -15,6 +15,7 @@ import { shareRefund } from './returns-refund-share.js';
 import { lineWorth, RETURN_LINES, type ReturnLineRow } from './returns-rollup.js';
 import { orderCounts, REFUNDED_BY_RETURNS } from './customer-rollup.js';
 import { customerKey } from './customer-key.js';
+import { rebuildCustomerScopes } from './customer-points-rebuild.js';
 
 /** One channel (its id) or all; only the local days from the one holding `from` on. */
 interface RebuildScope { channelId?: string | null; from?: Date | null }
@@ -69,6 +70,8 @@ export async function rebuildOperationsRollups(em: EntityManager, scope: Rebuild
       counted += await rebuildChannel(tx, c.id, c.time_zone || 'UTC', scope.from ?? null);
     });
   }
+  // The customer report's month rows and points follow from the day rows just written.
+  await (em.fork() as unknown as Em).transactional((tx) => rebuildCustomerScopes(tx, channels.map((c) => c.id)));
   return counted;
 }
 

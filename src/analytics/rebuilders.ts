@@ -24,7 +24,7 @@ export type { RebuildScope };
 /** The tables the rebuilders rewrite wholesale. */
 const ROLLUP_TABLES = [
   'sales_day', 'sku_day', 'sales_order_rollup', 'fulfillment_day', 'fulfillment_lead', 'fulfillment_order_day', 'operations_mark',
-  'returns_sku_day', 'returns_shipped_day', 'customer_day', 'customer_first_order', 'customer_order_rollup',
+  'returns_sku_day', 'returns_shipped_day', 'customer_day', 'customer_first_order', 'customer_order_rollup', 'customer_point', 'customer_month',
 ];
 
 /**
