@@ -16,7 +16,12 @@ export const RESULTS = join(ROOT, 'bench', 'results');
 export const CORES = availableParallelism();
 export const CLK_TCK = 100;
 export const PG_HOST = '127.0.0.1', PG_PORT = 5432;
-export const PG = (db) => `postgres://postgres@${PG_HOST}:${PG_PORT}/${db}`;
+/**
+ * BENCH_PG_SOCKET=/var/run/postgresql: the engines, the ceiling and the checks reach PostgreSQL through its
+ * Unix socket in that directory instead of TCP on 127.0.0.1 (what a database on the same host allows).
+ */
+const PG_SOCKET = process.env.BENCH_PG_SOCKET || '';
+export const PG = (db) => (PG_SOCKET ? `postgres://postgres@${encodeURIComponent(PG_SOCKET)}/${db}` : `postgres://postgres@${PG_HOST}:${PG_PORT}/${db}`);
 export const ADMIN_KEY = 'bench-admin-key-0123456789';
 export const REQUEST_TIMEOUT_MS = 30_000;
 

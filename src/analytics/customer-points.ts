@@ -61,14 +61,17 @@ export function withOrders(days: [string, number][], day: string, orders: number
   return out.filter(([, n]) => n > 0).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
 }
 
-/** One customer's buyer days in a scope: one channel, or all ('*'). */
-export async function buyerDays(tx: SqlRunner, scope: string, customerKey: string): Promise<[string, number][]> {
-  // Over all channels, the channels the customer ordered in (customer_first_order) lead into customer_day's key.
-  const rows = scope === ALL_CHANNELS
-    ? await tx.execute(`SELECT day, SUM(orders) AS n FROM customer_day WHERE customer_key = ? AND channel_id IN
-        (SELECT channel_id FROM customer_first_order WHERE customer_key = ? AND channel_id <> '*') GROUP BY day HAVING SUM(orders) > 0 ORDER BY day`, [customerKey, customerKey])
-    : await tx.execute('SELECT day, SUM(orders) AS n FROM customer_day WHERE channel_id = ? AND customer_key = ? GROUP BY day HAVING SUM(orders) > 0 ORDER BY day', [scope, customerKey]);
-  return rows.map((r: any) => [r.day as string, Number(r.n)]);
+/**
+ * One customer's buyer days in a channel and over all channels, in one statement: customer_day's rows
+ * of the channels the customer ordered in (customer_first_order's rows lead into its key).
+ */
+export async function buyerDays(tx: SqlRunner, channelId: string, customerKey: string): Promise<{ channel: [string, number][]; all: [string, number][] }> {
+  const rows: { channel_id: string; day: string; n: unknown }[] = await tx.execute(`SELECT channel_id, day, SUM(orders) AS n FROM customer_day WHERE customer_key = ? AND channel_id IN
+    (SELECT channel_id FROM customer_first_order WHERE customer_key = ? AND channel_id <> '${ALL_CHANNELS}') GROUP BY channel_id, day`, [customerKey, customerKey]);
+  const all = new Map<string, number>();
+  for (const r of rows) all.set(r.day, (all.get(r.day) ?? 0) + Number(r.n));
+  const sorted = (xs: [string, number][]) => xs.filter(([, n]) => n > 0).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return { channel: sorted(rows.filter((r) => r.channel_id === channelId).map((r) => [r.day, Number(r.n)])), all: sorted([...all]) };
 }
 
 export interface PointCounts { customers: number; returning: number; repeaters: number }

@@ -4,7 +4,10 @@ import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 // customer-rollup.ts and operations-rebuild.ts. A customer is its customer id, a guest its e-mail
 // address lower-cased (`customerKey`: customer-key.ts).
 
-/** The local day of a customer's first order in a channel (the earliest, whatever order the events came in). */
+/**
+ * The local day of a customer's first order in a channel (the earliest, whatever order the events came in);
+ * `channelId` '*' holds the earliest over all channels, and its row is the customer's lock (customer-rollup.ts).
+ */
 @Entity({ tableName: 'customer_first_order' })
 @Index({ properties: ['customerKey'] })
 export class CustomerFirstOrder {

@@ -1,7 +1,9 @@
 // The customer rollups' handler (customer-rollup.entity.ts): every event that can change what an order
 // counts for its customer (placed, cancelled, units cancelled, edited, a return refunded) makes the
 // order's row in customer_order_rollup agree with the order's rows now, adding the difference to
-// customer_day. The row is locked first (PostgreSQL), so two events of one order add it once.
+// customer_day and customer_month, and moving the customer's points (customer-points.ts) when their
+// orders or first day changed. The customer's rows are locked first (PostgreSQL), so two events of one
+// customer change their points one after the other, and two events of one order add it once.
 import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import type { EventHandler } from '../kernel/module.js';
@@ -38,10 +40,10 @@ const earliest = (a: string | null, b: string) => (a && a < b ? a : b);
 
 async function syncOrder(tx: Em, orderId: string): Promise<void> {
   const d = dialectOf(tx);
-  const [o] = await tx.execute('SELECT channel_id, customer_id, email, placed_at, currency_code, status, total FROM orders WHERE id = ?', [orderId]);
+  const [o] = await tx.execute(`SELECT channel_id, customer_id, email, placed_at, currency_code, status, total,
+    (SELECT SUM(COALESCE(refunded_amount, 0)) FROM return_request r WHERE r.order_id = o.id) AS refunded FROM orders o WHERE o.id = ?`, [orderId]);
   if (!o) return;
-  const [r] = await tx.execute(`${REFUNDED_BY_RETURNS} WHERE order_id = ? GROUP BY order_id`, [orderId]);
-  const now = orderCounts(o.status, Number(o.total), Number(r?.refunded ?? 0));
+  const now = orderCounts(o.status, Number(o.total), Number(o.refunded ?? 0));
   const day = localDay(d.readDate(o.placed_at), await channelZone(tx, o.channel_id));
   const key = customerKey(o.customer_id, o.email);
   // The customer's row over all channels first, then the channel's: every change of one customer takes
@@ -50,33 +52,35 @@ async function syncOrder(tx: Em, orderId: string): Promise<void> {
     `INSERT INTO customer_first_order (channel_id, customer_key, first_day, customer_id, email) VALUES ('${ALL_CHANNELS}', ?, ?, ?, ?)
      ON CONFLICT (channel_id, customer_key) DO UPDATE SET first_day = customer_first_order.first_day`, [key, day, o.customer_id ?? null, o.email], 'run');
   const firsts = await firstDays(tx, o.channel_id, key);
-  await firstOrder(tx, ALL_CHANNELS, key, day, o.customer_id ?? null, o.email);
-  await firstOrder(tx, o.channel_id, key, day, o.customer_id ?? null, o.email);
-  await tx.execute(
-    `INSERT INTO customer_order_rollup (order_id, channel_id, customer_key, day, currency_code, orders, net_sales) VALUES (?, ?, ?, ?, ?, 0, 0) ON CONFLICT (order_id) DO NOTHING`,
-    [orderId, o.channel_id, key, day, o.currency_code], 'run');
-  await d.lockRows(tx, 'SELECT order_id FROM customer_order_rollup WHERE order_id = ?', [orderId]);
-  const [had] = await tx.execute('SELECT orders, net_sales FROM customer_order_rollup WHERE order_id = ?', [orderId]);
+  // Written only when this order is earlier (the all-channel row exists now: the lock inserted it).
+  if (firsts.all !== null && day < firsts.all) await firstOrder(tx, ALL_CHANNELS, key, day, o.customer_id ?? null, o.email);
+  if (firsts.channel === null || day < firsts.channel) await firstOrder(tx, o.channel_id, key, day, o.customer_id ?? null, o.email);
+  // What the order counted so far, its row locked (an upsert that changes nothing locks it, and answers it).
+  const [had] = await tx.execute(
+    `INSERT INTO customer_order_rollup (order_id, channel_id, customer_key, day, currency_code, orders, net_sales) VALUES (?, ?, ?, ?, ?, 0, 0)
+     ON CONFLICT (order_id) DO UPDATE SET order_id = excluded.order_id RETURNING orders, net_sales`,
+    [orderId, o.channel_id, key, day, o.currency_code]);
   const dOrders = now.orders - Number(had.orders);
   const dNet = now.net - Number(had.net_sales);
   const lowered = earliest(firsts.all, day) !== firsts.all || earliest(firsts.channel, day) !== firsts.channel;
   if (dOrders || lowered) await movePoints(tx, o.channel_id, key, day, dOrders, firsts);
   if (!dOrders && !dNet) return;
   await increment(tx, 'customer_day', { channel_id: o.channel_id, customer_key: key, day, currency_code: o.currency_code }, { orders: dOrders, net_sales: dNet });
-  for (const scope of [o.channel_id, ALL_CHANNELS]) {
-    await increment(tx, 'customer_month', { scope_id: scope, customer_key: key, month: day.slice(0, 7), currency_code: o.currency_code }, { orders: dOrders, net_sales: dNet });
-  }
+  // The channel's month row and the all-channel one, in one statement.
+  const month = day.slice(0, 7);
+  await tx.execute(`INSERT INTO customer_month (scope_id, customer_key, month, currency_code, orders, net_sales) VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)
+    ON CONFLICT (scope_id, customer_key, month, currency_code) DO UPDATE SET orders = customer_month.orders + excluded.orders, net_sales = customer_month.net_sales + excluded.net_sales`,
+  [o.channel_id, key, month, o.currency_code, dOrders, dNet, ALL_CHANNELS, key, month, o.currency_code, dOrders, dNet], 'run');
   await tx.execute('UPDATE customer_order_rollup SET orders = ?, net_sales = ? WHERE order_id = ?', [now.orders, now.net, orderId], 'run');
 }
 
 /** The customer's points (customer-points.ts) in the channel and over all channels, before and after `dOrders` on `day`. */
 async function movePoints(tx: Em, channelId: string, key: string, day: string, dOrders: number, firsts: { all: string | null; channel: string | null }): Promise<void> {
-  const changes = [];
-  for (const [scope, first] of [[channelId, firsts.channel], [ALL_CHANNELS, firsts.all]] as const) {
-    const days = await buyerDays(tx, scope, key);
-    changes.push({ scope, before: pointsOf(days, first), now: pointsOf(withOrders(days, day, dOrders), earliest(first, day)) });
-  }
-  await applyPoints(tx, changes);
+  const days = await buyerDays(tx, channelId, key);
+  await applyPoints(tx, [
+    { scope: channelId, before: pointsOf(days.channel, firsts.channel), now: pointsOf(withOrders(days.channel, day, dOrders), earliest(firsts.channel, day)) },
+    { scope: ALL_CHANNELS, before: pointsOf(days.all, firsts.all), now: pointsOf(withOrders(days.all, day, dOrders), earliest(firsts.all, day)) },
+  ]);
 }
 
 const sync = rollupHandler(ROLLUP, (tx, e) => syncOrder(tx, field(e, 'orderId')));

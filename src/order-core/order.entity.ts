@@ -22,7 +22,17 @@ import type { OrderDiscountRecord } from '../kernel/pricing.js';
   name: 'orders_external_id_channel_id_unique',
   expression: (table, columns, name) => `create unique index "${name}" on "${table.name}" ("${columns.externalId}", "${columns.channel}") where "${columns.externalId}" is not null`,
 })
-@Index({ properties: ['customer', 'id'] })
+// A customer's orders, newest first. Partial: a guest order (most of a storefront's) writes no entry.
+@Index({
+  name: 'orders_customer_id_id_index',
+  expression: (table, columns, name) => `create index "${name}" on "${table.name}" ("${columns.customer}", "${columns.id}") where "${columns.customer}" is not null`,
+})
+// A retried placement finds the first order by its key's hash. Partial: an order placed without a key
+// (most) writes no entry; two placements with one key still meet on the unique index.
+@Unique({
+  name: 'orders_idempotency_key_unique',
+  expression: (table, columns, name) => `create unique index "${name}" on "${table.name}" ("${columns.idempotencyKey}") where "${columns.idempotencyKey}" is not null`,
+})
 @Index({ properties: ['email'] })
 @Index({ properties: ['status', 'id', 'placedAt'] })
 @Index({ properties: ['channel', 'status', 'id', 'placedAt'] })
@@ -138,8 +148,8 @@ export class Order {
   @Property({ type: 'string', length: 64, nullable: true, unique: true })
   accessTokenHash?: string | null;
 
-  /** Hash of (channel, buyer, client key): a retried placement finds the first order by it. */
-  @Property({ type: 'string', length: 64, nullable: true, unique: true })
+  /** Hash of (channel, buyer, client key): a retried placement finds the first order by it (a partial unique index, above). */
+  @Property({ type: 'string', length: 64, nullable: true })
   idempotencyKey?: string | null;
 
   /** Hash of the placement input, so that a key reused for a different order is refused. */
