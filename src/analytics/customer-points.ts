@@ -54,11 +54,14 @@ export async function applyPoints(tx: SqlRunner, changes: { scope: string; befor
 
 const POINT_COLUMNS = ['scope_id', 'kind', 'day', 'ref', 'n'];
 
+/** Buyer days as `pointsOf` takes them: the days with orders, by day. */
+const buyerOrder = (days: [string, number][]): [string, number][] => days.filter(([, n]) => n > 0).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+
 /** `days` with `orders` more (or fewer) on `day`, still sorted, days left with none dropped. */
 export function withOrders(days: [string, number][], day: string, orders: number): [string, number][] {
   const out = days.map(([d, n]): [string, number] => [d, d === day ? n + orders : n]);
   if (!days.some(([d]) => d === day)) out.push([day, orders]);
-  return out.filter(([, n]) => n > 0).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+  return buyerOrder(out);
 }
 
 /**
@@ -70,8 +73,7 @@ export async function buyerDays(tx: SqlRunner, channelId: string, customerKey: s
     (SELECT channel_id FROM customer_first_order WHERE customer_key = ? AND channel_id <> '${ALL_CHANNELS}') GROUP BY channel_id, day`, [customerKey, customerKey]);
   const all = new Map<string, number>();
   for (const r of rows) all.set(r.day, (all.get(r.day) ?? 0) + Number(r.n));
-  const sorted = (xs: [string, number][]) => xs.filter(([, n]) => n > 0).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
-  return { channel: sorted(rows.filter((r) => r.channel_id === channelId).map((r) => [r.day, Number(r.n)])), all: sorted([...all]) };
+  return { channel: buyerOrder(rows.filter((r) => r.channel_id === channelId).map((r) => [r.day, Number(r.n)])), all: buyerOrder([...all]) };
 }
 
 export interface PointCounts { customers: number; returning: number; repeaters: number }

@@ -8,7 +8,7 @@ import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import type { EventHandler } from '../kernel/module.js';
 import { localDay } from './local-day.js';
-import { channelZone, field, increment, rollupHandler } from './operations-sql.js';
+import { zoneOf, field, increment, rollupHandler } from './operations-sql.js';
 import { customerKey } from './customer-key.js';
 import { ALL_CHANNELS, applyPoints, buyerDays, pointsOf, withOrders } from './customer-points.js';
 
@@ -40,11 +40,11 @@ const earliest = (a: string | null, b: string) => (a && a < b ? a : b);
 
 async function syncOrder(tx: Em, orderId: string): Promise<void> {
   const d = dialectOf(tx);
-  const [o] = await tx.execute(`SELECT channel_id, customer_id, email, placed_at, currency_code, status, total,
-    (SELECT SUM(COALESCE(refunded_amount, 0)) FROM return_request r WHERE r.order_id = o.id) AS refunded FROM orders o WHERE o.id = ?`, [orderId]);
+  const [o] = await tx.execute(`SELECT o.channel_id, o.customer_id, o.email, o.placed_at, o.currency_code, o.status, o.total, c.time_zone,
+    (SELECT SUM(COALESCE(refunded_amount, 0)) FROM return_request r WHERE r.order_id = o.id) AS refunded FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ?`, [orderId]);
   if (!o) return;
   const now = orderCounts(o.status, Number(o.total), Number(o.refunded ?? 0));
-  const day = localDay(d.readDate(o.placed_at), await channelZone(tx, o.channel_id));
+  const day = localDay(d.readDate(o.placed_at), zoneOf(o));
   const key = customerKey(o.customer_id, o.email);
   // The customer's row over all channels first, then the channel's: every change of one customer takes
   // them in this order (PostgreSQL row locks), so their points are read and rewritten by one job at a time.

@@ -5,7 +5,7 @@ import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import type { EventHandler } from '../kernel/module.js';
 import { localDay } from './local-day.js';
-import { channelZone, field, increment, markOnce, rollupHandler } from './operations-sql.js';
+import { zoneOf, field, increment, markOnce, rollupHandler } from './operations-sql.js';
 import { shareRefund } from './returns-refund-share.js';
 
 const ROLLUP = 'returns';
@@ -13,10 +13,10 @@ const ROLLUP = 'returns';
 /** The units of a shipment by SKU, on the local day it left: the return rate's denominator. */
 async function shippedUnits(tx: Em, shipmentId: string): Promise<void> {
   const rows = await tx.execute(
-    `SELECT ol.sku, sl.quantity, s.shipped_at, o.channel_id FROM shipment_line sl JOIN shipment s ON s.id = sl.shipment_id
-       JOIN order_line ol ON ol.id = sl.order_line_id JOIN orders o ON o.id = s.order_id WHERE sl.shipment_id = ? AND s.shipped_at IS NOT NULL ORDER BY ol.sku`, [shipmentId]);
+    `SELECT ol.sku, sl.quantity, s.shipped_at, o.channel_id, c.time_zone FROM shipment_line sl JOIN shipment s ON s.id = sl.shipment_id
+       JOIN order_line ol ON ol.id = sl.order_line_id JOIN orders o ON o.id = s.order_id JOIN channel c ON c.id = o.channel_id WHERE sl.shipment_id = ? AND s.shipped_at IS NOT NULL ORDER BY ol.sku`, [shipmentId]);
   if (!rows.length || !(await markOnce(tx, shipmentId, 'SHIPPED_UNITS'))) return;
-  const day = localDay(dialectOf(tx).readDate(rows[0].shipped_at), await channelZone(tx, rows[0].channel_id));
+  const day = localDay(dialectOf(tx).readDate(rows[0].shipped_at), zoneOf(rows[0]));
   for (const r of rows) await increment(tx, 'returns_shipped_day', { channel_id: r.channel_id, day, sku: r.sku }, { units: Number(r.quantity) });
 }
 
@@ -39,11 +39,12 @@ export const RETURN_LINES = `SELECT rl.id, rl.return_request_id, ol.sku, rl.reas
 
 async function returnOf(tx: Em, returnId: string) {
   const [ret] = await tx.execute(
-    `SELECT r.channel_id, r.created_at, r.refunded_amount, o.currency_code FROM return_request r JOIN orders o ON o.id = r.order_id WHERE r.id = ?`, [returnId]);
+    `SELECT r.channel_id, r.created_at, r.refunded_amount, o.currency_code, c.time_zone FROM return_request r JOIN orders o ON o.id = r.order_id
+      JOIN channel c ON c.id = r.channel_id WHERE r.id = ?`, [returnId]);
   if (!ret) return null;
   // In key order: two transactions adding to the same rows take their locks in the same order (no deadlock).
   const lines: ReturnLineRow[] = await tx.execute(`${RETURN_LINES} WHERE rl.return_request_id = ? AND rl.quantity_received > 0 ORDER BY ol.sku, rl.reason, rl.id`, [returnId]);
-  const day = localDay(dialectOf(tx).readDate(ret.created_at), await channelZone(tx, ret.channel_id));
+  const day = localDay(dialectOf(tx).readDate(ret.created_at), zoneOf(ret));
   const key = (l: ReturnLineRow) => ({ channel_id: ret.channel_id, day, sku: l.sku, reason: l.reason, currency_code: ret.currency_code });
   return { ret, lines, key };
 }
