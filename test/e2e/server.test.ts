@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { spawnEngine, type SpawnedEngine } from '../helpers/spawn.js';
+import { spawnEngine, waitForOutput, type SpawnedEngine } from '../helpers/spawn.js';
 import { codeOf, gqlAt, ok } from '../helpers/gql.js';
 import { PLACE_ORDER, orderInput } from '../helpers/fixtures.js';
 
@@ -37,6 +37,8 @@ describe('compiled server process (SQLite)', () => {
     expect(m, s.output()).toBeTruthy();
     devKey = m![1];
     expect(s.stdout().match(new RegExp(DEV_KEY_LINE.source, 'g'))).toHaveLength(1);
+    // /ready can answer before the child's stdout pipe has carried the line logged when it began listening.
+    await waitForOutput(s, /"msg":"Ordo listening on/).catch(() => null);
     const lines = s.stdout().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
     expect(lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('Ordo listening on')), s.output()).toBe(true);
     const health = await fetch(`${s.base}/health`);
