@@ -3,7 +3,7 @@
 // 2 worker processes, beside the ceiling of the same Redis: empty BullMQ jobs at the same concurrency.
 //   node bench/fulfillment.mjs [--orders 500] [--workers 1,2] [--jobs 5000] [--concurrency 8] [--skus 100]
 //                              [--timeout 300] [--redis redis://127.0.0.1:6379] [--quiet-wait 30] [--build]
-//                              [--cpu-prof 1]
+//                              [--cpu-prof 1] [--job-times 1]
 //   node bench/fulfillment.mjs --slip-timing 500     (CPU per packing slip PDF, in this process; nothing else)
 // Needs a local PostgreSQL at postgres://postgres@127.0.0.1:5432 (trust auth) and Redis. Creates and drops
 // its own database (ordo_bench_ff) and deletes its own Redis keys (a unique prefix). Prints a report and
@@ -292,7 +292,9 @@ async function fulfillmentRun(workers) {
     run.busyBefore = await waitQuiet(`the ${workers}-worker run`);
     const { kids, done } = await measure(run, {
       start: (i) => {
-        const k = startChild([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/src/worker.js'], { env: engineEnv(dataDir, prefix) }, `worker-${i + 1}`);
+        // --job-times: the workers log each job's wall time and statements at debug level (app.ts).
+        const env = engineEnv(dataDir, prefix, A['job-times'] ? { LOG_LEVEL: 'debug', ORDO_DEBUG_SQL: '1' } : {});
+        const k = startChild([...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), 'dist/src/worker.js'], { env }, `worker-${i + 1}`);
         k.spawnAt = performance.now();
         return k;
       },
@@ -322,6 +324,7 @@ async function fulfillmentRun(workers) {
     run.jobsPerOrder = Object.values(run.jobs).reduce((s, x) => s + x.completed, 0) / ORDERS;
     await Promise.all(kids.map((k) => stopChild(k, 25_000))); // a profile is written when its process exits
     if (profileDir) run.profile = summarizeWorkerProfiles(profileDir, kids, run.window);
+    if (A['job-times']) run.jobTimes = summarizeJobTimes(kids);
     // Outside the measured window: the documents of a few shipped orders are retrievable (labels and
     // packing slips are drawn on their first download, through an API process).
     run.documents = await checkDocuments(dataDir, prefix, pool, 5);
@@ -347,6 +350,19 @@ const CONCERNS = [
   ['writes to files and sockets (native)', (a) => /^(writeBuffer|writeString|writev|writeUtf8String|writeLatin1String)$/.test(a)],
   ['garbage collector', (a) => a === '(garbage collector)'],
 ];
+/** Per job name: how many ran, their wall time and statements in all and per order (the workers' debug lines). */
+function summarizeJobTimes(kids) {
+  const by = new Map();
+  for (const k of kids) for (const { line } of k.lines) {
+    if (!line.includes('"job finished"')) continue;
+    const e = JSON.parse(line);
+    const x = by.get(e.job) ?? { n: 0, ms: 0, statements: 0 };
+    by.set(e.job, { n: x.n + 1, ms: x.ms + e.ms, statements: x.statements + e.statements });
+  }
+  return [...by].sort((a, b) => b[1].ms - a[1].ms).map(([job, x]) =>
+    `${job.padEnd(36)} ${String(x.n).padStart(6)} jobs  ${(x.ms / x.n).toFixed(1).padStart(7)} ms and ${(x.statements / x.n).toFixed(1).padStart(5)} statements each  ${(x.ms / ORDERS).toFixed(1).padStart(6)} ms and ${(x.statements / ORDERS).toFixed(1).padStart(5)} statements per order`);
+}
+
 function summarizeWorkerProfiles(dir, kids, [from, to]) {
   const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'));
   if (!files.length) return ['(no profile written: did the workers exit cleanly?)'];
@@ -438,6 +454,7 @@ function buildReport() {
       `workers=${r.workers} check: ${JSON.stringify(r.check ?? {})}; documents: ${r.documents ? `${r.documents.pdfs} PDFs of ${r.documents.orders} orders retrieved${r.documents.bad.length ? `, FAILED ${JSON.stringify(r.documents.bad)}` : ''}` : 'not checked'}`,
     ]));
   }
+  for (const r of ctx.runs) if (r.jobTimes) block(`Jobs, workers=${r.workers}, wall time and statements (--job-times 1; jobs overlap at concurrency ${CONCURRENCY})`, r.jobTimes);
   for (const r of ctx.runs) if (r.profile) block(`Worker CPU profile, workers=${r.workers}, self time in the measured window (--cpu-prof 1)`, r.profile);
   if (ctx.ceiling.length) {
     block(`Ceiling: ${JOBS} empty BullMQ jobs on the same Redis, concurrency ${CONCURRENCY} per process`, ctx.ceiling.map((r) =>

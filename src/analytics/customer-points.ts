@@ -3,8 +3,7 @@
 // points whose previous point lies before it. A customer's points are a function of their buyer days (the
 // days of their orders not cancelled, from customer_day) and first day (customer_first_order), so a change
 // subtracts the customer's old points and adds the new ones (`applyPoints`), and a rebuild recounts them.
-import type { SqlRunner } from '../kernel/db/sql-runner.js';
-import { insertSql } from '../kernel/db/sql-runner.js';
+import { insertSql, write, type SqlRunner } from '../kernel/db/sql-runner.js';
 
 /** Over all channels: the scope of the '*' rows (customer_point, customer_month, customer_first_order). */
 export const ALL_CHANNELS = '*';
@@ -48,8 +47,8 @@ export async function applyPoints(tx: SqlRunner, changes: { scope: string; befor
     }
   }
   if (!rows.length) return;
-  await tx.execute(`${insertSql('customer_point', POINT_COLUMNS, rows.length / POINT_COLUMNS.length)}
-    ON CONFLICT (scope_id, kind, day, ref) DO UPDATE SET n = customer_point.n + excluded.n`, rows, 'run');
+  await write(tx, `${insertSql('customer_point', POINT_COLUMNS, rows.length / POINT_COLUMNS.length)}
+    ON CONFLICT (scope_id, kind, day, ref) DO UPDATE SET n = customer_point.n + excluded.n`, rows);
 }
 
 const POINT_COLUMNS = ['scope_id', 'kind', 'day', 'ref', 'n'];

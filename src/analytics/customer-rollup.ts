@@ -4,7 +4,7 @@
 // customer_day and customer_month, and moving the customer's points (customer-points.ts) when their
 // orders or first day changed. The customer's rows are locked first (PostgreSQL), so two events of one
 // customer change their points one after the other, and two events of one order add it once.
-import type { Em } from '../kernel/db/orm.js';
+import { write, type SqlRunner } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import type { EventHandler } from '../kernel/module.js';
 import { localDay } from './local-day.js';
@@ -22,15 +22,15 @@ export function orderCounts(status: string, total: number, refunded: number): { 
 export const REFUNDED_BY_RETURNS = 'SELECT order_id, SUM(COALESCE(refunded_amount, 0)) AS refunded FROM return_request';
 
 /** Records the customer's first order in a scope (a channel, or '*' for all), keeping the earliest day. */
-export async function firstOrder(tx: Em, scope: string, key: string, day: string, customerId: string | null, email: string): Promise<void> {
-  await tx.execute(
+export async function firstOrder(tx: SqlRunner, scope: string, key: string, day: string, customerId: string | null, email: string): Promise<void> {
+  await write(tx, 
     `INSERT INTO customer_first_order (channel_id, customer_key, first_day, customer_id, email) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (channel_id, customer_key) DO UPDATE SET first_day = CASE WHEN excluded.first_day < customer_first_order.first_day THEN excluded.first_day ELSE customer_first_order.first_day END`,
-    [scope, key, day, customerId, email], 'run');
+    [scope, key, day, customerId, email]);
 }
 
 /** The customer's first days before this order: over all channels, and in the order's channel (null when none). */
-async function firstDays(tx: Em, channelId: string, key: string): Promise<{ all: string | null; channel: string | null }> {
+async function firstDays(tx: SqlRunner, channelId: string, key: string): Promise<{ all: string | null; channel: string | null }> {
   const rows = await tx.execute(`SELECT channel_id, first_day FROM customer_first_order WHERE customer_key = ? AND channel_id IN ('${ALL_CHANNELS}', ?)`, [key, channelId]);
   const of = (c: string) => (rows.find((r: any) => r.channel_id === c)?.first_day as string | undefined) ?? null;
   return { all: of(ALL_CHANNELS), channel: of(channelId) };
@@ -38,7 +38,7 @@ async function firstDays(tx: Em, channelId: string, key: string): Promise<{ all:
 
 const earliest = (a: string | null, b: string) => (a && a < b ? a : b);
 
-async function syncOrder(tx: Em, orderId: string): Promise<void> {
+async function syncOrder(tx: SqlRunner, orderId: string): Promise<void> {
   const d = dialectOf(tx);
   const [o] = await tx.execute(`SELECT o.channel_id, o.customer_id, o.email, o.placed_at, o.currency_code, o.status, o.total, c.time_zone,
     (SELECT SUM(COALESCE(refunded_amount, 0)) FROM return_request r WHERE r.order_id = o.id) AS refunded FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ?`, [orderId]);
@@ -48,9 +48,9 @@ async function syncOrder(tx: Em, orderId: string): Promise<void> {
   const key = customerKey(o.customer_id, o.email);
   // The customer's row over all channels first, then the channel's: every change of one customer takes
   // them in this order (PostgreSQL row locks), so their points are read and rewritten by one job at a time.
-  await tx.execute(
+  await write(tx, 
     `INSERT INTO customer_first_order (channel_id, customer_key, first_day, customer_id, email) VALUES ('${ALL_CHANNELS}', ?, ?, ?, ?)
-     ON CONFLICT (channel_id, customer_key) DO UPDATE SET first_day = customer_first_order.first_day`, [key, day, o.customer_id ?? null, o.email], 'run');
+     ON CONFLICT (channel_id, customer_key) DO UPDATE SET first_day = customer_first_order.first_day`, [key, day, o.customer_id ?? null, o.email]);
   const firsts = await firstDays(tx, o.channel_id, key);
   // Written only when this order is earlier (the all-channel row exists now: the lock inserted it).
   if (firsts.all !== null && day < firsts.all) await firstOrder(tx, ALL_CHANNELS, key, day, o.customer_id ?? null, o.email);
@@ -68,14 +68,14 @@ async function syncOrder(tx: Em, orderId: string): Promise<void> {
   await increment(tx, 'customer_day', { channel_id: o.channel_id, customer_key: key, day, currency_code: o.currency_code }, { orders: dOrders, net_sales: dNet });
   // The channel's month row and the all-channel one, in one statement.
   const month = day.slice(0, 7);
-  await tx.execute(`INSERT INTO customer_month (scope_id, customer_key, month, currency_code, orders, net_sales) VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)
+  await write(tx, `INSERT INTO customer_month (scope_id, customer_key, month, currency_code, orders, net_sales) VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)
     ON CONFLICT (scope_id, customer_key, month, currency_code) DO UPDATE SET orders = customer_month.orders + excluded.orders, net_sales = customer_month.net_sales + excluded.net_sales`,
-  [o.channel_id, key, month, o.currency_code, dOrders, dNet, ALL_CHANNELS, key, month, o.currency_code, dOrders, dNet], 'run');
-  await tx.execute('UPDATE customer_order_rollup SET orders = ?, net_sales = ? WHERE order_id = ?', [now.orders, now.net, orderId], 'run');
+  [o.channel_id, key, month, o.currency_code, dOrders, dNet, ALL_CHANNELS, key, month, o.currency_code, dOrders, dNet]);
+  await write(tx, 'UPDATE customer_order_rollup SET orders = ?, net_sales = ? WHERE order_id = ?', [now.orders, now.net, orderId]);
 }
 
 /** The customer's points (customer-points.ts) in the channel and over all channels, before and after `dOrders` on `day`. */
-async function movePoints(tx: Em, channelId: string, key: string, day: string, dOrders: number, firsts: { all: string | null; channel: string | null }): Promise<void> {
+async function movePoints(tx: SqlRunner, channelId: string, key: string, day: string, dOrders: number, firsts: { all: string | null; channel: string | null }): Promise<void> {
   const days = await buyerDays(tx, channelId, key);
   await applyPoints(tx, [
     { scope: channelId, before: pointsOf(days.channel, firsts.channel), now: pointsOf(withOrders(days.channel, day, dOrders), earliest(firsts.channel, day)) },

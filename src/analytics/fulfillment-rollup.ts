@@ -1,6 +1,6 @@
 // The fulfillment rollups' handlers (fulfillment-rollup.entity.ts): each reads the rows its event names
 // and adds to the day of the channel it happened on, in the transaction that claims the event.
-import type { Em } from '../kernel/db/orm.js';
+import { write, type SqlRunner } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import type { EventHandler } from '../kernel/module.js';
 import { localDay } from './local-day.js';
@@ -10,7 +10,7 @@ import { zoneOf, field, increment, markOnce, rollupHandler } from './operations-
 const ROLLUP = 'fulfillment';
 
 /** A shipment handed over (once, however often it is resumed to SHIPPED): one more shipment of its location on the day, its lead time in the histogram. */
-async function shipped(tx: Em, shipmentId: string): Promise<void> {
+async function shipped(tx: SqlRunner, shipmentId: string): Promise<void> {
   const d = dialectOf(tx);
   const [row] = await tx.execute(
     `SELECT s.location_id, s.shipped_at, o.channel_id, o.placed_at, c.time_zone FROM shipment s JOIN orders o ON o.id = s.order_id JOIN channel c ON c.id = o.channel_id WHERE s.id = ?`, [shipmentId]);
@@ -23,7 +23,7 @@ async function shipped(tx: Em, shipmentId: string): Promise<void> {
 }
 
 /** A shipment delivered: on the delivery day, whether its order was promised a date and whether it made it. */
-async function delivered(tx: Em, shipmentId: string, eventAt: Date): Promise<void> {
+async function delivered(tx: SqlRunner, shipmentId: string, eventAt: Date): Promise<void> {
   const d = dialectOf(tx);
   const [row] = await tx.execute(
     `SELECT s.location_id, s.delivered_at, s.status_changed_at, o.channel_id, o.promised_delivery_at, c.time_zone FROM shipment s JOIN orders o ON o.id = s.order_id
@@ -37,26 +37,26 @@ async function delivered(tx: Em, shipmentId: string, eventAt: Date): Promise<voi
   });
 }
 
-async function orderDay(tx: Em, orderId: string): Promise<{ channelId: string; day: string } | null> {
+async function orderDay(tx: SqlRunner, orderId: string): Promise<{ channelId: string; day: string } | null> {
   const [row] = await tx.execute('SELECT o.channel_id, o.placed_at, c.time_zone FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ?', [orderId]);
   if (!row) return null;
   return { channelId: row.channel_id, day: localDay(dialectOf(tx).readDate(row.placed_at), zoneOf(row)) };
 }
 
-async function placed(tx: Em, orderId: string): Promise<void> {
+async function placed(tx: SqlRunner, orderId: string): Promise<void> {
   const o = await orderDay(tx, orderId);
   if (o) await increment(tx, 'fulfillment_order_day', { channel_id: o.channelId, day: o.day }, { orders_placed: 1 });
 }
 
 /** An order BACKORDERED: counted once (the mark), on the day it was placed, however often it waits again. */
-async function backordered(tx: Em, orderId: string): Promise<void> {
+async function backordered(tx: SqlRunner, orderId: string): Promise<void> {
   if (!(await markOnce(tx, orderId, 'BACKORDERED'))) return;
   const o = await orderDay(tx, orderId);
   if (o) await increment(tx, 'fulfillment_order_day', { channel_id: o.channelId, day: o.day }, { backordered_orders: 1 });
 }
 
 /** An order fully shipped: on the day its last shipment left; split when more than one shipment carried it. */
-async function orderShipped(tx: Em, orderId: string): Promise<void> {
+async function orderShipped(tx: SqlRunner, orderId: string): Promise<void> {
   const d = dialectOf(tx);
   const rows = await tx.execute('SELECT s.shipped_at, o.channel_id, c.time_zone FROM shipment s JOIN orders o ON o.id = s.order_id JOIN channel c ON c.id = o.channel_id WHERE s.order_id = ? AND s.shipped_at IS NOT NULL', [orderId]);
   if (!rows.length) return;

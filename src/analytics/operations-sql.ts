@@ -1,7 +1,8 @@
 // What the fulfillment, returns and customer rollups share: the increment statement (one atomic upsert
 // on both databases), the channel's time zone and the handler's transaction with its claim.
 import type { Em } from '../kernel/db/orm.js';
-import type { SqlRunner } from '../kernel/db/sql-runner.js';
+import { write, type SqlRunner } from '../kernel/db/sql-runner.js';
+import { plainTransaction } from '../kernel/db/plain-transaction.js';
 import type { DomainEvent, EventHandler, JobContext } from '../kernel/module.js';
 import { claimEvent } from './apply-once.js';
 
@@ -22,7 +23,7 @@ export async function increment(tx: SqlRunner, table: string, keys: Record<strin
     sql = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ON CONFLICT (${k.join(', ')}) DO UPDATE SET ${a.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`;
     statements.set(id, sql);
   }
-  await tx.execute(sql, [...k.map((c) => keys[c]), ...a.map((c) => adds[c])], 'run');
+  await write(tx, sql, [...k.map((c) => keys[c]), ...a.map((c) => adds[c])]);
 }
 
 /**
@@ -34,14 +35,19 @@ export const zoneOf = (row: { time_zone?: string | null }): string => row.time_z
 /**
  * A handler that counts an event once for `rollup`: its own transaction, the claim first
  * (apply-once.ts), then `apply`'s increments; a replayed or retried event finds the claim and adds nothing.
+ * Plain statements (kernel/db/plain-transaction.ts): on PostgreSQL BEGIN rides with the claim and the
+ * increments (`write`) with COMMIT.
  */
-export function rollupHandler(rollup: string, apply: (tx: Em, event: DomainEvent) => Promise<void>): EventHandler {
-  return async (event: DomainEvent, ctx: JobContext) => {
-    await (ctx.em as Em).fork().transactional(async (tx) => {
-      if (!(await claimEvent(tx, event.id, rollup))) return;
-      await apply(tx, event);
-    });
-  };
+export function rollupHandler(rollup: string, apply: (tx: SqlRunner, event: DomainEvent) => Promise<void>): EventHandler {
+  return (event: DomainEvent, ctx: JobContext) => claimed(ctx.em as Em, event.id, rollup, (db) => apply(db, event));
+}
+
+/** `apply` in a plain transaction that first claims (event, rollup); nothing when it was claimed before. */
+export function claimed(em: Em, eventId: number, rollup: string, apply: (db: SqlRunner) => Promise<void>): Promise<void> {
+  return plainTransaction(em, async (db) => {
+    if (await claimEvent(db, eventId, rollup)) await apply(db);
+    return { result: undefined, last: [] };
+  });
 }
 
 /** A string field of an event's payload ('' when missing). */

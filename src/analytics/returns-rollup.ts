@@ -1,7 +1,7 @@
 // The returns rollups' handlers (returns-rollup.entity.ts). A return counts on the local day it was
 // requested (its row's createdAt), in its order's currency; units when it is received, money when it is
 // refunded (or, for an exchange, when a price difference was refunded as it completed).
-import type { Em } from '../kernel/db/orm.js';
+import { write, type SqlRunner } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import type { EventHandler } from '../kernel/module.js';
 import { localDay } from './local-day.js';
@@ -11,7 +11,7 @@ import { shareRefund } from './returns-refund-share.js';
 const ROLLUP = 'returns';
 
 /** The units of a shipment by SKU, on the local day it left: the return rate's denominator. */
-async function shippedUnits(tx: Em, shipmentId: string): Promise<void> {
+async function shippedUnits(tx: SqlRunner, shipmentId: string): Promise<void> {
   const rows = await tx.execute(
     `SELECT ol.sku, sl.quantity, s.shipped_at, o.channel_id, c.time_zone FROM shipment_line sl JOIN shipment s ON s.id = sl.shipment_id
        JOIN order_line ol ON ol.id = sl.order_line_id JOIN orders o ON o.id = s.order_id JOIN channel c ON c.id = o.channel_id WHERE sl.shipment_id = ? AND s.shipped_at IS NOT NULL ORDER BY ol.sku`, [shipmentId]);
@@ -37,7 +37,7 @@ export const lineWorth = (l: ReturnLineRow) => (Number(l.line_quantity) > 0 ? Ma
 export const RETURN_LINES = `SELECT rl.id, rl.return_request_id, ol.sku, rl.reason, rl.quantity_received, rl.disposition, ol.quantity AS line_quantity, ol.line_total
   FROM return_line rl JOIN order_line ol ON ol.id = rl.order_line_id`;
 
-async function returnOf(tx: Em, returnId: string) {
+async function returnOf(tx: SqlRunner, returnId: string) {
   const [ret] = await tx.execute(
     `SELECT r.channel_id, r.created_at, r.refunded_amount, o.currency_code, c.time_zone FROM return_request r JOIN orders o ON o.id = r.order_id
       JOIN channel c ON c.id = r.channel_id WHERE r.id = ?`, [returnId]);
@@ -49,7 +49,7 @@ async function returnOf(tx: Em, returnId: string) {
   return { ret, lines, key };
 }
 
-async function received(tx: Em, returnId: string): Promise<void> {
+async function received(tx: SqlRunner, returnId: string): Promise<void> {
   const r = await returnOf(tx, returnId);
   if (!r) return;
   for (const l of r.lines) {
@@ -58,7 +58,7 @@ async function received(tx: Em, returnId: string): Promise<void> {
   }
 }
 
-async function refunded(tx: Em, returnId: string): Promise<void> {
+async function refunded(tx: SqlRunner, returnId: string): Promise<void> {
   const r = await returnOf(tx, returnId);
   const amount = Number(r?.ret.refunded_amount ?? 0);
   if (!r || amount <= 0) return;

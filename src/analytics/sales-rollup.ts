@@ -4,11 +4,11 @@
 // (`sales_order_rollup`). So a late, repeated or out-of-order event leaves the same sums, and the rebuild,
 // which counts every order the same way, finds them too. The order's row in `sales_order_rollup` is locked
 // first: two events of one order handled at once recount one after the other.
-import type { EntityManager } from '@mikro-orm/core';
-import type { SqlRunner } from '../kernel/db/sql-runner.js';
+import type { Em } from '../kernel/db/orm.js';
+import { write, type SqlRunner } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import type { DomainEvent, JobContext } from '../kernel/module.js';
-import { claimEvent } from './apply-once.js';
+import { claimed } from './operations-sql.js';
 import { FIGURES, orderContribution, zeroFigures, type OrderContribution, type SkuFigures } from './sales-figures.js';
 
 /** The events after which an order's sales figures may differ. */
@@ -59,16 +59,16 @@ function upsert(table: string, columns: string[], keys: number, rows: unknown[][
 
 /** Adds the day rows (`add`: increments; else sets them: the rebuild's fresh rows). */
 export async function writeDays(db: SqlRunner, rows: unknown[][], add: boolean): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db.execute(...upsert('sales_day', DAY_COLUMNS, 3, rows.slice(i, i + 500), add));
+  for (let i = 0; i < rows.length; i += 500) await write(db, ...upsert('sales_day', DAY_COLUMNS, 3, rows.slice(i, i + 500), add));
 }
 
 export async function writeSkuDays(db: SqlRunner, rows: unknown[][], add: boolean): Promise<void> {
-  for (let i = 0; i < rows.length; i += 500) await db.execute(...upsert('sku_day', SKU_COLUMNS, 4, rows.slice(i, i + 500), add));
+  for (let i = 0; i < rows.length; i += 500) await write(db, ...upsert('sku_day', SKU_COLUMNS, 4, rows.slice(i, i + 500), add));
 }
 
 export async function writeOrderRows(db: SqlRunner, rows: [string, OrderContribution][]): Promise<void> {
   const values = rows.map(([id, c]) => [id, c.channelId, c.currency, c.day, ...FIGURES.map((f) => c[f]), JSON.stringify(c.skus)]);
-  for (let i = 0; i < values.length; i += 500) await db.execute(...upsert('sales_order_rollup', ORDER_COLUMNS, 1, values.slice(i, i + 500), false));
+  for (let i = 0; i < values.length; i += 500) await write(db, ...upsert('sales_order_rollup', ORDER_COLUMNS, 1, values.slice(i, i + 500), false));
 }
 
 function stored(row: any): OrderContribution {
@@ -118,9 +118,5 @@ export async function recountOrder(tx: SqlRunner, orderId: string): Promise<void
 export async function countSalesEvent(event: DomainEvent, ctx: JobContext): Promise<void> {
   const orderId = event.payload.orderId;
   if (typeof orderId !== 'string') return;
-  await (ctx.em.fork() as EntityManager).transactional(async (tx) => {
-    const db = tx as unknown as SqlRunner;
-    if (!(await claimEvent(db, event.id, 'sales'))) return;
-    await recountOrder(db, orderId);
-  });
+  await claimed(ctx.em as Em, event.id, 'sales', (db) => recountOrder(db, orderId));
 }

@@ -11,8 +11,9 @@ import { OrderStatus } from '../order-core/order-status.js';
 import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { DocumentService } from '../documents/document.service.js';
 import { CarrierService } from './carriers/carrier.service.js';
-import { labelFile, type LabelRequest } from './carriers/carrier.js';
-import { packAt, unitsWeight } from '../inventory/parcel.js';
+import { labelFile, type Label, type LabelRequest } from './carriers/carrier.js';
+import { packAt, unitsWeight, type ParcelOrigin } from '../inventory/parcel.js';
+import type { Address } from '../order-core/address.js';
 import { Shipment } from './shipment.entity.js';
 import { ShipmentLine } from './shipment-line.entity.js';
 import { ShipmentStatus } from './shipment-status.js';
@@ -28,6 +29,57 @@ export const labelKey = (shipmentId: string, ext: 'pdf' | 'zpl' = 'pdf') => `lab
 
 const needsLabel = (s: Shipment) => stageOf(s) === ShipmentStatus.PACKED && !s.trackingNumber;
 
+/** A label the carrier issued, its file kept under `key`. */
+export interface BoughtLabel {
+  carrierCode: string;
+  label: Label;
+  key: string;
+  labelledAt: Date;
+}
+
+/** What a bought label sets on its shipment. */
+export const labelFields = (b: BoughtLabel) => ({
+  carrierCode: b.carrierCode, trackingNumber: b.label.trackingNumber, trackingUrl: b.label.trackingUrl, labelKey: b.key,
+  labelledAt: b.labelledAt, estimatedDeliveryAt: b.label.estimatedDeliveryAt ?? null,
+});
+
+export const labelledMessage = (shipmentId: string, b: BoughtLabel) => `Shipment ${shipmentId}: ${b.carrierCode} label bought, tracking number ${b.label.trackingNumber}.`;
+
+/** What a shipment's label is bought with: the rows of its order, location and method, read by whoever asks. */
+export interface LabelInput {
+  shipmentId: string;
+  /** The shipment's carrier, when it has one already. */
+  carrierCode?: string | null;
+  orderNumber: string;
+  to: Pick<Address, 'name' | 'line1' | 'line2' | 'city' | 'region' | 'postalCode' | 'countryCode' | 'phone'>;
+  location: ParcelOrigin;
+  method: Pick<ShippingMethod, 'carrierCode' | 'serviceCode' | 'minTransitDays' | 'maxTransitDays'> | null;
+  unitsGrams: number;
+}
+
+/** The carrier's request for a shipment's label (the same whether its rows came from the ORM or plain SQL). */
+export function labelRequestOf(i: LabelInput): { carrierCode: string; request: LabelRequest } {
+  const packed = packAt(i.location, i.unitsGrams);
+  const carrierCode = i.carrierCode ?? i.method?.carrierCode ?? FALLBACK_CARRIER;
+  const a = i.to;
+  return {
+    carrierCode,
+    request: {
+      shipmentId: i.shipmentId,
+      orderNumber: i.orderNumber,
+      serviceCode: carrierCode,
+      service: i.method?.serviceCode ?? null,
+      from: packed.from ?? { name: i.location.name, countryCode: i.location.countryCode, region: i.location.region ?? null },
+      to: { name: a.name, line1: a.line1, line2: a.line2 ?? null, city: a.city, region: a.region ?? null, postalCode: a.postalCode, countryCode: a.countryCode, phone: a.phone ?? null },
+      weightGrams: packed.parcel.weightGrams,
+      parcels: 1,
+      parcel: packed.parcel,
+      minTransitDays: i.method?.minTransitDays ?? 2,
+      maxTransitDays: i.method?.maxTransitDays ?? 5,
+    },
+  };
+}
+
 export class LabelService {
   constructor(private readonly app: AppRuntime) {}
 
@@ -42,30 +94,17 @@ export class LabelService {
     if (order.status === OrderStatus.CANCELLED || order.status === OrderStatus.ON_HOLD) return false;
     // Click & collect: the customer takes it at the store (pickup.service.ts); no carrier, no label.
     if (order.pickupLocation) return false;
-    const { carrierCode, request: asked, autoFulfill } = await this.labelRequest(em, s, order);
-    const carrier = this.app.service(CarrierService).get(carrierCode);
-    // A carrier that draws its labels itself draws this one on its first download (renderLabel).
-    const request = carrier.drawLabel ? { ...asked, withoutFile: true } : asked;
-    const labelledAt = new Date();
-    const label = await carrier.createLabel(request);
-    const file = label.pdf || label.zpl ? labelFile(label) : null;
-    if (!file && !carrier.drawLabel) throw new Error(`carrier ${carrierCode} answered a label without a file`);
-    const key = labelKey(s.id, file?.ext ?? 'pdf');
-    if (file) await this.app.service(DocumentService).save(key, file.bytes, file.contentType);
+    const { carrierCode, request, autoFulfill } = await this.labelRequest(em, s, order);
+    const bought = await this.purchase(carrierCode, request);
+    const { label } = bought;
 
     const applied = await withOrder(em, order.id, async (tx, lockedOrder) => {
       const shipment = await tx.findOneOrFail(Shipment, { id: s.id });
       // Cancelled or labelled by another run meanwhile: nothing to record.
       if (!needsLabel(shipment) || !canMoveShipment(shipment, ShipmentStatus.LABELLED)) return false;
-      shipment.carrierCode = carrierCode;
-      shipment.trackingNumber = label.trackingNumber;
-      shipment.trackingUrl = label.trackingUrl;
-      shipment.labelKey = key;
-      shipment.labelledAt = labelledAt;
-      shipment.estimatedDeliveryAt = label.estimatedDeliveryAt ?? null;
+      Object.assign(shipment, labelFields(bought));
       const extra = walk.walked ? { walked: true } : {};
-      await moveShipment(this.app, tx, lockedOrder, shipment, ShipmentStatus.LABELLED, 'system',
-        `Shipment ${shipment.id}: ${carrierCode} label bought, tracking number ${label.trackingNumber}.`, new Date(), extra);
+      await moveShipment(this.app, tx, lockedOrder, shipment, ShipmentStatus.LABELLED, 'system', labelledMessage(shipment.id, bought), new Date(), extra);
       await refreshEstimate(tx, lockedOrder);
       const shipments = this.app.service(ShipmentService);
       if (walk.thenShip && (await shipments.shipsItself(tx, lockedOrder, shipment, autoFulfill))) {
@@ -76,11 +115,31 @@ export class LabelService {
     });
     if (!applied) {
       const now = await em.fork().findOne(Shipment, { id: s.id });
-      if (now?.trackingNumber !== label.trackingNumber) {
-        await carrier.cancelLabel(label.trackingNumber).catch((err) => this.app.log.warn({ err, shipmentId: s.id }, 'could not cancel an unused label'));
-      }
+      if (now?.trackingNumber !== label.trackingNumber) await this.cancelUnused(bought, s.id);
     }
     return applied;
+  }
+
+  /**
+   * Buys the label (outside any transaction: the carrier is a network peer) and keeps its file in the
+   * document store; a carrier that draws its labels itself draws this one on its first download (renderLabel).
+   */
+  async purchase(carrierCode: string, asked: LabelRequest): Promise<BoughtLabel> {
+    const carrier = this.app.service(CarrierService).get(carrierCode);
+    const request = carrier.drawLabel ? { ...asked, withoutFile: true } : asked;
+    const labelledAt = new Date();
+    const label = await carrier.createLabel(request);
+    const file = label.pdf || label.zpl ? labelFile(label) : null;
+    if (!file && !carrier.drawLabel) throw new Error(`carrier ${carrierCode} answered a label without a file`);
+    const key = labelKey(asked.shipmentId, file?.ext ?? 'pdf');
+    if (file) await this.app.service(DocumentService).save(key, file.bytes, file.contentType);
+    return { carrierCode, label, key, labelledAt };
+  }
+
+  /** A label bought but not recorded (the shipment moved on meanwhile) is cancelled at the carrier, best effort. */
+  async cancelUnused(bought: BoughtLabel, shipmentId: string): Promise<void> {
+    await this.app.service(CarrierService).get(bought.carrierCode).cancelLabel(bought.label.trackingNumber)
+      .catch((err) => this.app.log.warn({ err, shipmentId }, 'could not cancel an unused label'));
   }
 
   /** What the carrier is asked for a shipment's label, from its rows (at purchase, and to draw it later). */
@@ -96,26 +155,8 @@ export class LabelService {
       const sku = orderLines.find((o) => o.id === l.orderLine.id)?.sku;
       if (sku) units.set(sku, (units.get(sku) ?? 0) + l.quantity);
     }
-    const packed = packAt(location, await unitsWeight(em, units));
-    const carrierCode = s.carrierCode ?? method?.carrierCode ?? FALLBACK_CARRIER;
-    const a = order.shippingAddress;
-    return {
-      carrierCode,
-      autoFulfill: location.autoFulfill,
-      request: {
-        shipmentId: s.id,
-        orderNumber: order.number,
-        serviceCode: carrierCode,
-        service: method?.serviceCode ?? null,
-        from: packed.from ?? { name: location.name, countryCode: location.countryCode, region: location.region ?? null },
-        to: { name: a.name, line1: a.line1, line2: a.line2 ?? null, city: a.city, region: a.region ?? null, postalCode: a.postalCode, countryCode: a.countryCode, phone: a.phone ?? null },
-        weightGrams: packed.parcel.weightGrams,
-        parcels: 1,
-        parcel: packed.parcel,
-        minTransitDays: method?.minTransitDays ?? 2,
-        maxTransitDays: method?.maxTransitDays ?? 5,
-      },
-    };
+    const request = labelRequestOf({ shipmentId: s.id, carrierCode: s.carrierCode, orderNumber: order.number, to: order.shippingAddress, location, method, unitsGrams: await unitsWeight(em, units) });
+    return { ...request, autoFulfill: location.autoFulfill };
   }
 
   /**

@@ -19,6 +19,7 @@ import { withOrder } from './order-lock.js';
 import { followShipments, ROUTABLE } from './order-progress.js';
 import { AutoFulfillment, WALKED } from './auto-walk.js';
 import { pickAndPack } from './shipment-moves.js';
+import { ExpressWalk } from './express-walk.js';
 
 const SYSTEM = 'system';
 
@@ -30,6 +31,10 @@ export class RoutingService {
 
   /** Job `fulfillment.route`: creates the shipments the order's reserved units still lack; ids of those created. */
   async route(em: Em, orderId: string): Promise<string[]> {
+    // The plain case (every unit reserved at automated locations, nothing routed yet) in plain SQL.
+    const walk = this.app.service(AutoFulfillment);
+    const express = await this.app.service(ExpressWalk).route(em, orderId, (e, id) => walk.walkOrder(e, id));
+    if (express) return express;
     const created = await withOrder(em, orderId, async (tx, order) => {
       const created = ROUTABLE.has(order.status) ? await this.createShipments(tx, order, true) : [];
       // An automated location picks and packs at once (auto-walk.ts); the label and handover follow.
@@ -40,7 +45,7 @@ export class RoutingService {
     });
     // Every open automated shipment of the order, not only those just made: a retried job, or an order
     // back from a hold, resumes where the last walk stopped.
-    await this.app.service(AutoFulfillment).walkOrder(em, orderId);
+    await walk.walkOrder(em, orderId);
     return created;
   }
 

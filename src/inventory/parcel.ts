@@ -11,8 +11,11 @@ import { DEFAULT_BOX, type ParcelBox } from './ship-from.js';
 /** What a unit weighs when its variant does not say. */
 export const DEFAULT_UNIT_GRAMS = 500;
 
+/** What packing needs of a location (an entity, or a row read by plain SQL). */
+export type ParcelOrigin = Pick<StockLocation, 'name' | 'countryCode' | 'region' | 'address' | 'parcelBox'>;
+
 export interface PackedParcel {
-  location: StockLocation;
+  location: ParcelOrigin;
   /** Null when the location has no street address (carriers that buy real labels need one). */
   from: ShipAddress | null;
   parcel: Parcel;
@@ -40,7 +43,7 @@ export function packIn(box: ParcelBox | null | undefined, unitsGrams: number): P
   return { lengthCm: b.lengthCm, widthCm: b.widthCm, heightCm: b.heightCm, weightGrams: Math.max(1, unitsGrams + b.tareGrams) };
 }
 
-export function packAt(location: StockLocation, unitsGrams: number): PackedParcel {
+export function packAt(location: ParcelOrigin, unitsGrams: number): PackedParcel {
   const a = location.address;
   return {
     location,

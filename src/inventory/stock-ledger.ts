@@ -15,6 +15,8 @@ import type { Em } from '../kernel/db/orm.js';
 import type { SqlRunner } from '../kernel/db/sql-runner.js';
 import { OrdoError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
+import { PlainRows } from '../kernel/db/entity-rows.js';
+import type { Dialect, TableRows } from '../kernel/db/dialect.js';
 import { StockMovement, StockMovementReason } from './stock-movement.entity.js';
 
 export interface Allocation {
@@ -163,6 +165,34 @@ export async function shipOut(tx: Em, at: StockPlace, quantity: number, why: Mov
   movement(tx, at, -quantity, StockMovementReason.SHIPPED, why);
   return true;
 }
+
+/** A movement written by plain SQL (no unit of work): kept until the caller's transaction writes its rows. */
+export interface PlainMovement {
+  at: StockPlace;
+  delta: number;
+  reason: StockMovementReason;
+  why: MovementNote;
+}
+
+const MOVEMENTS = new PlainRows<PlainMovement, Date>(StockMovement.name, {
+  id: () => newId('mov'), sku: (m) => m.at.sku, location: (m) => m.at.locationId, delta: (m) => m.delta, reason: (m) => m.reason,
+  note: (m) => m.why.note ?? null, orderId: (m) => m.why.orderId ?? null, at: (_, when) => when,
+});
+
+/**
+ * shipOut for code that writes plain SQL (the automated walk, fulfillment/express-walk.ts): the same
+ * conditional statement now, its SHIPPED movement added to `moves`, whose rows (`movementRows`) the
+ * caller inserts in the same transaction.
+ */
+export async function shipOutPlain(db: SqlRunner, at: StockPlace, quantity: number, why: MovementNote, moves: PlainMovement[]): Promise<boolean> {
+  const rows = await db.execute(TAKE_OUT, [quantity, quantity, at.variantId, at.locationId, quantity, quantity]);
+  if (!rows.length) return false;
+  moves.push({ at, delta: -quantity, reason: StockMovementReason.SHIPPED, why });
+  return true;
+}
+
+/** The rows of plain movements, stamped `when`, for Dialect.insertStatements. */
+export const movementRows = (db: SqlRunner, dialect: Dialect, moves: readonly PlainMovement[], when: Date): TableRows => MOVEMENTS.rows(db, dialect, moves, when);
 
 const ADD = `INSERT INTO stock_level (id, sku, variant_id, location_id, on_hand, reserved) VALUES (?, ?, ?, ?, ?, 0)
 ON CONFLICT (variant_id, location_id) DO UPDATE SET on_hand = stock_level.on_hand + excluded.on_hand

@@ -5,7 +5,7 @@
 // history and outbox rows is written. The fills below say where each property's value comes from; a
 // column added to one of these entities without a fill stops the first order with its name.
 import type { SqlRunner, Statement } from '../kernel/db/sql-runner.js';
-import { dialectOf } from '../kernel/db/dialect.js';
+import { dialectOf, type Dialect, type TableRows } from '../kernel/db/dialect.js';
 import { PlainRows } from '../kernel/db/entity-rows.js';
 import { newId } from '../kernel/ids.js';
 import { currentTraceParent } from '../kernel/tracing.js';
@@ -82,17 +82,28 @@ const PAYMENTS = new PlainRows<PaymentRow, OrderRow>(PAYMENT_ENTITY, {
   createdAt: (_, o) => o.placedAt, version: () => 1,
 });
 
-const HISTORY = new PlainRows<HistoryRecord, OrderRow>(OrderHistoryEntry.name, {
+/** What an order's history entries and events are stamped with: the order, and when (placement, a later step). */
+export interface OrderStamp {
+  id: string;
+  placedAt: Date;
+}
+
+const HISTORY = new PlainRows<HistoryRecord, OrderStamp>(OrderHistoryEntry.name, {
   // Entries of one order share a millisecond: their ids (time-ordered) keep them in order.
   id: () => newId('his'), order: (_, o) => o.id, at: (_, o) => o.placedAt, type: (h) => h.type,
   fromStatus: (h) => h.from, toStatus: (h) => h.to, message: (h) => h.message, actor: (h) => h.actor,
 });
 
-const OUTBOX = new PlainRows<EventRecord, OrderRow>(OutboxEvent.name, {
+const OUTBOX = new PlainRows<EventRecord, OrderStamp>(OutboxEvent.name, {
   type: (e) => e.type, aggregateId: (_, o) => o.id, payload: (e) => e.payload, createdAtMs: (_, o) => o.placedAt.getTime(),
   publishedAtMs: () => null, processedAtMs: () => null, claimedUntilMs: () => null, attempts: () => 0,
   traceParent: () => currentTraceParent(), // null unless tracing is on (kernel/tracing.ts)
 });
+
+/** The rows of history entries and events of an order at one moment (`placedAt`: when they happened). */
+export function recordRows(db: SqlRunner, dialect: Dialect, at: OrderStamp, history: readonly HistoryRecord[], events: readonly EventRecord[]): TableRows[] {
+  return [HISTORY.rows(db, dialect, history, at), OUTBOX.rows(db, dialect, events, at)].filter((t) => t.rows.length > 0);
+}
 
 export async function insertPlacedOrder(
   em: SqlRunner,

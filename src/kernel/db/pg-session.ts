@@ -27,6 +27,8 @@ interface PgClient {
 export class PgSession implements Session {
   private beginPending = false;
   private inTransaction = false;
+  /** Writes whose answers nobody reads (`defer`): they go out with the next statement or COMMIT. */
+  private deferred: Statement[] = [];
 
   constructor(
     private readonly em: Em,
@@ -38,8 +40,21 @@ export class PgSession implements Session {
   }
 
   async execute(sql: string, params: readonly unknown[] = [], method: SqlMethod = 'all'): Promise<any> {
-    const res = await this.send([this.format(sql, params)], [sql]);
+    const res = await this.send([...this.takeDeferred(), this.format(sql, params)], [...this.deferred.map((d) => d.sql), sql]);
+    this.deferred = [];
     return shape(res[res.length - 1], method);
+  }
+
+  /**
+   * Holds a write until the transaction's next statement or its COMMIT, which carry it in the same round
+   * trip (statements still run in the order they were given; an error fails that next call instead).
+   */
+  defer(statement: Statement): void {
+    this.deferred.push(statement);
+  }
+
+  private takeDeferred(): string[] {
+    return this.deferred.map((d) => this.format(d.sql, d.params));
   }
 
   /** Starts a transaction; BEGIN goes out with the next statement. */
@@ -48,7 +63,9 @@ export class PgSession implements Session {
   }
 
   /** Runs the last statements of the transaction and commits, in one round trip. */
-  async commit(last: Statement[] = []): Promise<void> {
+  async commit(more: Statement[] = []): Promise<void> {
+    const last = [...this.deferred, ...more];
+    this.deferred = [];
     if (this.beginPending && !last.length) {
       this.beginPending = false; // nothing was sent: nothing to commit
       return;
@@ -60,6 +77,7 @@ export class PgSession implements Session {
   /** Rolls back what was sent (nothing goes out when the transaction never reached the database). */
   async rollback(): Promise<void> {
     this.beginPending = false;
+    this.deferred = [];
     if (!this.inTransaction) return;
     this.inTransaction = false;
     try {

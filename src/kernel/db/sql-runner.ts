@@ -12,6 +12,17 @@ export type SqlMethod = 'all' | 'get' | 'run';
 export interface SqlRunner {
   execute(sql: string, params?: readonly unknown[], method?: SqlMethod): Promise<any>;
   getDriver(): ReturnType<KnexEntityManager['getDriver']>;
+  /** A session's (pg-session.ts): holds a write for its next statement's round trip. */
+  defer?(statement: Statement): void;
+}
+
+/**
+ * A write whose answer the caller does not read (an increment, an upsert): a PostgreSQL session sends it
+ * with its next statement or its COMMIT, in the same round trip; anything else runs it now.
+ */
+export async function write(db: SqlRunner, sql: string, params: unknown[]): Promise<void> {
+  if (db.defer) db.defer({ sql, params });
+  else await db.execute(sql, params, 'run');
 }
 
 /** A statement with its parameters, to be sent later (placeOrder's inserts go out with its COMMIT). */

@@ -1,0 +1,143 @@
+// The automated walk in plain SQL (fulfillment/express-walk.ts) against the ORM's walk, on both
+// databases: two engines with the same shop take the same orders, one as it is (plain SQL) and one with
+// a guard on the shipment machine that refuses nothing (a guard sends the walk the ORM's way). Both must
+// leave the same rows: history, events, shipments, lines, stock levels and movements, and ask the
+// carrier for the same labels.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_KINDS, startTestEngine, type DbKind, type TestEngine } from '../helpers/engine.js';
+import { ok } from '../helpers/gql.js';
+import { orderInput, PLACE_ORDER, setupShop } from '../helpers/fixtures.js';
+import { settled } from '../helpers/settled.js';
+import { definePlugin } from '../../src/kernel/module.js';
+import { CarrierService } from '../../src/fulfillment/carriers/carrier.service.js';
+import { SimCarrier } from '../../src/fulfillment/carriers/sim-carrier.js';
+import type { LabelRequest } from '../../src/fulfillment/carriers/carrier.js';
+
+const passThrough = definePlugin({ name: 'pass-through-guard', guards: { shipment: [() => undefined] } });
+
+/** Orders to place, by lines; the last one has an unstocked line (the ORM's walk in both engines). */
+const ORDERS = [
+  [{ sku: 'ONE', quantity: 2 }],
+  [{ sku: 'ONE', quantity: 1 }, { sku: 'TWO', quantity: 3 }],
+  [{ sku: 'SPLIT', quantity: 4 }],
+  [{ sku: 'ONE', quantity: 1 }, { sku: 'GIFTWRAP', quantity: 1 }],
+];
+
+interface Run {
+  t: TestEngine;
+  labels: LabelRequest[];
+  orders: string[];
+}
+
+/** Ids and tracking numbers replaced by their first appearance's rank, so that two engines' rows compare. */
+function normalizer() {
+  const seen = new Map<string, string>();
+  const token = /\b(?:[a-z]{2,3}_(?:[a-z]{3}_)?[A-Za-z0-9]{10,}|SIM\d{12}|labels\/[\w-]+\.pdf)\b/g;
+  const norm = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.replace(token, (m) => seen.get(m) ?? (seen.set(m, `<${m.slice(0, 3)}${seen.size}>`), seen.get(m)!));
+    if (Array.isArray(v)) return v.map(norm);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x)]));
+    return v;
+  };
+  return norm;
+}
+
+async function start(kind: DbKind, plugins: ReturnType<typeof definePlugin>[]): Promise<Run> {
+  const t = await startTestEngine(kind, { plugins });
+  const labels: LabelRequest[] = [];
+  const sim = new SimCarrier();
+  // The built-in carrier, recording what it is asked.
+  t.engine.app.service(CarrierService).register(Object.assign(Object.create(sim), {
+    createLabel: (req: LabelRequest) => { labels.push(req); return sim.createLabel(req); },
+  }));
+  await setupShop(t, {
+    locations: [
+      { code: 'auto-1', priority: 5, autoFulfill: true },
+      { code: 'auto-2', priority: 6, autoFulfill: true },
+    ],
+    variants: [
+      { sku: 'ONE', price: 1000, weightGrams: 250, stock: { 'auto-1': 50 } },
+      { sku: 'TWO', price: 333, stock: { 'auto-1': 50 } },
+      { sku: 'SPLIT', price: 300, weightGrams: 120, stock: { 'auto-1': 2, 'auto-2': 3 } },
+      { sku: 'GIFTWRAP', price: 200, trackInventory: false },
+    ],
+  });
+  ok(await t.admin(`mutation($i: UpdateStockLocationInput!) { updateStockLocation(code: "auto-2", input: $i) { code } }`, {
+    i: { address: { line1: 'Am Hafen 2', city: 'Bremen', postalCode: '28195' }, parcelBox: { lengthCm: 25, widthCm: 20, heightCm: 10, tareGrams: 150 } },
+  }));
+  const orders: string[] = [];
+  for (const lines of ORDERS) {
+    orders.push(ok(await t.gql(PLACE_ORDER, { input: orderInput(lines) })).placeOrder.order.id);
+    await settled(t); // one at a time: both engines number and walk them in the same order
+  }
+  return { t, labels, orders };
+}
+
+/** Everything an order's walk wrote, in a comparable form. */
+async function rowsOf(r: Run, orderId: string, norm: (v: unknown) => unknown) {
+  const { t } = r;
+  const date = (v: unknown) => (v === null || v === undefined ? null : 'set');
+  const [order] = await t.sql('SELECT id, status, estimated_delivery_at FROM orders WHERE id = ?', [orderId]);
+  const history = await t.sql('SELECT type, from_status, to_status, actor, message FROM order_history_entry WHERE order_id = ? ORDER BY id', [orderId]);
+  const events = (await t.sql('SELECT type, payload FROM outbox_event WHERE aggregate_id = ? ORDER BY id', [orderId]))
+    .map((e: any) => ({ type: e.type, payload: typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload }));
+  const shipments = (await t.sql(`SELECT s.id, l.code, s.wave, s.status, s.exception_from, s.carrier_code, s.tracking_number, s.tracking_url, s.label_key,
+      s.labelled_at, s.estimated_delivery_at, s.shipped_at, s.delivered_at FROM shipment s JOIN stock_location l ON l.id = s.location_id
+      WHERE s.order_id = ? ORDER BY l.priority`, [orderId]))
+    .map((s: any) => ({ ...s, wave: Number(s.wave), labelled_at: date(s.labelled_at), estimated_delivery_at: date(s.estimated_delivery_at), shipped_at: date(s.shipped_at), delivered_at: date(s.delivered_at) }));
+  const shipmentLines = await t.sql('SELECT sl.shipment_id, ol.sku, sl.quantity FROM shipment_line sl JOIN order_line ol ON ol.id = sl.order_line_id WHERE ol.order_id = ? ORDER BY ol.sku, sl.shipment_id', [orderId]);
+  const lines = (await t.sql('SELECT sku, quantity, quantity_shipped, allocations FROM order_line WHERE order_id = ? ORDER BY id', [orderId]))
+    .map((l: any) => ({ sku: l.sku, quantity: Number(l.quantity), shipped: Number(l.quantity_shipped), allocations: typeof l.allocations === 'string' ? JSON.parse(l.allocations) : l.allocations }));
+  const movements = (await t.sql(`SELECT m.sku, l.code, m.delta, m.reason, m.note FROM stock_movement m JOIN stock_location l ON l.id = m.location_id
+      WHERE m.order_id = ? ORDER BY m.sku, l.code`, [orderId])).map((m: any) => ({ ...m, delta: Number(m.delta) }));
+  return norm({ order: { ...order, estimated_delivery_at: date(order.estimated_delivery_at) }, history, events, shipments, shipmentLines, lines, movements });
+}
+
+describe.each(DB_KINDS)('the express walk and the ORM walk on %s', (kind: DbKind) => {
+  let express: Run;
+  let orm: Run;
+
+  beforeAll(async () => {
+    [express, orm] = [await start(kind, []), await start(kind, [passThrough])];
+  }, 120_000);
+  afterAll(async () => {
+    await express?.t.stop();
+    await orm?.t.stop();
+  });
+
+  it('ships every order, and the plain orders took the express walk (one update of each shipment row)', async () => {
+    for (const r of [express, orm]) {
+      const statuses = await r.t.sql(`SELECT status FROM orders WHERE id IN (${r.orders.map(() => '?').join(', ')})`, r.orders);
+      expect(statuses.map((s: any) => s.status)).toEqual(r.orders.map(() => 'SHIPPED'));
+    }
+    // A shipment row's version counts its writes: the express walk inserts it and updates it once; the
+    // ORM's walk flushes it at least three times (created, packed, shipped).
+    const versions = async (r: Run, orderId: string) => (await r.t.sql('SELECT version FROM shipment WHERE order_id = ?', [orderId])).map((s: any) => Number(s.version));
+    for (const id of express.orders.slice(0, 3)) expect(await versions(express, id)).toEqual(expect.arrayContaining([2]));
+    for (const id of express.orders.slice(0, 3)) expect((await versions(express, id)).every((v) => v === 2)).toBe(true);
+    for (const id of orm.orders) expect((await versions(orm, id)).every((v) => v >= 3)).toBe(true);
+    expect((await versions(express, express.orders[3])).every((v) => v >= 3)).toBe(true);
+  });
+
+  it('leaves the same history, events, shipments, lines and stock movements as the ORM walk', async () => {
+    for (let i = 0; i < ORDERS.length; i++) {
+      const a = await rowsOf(express, express.orders[i], normalizer());
+      const b = await rowsOf(orm, orm.orders[i], normalizer());
+      expect(a, `order ${i + 1}`).toEqual(b);
+    }
+    const levels = (r: Run) => r.t.sql('SELECT sl.sku, l.code, sl.on_hand, sl.reserved FROM stock_level sl JOIN stock_location l ON l.id = sl.location_id ORDER BY sl.sku, l.code');
+    expect(await levels(express)).toEqual(await levels(orm));
+    const split = await rowsOf(express, express.orders[2], normalizer()) as any;
+    expect(split.history.map((h: any) => h.to_status).filter(Boolean)).toEqual(['PENDING', 'CONFIRMED', 'IN_FULFILLMENT', 'PARTIALLY_SHIPPED', 'SHIPPED']);
+  });
+
+  it('asks the carrier for the same labels: parcel, weight, origin, destination, service', async () => {
+    const norm = normalizer();
+    const a = normalizer()(express.labels);
+    const b = norm(orm.labels);
+    expect(express.labels.length).toBe(5);
+    expect(a).toEqual(b);
+    const fromBremen = express.labels.find((l) => l.from.city === 'Bremen');
+    expect(fromBremen?.parcel).toEqual({ lengthCm: 25, widthCm: 20, heightCm: 10, weightGrams: 2 * 120 + 150 });
+  });
+});
