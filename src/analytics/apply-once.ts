@@ -1,3 +1,4 @@
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { SqlRunner } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 
@@ -11,3 +12,16 @@ export async function claimEvent(tx: SqlRunner, eventId: number | string, rollup
   const rows = await tx.execute(CLAIM, [String(eventId), rollup, dialectOf(tx).date(new Date())]);
   return rows.length > 0;
 }
+
+/**
+ * The claim on a PostgreSQL session (kernel/db/pg-session.ts): a plain INSERT held for the transaction's
+ * next round trip, so that it costs none of its own. When the rollup counted the event before, it fails
+ * on the primary key (`claimedBefore`), which rolls back whatever the transaction did after it.
+ */
+export function claimLater(db: Required<Pick<SqlRunner, 'defer'>> & SqlRunner, eventId: number | string, rollup: string): void {
+  db.defer({ sql: 'INSERT INTO rollup_event (event_id, rollup, created_at) VALUES (?, ?, ?)', params: [String(eventId), rollup, dialectOf(db).date(new Date())] });
+}
+
+/** Whether an error is `claimLater`'s: the event was counted before. */
+export const claimedBefore = (e: unknown): boolean =>
+  e instanceof UniqueConstraintViolationException && (e as { constraint?: string }).constraint === 'rollup_event_pkey';

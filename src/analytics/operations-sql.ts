@@ -4,7 +4,7 @@ import type { Em } from '../kernel/db/orm.js';
 import { write, type SqlRunner } from '../kernel/db/sql-runner.js';
 import { plainTransaction } from '../kernel/db/plain-transaction.js';
 import type { DomainEvent, EventHandler, JobContext } from '../kernel/module.js';
-import { claimEvent } from './apply-once.js';
+import { claimEvent, claimedBefore, claimLater } from './apply-once.js';
 
 const statements = new Map<string, string>();
 
@@ -42,12 +42,22 @@ export function rollupHandler(rollup: string, apply: (tx: SqlRunner, event: Doma
   return (event: DomainEvent, ctx: JobContext) => claimed(ctx.em as Em, event.id, rollup, (db) => apply(db, event));
 }
 
-/** `apply` in a plain transaction that first claims (event, rollup); nothing when it was claimed before. */
-export function claimed(em: Em, eventId: number, rollup: string, apply: (db: SqlRunner) => Promise<void>): Promise<void> {
-  return plainTransaction(em, async (db) => {
-    if (await claimEvent(db, eventId, rollup)) await apply(db);
-    return { result: undefined, last: [] };
-  });
+/**
+ * `apply` in a plain transaction that first claims (event, rollup); nothing when it was claimed before. On
+ * a PostgreSQL session the claim rides with `apply`'s first round trip and a repeat rolls back (claimLater).
+ */
+export async function claimed(em: Em, eventId: number, rollup: string, apply: (db: SqlRunner) => Promise<void>): Promise<void> {
+  try {
+    await plainTransaction(em, async (db) => {
+      const done = { result: undefined, last: [] };
+      if (db.defer) claimLater(db as SqlRunner & { defer: NonNullable<SqlRunner['defer']> }, eventId, rollup);
+      else if (!(await claimEvent(db, eventId, rollup))) return done;
+      await apply(db);
+      return done;
+    });
+  } catch (e) {
+    if (!claimedBefore(e)) throw e;
+  }
 }
 
 /** A string field of an event's payload ('' when missing). */

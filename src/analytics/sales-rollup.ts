@@ -5,7 +5,7 @@
 // which counts every order the same way, finds them too. The order's row in `sales_order_rollup` is locked
 // first: two events of one order handled at once recount one after the other.
 import type { Em } from '../kernel/db/orm.js';
-import { write, type SqlRunner } from '../kernel/db/sql-runner.js';
+import { readAll, write, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import type { DomainEvent, JobContext } from '../kernel/module.js';
 import { claimed } from './operations-sql.js';
@@ -17,18 +17,27 @@ export const SALES_EVENTS = ['order.placed', 'order.cancelled', 'order.lines_can
 const n = (v: unknown) => Number(v ?? 0);
 const marks = (k: number) => Array.from({ length: k }, () => '?').join(', ');
 
+/** The statements that read the orders' rows (orders, lines, refund operations): `contributionsFrom` takes their answers. */
+function contributionReads(orderIds: string[]): Statement[] {
+  const ids = marks(orderIds.length);
+  return [
+    { sql: `SELECT o.id, o.channel_id, o.currency_code, o.status, o.placed_at, o.discounts, o.tax_total, o.shipping_total, c.time_zone
+      FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id IN (${ids})`, params: orderIds },
+    { sql: `SELECT order_id, sku, quantity, line_total, tax_total, quantity_returned FROM order_line WHERE order_id IN (${ids}) ORDER BY id`, params: orderIds },
+    { sql: `SELECT order_id, SUM(amount) AS amount FROM payment_operation
+      WHERE order_id IN (${ids}) AND kind = 'REFUND' AND status = 'SUCCEEDED' GROUP BY order_id`, params: orderIds },
+  ];
+}
+
 /** The orders' figures now, from their rows (orders, lines, refund operations), by order id. */
 export async function loadContributions(db: SqlRunner, orderIds: string[]): Promise<Map<string, OrderContribution>> {
+  if (!orderIds.length) return new Map();
+  return contributionsFrom(db, await readAll(db, contributionReads(orderIds)));
+}
+
+function contributionsFrom(db: SqlRunner, [orders, lines, refunds]: any[][]): Map<string, OrderContribution> {
   const out = new Map<string, OrderContribution>();
-  if (!orderIds.length) return out;
   const d = dialectOf(db);
-  const ids = marks(orderIds.length);
-  // One after another: on a transaction's one connection they would queue anyway.
-  const orders: any[] = await db.execute(`SELECT o.id, o.channel_id, o.currency_code, o.status, o.placed_at, o.discounts, o.tax_total, o.shipping_total, c.time_zone
-      FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id IN (${ids})`, orderIds);
-  const lines: any[] = await db.execute(`SELECT order_id, sku, quantity, line_total, tax_total, quantity_returned FROM order_line WHERE order_id IN (${ids}) ORDER BY id`, orderIds);
-  const refunds: any[] = await db.execute(`SELECT order_id, SUM(amount) AS amount FROM payment_operation
-      WHERE order_id IN (${ids}) AND kind = 'REFUND' AND status = 'SUCCEEDED' GROUP BY order_id`, orderIds);
   const linesOf = new Map<string, any[]>();
   for (const l of lines) (linesOf.get(l.order_id) ?? linesOf.set(l.order_id, []).get(l.order_id)!).push(l);
   const refunded = new Map<string, number>(refunds.map((r) => [r.order_id, n(r.amount)]));
@@ -102,9 +111,10 @@ export function difference(before: OrderContribution | null, after: OrderContrib
 export async function recountOrder(tx: SqlRunner, orderId: string): Promise<void> {
   // One statement creates the order's row (empty) the first time, locks it (the no-op update) and answers
   // what the order added so far: an event of the same order handled at the same time waits here.
-  const [row] = await tx.execute(`INSERT INTO sales_order_rollup (order_id, channel_id, currency, day, skus) VALUES (?, '', '', '', '{}')
-    ON CONFLICT (order_id) DO UPDATE SET order_id = excluded.order_id RETURNING *`, [orderId]);
-  const now = (await loadContributions(tx, [orderId])).get(orderId);
+  // The reads go with it, in one round trip on a session: they run once the lock is held.
+  const [[row], ...rows] = await readAll(tx, [{ sql: `INSERT INTO sales_order_rollup (order_id, channel_id, currency, day, skus) VALUES (?, '', '', '', '{}')
+    ON CONFLICT (order_id) DO UPDATE SET order_id = excluded.order_id RETURNING *`, params: [orderId] }, ...contributionReads([orderId])]);
+  const now = contributionsFrom(tx, rows).get(orderId);
   if (!now) return;
   const diff = difference(stored(row), now);
   // Every transaction locks the rows it adds to in one order — SKU days (sorted), then days (sorted) —

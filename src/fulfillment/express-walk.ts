@@ -13,7 +13,7 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import { plainTransaction } from '../kernel/db/plain-transaction.js';
-import type { SqlRunner, Statement } from '../kernel/db/sql-runner.js';
+import { readAll, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { PlainRows } from '../kernel/db/entity-rows.js';
 import { OrdoError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
@@ -107,21 +107,25 @@ export class ExpressWalk {
   private async createPacked(db: SqlRunner, orderId: string): Promise<{ result: Routed | null; last: Statement[] }> {
     const none = { result: null, last: [] };
     const dialect = dialectOf(db);
-    const [o] = await db.execute(
-      `SELECT o.status, o.number, o.external_id, o.pickup_location_id, o.shipping_method_id,
-        o.ship_name, o.ship_line1, o.ship_line2, o.ship_city, o.ship_region, o.ship_postal_code, o.ship_country_code, o.ship_phone,
-        (SELECT count(*) FROM shipment s WHERE s.order_id = o.id) AS shipments
-       FROM orders o WHERE o.id = ?${dialect.forUpdate()}`,
-      [orderId],
-    );
+    // The order locked, then its lines (one round trip on a session).
+    const [[o], rows] = await readAll(db, [
+      {
+        sql: `SELECT o.status, o.number, o.external_id, o.pickup_location_id, o.shipping_method_id,
+          o.ship_name, o.ship_line1, o.ship_line2, o.ship_city, o.ship_region, o.ship_postal_code, o.ship_country_code, o.ship_phone,
+          (SELECT count(*) FROM shipment s WHERE s.order_id = o.id) AS shipments
+         FROM orders o WHERE o.id = ?${dialect.forUpdate()}`,
+        params: [orderId],
+      },
+      {
+        sql: `SELECT ol.id, ol.variant_id, ol.sku, ol.quantity, ol.quantity_shipped, ol.quantity_backordered, ol.quantity_preordered,
+          ol.quantity_cancelled, ol.allocations, v.weight_grams, m.id AS method_id, m.carrier_code, m.service_code, m.min_transit_days, m.max_transit_days
+         FROM order_line ol LEFT JOIN product_variant v ON v.sku = ol.sku
+         LEFT JOIN shipping_method m ON m.id = (SELECT shipping_method_id FROM orders WHERE id = ?)
+         WHERE ol.order_id = ? ORDER BY ol.id`,
+        params: [orderId, orderId],
+      },
+    ]);
     if (!o || o.status !== O.CONFIRMED || o.pickup_location_id || Number(o.shipments) > 0) return none;
-    const rows = await db.execute(
-      `SELECT ol.id, ol.variant_id, ol.sku, ol.quantity, ol.quantity_shipped, ol.quantity_backordered, ol.quantity_preordered,
-        ol.quantity_cancelled, ol.allocations, v.weight_grams, m.id AS method_id, m.carrier_code, m.service_code, m.min_transit_days, m.max_transit_days
-       FROM order_line ol LEFT JOIN product_variant v ON v.sku = ol.sku LEFT JOIN shipping_method m ON m.id = ?
-       WHERE ol.order_id = ? ORDER BY ol.id`,
-      [o.shipping_method_id ?? null, orderId],
-    );
     const lines: Line[] = [];
     for (const r of rows) {
       const allocations = json<Allocation[]>(r.allocations) ?? [];
@@ -206,18 +210,21 @@ export class ExpressWalk {
 
   private async ship(db: SqlRunner, order: OrderFacts, s: Planned, bought: BoughtLabel): Promise<{ result: boolean; last: Statement[] }> {
     const dialect = dialectOf(db);
-    const [o] = await db.execute(
-      `SELECT o.status, (SELECT sum(quantity) FROM order_line WHERE order_id = o.id) AS units,
-        (SELECT sum(quantity_shipped) FROM order_line WHERE order_id = o.id) AS shipped
-       FROM orders o WHERE o.id = ?${dialect.forUpdate()}`,
-      [order.id],
-    );
-    const rows = await db.execute(
-      `SELECT s.status, s.tracking_number, s.shipped_at, sl.quantity, ol.id AS line_id, ol.variant_id, ol.sku, ol.quantity AS line_quantity,
-        ol.quantity_shipped, ol.line_total, ol.allocations
-       FROM shipment s JOIN shipment_line sl ON sl.shipment_id = s.id JOIN order_line ol ON ol.id = sl.order_line_id WHERE s.id = ?`,
-      [s.id],
-    );
+    // The order locked, then the shipment with its lines (one round trip on a session).
+    const [[o], rows] = await readAll(db, [
+      {
+        sql: `SELECT o.status, (SELECT sum(quantity) FROM order_line WHERE order_id = o.id) AS units,
+          (SELECT sum(quantity_shipped) FROM order_line WHERE order_id = o.id) AS shipped
+         FROM orders o WHERE o.id = ?${dialect.forUpdate()}`,
+        params: [order.id],
+      },
+      {
+        sql: `SELECT s.status, s.tracking_number, s.shipped_at, sl.quantity, ol.id AS line_id, ol.variant_id, ol.sku, ol.quantity AS line_quantity,
+          ol.quantity_shipped, ol.line_total, ol.allocations
+         FROM shipment s JOIN shipment_line sl ON sl.shipment_id = s.id JOIN order_line ol ON ol.id = sl.order_line_id WHERE s.id = ?`,
+        params: [s.id],
+      },
+    ]);
     const from = o?.status as OrderStatus | undefined;
     if ((from !== O.IN_FULFILLMENT && from !== O.PARTIALLY_SHIPPED) || !rows.length || rows[0].status !== S.PACKED || rows[0].tracking_number || rows[0].shipped_at) {
       return { result: false, last: [] };

@@ -62,10 +62,12 @@ export class SmtpEmailSender implements EmailSender {
 export class FileEmailSender implements EmailSender {
   readonly code = 'file';
   private transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  /** The folder, made once per process (a call per mail cost a system call each). */
+  private made: Promise<unknown> | null = null;
   constructor(private readonly dir: string, private readonly log: Logger) {}
   async send(mail: OutgoingEmail) {
     const info = await this.transport.sendMail(mail);
-    await mkdir(this.dir, { recursive: true });
+    await (this.made ??= mkdir(this.dir, { recursive: true }).catch((e) => { this.made = null; throw e; }));
     const file = join(this.dir, `${fileSafe(mail.messageId)}.eml`);
     await writeAtomic(file, info.message as Buffer);
     this.log.info({ to: mail.to, subject: mail.subject, file }, 'email written (SMTP_URL is not set)');

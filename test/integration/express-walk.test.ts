@@ -90,7 +90,16 @@ async function rowsOf(r: Run, orderId: string, norm: (v: unknown) => unknown) {
     .map((l: any) => ({ sku: l.sku, quantity: Number(l.quantity), shipped: Number(l.quantity_shipped), allocations: typeof l.allocations === 'string' ? JSON.parse(l.allocations) : l.allocations }));
   const movements = (await t.sql(`SELECT m.sku, l.code, m.delta, m.reason, m.note FROM stock_movement m JOIN stock_location l ON l.id = m.location_id
       WHERE m.order_id = ? ORDER BY m.sku, l.code`, [orderId])).map((m: any) => ({ ...m, delta: Number(m.delta) }));
-  return norm({ order: { ...order, estimated_delivery_at: date(order.estimated_delivery_at) }, history, events, shipments, shipmentLines, lines, movements });
+  // The payment's capture (on the first shipment) is a job of its own that races the walk of a second
+  // shipment: its records are compared apart, after the walk's (whose order is the walk's own).
+  const isPayment = (type: string) => /^(PAYMENT_|payment\.)/.test(type);
+  const walk = norm({
+    order: { ...order, estimated_delivery_at: date(order.estimated_delivery_at) },
+    history: history.filter((h: any) => !isPayment(h.type)), events: events.filter((e) => !isPayment(e.type)), shipments, shipmentLines, lines, movements,
+  });
+  const byType = (a: any, b: any) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0);
+  const payments = norm({ history: history.filter((h: any) => isPayment(h.type)).sort(byType), events: events.filter((e) => isPayment(e.type)).sort(byType) });
+  return { walk, payments };
 }
 
 describe.each(DB_KINDS)('the express walk and the ORM walk on %s', (kind: DbKind) => {
@@ -128,7 +137,7 @@ describe.each(DB_KINDS)('the express walk and the ORM walk on %s', (kind: DbKind
     const levels = (r: Run) => r.t.sql('SELECT sl.sku, l.code, sl.on_hand, sl.reserved FROM stock_level sl JOIN stock_location l ON l.id = sl.location_id ORDER BY sl.sku, l.code');
     expect(await levels(express)).toEqual(await levels(orm));
     const split = await rowsOf(express, express.orders[2], normalizer()) as any;
-    expect(split.history.map((h: any) => h.to_status).filter(Boolean)).toEqual(['PENDING', 'CONFIRMED', 'IN_FULFILLMENT', 'PARTIALLY_SHIPPED', 'SHIPPED']);
+    expect(split.walk.history.map((h: any) => h.to_status).filter(Boolean)).toEqual(['PENDING', 'CONFIRMED', 'IN_FULFILLMENT', 'PARTIALLY_SHIPPED', 'SHIPPED']);
   });
 
   it('asks the carrier for the same labels: parcel, weight, origin, destination, service', async () => {

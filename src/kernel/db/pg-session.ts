@@ -40,9 +40,15 @@ export class PgSession implements Session {
   }
 
   async execute(sql: string, params: readonly unknown[] = [], method: SqlMethod = 'all'): Promise<any> {
-    const res = await this.send([...this.takeDeferred(), this.format(sql, params)], [...this.deferred.map((d) => d.sql), sql]);
-    this.deferred = [];
+    const res = await this.sendWithDeferred([{ sql, params: params as unknown[] }]);
     return shape(res[res.length - 1], method);
+  }
+
+  /** Several statements in one round trip (after the deferred ones): each one's rows. */
+  async executeAll(statements: readonly Statement[]): Promise<any[][]> {
+    if (!statements.length && !this.deferred.length) return [];
+    const res = await this.sendWithDeferred(statements);
+    return res.slice(res.length - statements.length).map((r) => r.rows);
   }
 
   /**
@@ -53,8 +59,11 @@ export class PgSession implements Session {
     this.deferred.push(statement);
   }
 
-  private takeDeferred(): string[] {
-    return this.deferred.map((d) => this.format(d.sql, d.params));
+  /** The deferred statements, then `statements` (and `tail`: COMMIT), in one round trip. */
+  private sendWithDeferred(statements: readonly Statement[], tail: string[] = []): Promise<PgResult[]> {
+    const all = [...this.deferred, ...statements];
+    this.deferred = [];
+    return this.send([...all.map((st) => this.format(st.sql, st.params)), ...tail], [...all.map((st) => st.sql), ...tail]);
   }
 
   /** Starts a transaction; BEGIN goes out with the next statement. */
@@ -64,13 +73,11 @@ export class PgSession implements Session {
 
   /** Runs the last statements of the transaction and commits, in one round trip. */
   async commit(more: Statement[] = []): Promise<void> {
-    const last = [...this.deferred, ...more];
-    this.deferred = [];
-    if (this.beginPending && !last.length) {
+    if (this.beginPending && !more.length && !this.deferred.length) {
       this.beginPending = false; // nothing was sent: nothing to commit
       return;
     }
-    await this.send([...last.map((s) => this.format(s.sql, s.params)), 'COMMIT'], [...last.map((s) => s.sql), 'COMMIT']);
+    await this.sendWithDeferred(more, ['COMMIT']);
     this.inTransaction = false;
   }
 

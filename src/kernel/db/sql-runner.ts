@@ -14,6 +14,19 @@ export interface SqlRunner {
   getDriver(): ReturnType<KnexEntityManager['getDriver']>;
   /** A session's (pg-session.ts): holds a write for its next statement's round trip. */
   defer?(statement: Statement): void;
+  /** A session's: several statements in one round trip, each one's rows. */
+  executeAll?(statements: readonly Statement[]): Promise<any[][]>;
+}
+
+/**
+ * The rows of each statement, run in order: in one round trip on a PostgreSQL session (each statement
+ * still sees what the ones before it did, and locks they take hold for those after), one by one elsewhere.
+ */
+export async function readAll(db: SqlRunner, statements: readonly Statement[]): Promise<any[][]> {
+  if (db.executeAll) return db.executeAll(statements);
+  const out: any[][] = [];
+  for (const s of statements) out.push(await db.execute(s.sql, s.params, 'all'));
+  return out;
 }
 
 /**
