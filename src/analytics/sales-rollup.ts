@@ -5,7 +5,7 @@
 // which counts every order the same way, finds them too. The order's row in `sales_order_rollup` is locked
 // first: two events of one order handled at once recount one after the other.
 import type { Em } from '../kernel/db/orm.js';
-import { readAll, write, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
+import { marks, readAll, write, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import type { DomainEvent, JobContext } from '../kernel/module.js';
 import { claimed } from './operations-sql.js';
@@ -15,7 +15,6 @@ import { FIGURES, orderContribution, zeroFigures, type OrderContribution, type S
 export const SALES_EVENTS = ['order.placed', 'order.cancelled', 'order.lines_cancelled', 'order.edited', 'payment.refunded', 'return.received'] as const;
 
 const n = (v: unknown) => Number(v ?? 0);
-const marks = (k: number) => Array.from({ length: k }, () => '?').join(', ');
 
 /** The statements that read the orders' rows (orders, lines, refund operations): `contributionsFrom` takes their answers. */
 function contributionReads(orderIds: string[]): Statement[] {

@@ -3,7 +3,7 @@
 // one for the batch's line counts, so memory holds one batch whatever the number of orders. The filter
 // means what `orders(filter)` means (orders/order.service.ts `list`), with the channel scope resolved
 // into channel ids when the link was made.
-import type { SqlRunner } from '../kernel/db/sql-runner.js';
+import { marks, type SqlRunner } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import { currencyExponent } from '../kernel/money.js';
 import type { OrderExportFilter } from './export-token.js';
@@ -21,7 +21,6 @@ export const ORDER_COLUMNS = [
 const SELECT = `SELECT o.id, o.number, o.placed_at, o.status, o.payment_status, o.channel_id, o.currency_code, o.email,
   o.ship_country_code, o.subtotal, o.discount_total, o.shipping_total, o.tax_total, o.total, o.external_id FROM orders o`;
 
-const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /**
  * The batch statement after `cursor` (the last id written). Several statuses or channels: one branch per

@@ -2,7 +2,7 @@
 // (sku, location id) — the order of `stockLevels`, by SKU — and ledger movements of a period by id
 // (time-ordered). Each batch reads its own extras (units in transit to the location, units on open
 // purchase orders, the order number of a movement) in one grouped statement.
-import type { SqlRunner } from '../kernel/db/sql-runner.js';
+import { marks, type SqlRunner } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import { incomingBy } from '../procurement/incoming.js';
 import { StockTransferStatus } from '../stock-control/stock-transfer.entity.js';
@@ -12,7 +12,6 @@ import { header, raw, row, text } from './csv.js';
 export const LEVEL_COLUMNS = ['location', 'sku', 'on_hand', 'reserved', 'available', 'in_transit_in', 'incoming'] as const;
 export const MOVEMENT_COLUMNS = ['at', 'location', 'sku', 'kind', 'quantity', 'order_number', 'note'] as const;
 
-const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 async function locationCodes(db: SqlRunner): Promise<Map<string, string>> {
   return new Map((await db.execute('SELECT id, code FROM stock_location')).map((l: { id: string; code: string }) => [l.id, l.code]));

@@ -12,7 +12,7 @@
 //   transferOut / transferIn units leaving one location and arriving at another
 //   ensureLevel              a level of 0 where units are on their way (a transfer), so it can show them; no movement
 import type { Em } from '../kernel/db/orm.js';
-import type { SqlRunner } from '../kernel/db/sql-runner.js';
+import { readAll, type SqlRunner } from '../kernel/db/sql-runner.js';
 import { OrdoError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import { PlainRows } from '../kernel/db/entity-rows.js';
@@ -179,16 +179,35 @@ const MOVEMENTS = new PlainRows<PlainMovement, Date>(StockMovement.name, {
   note: (m) => m.why.note ?? null, orderId: (m) => m.why.orderId ?? null, at: (_, when) => when,
 });
 
+/** Units that leave with a shipment, for `shipOutPlain`. */
+export interface PlainTake {
+  at: StockPlace;
+  quantity: number;
+  why: MovementNote;
+}
+
 /**
- * shipOut for code that writes plain SQL (the automated walk, fulfillment/express-walk.ts): the same
- * conditional statement now, its SHIPPED movement added to `moves`, whose rows (`movementRows`) the
- * caller inserts in the same transaction.
+ * shipOut for code that writes plain SQL (the automated walk, fulfillment/express-*.ts), for many lines
+ * at once: one conditional statement per SKU and location (the units of all lines summed: each line's
+ * statement would succeed in turn exactly when the sum's does), all in one round trip on a session, in
+ * a fixed order (variant, location) so that transactions lock stock rows alike. Each line's SHIPPED
+ * movement goes to `moves`, whose rows (`movementRows`) the caller inserts in the same transaction. The
+ * place whose level did not cover its units, or null when all did (then the caller must roll back).
  */
-export async function shipOutPlain(db: SqlRunner, at: StockPlace, quantity: number, why: MovementNote, moves: PlainMovement[]): Promise<boolean> {
-  const rows = await db.execute(TAKE_OUT, [quantity, quantity, at.variantId, at.locationId, quantity, quantity]);
-  if (!rows.length) return false;
-  moves.push({ at, delta: -quantity, reason: StockMovementReason.SHIPPED, why });
-  return true;
+export async function shipOutPlain(db: SqlRunner, takes: readonly PlainTake[], moves: PlainMovement[]): Promise<StockPlace | null> {
+  const places = new Map<string, { at: StockPlace; quantity: number }>();
+  for (const t of takes) {
+    const key = `${t.at.variantId}|${t.at.locationId}`;
+    const p = places.get(key);
+    if (p) p.quantity += t.quantity;
+    else places.set(key, { at: t.at, quantity: t.quantity });
+  }
+  const ordered = [...places.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p);
+  const results = await readAll(db, ordered.map((p) => ({ sql: TAKE_OUT, params: [p.quantity, p.quantity, p.at.variantId, p.at.locationId, p.quantity, p.quantity] })));
+  const refused = ordered.find((_, i) => !results[i].length);
+  if (refused) return refused.at;
+  for (const t of takes) moves.push({ at: t.at, delta: -t.quantity, reason: StockMovementReason.SHIPPED, why: t.why });
+  return null;
 }
 
 /** The rows of plain movements, stamped `when`, for Dialect.insertStatements. */

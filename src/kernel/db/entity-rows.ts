@@ -126,3 +126,18 @@ function columnKind(p: EntityProperty): Column['convert'] | null {
       return null;
   }
 }
+
+/**
+ * Tables given more than once (rows of several orders, each with its own context) as one TableRows each,
+ * in the order they first appear: one INSERT per table for a batch.
+ */
+export function mergeTables(tables: readonly TableRows[]): TableRows[] {
+  const out = new Map<string, TableRows>();
+  for (const t of tables) {
+    const key = `${t.table}|${t.columns.join(',')}`;
+    const seen = out.get(key);
+    if (seen) seen.rows.push(...t.rows);
+    else out.set(key, { table: t.table, columns: t.columns, rows: [...t.rows] });
+  }
+  return [...out.values()];
+}

@@ -44,6 +44,9 @@ export interface Statement {
   params: unknown[];
 }
 
+/** `?, ?, …` for an IN list of `n` values. */
+export const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
 /**
  * `INSERT INTO table (columns) VALUES (?, …), …` for `rowCount` rows (the same on both databases). Hot
  * paths insert a few shapes again and again: the text is kept per columns array (pass the same array

@@ -1,0 +1,135 @@
+// The express walk's second transaction (express-walk.ts), for a batch of labelled shipments: each one
+// whose order is still IN_FULFILLMENT or PARTIALLY_SHIPPED and which is still PACKED without a label
+// becomes LABELLED and SHIPPED, its units leave stock through the ledger, its lines count them as
+// shipped, and its order follows (PARTIALLY_SHIPPED, SHIPPED) with the delivery estimate of its
+// shipments — what labels.ts, ship-out.ts and order-progress.ts write. The others are left as they are
+// (false) for the ORM's walk. Orders are locked in id order, as every batch locks them.
+import { dialectOf } from '../kernel/db/dialect.js';
+import { marks, readAll, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
+import { mergeTables } from '../kernel/db/entity-rows.js';
+import { OrdoError } from '../kernel/errors.js';
+import { proportional } from '../kernel/money.js';
+import { movementRows, shipOutPlain, type Allocation, type PlainMovement, type PlainTake } from '../inventory/stock-ledger.js';
+import { OrderStatus } from '../order-core/order-status.js';
+import { transitionRecords, type EventRecord, type HistoryRecord } from '../order-core/order-history.js';
+import { recordRows } from '../order-core/order-rows.js';
+import { ShipmentStatus } from './shipment-status.js';
+import { labelFields, labelledMessage, type BoughtLabel } from './labels.js';
+import { json, shipmentMove, SYSTEM, WALKED, type OrderFacts, type Planned } from './express-rows.js';
+
+const S = ShipmentStatus;
+const O = OrderStatus;
+
+/** A shipment to hand over, with the label bought for it. */
+export interface Handover {
+  order: OrderFacts;
+  shipment: Planned;
+  bought: BoughtLabel;
+}
+
+/** Transaction 2 for `items` (distinct shipments): whether each was handed over, in their order. */
+export async function handOver(db: SqlRunner, items: readonly Handover[]): Promise<{ result: boolean[]; last: Statement[] }> {
+  const dialect = dialectOf(db);
+  const orderIds = [...new Set(items.map((i) => i.order.id))].sort();
+  // The orders locked, then the shipments with their lines (one round trip on a session).
+  const [orderRows, lineRows] = await readAll(db, [
+    {
+      sql: `SELECT o.id, o.status, (SELECT sum(quantity) FROM order_line WHERE order_id = o.id) AS units,
+        (SELECT sum(quantity_shipped) FROM order_line WHERE order_id = o.id) AS shipped
+       FROM orders o WHERE o.id IN (${marks(orderIds.length)}) ORDER BY o.id${dialect.forUpdate()}`,
+      params: orderIds,
+    },
+    {
+      sql: `SELECT s.id AS shipment_id, s.status, s.tracking_number, s.shipped_at, sl.quantity, ol.id AS line_id, ol.variant_id, ol.sku,
+        ol.quantity AS line_quantity, ol.line_total, ol.allocations
+       FROM shipment s JOIN shipment_line sl ON sl.shipment_id = s.id JOIN order_line ol ON ol.id = sl.order_line_id
+       WHERE s.id IN (${marks(items.length)})`,
+      params: items.map((i) => i.shipment.id),
+    },
+  ]);
+  const orders = new Map<string, { status: OrderStatus; total: number; shipped: number }>(
+    orderRows.map((o: any) => [o.id, { status: o.status, total: Number(o.units), shipped: Number(o.shipped) }]),
+  );
+  const linesOf = new Map<string, any[]>();
+  for (const r of lineRows) (linesOf.get(r.shipment_id) ?? linesOf.set(r.shipment_id, []).get(r.shipment_id)!).push(r);
+
+  const result = items.map(() => false);
+  const at = new Date();
+  const takes: PlainTake[] = [];
+  /** Each line's allocations as the batch leaves them, and the units it ships (two shipments may share a line). */
+  const lineState = new Map<string, { allocations: Allocation[]; shipped: number }>();
+  const updates: Statement[] = [];
+  const written = new Map<string, { history: HistoryRecord[]; events: EventRecord[] }>();
+  const d = (v: Date | null) => (v ? dialect.date(v) : null);
+
+  items.forEach((item, i) => {
+    const { order, shipment: s, bought } = item;
+    const o = orders.get(order.id);
+    const rows = linesOf.get(s.id) ?? [];
+    if (!o || (o.status !== O.IN_FULFILLMENT && o.status !== O.PARTIALLY_SHIPPED) || !rows.length) return;
+    if (rows[0].status !== S.PACKED || rows[0].tracking_number || rows[0].shipped_at) return;
+    result[i] = true;
+    let value = 0;
+    let units = 0;
+    for (const r of rows) {
+      const q = Number(r.quantity);
+      value += proportional(Number(r.line_total), q, Number(r.line_quantity));
+      units += q;
+      const line = lineState.get(r.line_id) ?? lineState.set(r.line_id, { allocations: json<Allocation[]>(r.allocations), shipped: 0 }).get(r.line_id)!;
+      const held = line.allocations.find((a) => a.locationId === s.location.id);
+      if (!held || held.quantity < q) {
+        throw new OrdoError('CONFLICT', `Line ${r.sku} holds ${held?.quantity ?? 0} unit(s) at this location, the shipment wants ${q}.`);
+      }
+      line.allocations = line.allocations.map((a) => (a.locationId === s.location.id ? { ...a, quantity: a.quantity - q } : a)).filter((a) => a.quantity > 0);
+      line.shipped += q;
+      takes.push({ at: { variantId: r.variant_id, sku: r.sku, locationId: s.location.id }, quantity: q, why: { orderId: order.id, note: `Shipment ${s.id} of order ${order.number}` } });
+    }
+
+    const tn = bought.label.trackingNumber;
+    const labelled = shipmentMove(order, s, S.PACKED, S.LABELLED, labelledMessage(s.id, bought), tn, WALKED);
+    const handed = shipmentMove(order, s, S.LABELLED, S.SHIPPED, `Shipment ${s.id} handed over to ${bought.carrierCode} (${tn}) by the location's automation.`, tn, { ...WALKED, value });
+    const w = written.get(order.id) ?? written.set(order.id, { history: [], events: [] }).get(order.id)!;
+    w.history.push(labelled.history, handed.history);
+    w.events.push(labelled.event, handed.event);
+    // The order follows its shipments (order-progress.ts): every unit out, or some.
+    o.shipped += units;
+    const to = o.shipped >= o.total ? O.SHIPPED : O.PARTIALLY_SHIPPED;
+    if (to !== o.status) {
+      const message = to === O.SHIPPED ? `All ${o.total} unit(s) have shipped.` : `${o.shipped} of ${o.total} unit(s) have shipped.`;
+      const move = transitionRecords(order, { from: o.status, to }, SYSTEM, message);
+      w.history.push(move.history);
+      w.events.push(move.event);
+      o.status = to;
+    }
+    const f = labelFields(bought);
+    updates.push({
+      sql: `UPDATE shipment SET status = ?, exception_from = NULL, carrier_code = ?, tracking_number = ?, tracking_url = ?, label_key = ?, labelled_at = ?,
+        estimated_delivery_at = ?, shipped_at = ?, status_changed_at = ?, version = version + 1 WHERE id = ?`,
+      params: [S.SHIPPED, f.carrierCode, f.trackingNumber, f.trackingUrl, f.labelKey, d(f.labelledAt), d(f.estimatedDeliveryAt), d(at), d(at), s.id],
+    });
+  });
+  if (!takes.length && !updates.length) return { result, last: [] };
+
+  const moves: PlainMovement[] = [];
+  const refused = await shipOutPlain(db, takes, moves);
+  if (refused) {
+    const q = takes.filter((t) => t.at.variantId === refused.variantId && t.at.locationId === refused.locationId).reduce((n, t) => n + t.quantity, 0);
+    throw new OrdoError('CONFLICT', `The stock of ${refused.sku} at this location does not cover the ${q} reserved unit(s) being shipped; count the stock and retry.`);
+  }
+  for (const [id, l] of lineState) {
+    updates.push({ sql: 'UPDATE order_line SET quantity_shipped = quantity_shipped + ?, allocations = ? WHERE id = ?', params: [l.shipped, JSON.stringify(l.allocations), id] });
+  }
+  updates.push(...dialect.insertStatements(mergeTables([
+    movementRows(db, dialect, moves, at),
+    ...[...written].flatMap(([id, w]) => recordRows(db, dialect, { id, placedAt: at }, w.history, w.events)),
+  ])));
+  // The delivery estimate: the latest of the undelivered shipments' (refreshEstimate), these included.
+  for (const id of written.keys()) {
+    updates.push({
+      sql: `UPDATE orders SET status = ?, version = version + 1, updated_at = ?, estimated_delivery_at = COALESCE(
+        (SELECT max(estimated_delivery_at) FROM shipment WHERE order_id = ? AND status NOT IN (?, ?)), estimated_delivery_at) WHERE id = ?`,
+      params: [orders.get(id)!.status, d(at), id, S.CANCELLED, S.DELIVERED, id],
+    });
+  }
+  return { result, last: updates };
+}

@@ -1,0 +1,124 @@
+// The express walk's first transaction (express-walk.ts), for a batch of orders: each order that is the
+// plain case — CONFIRMED, no pickup, no shipment yet, every unit of every line reserved at automated
+// locations — gets a shipment per location, PICKED and PACKED at once, and goes IN_FULFILLMENT; the
+// others are left as they are (null) for the ORM's routing. Orders are locked in id order, as every batch
+// locks them, so that two batches never wait for each other in a circle.
+import { dialectOf } from '../kernel/db/dialect.js';
+import { marks, readAll, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
+import { newId } from '../kernel/ids.js';
+import { mergeTables } from '../kernel/db/entity-rows.js';
+import { DEFAULT_UNIT_GRAMS } from '../inventory/parcel.js';
+import type { Allocation } from '../inventory/stock-ledger.js';
+import { OrderStatus } from '../order-core/order-status.js';
+import { transitionRecords, type EventRecord, type HistoryRecord } from '../order-core/order-history.js';
+import { recordRows } from '../order-core/order-rows.js';
+import { ShipmentStatus } from './shipment-status.js';
+import { byPlace, json, SHIPMENT_LINES, SHIPMENTS, shipmentMove, SYSTEM, WALKED, type Line, type OrderFacts, type Planned, type Routed } from './express-rows.js';
+
+const S = ShipmentStatus;
+const O = OrderStatus;
+
+/** Transaction 1 for `orderIds` (distinct): what each became, in their order (null: not the plain case). */
+export async function createPacked(db: SqlRunner, orderIds: readonly string[]): Promise<{ result: (Routed | null)[]; last: Statement[] }> {
+  const dialect = dialectOf(db);
+  const ids = [...orderIds].sort();
+  // The orders locked, then their lines (one round trip on a session).
+  const [orderRows, lineRows] = await readAll(db, [
+    {
+      sql: `SELECT o.id, o.status, o.number, o.external_id, o.pickup_location_id, o.shipping_method_id,
+        o.ship_name, o.ship_line1, o.ship_line2, o.ship_city, o.ship_region, o.ship_postal_code, o.ship_country_code, o.ship_phone,
+        (SELECT count(*) FROM shipment s WHERE s.order_id = o.id) AS shipments
+       FROM orders o WHERE o.id IN (${marks(ids.length)}) ORDER BY o.id${dialect.forUpdate()}`,
+      params: ids,
+    },
+    {
+      sql: `SELECT ol.order_id, ol.id, ol.variant_id, ol.sku, ol.quantity, ol.quantity_shipped, ol.quantity_backordered, ol.quantity_preordered,
+        ol.quantity_cancelled, ol.allocations, v.weight_grams, m.id AS method_id, m.carrier_code, m.service_code, m.min_transit_days, m.max_transit_days
+       FROM order_line ol JOIN orders o ON o.id = ol.order_id LEFT JOIN product_variant v ON v.sku = ol.sku
+       LEFT JOIN shipping_method m ON m.id = o.shipping_method_id
+       WHERE ol.order_id IN (${marks(ids.length)}) ORDER BY ol.id`,
+      params: ids,
+    },
+  ]);
+  const linesOf = new Map<string, any[]>();
+  for (const r of lineRows) (linesOf.get(r.order_id) ?? linesOf.set(r.order_id, []).get(r.order_id)!).push(r);
+  const plain = new Map<string, { o: any; lines: Line[] }>();
+  for (const o of orderRows) {
+    const lines = o.status === O.CONFIRMED && !o.pickup_location_id && Number(o.shipments) === 0 ? reservedLines(linesOf.get(o.id) ?? []) : null;
+    if (lines) plain.set(o.id, { o, lines });
+  }
+
+  // The locations the plain orders' units are reserved at: every one must be automated.
+  const locationIds = [...new Set([...plain.values()].flatMap(({ lines }) => lines.flatMap((l) => l.allocations.map((a) => a.locationId))))];
+  const places = new Map<string, Planned['location'] & { auto: boolean }>();
+  if (locationIds.length) {
+    for (const p of await db.execute(`SELECT id, code, name, priority, auto_fulfill, country_code, region, address, parcel_box FROM stock_location WHERE id IN (${marks(locationIds.length)})`, locationIds)) {
+      places.set(p.id, { id: p.id, code: p.code, name: p.name, priority: Number(p.priority), countryCode: p.country_code, region: p.region, address: json(p.address), parcelBox: json(p.parcel_box), auto: !!p.auto_fulfill });
+    }
+  }
+
+  const at = new Date();
+  const routed = new Map<string, Routed>();
+  const history: { orderId: string; records: HistoryRecord[]; events: EventRecord[] }[] = [];
+  for (const [orderId, { o, lines }] of plain) {
+    const where = [...new Set(lines.flatMap((l) => l.allocations.map((a) => a.locationId)))].map((id) => places.get(id));
+    if (where.some((p) => !p?.auto)) continue;
+    const shipments: Planned[] = where.map((p) => ({ id: newId('shp'), location: p!, units: [] }));
+    for (const line of lines) for (const a of line.allocations) shipments.find((s) => s.location.id === a.locationId)!.units.push({ line, quantity: a.quantity });
+    shipments.sort(byPlace);
+    const m = (linesOf.get(orderId) ?? [])[0];
+    const order: OrderFacts = {
+      id: orderId, number: o.number, externalId: o.external_id ?? null,
+      to: { name: o.ship_name, line1: o.ship_line1, line2: o.ship_line2, city: o.ship_city, region: o.ship_region, postalCode: o.ship_postal_code, countryCode: o.ship_country_code, phone: o.ship_phone },
+      method: m?.method_id ? { carrierCode: m.carrier_code, serviceCode: m.service_code, minTransitDays: Number(m.min_transit_days), maxTransitDays: Number(m.max_transit_days) } : null,
+    };
+    routed.set(orderId, { order, shipments });
+    history.push({ orderId, ...records(order, shipments) });
+  }
+  if (!routed.size) return { result: orderIds.map(() => null), last: [] };
+
+  const all = [...routed.values()];
+  const inserts = dialect.insertStatements(mergeTables([
+    ...all.map((r) => SHIPMENTS.rows(db, dialect, r.shipments, { order: r.order, at })),
+    SHIPMENT_LINES.rows(db, dialect, all.flatMap((r) => r.shipments.flatMap((s) => s.units.map((u) => ({ shipmentId: s.id, lineId: u.line.id, quantity: u.quantity })))), null),
+    ...history.flatMap((h) => recordRows(db, dialect, { id: h.orderId, placedAt: at }, h.records, h.events)),
+  ]));
+  const started = [...routed.keys()];
+  const status = { sql: `UPDATE orders SET status = ?, version = version + 1, updated_at = ? WHERE id IN (${marks(started.length)})`, params: [O.IN_FULFILLMENT, dialect.date(at), ...started] };
+  return { result: orderIds.map((id) => routed.get(id) ?? null), last: [...inserts, status] };
+}
+
+/** The order's lines when every unit is reserved and nothing else goes on with any of them; else null. */
+function reservedLines(rows: any[]): Line[] | null {
+  const lines: Line[] = [];
+  for (const r of rows) {
+    const allocations = json<Allocation[]>(r.allocations) ?? [];
+    const reserved = allocations.reduce((n, a) => n + a.quantity, 0);
+    if (!r.variant_id || !allocations.length || reserved !== Number(r.quantity) || Number(r.quantity_shipped) || Number(r.quantity_backordered)
+      || Number(r.quantity_preordered) || Number(r.quantity_cancelled)) return null;
+    lines.push({ id: r.id, variantId: r.variant_id, sku: r.sku, quantity: Number(r.quantity), allocations, grams: r.weight_grams == null ? DEFAULT_UNIT_GRAMS : Number(r.weight_grams) });
+  }
+  return lines.length ? lines : null;
+}
+
+/** What routing, picking, packing and the order's start record, as the ORM's routing writes them. */
+function records(order: OrderFacts, shipments: Planned[]): { records: HistoryRecord[]; events: EventRecord[] } {
+  const history: HistoryRecord[] = [];
+  const events: EventRecord[] = [];
+  for (const s of shipments) {
+    const count = s.units.reduce((n, u) => n + u.quantity, 0);
+    history.push({ type: 'SHIPMENT_CREATED', actor: SYSTEM, message: `Shipment ${s.id} created at ${s.location.code}: ${count} unit(s), fulfilled automatically.` });
+    events.push({ type: 'shipment.created', payload: { shipmentId: s.id, orderId: order.id, number: order.number, locationId: s.location.id, wave: 1, autoFulfill: true, to: S.PENDING, walked: true } });
+  }
+  for (const s of shipments) {
+    for (const [from, to, verb] of [[S.PENDING, S.PICKED, 'picked'], [S.PICKED, S.PACKED, 'packed']] as const) {
+      const move = shipmentMove(order, s, from, to, `Shipment ${s.id}: ${verb} by the location's automation.`, null, WALKED);
+      history.push(move.history);
+      events.push(move.event);
+    }
+  }
+  const started = transitionRecords(order, { from: O.CONFIRMED, to: O.IN_FULFILLMENT }, SYSTEM, 'Fulfillment started.');
+  history.push(started.history);
+  events.push(started.event);
+  return { records: history, events };
+}

@@ -1,0 +1,45 @@
+// Calls that arrive together run together: a worker's concurrent jobs hand their items to one batch
+// (one transaction, a few statements for all of them) instead of a transaction each. The batch runs
+// once `max` items wait or `delayMs` after the first; under no load an item waits `delayMs` at most.
+// A batch that fails runs its items one by one, so that one item's trouble (a conflict, a refusal) is
+// its own caller's error and not its neighbours'.
+import { sqlCounter } from './db/sql-counter.js';
+import { untraced } from './tracing.js';
+
+export class Coalescer<I, R> {
+  private waiting: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly run: (items: I[]) => Promise<R[]>,
+    private readonly opts: { delayMs: number; max: number },
+  ) {}
+
+  /** The item's result, once its batch ran. */
+  add(item: I): Promise<R> {
+    return new Promise<R>((resolve, reject) => {
+      this.waiting.push({ item, resolve, reject });
+      if (this.waiting.length >= this.opts.max) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.opts.delayMs);
+    });
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.waiting;
+    this.waiting = [];
+    // Outside the async context of the caller that happened to start it (its trace, its statement count).
+    if (batch.length) void untraced(() => sqlCounter.exit(() => this.settle(batch)));
+  }
+
+  private async settle(batch: typeof this.waiting): Promise<void> {
+    try {
+      const results = await this.run(batch.map((b) => b.item));
+      batch.forEach((b, i) => b.resolve(results[i]));
+    } catch (err) {
+      if (batch.length === 1) return batch[0].reject(err);
+      await Promise.all(batch.map((b) => this.run([b.item]).then((r) => b.resolve(r[0]), b.reject)));
+    }
+  }
+}
