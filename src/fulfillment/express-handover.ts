@@ -62,10 +62,14 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
   const written = new Map<string, { history: HistoryRecord[]; events: EventRecord[] }>();
   const d = (v: Date | null) => (v ? dialect.date(v) : null);
 
+  const seen = new Set<string>();
   items.forEach((item, i) => {
     const { order, shipment: s, bought } = item;
     const o = orders.get(order.id);
     const rows = linesOf.get(s.id) ?? [];
+    // The same shipment twice in a batch (a job and its replay): handed over once.
+    if (seen.has(s.id)) return;
+    seen.add(s.id);
     if (!o || (o.status !== O.IN_FULFILLMENT && o.status !== O.PARTIALLY_SHIPPED) || !rows.length) return;
     if (rows[0].status !== S.PACKED || rows[0].tracking_number || rows[0].shipped_at) return;
     result[i] = true;
