@@ -25,6 +25,8 @@ export interface Handover {
   order: OrderFacts;
   shipment: Planned;
   bought: BoughtLabel;
+  /** The trace of the job that handed it over (its events carry it). */
+  trace: string | null;
 }
 
 /** Transaction 2 for `items` (distinct shipments): whether each was handed over, in their order. */
@@ -94,7 +96,8 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
     const handed = shipmentMove(order, s, S.LABELLED, S.SHIPPED, `Shipment ${s.id} handed over to ${bought.carrierCode} (${tn}) by the location's automation.`, tn, { ...WALKED, value });
     const w = written.get(order.id) ?? written.set(order.id, { history: [], events: [] }).get(order.id)!;
     w.history.push(labelled.history, handed.history);
-    w.events.push(labelled.event, handed.event);
+    const traced = (e: EventRecord): EventRecord => ({ ...e, traceParent: item.trace });
+    w.events.push(traced(labelled.event), traced(handed.event));
     // The order follows its shipments (order-progress.ts): every unit out, or some.
     o.shipped += units;
     const to = o.shipped >= o.total ? O.SHIPPED : O.PARTIALLY_SHIPPED;
@@ -102,7 +105,7 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
       const message = to === O.SHIPPED ? `All ${o.total} unit(s) have shipped.` : `${o.shipped} of ${o.total} unit(s) have shipped.`;
       const move = transitionRecords(order, { from: o.status, to }, SYSTEM, message);
       w.history.push(move.history);
-      w.events.push(move.event);
+      w.events.push(traced(move.event));
       o.status = to;
     }
     const f = labelFields(bought);

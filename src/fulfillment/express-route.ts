@@ -19,7 +19,7 @@ const S = ShipmentStatus;
 const O = OrderStatus;
 
 /** Transaction 1 for `orderIds` (distinct): what each became, in their order (null: not the plain case). */
-export async function createPacked(db: SqlRunner, orderIds: readonly string[]): Promise<{ result: (Routed | null)[]; last: Statement[] }> {
+export async function createPacked(db: SqlRunner, orderIds: readonly string[], traceOf: (orderId: string) => string | null): Promise<{ result: (Routed | null)[]; last: Statement[] }> {
   const dialect = dialectOf(db);
   const ids = [...orderIds].sort();
   // The orders locked, then their lines (one round trip on a session).
@@ -63,9 +63,10 @@ export async function createPacked(db: SqlRunner, orderIds: readonly string[]): 
   for (const [orderId, { o, lines }] of plain) {
     const where = [...new Set(lines.flatMap((l) => l.allocations.map((a) => a.locationId)))].map((id) => places.get(id));
     if (where.some((p) => !p?.auto)) continue;
-    const shipments: Planned[] = where.map((p) => ({ id: newId('shp'), location: p!, units: [] }));
+    // In location order (priority, code), ids included: the ORM's routing creates them in that order too.
+    const shipments: Planned[] = where.map((p) => ({ id: '', location: p!, units: [] as Planned['units'] })).sort(byPlace);
+    for (const s of shipments) s.id = newId('shp');
     for (const line of lines) for (const a of line.allocations) shipments.find((s) => s.location.id === a.locationId)!.units.push({ line, quantity: a.quantity });
-    shipments.sort(byPlace);
     const m = (linesOf.get(orderId) ?? [])[0];
     const order: OrderFacts = {
       id: orderId, number: o.number, externalId: o.external_id ?? null,
@@ -73,7 +74,8 @@ export async function createPacked(db: SqlRunner, orderIds: readonly string[]): 
       method: m?.method_id ? { carrierCode: m.carrier_code, serviceCode: m.service_code, minTransitDays: Number(m.min_transit_days), maxTransitDays: Number(m.max_transit_days) } : null,
     };
     routed.set(orderId, { order, shipments });
-    history.push({ orderId, ...records(order, shipments) });
+    const r = records(order, shipments);
+    history.push({ orderId, records: r.records, events: r.events.map((e) => ({ ...e, traceParent: traceOf(orderId) })) });
   }
   if (!routed.size) return { result: orderIds.map(() => null), last: [] };
 

@@ -15,6 +15,7 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { plainTransaction } from '../kernel/db/plain-transaction.js';
 import { Coalescer } from '../kernel/coalescer.js';
+import { currentTraceParent } from '../kernel/tracing.js';
 import { orderMachine } from '../order-core/order-status.js';
 import { shipmentMachine } from './shipment-status.js';
 import { LabelService, labelRequestOf } from './labels.js';
@@ -26,12 +27,16 @@ import type { OrderFacts, Planned, Routed } from './express-rows.js';
 const BATCH = { delayMs: 2, max: 32 };
 
 export class ExpressWalk {
-  private readonly routing: Coalescer<string, Routed | null>;
+  private readonly routing: Coalescer<{ orderId: string; trace: string | null }, Routed | null>;
   private readonly handovers: Coalescer<Handover, boolean>;
 
   constructor(private readonly app: AppRuntime) {
     const em = () => app.orm.em as Em;
-    this.routing = new Coalescer((orderIds) => plainTransaction(em(), (db) => createPacked(db, [...new Set(orderIds)])).then((routed) => routedFor(orderIds, routed)), BATCH);
+    this.routing = new Coalescer((asked) => {
+      const orderIds = asked.map((a) => a.orderId);
+      const traces = new Map(asked.map((a) => [a.orderId, a.trace]));
+      return plainTransaction(em(), (db) => createPacked(db, [...new Set(orderIds)], (id) => traces.get(id) ?? null)).then((routed) => routedFor(orderIds, routed));
+    }, BATCH);
     this.handovers = new Coalescer((items) => plainTransaction(em(), (db) => handOver(db, items)), BATCH);
   }
 
@@ -42,7 +47,8 @@ export class ExpressWalk {
    */
   async route(em: Em, orderId: string, resume: (em: Em, orderId: string) => Promise<unknown>): Promise<string[] | null> {
     if (this.app.machines.get(orderMachine).hasGuards() || this.app.machines.get(shipmentMachine).hasGuards()) return null;
-    const routed = await this.routing.add(orderId);
+    // Each order's events carry its own job's trace, whichever job's batch wrote them.
+    const routed = await this.routing.add({ orderId, trace: currentTraceParent() });
     if (!routed) return null;
     for (const s of routed.shipments) if (!(await this.labelAndShip(em, routed.order, s, resume))) break;
     return routed.shipments.map((s) => s.id);
@@ -58,7 +64,7 @@ export class ExpressWalk {
     const unitsGrams = s.units.reduce((n, u) => n + u.quantity * u.line.grams, 0);
     const { carrierCode, request } = labelRequestOf({ shipmentId: s.id, orderNumber: order.number, to: order.to, location: s.location, method: order.method, unitsGrams });
     const bought = await labels.purchase(carrierCode, request);
-    const shipped = await this.handovers.add({ order, shipment: s, bought });
+    const shipped = await this.handovers.add({ order, shipment: s, bought, trace: currentTraceParent() });
     if (!shipped) {
       await resume(em, order.id);
       const [now] = await em.fork().execute('SELECT tracking_number FROM shipment WHERE id = ?', [s.id]);

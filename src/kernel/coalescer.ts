@@ -2,9 +2,9 @@
 // (one transaction, a few statements for all of them) instead of a transaction each. The batch runs
 // once `max` items wait or `delayMs` after the first; under no load an item waits `delayMs` at most.
 // A batch that fails runs its items one by one, so that one item's trouble (a conflict, a refusal) is
-// its own caller's error and not its neighbours'.
-import { sqlCounter } from './db/sql-counter.js';
-import { untraced } from './tracing.js';
+// its own caller's error and not its neighbours'. A batch runs in the async context of the call that
+// started it (its trace span, its statement count): a batch of one is its caller's own work; callers
+// that want something of theirs on each item's rows (their trace) pass it with the item.
 
 export class Coalescer<I, R> {
   private waiting: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
@@ -29,8 +29,7 @@ export class Coalescer<I, R> {
     this.timer = null;
     const batch = this.waiting;
     this.waiting = [];
-    // Outside the async context of the caller that happened to start it (its trace, its statement count).
-    if (batch.length) void untraced(() => sqlCounter.exit(() => this.settle(batch)));
+    if (batch.length) void this.settle(batch);
   }
 
   private async settle(batch: typeof this.waiting): Promise<void> {

@@ -15,6 +15,8 @@ export interface HistoryRecord {
 export interface EventRecord {
   type: string;
   payload: Record<string, unknown>;
+  /** The trace it belongs to, when not the current one (a batch written for several jobs: kernel/coalescer.ts). */
+  traceParent?: string | null;
 }
 
 export function addHistory(em: EntityManager, order: { id: string }, entry: HistoryRecord): void {

@@ -97,7 +97,7 @@ const HISTORY = new PlainRows<HistoryRecord, OrderStamp>(OrderHistoryEntry.name,
 const OUTBOX = new PlainRows<EventRecord, OrderStamp>(OutboxEvent.name, {
   type: (e) => e.type, aggregateId: (_, o) => o.id, payload: (e) => e.payload, createdAtMs: (_, o) => o.placedAt.getTime(),
   publishedAtMs: () => null, processedAtMs: () => null, claimedUntilMs: () => null, attempts: () => 0,
-  traceParent: () => currentTraceParent(), // null unless tracing is on (kernel/tracing.ts)
+  traceParent: (e) => (e.traceParent !== undefined ? e.traceParent : currentTraceParent()), // null unless tracing is on (kernel/tracing.ts)
 });
 
 /** The rows of history entries and events of an order at one moment (`placedAt`: when they happened). */
