@@ -22,7 +22,9 @@ interface PgClient {
  * One pooled PostgreSQL connection, used directly: statements go out as the ORM would send them (values
  * inlined by the platform, simple protocol) but without the ORM's and knex's per-query and per-transaction
  * machinery. A transaction's BEGIN travels with its first statement and its COMMIT with its last, so a
- * transaction costs no round trips of its own. Hot paths only (placeOrder); everything else uses the ORM.
+ * transaction costs no round trips of its own; writes nobody reads the answer of (`defer`) wait for the
+ * next round trip, and independent statements can share one (`executeAll`). Hot paths only (placeOrder, and
+ * the plain transactions of plain-transaction.ts); everything else uses the ORM.
  */
 export class PgSession implements Session {
   private beginPending = false;
