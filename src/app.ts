@@ -150,7 +150,7 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
       stopWorkers();
       await app.relay.stop();
       await queue.close();
-      await app.events.flushAcks(app);
+      await app.events.flushAcks();
       for (const m of [...modules].reverse()) await m.onStop?.(app).catch(() => {});
       await pubsub.close();
       probe?.disconnect();

@@ -1,5 +1,5 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { SqlRunner } from '../kernel/db/sql-runner.js';
+import type { SqlRunner, Statement } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 
 const CLAIM = 'INSERT INTO rollup_event (event_id, rollup, created_at) VALUES (?, ?, ?) ON CONFLICT (event_id, rollup) DO NOTHING RETURNING event_id';
@@ -14,13 +14,12 @@ export async function claimEvent(tx: SqlRunner, eventId: number | string, rollup
 }
 
 /**
- * The claim on a PostgreSQL session (kernel/db/pg-session.ts): a plain INSERT held for the transaction's
- * next round trip, so that it costs none of its own. When the rollup counted the event before, it fails
- * on the primary key (`claimedBefore`), which rolls back whatever the transaction did after it.
+ * The claim for a PostgreSQL session (kernel/db/pg-session.ts) to hold for the transaction's next round
+ * trip (`defer`), so that it costs none of its own: a plain INSERT. When the rollup counted the event
+ * before, it fails on the primary key (`claimedBefore`), which rolls back whatever the transaction did after it.
  */
-export function claimLater(db: Required<Pick<SqlRunner, 'defer'>> & SqlRunner, eventId: number | string, rollup: string): void {
-  db.defer({ sql: 'INSERT INTO rollup_event (event_id, rollup, created_at) VALUES (?, ?, ?)', params: [String(eventId), rollup, dialectOf(db).date(new Date())] });
-}
+export const claimLater = (db: SqlRunner, eventId: number | string, rollup: string): Statement =>
+  ({ sql: 'INSERT INTO rollup_event (event_id, rollup, created_at) VALUES (?, ?, ?)', params: [String(eventId), rollup, dialectOf(db).date(new Date())] });
 
 /** Whether an error is `claimLater`'s: the event was counted before. */
 export const claimedBefore = (e: unknown): boolean =>

@@ -23,7 +23,7 @@ export const REFUNDED_BY_RETURNS = 'SELECT order_id, SUM(COALESCE(refunded_amoun
 
 /** Records the customer's first order in a scope (a channel, or '*' for all), keeping the earliest day. */
 export async function firstOrder(tx: SqlRunner, scope: string, key: string, day: string, customerId: string | null, email: string): Promise<void> {
-  await write(tx, 
+  await write(tx,
     `INSERT INTO customer_first_order (channel_id, customer_key, first_day, customer_id, email) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (channel_id, customer_key) DO UPDATE SET first_day = CASE WHEN excluded.first_day < customer_first_order.first_day THEN excluded.first_day ELSE customer_first_order.first_day END`,
     [scope, key, day, customerId, email]);
@@ -48,7 +48,7 @@ async function syncOrder(tx: SqlRunner, orderId: string): Promise<void> {
   const key = customerKey(o.customer_id, o.email);
   // The customer's row over all channels first, then the channel's: every change of one customer takes
   // them in this order (PostgreSQL row locks), so their points are read and rewritten by one job at a time.
-  await write(tx, 
+  await write(tx,
     `INSERT INTO customer_first_order (channel_id, customer_key, first_day, customer_id, email) VALUES ('${ALL_CHANNELS}', ?, ?, ?, ?)
      ON CONFLICT (channel_id, customer_key) DO UPDATE SET first_day = customer_first_order.first_day`, [key, day, o.customer_id ?? null, o.email]);
   const firsts = await firstDays(tx, o.channel_id, key);

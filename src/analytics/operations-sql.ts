@@ -50,7 +50,7 @@ export async function claimed(em: Em, eventId: number, rollup: string, apply: (d
   try {
     await plainTransaction(em, async (db) => {
       const done = { result: undefined, last: [] };
-      if (db.defer) claimLater(db as SqlRunner & { defer: NonNullable<SqlRunner['defer']> }, eventId, rollup);
+      if (db.defer) db.defer(claimLater(db, eventId, rollup));
       else if (!(await claimEvent(db, eventId, rollup))) return done;
       await apply(db);
       return done;

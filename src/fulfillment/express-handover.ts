@@ -7,7 +7,6 @@
 import { dialectOf } from '../kernel/db/dialect.js';
 import { marks, readAll, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { mergeTables } from '../kernel/db/entity-rows.js';
-import { OrdoError } from '../kernel/errors.js';
 import { proportional } from '../kernel/money.js';
 import { movementRows, shipOutPlain, type Allocation, type PlainMovement, type PlainTake } from '../inventory/stock-ledger.js';
 import { OrderStatus } from '../order-core/order-status.js';
@@ -15,7 +14,10 @@ import { transitionRecords, type EventRecord, type HistoryRecord } from '../orde
 import { recordRows } from '../order-core/order-rows.js';
 import { ShipmentStatus } from './shipment-status.js';
 import { labelFields, labelledMessage, type BoughtLabel } from './labels.js';
-import { json, shipmentMove, SYSTEM, WALKED, type OrderFacts, type Planned } from './express-rows.js';
+import { json, SYSTEM, WALKED, type OrderFacts, type Planned } from './express-rows.js';
+import { automatedHandover, shipmentMoved } from './shipment-records.js';
+import { handoverNote, stockShort, tooFewHeld } from './ship-out.js';
+import { unitsShipped } from './order-progress.js';
 
 const S = ShipmentStatus;
 const O = OrderStatus;
@@ -83,17 +85,16 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
       units += q;
       const line = lineState.get(r.line_id) ?? lineState.set(r.line_id, { allocations: json<Allocation[]>(r.allocations), shipped: 0 }).get(r.line_id)!;
       const held = line.allocations.find((a) => a.locationId === s.location.id);
-      if (!held || held.quantity < q) {
-        throw new OrdoError('CONFLICT', `Line ${r.sku} holds ${held?.quantity ?? 0} unit(s) at this location, the shipment wants ${q}.`);
-      }
+      if (!held || held.quantity < q) throw tooFewHeld(r.sku, held?.quantity ?? 0, q);
       line.allocations = line.allocations.map((a) => (a.locationId === s.location.id ? { ...a, quantity: a.quantity - q } : a)).filter((a) => a.quantity > 0);
       line.shipped += q;
-      takes.push({ at: { variantId: r.variant_id, sku: r.sku, locationId: s.location.id }, quantity: q, why: { orderId: order.id, note: `Shipment ${s.id} of order ${order.number}` } });
+      takes.push({ at: { variantId: r.variant_id, sku: r.sku, locationId: s.location.id }, quantity: q, why: handoverNote(s.id, order) });
     }
 
     const tn = bought.label.trackingNumber;
-    const labelled = shipmentMove(order, s, S.PACKED, S.LABELLED, labelledMessage(s.id, bought), tn, WALKED);
-    const handed = shipmentMove(order, s, S.LABELLED, S.SHIPPED, `Shipment ${s.id} handed over to ${bought.carrierCode} (${tn}) by the location's automation.`, tn, { ...WALKED, value });
+    const moving = { id: s.id, locationId: s.location.id, trackingNumber: tn };
+    const labelled = shipmentMoved(order, moving, S.PACKED, S.LABELLED, SYSTEM, labelledMessage(s.id, bought), WALKED);
+    const handed = shipmentMoved(order, moving, S.LABELLED, S.SHIPPED, SYSTEM, automatedHandover(s.id, bought.carrierCode, tn), { ...WALKED, value });
     const w = written.get(order.id) ?? written.set(order.id, { history: [], events: [] }).get(order.id)!;
     w.history.push(labelled.history, handed.history);
     const traced = (e: EventRecord): EventRecord => ({ ...e, traceParent: item.trace });
@@ -102,8 +103,7 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
     o.shipped += units;
     const to = o.shipped >= o.total ? O.SHIPPED : O.PARTIALLY_SHIPPED;
     if (to !== o.status) {
-      const message = to === O.SHIPPED ? `All ${o.total} unit(s) have shipped.` : `${o.shipped} of ${o.total} unit(s) have shipped.`;
-      const move = transitionRecords(order, { from: o.status, to }, SYSTEM, message);
+      const move = transitionRecords(order, { from: o.status, to }, SYSTEM, unitsShipped(o.shipped, o.total));
       w.history.push(move.history);
       w.events.push(traced(move.event));
       o.status = to;
@@ -121,7 +121,7 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
   const refused = await shipOutPlain(db, takes, moves);
   if (refused) {
     const q = takes.filter((t) => t.at.variantId === refused.variantId && t.at.locationId === refused.locationId).reduce((n, t) => n + t.quantity, 0);
-    throw new OrdoError('CONFLICT', `The stock of ${refused.sku} at this location does not cover the ${q} reserved unit(s) being shipped; count the stock and retry.`);
+    throw stockShort(refused.sku, q);
   }
   for (const [id, l] of lineState) {
     updates.push({ sql: 'UPDATE order_line SET quantity_shipped = quantity_shipped + ?, allocations = ? WHERE id = ?', params: [l.shipped, JSON.stringify(l.allocations), id] });

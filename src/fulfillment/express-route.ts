@@ -13,7 +13,9 @@ import { OrderStatus } from '../order-core/order-status.js';
 import { transitionRecords, type EventRecord, type HistoryRecord } from '../order-core/order-history.js';
 import { recordRows } from '../order-core/order-rows.js';
 import { ShipmentStatus } from './shipment-status.js';
-import { byPlace, json, SHIPMENT_LINES, SHIPMENTS, shipmentMove, SYSTEM, WALKED, type Line, type OrderFacts, type Planned, type Routed } from './express-rows.js';
+import { byPlace, json, SHIPMENT_LINES, SHIPMENTS, SYSTEM, WALKED, type Line, type OrderFacts, type Planned, type Routed } from './express-rows.js';
+import { automatedStep, shipmentCreated, shipmentMoved } from './shipment-records.js';
+import { FULFILLMENT_STARTED } from './order-progress.js';
 
 const S = ShipmentStatus;
 const O = OrderStatus;
@@ -107,20 +109,16 @@ function reservedLines(rows: any[]): Line[] | null {
 function records(order: OrderFacts, shipments: Planned[]): { records: HistoryRecord[]; events: EventRecord[] } {
   const history: HistoryRecord[] = [];
   const events: EventRecord[] = [];
+  const add = (r: { history: HistoryRecord; event: EventRecord }) => { history.push(r.history); events.push(r.event); };
   for (const s of shipments) {
-    const count = s.units.reduce((n, u) => n + u.quantity, 0);
-    history.push({ type: 'SHIPMENT_CREATED', actor: SYSTEM, message: `Shipment ${s.id} created at ${s.location.code}: ${count} unit(s), fulfilled automatically.` });
-    events.push({ type: 'shipment.created', payload: { shipmentId: s.id, orderId: order.id, number: order.number, locationId: s.location.id, wave: 1, autoFulfill: true, to: S.PENDING, walked: true } });
+    const units = s.units.reduce((n, u) => n + u.quantity, 0);
+    add(shipmentCreated(order, { id: s.id, locationId: s.location.id, locationCode: s.location.code, autoFulfill: true }, 1, units, true));
   }
   for (const s of shipments) {
-    for (const [from, to, verb] of [[S.PENDING, S.PICKED, 'picked'], [S.PICKED, S.PACKED, 'packed']] as const) {
-      const move = shipmentMove(order, s, from, to, `Shipment ${s.id}: ${verb} by the location's automation.`, null, WALKED);
-      history.push(move.history);
-      events.push(move.event);
-    }
+    const moving = { id: s.id, locationId: s.location.id, trackingNumber: null };
+    add(shipmentMoved(order, moving, S.PENDING, S.PICKED, SYSTEM, automatedStep(s.id, 'picked'), WALKED));
+    add(shipmentMoved(order, moving, S.PICKED, S.PACKED, SYSTEM, automatedStep(s.id, 'packed'), WALKED));
   }
-  const started = transitionRecords(order, { from: O.CONFIRMED, to: O.IN_FULFILLMENT }, SYSTEM, 'Fulfillment started.');
-  history.push(started.history);
-  events.push(started.event);
+  add(transitionRecords(order, { from: O.CONFIRMED, to: O.IN_FULFILLMENT }, SYSTEM, FULFILLMENT_STARTED));
   return { records: history, events };
 }

@@ -1,10 +1,9 @@
 // What the automated walk in plain SQL (express-walk.ts) shares between its two transactions: the rows it
-// reads and writes, and a shipment's status move recorded the way the ORM's moveShipment records it.
+// reads and writes (its history and events come from shipment-records.ts, as the ORM's walk's do).
 import { PlainRows } from '../kernel/db/entity-rows.js';
 import { newId } from '../kernel/ids.js';
 import type { Allocation } from '../inventory/stock-ledger.js';
 import type { ParcelOrigin } from '../inventory/parcel.js';
-import { externalOf, type EventRecord, type HistoryRecord } from '../order-core/order-history.js';
 import { Shipment } from './shipment.entity.js';
 import { ShipmentLine } from './shipment-line.entity.js';
 import { ShipmentStatus } from './shipment-status.js';
@@ -56,15 +55,3 @@ export const SHIPMENT_LINES = new PlainRows<{ shipmentId: string; lineId: string
 
 export const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 export const byPlace = (a: Planned, b: Planned) => a.location.priority - b.location.priority || a.location.code.localeCompare(b.location.code);
-
-/** A shipment's status move as the ORM's moveShipment records it (history entry and `shipment.<status>` event). */
-export function shipmentMove(order: OrderFacts, s: Planned, from: ShipmentStatus, to: ShipmentStatus, message: string, trackingNumber: string | null, extra: Record<string, unknown>) {
-  return {
-    history: { type: `SHIPMENT_${to}`, message, actor: SYSTEM } satisfies HistoryRecord,
-    event: {
-      type: `shipment.${to.toLowerCase()}`,
-      payload: { shipmentId: s.id, orderId: order.id, number: order.number, locationId: s.location.id, from, to, trackingNumber, ...externalOf(order), ...extra },
-    } satisfies EventRecord,
-  };
-}
-

@@ -19,6 +19,10 @@ const RANK: Partial<Record<OrderStatus, number>> = {
 const FOLLOWING = new Set([O.CONFIRMED, O.BACKORDERED, O.IN_FULFILLMENT, O.PARTIALLY_SHIPPED, O.SHIPPED]);
 const FORWARD = [O.IN_FULFILLMENT, O.PARTIALLY_SHIPPED, O.SHIPPED, O.DELIVERED];
 
+/** Why the order moved as its shipments did (the history's message; the express walk writes the same). */
+export const FULFILLMENT_STARTED = 'Fulfillment started.';
+export const unitsShipped = (shipped: number, total: number) => (shipped >= total ? `All ${total} unit(s) have shipped.` : `${shipped} of ${total} unit(s) have shipped.`);
+
 /** Orders whose confirmed units may be routed to shipments. */
 export const ROUTABLE = new Set([O.CONFIRMED, O.BACKORDERED, O.IN_FULFILLMENT, O.PARTIALLY_SHIPPED]);
 
@@ -41,11 +45,11 @@ export async function followShipments(app: AppRuntime, tx: Em, order: Order, act
   if (shipped >= total && shipments.length && shipments.every((s) => s.status === ShipmentStatus.DELIVERED)) {
     [target, message] = [O.DELIVERED, `Every shipment was delivered.`];
   } else if (shipped >= total && total > 0) {
-    [target, message] = [O.SHIPPED, `All ${total} unit(s) have shipped.`];
+    [target, message] = [O.SHIPPED, unitsShipped(shipped, total)];
   } else if (shipped > 0) {
-    [target, message] = [O.PARTIALLY_SHIPPED, `${shipped} of ${total} unit(s) have shipped.`];
+    [target, message] = [O.PARTIALLY_SHIPPED, unitsShipped(shipped, total)];
   } else if (shipments.some((s) => s.status !== ShipmentStatus.PENDING || auto.has(s.location.id))) {
-    [target, message] = [O.IN_FULFILLMENT, 'Fulfillment started.'];
+    [target, message] = [O.IN_FULFILLMENT, FULFILLMENT_STARTED];
   } else if (order.status === O.BACKORDERED && backordered === 0) {
     [target, message] = [O.CONFIRMED, 'The backordered units are now reserved.'];
   }
@@ -65,7 +69,7 @@ export async function followShipments(app: AppRuntime, tx: Em, order: Order, act
 }
 
 function stepMessage(s: OrderStatus): string {
-  return s === O.IN_FULFILLMENT ? 'Fulfillment started.' : s === O.SHIPPED ? 'Every unit has shipped.' : `Order is ${s}.`;
+  return s === O.IN_FULFILLMENT ? FULFILLMENT_STARTED : s === O.SHIPPED ? 'Every unit has shipped.' : `Order is ${s}.`;
 }
 
 /** One move; false when a guard sent the order elsewhere (for example ON_HOLD). */

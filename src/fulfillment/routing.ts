@@ -20,6 +20,7 @@ import { followShipments, ROUTABLE } from './order-progress.js';
 import { AutoFulfillment, WALKED } from './auto-walk.js';
 import { pickAndPack } from './shipment-moves.js';
 import { ExpressWalk } from './express-walk.js';
+import { shipmentCreated } from './shipment-records.js';
 
 const SYSTEM = 'system';
 
@@ -144,14 +145,9 @@ export class RoutingService {
       for (const [line, quantity] of units) tx.persist(tx.create(ShipmentLine, { shipment, orderLine: line, quantity }));
       tx.persist(shipment);
       const count = units.reduce((n, [, q]) => n + q, 0);
-      addHistory(tx, order, {
-        type: 'SHIPMENT_CREATED', actor: SYSTEM,
-        message: `Shipment ${shipment.id} created at ${location.code}${wave > 1 ? ` (wave ${wave})` : ''}: ${count} unit(s)${location.autoFulfill ? ', fulfilled automatically' : ''}.`,
-      });
-      recordEvent(tx, 'shipment.created', {
-        shipmentId: shipment.id, orderId: order.id, number: order.number, locationId: location.id, wave, autoFulfill: location.autoFulfill, to: ShipmentStatus.PENDING,
-        ...(walked && location.autoFulfill ? { walked: true } : {}),
-      }, order.id);
+      const made = shipmentCreated(order, { id: shipment.id, locationId: location.id, locationCode: location.code, autoFulfill: location.autoFulfill }, wave, count, walked);
+      addHistory(tx, order, made.history);
+      recordEvent(tx, made.event.type, made.event.payload, order.id);
       created.push(shipment);
     }
     await tx.flush();

@@ -13,6 +13,13 @@ import { ShipmentLine } from './shipment-line.entity.js';
 import { ShipmentStatus } from './shipment-status.js';
 import { moveShipment } from './shipment-moves.js';
 
+/** The movement's note, and the refusals of a handover (the express walk's too: express-handover.ts). */
+export const handoverNote = (shipmentId: string, order: { id: string; number: string }) => ({ orderId: order.id, note: `Shipment ${shipmentId} of order ${order.number}` });
+export const tooFewHeld = (sku: string, held: number, wanted: number) =>
+  new OrdoError('CONFLICT', `Line ${sku} holds ${held} unit(s) at this location, the shipment wants ${wanted}.`);
+export const stockShort = (sku: string, units: number) =>
+  new OrdoError('CONFLICT', `The stock of ${sku} at this location does not cover the ${units} reserved unit(s) being shipped; count the stock and retry.`);
+
 /** Inside the caller's transaction with the order locked; the caller has checked the move is allowed. */
 export async function shipOut(app: AppRuntime, tx: Em, order: Order, shipment: Shipment, actor: string, message: string, at = new Date(), extra: Record<string, unknown> = {}): Promise<void> {
   if (shipment.shippedAt) throw new OrdoError('INVALID_STATE_TRANSITION', `Shipment ${shipment.id} has shipped already.`);
@@ -29,12 +36,9 @@ export async function shipOut(app: AppRuntime, tx: Em, order: Order, shipment: S
     value += proportional(ol.lineTotal, l.quantity, ol.quantity);
     const allocation = ol.allocations.find((a) => a.locationId === locationId);
     if (allocation && ol.variant) {
-      if (allocation.quantity < l.quantity) {
-        throw new OrdoError('CONFLICT', `Line ${ol.sku} holds ${allocation.quantity} unit(s) at this location, the shipment wants ${l.quantity}.`);
-      }
-      const note = { orderId: order.id, note: `Shipment ${shipment.id} of order ${order.number}` };
-      if (!(await takeOut(tx, { variantId: ol.variant.id, sku: ol.sku, locationId }, l.quantity, note))) {
-        throw new OrdoError('CONFLICT', `The stock of ${ol.sku} at this location does not cover the ${l.quantity} reserved unit(s) being shipped; count the stock and retry.`);
+      if (allocation.quantity < l.quantity) throw tooFewHeld(ol.sku, allocation.quantity, l.quantity);
+      if (!(await takeOut(tx, { variantId: ol.variant.id, sku: ol.sku, locationId }, l.quantity, handoverNote(shipment.id, order)))) {
+        throw stockShort(ol.sku, l.quantity);
       }
       ol.allocations = ol.allocations
         .map((a) => (a.locationId === locationId ? { ...a, quantity: a.quantity - l.quantity } : a))

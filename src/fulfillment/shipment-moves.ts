@@ -5,9 +5,10 @@ import type { AppRuntime } from '../kernel/runtime.js';
 import { OrdoError } from '../kernel/errors.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import type { Order } from '../order-core/order.entity.js';
-import { addHistory, externalOf } from '../order-core/order-history.js';
+import { addHistory } from '../order-core/order-history.js';
 import type { Shipment } from './shipment.entity.js';
 import { ShipmentStatus, shipmentMachine } from './shipment-status.js';
+import { automatedStep, shipmentMoved } from './shipment-records.js';
 
 /** The status a shipment is really at: the one it had before an EXCEPTION, if it is in one. */
 export function stageOf(s: Shipment): ShipmentStatus {
@@ -34,8 +35,9 @@ export async function moveShipment(app: AppRuntime, tx: Em, order: Order, s: Shi
   await app.machines.get(shipmentMachine).transition(tx, s, to, actor);
   s.exceptionFrom = to === ShipmentStatus.EXCEPTION ? (from === ShipmentStatus.EXCEPTION ? s.exceptionFrom : from) : null;
   s.statusChangedAt = at;
-  addHistory(tx, order, { type: `SHIPMENT_${to}`, message, actor });
-  recordEvent(tx, `shipment.${to.toLowerCase()}`, { shipmentId: s.id, orderId: order.id, number: order.number, locationId: s.location.id, from, to, trackingNumber: s.trackingNumber ?? null, ...externalOf(order), ...extra }, order.id);
+  const moved = shipmentMoved(order, { id: s.id, locationId: s.location.id, trackingNumber: s.trackingNumber ?? null }, from, to, actor, message, extra);
+  addHistory(tx, order, moved.history);
+  recordEvent(tx, moved.event.type, moved.event.payload, order.id);
 }
 
 /**
@@ -45,11 +47,11 @@ export async function moveShipment(app: AppRuntime, tx: Em, order: Order, s: Shi
 export async function pickAndPack(app: AppRuntime, tx: Em, order: Order, s: Shipment, extra?: Record<string, unknown>): Promise<boolean> {
   let moved = false;
   if (stageOf(s) === ShipmentStatus.PENDING && canMoveShipment(s, ShipmentStatus.PICKED)) {
-    await moveShipment(app, tx, order, s, ShipmentStatus.PICKED, 'system', `Shipment ${s.id}: picked by the location's automation.`, new Date(), extra);
+    await moveShipment(app, tx, order, s, ShipmentStatus.PICKED, 'system', automatedStep(s.id, 'picked'), new Date(), extra);
     moved = true;
   }
   if (stageOf(s) === ShipmentStatus.PICKED && canMoveShipment(s, ShipmentStatus.PACKED)) {
-    await moveShipment(app, tx, order, s, ShipmentStatus.PACKED, 'system', `Shipment ${s.id}: packed by the location's automation.`, new Date(), extra);
+    await moveShipment(app, tx, order, s, ShipmentStatus.PACKED, 'system', automatedStep(s.id, 'packed'), new Date(), extra);
     moved = true;
   }
   return moved;

@@ -15,6 +15,7 @@ import { assertShipmentMove, canMoveShipment, moveShipment, pickAndPack, stageOf
 import { withOrder, withShipment } from './order-lock.js';
 import { followShipments, refreshEstimate } from './order-progress.js';
 import { shipOut } from './ship-out.js';
+import { automatedHandover } from './shipment-records.js';
 import { isOpen } from './routing.js';
 
 const S = ShipmentStatus;
@@ -115,7 +116,7 @@ export class ShipmentService {
 
   /** The automation's handover, inside the caller's transaction (shipsItself checked). */
   handOver(tx: Em, order: Order, s: Shipment, extra?: Record<string, unknown>): Promise<void> {
-    return shipOut(this.app, tx, order, s, SYSTEM, `Shipment ${s.id} handed over to ${s.carrierCode ?? 'the carrier'} (${s.trackingNumber ?? 'no tracking'}) by the location's automation.`, new Date(), extra);
+    return shipOut(this.app, tx, order, s, SYSTEM, automatedHandover(s.id, s.carrierCode, s.trackingNumber), new Date(), extra);
   }
 
   private async isAuto(tx: Em, s: Shipment): Promise<boolean> {

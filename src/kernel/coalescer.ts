@@ -19,17 +19,18 @@ export class Coalescer<I, R> {
   add(item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
-      if (this.waiting.length >= this.opts.max) this.flush();
-      else this.timer ??= setTimeout(() => this.flush(), this.opts.delayMs);
+      if (this.waiting.length >= this.opts.max) void this.flush();
+      else this.timer ??= setTimeout(() => void this.flush(), this.opts.delayMs);
     });
   }
 
-  private flush(): void {
+  /** Runs what waits now (at shutdown, say); settles once that batch did. */
+  flush(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     const batch = this.waiting;
     this.waiting = [];
-    if (batch.length) void this.settle(batch);
+    return batch.length ? this.settle(batch) : Promise.resolve();
   }
 
   private async settle(batch: typeof this.waiting): Promise<void> {

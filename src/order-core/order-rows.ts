@@ -102,7 +102,7 @@ const OUTBOX = new PlainRows<EventRecord, OrderStamp>(OutboxEvent.name, {
 
 /** The rows of history entries and events of an order at one moment (`placedAt`: when they happened). */
 export function recordRows(db: SqlRunner, dialect: Dialect, at: OrderStamp, history: readonly HistoryRecord[], events: readonly EventRecord[]): TableRows[] {
-  return [HISTORY.rows(db, dialect, history, at), OUTBOX.rows(db, dialect, events, at)].filter((t) => t.rows.length > 0);
+  return [HISTORY.rows(db, dialect, history, at), OUTBOX.rows(db, dialect, events, at)];
 }
 
 export async function insertPlacedOrder(

@@ -6,7 +6,8 @@ import { DeadlockException, LockWaitTimeoutException, UniqueConstraintViolationE
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { OrderPlacement } from '../kernel/metrics.js';
 import type { Em } from '../kernel/db/orm.js';
-import type { SqlRunner, Statement } from '../kernel/db/sql-runner.js';
+import type { SqlRunner } from '../kernel/db/sql-runner.js';
+import { ormTransaction, sessionTransaction, type PlainOutcome } from '../kernel/db/plain-transaction.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import { actorName, adminIn, orderStaff, authorize, hashToken, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
@@ -129,26 +130,10 @@ export class PlaceOrder {
     const where = await this.sourcing(em, input, c);
     if (withSession && !this.app.machines.get(orderMachine).hasGuards()) {
       return withSession(em, (session) =>
-        this.place(where, session, input, c, principal, true, async (write) => {
-          session.begin();
-          try {
-            const { order, inserts } = await write(session, em);
-            await session.commit(inserts);
-            return order;
-          } catch (e) {
-            await session.rollback();
-            throw e;
-          }
-        }),
+        this.place(where, session, input, c, principal, true, (write) => sessionTransaction(session, () => write(session, em))),
       );
     }
-    return this.place(where, em, input, c, principal, false, (write) =>
-      em.fork().transactional(async (tx) => {
-        const { order, inserts } = await write(tx, tx);
-        for (const s of inserts) await tx.execute(s.sql, s.params, 'run');
-        return order;
-      }),
-    );
+    return this.place(where, em, input, c, principal, false, (write) => ormTransaction(em, (tx) => write(tx, tx)));
   }
 
   /**
@@ -172,7 +157,7 @@ export class PlaceOrder {
     c: Prepared,
     principal: Principal,
     session: boolean,
-    transaction: (write: (tx: SqlRunner, txEm: EntityManager) => Promise<{ order: Order; inserts: Statement[] }>) => Promise<Order>,
+    transaction: (write: (tx: SqlRunner, txEm: EntityManager) => Promise<PlainOutcome<Order>>) => Promise<Order>,
   ): Promise<PlaceOrderResult> {
     const overrides = overridesOf(c);
     const sequence = this.app.service(SequenceService);
@@ -290,7 +275,7 @@ export class PlaceOrder {
             currencyCode: c.channel.currencyCode, transactionId: auth.transactionId ?? null,
             nextAction: auth.outcome === 'pending' ? auth.nextAction ?? null : null,
           }, history, events);
-          return { order, inserts };
+          return { result: order, last: inserts };
         });
         return { order, accessToken };
       } catch (e) {

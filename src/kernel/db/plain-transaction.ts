@@ -1,9 +1,9 @@
 // A transaction of plain statements, the same on both databases: on PostgreSQL a session whose BEGIN and
 // COMMIT ride along with its first and last statements (pg-session.ts), on SQLite the ORM's transaction
 // (in process, where a round trip costs nothing). Hot paths that skip the unit of work use it: placeOrder
-// and the automated fulfillment's walk (fulfillment/express-walk.ts).
+// (the transaction half: it holds its session before), the automated walk, the analytics rollups.
 import type { Em } from './orm.js';
-import { dialectOf } from './dialect.js';
+import { dialectOf, type Session } from './dialect.js';
 import type { SqlRunner, Statement } from './sql-runner.js';
 
 /** What the transaction's body answers: its result, and the statements that go out with COMMIT. */
@@ -19,19 +19,25 @@ export interface PlainOutcome<T> {
  */
 export async function plainTransaction<T>(em: Em, body: (db: SqlRunner) => Promise<PlainOutcome<T>>): Promise<T> {
   const { withSession } = dialectOf(em);
-  if (withSession) {
-    return withSession(em, async (session) => {
-      session.begin();
-      try {
-        const { result, last } = await body(session);
-        await session.commit(last);
-        return result;
-      } catch (e) {
-        await session.rollback();
-        throw e;
-      }
-    });
+  if (withSession) return withSession(em, (session) => sessionTransaction(session, () => body(session)));
+  return ormTransaction(em, (tx) => body(tx));
+}
+
+/** `body` in a transaction on a session held already (BEGIN with its first statement, COMMIT with `last`). */
+export async function sessionTransaction<T>(session: Session, body: () => Promise<PlainOutcome<T>>): Promise<T> {
+  session.begin();
+  try {
+    const { result, last } = await body();
+    await session.commit(last);
+    return result;
+  } catch (e) {
+    await session.rollback();
+    throw e;
   }
+}
+
+/** `body` in the ORM's transaction (its EntityManager flushes at the end), then `last`. */
+export function ormTransaction<T>(em: Em, body: (tx: Em) => Promise<PlainOutcome<T>>): Promise<T> {
   return em.fork().transactional(async (tx) => {
     const { result, last } = await body(tx as Em);
     for (const s of last) await tx.execute(s.sql, s.params, 'run');

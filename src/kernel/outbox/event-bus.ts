@@ -5,14 +5,15 @@ import type { Em } from '../db/orm.js';
 import type { QueueJob } from '../queue/queue.js';
 import { sqlCounter } from '../db/sql-counter.js';
 import { untraced } from '../tracing.js';
+import { Coalescer } from '../coalescer.js';
 
 /** Acknowledgements wait this long for others to share their UPDATE (one statement for many events). */
 const ACK_DELAY_MS = 5;
 
 export class EventBus {
   private handlers = new Map<string, { module: string; fn: EventHandler }[]>();
-  /** The acknowledgements waiting for their shared UPDATE, and the promise their jobs wait on. */
-  private batch: { ids: number[]; timer: NodeJS.Timeout; done: Promise<void>; settle: (err?: unknown) => void } | null = null;
+  /** The acknowledgements waiting for their shared UPDATE. */
+  private acks: Coalescer<number, void> | null = null;
 
   register(modules: OrdoModule[]): void {
     for (const m of modules) {
@@ -46,35 +47,25 @@ export class EventBus {
 
   /**
    * Marks the event processed together with the others acknowledged within a few milliseconds: one
-   * UPDATE for all the events jobs running at once. The job waits for it, so it completes only once its
-   * event is marked (a job that completed unacknowledged would leave its event to replays that BullMQ
-   * ignores, the job id being kept); a failed UPDATE fails the job, whose retry finds the work done.
+   * UPDATE for all the events jobs running at once (kernel/coalescer.ts). The job waits for it, so it
+   * completes only once its event is marked (a job that completed unacknowledged would leave its event to
+   * replays that BullMQ ignores, the job id being kept); a failed UPDATE fails the job, whose retry finds
+   * the work done.
    */
   private ack(app: AppRuntime, id: number): Promise<void> {
-    if (!this.batch) {
-      let settle!: (err?: unknown) => void;
-      const done = new Promise<void>((resolve, reject) => (settle = (err) => (err ? reject(err) : resolve())));
-      this.batch = { ids: [], done, settle, timer: setTimeout(() => void this.flushAcks(app), ACK_DELAY_MS) };
-    }
-    this.batch.ids.push(id);
-    return this.batch.done;
-  }
-
-  /** Writes the waiting acknowledgements now (the timer's batch; at shutdown, whatever is left). */
-  async flushAcks(app: AppRuntime): Promise<void> {
-    const batch = this.batch;
-    if (!batch) return;
-    this.batch = null;
-    clearTimeout(batch.timer);
-    try {
-      // Outside the async context of the job that happened to start the timer (its trace, its SQL count).
+    this.acks ??= new Coalescer<number, void>(async (ids) => {
+      // Outside the async context of the job that happened to start the batch (its trace, its SQL count).
       await untraced(() => sqlCounter.exit(async () => {
         const em = app.orm.em.fork() as Em;
-        await em.execute(`UPDATE outbox_event SET processed_at_ms = ? WHERE id IN (${batch.ids.map(Number).join(',')})`, [Date.now()], 'run');
+        await em.execute(`UPDATE outbox_event SET processed_at_ms = ? WHERE id IN (${ids.map(Number).join(',')})`, [Date.now()], 'run');
       }));
-      batch.settle();
-    } catch (err) {
-      batch.settle(err);
-    }
+      return ids.map(() => undefined);
+    }, { delayMs: ACK_DELAY_MS, max: 1000 });
+    return this.acks.add(id);
+  }
+
+  /** Writes the waiting acknowledgements now (at shutdown). */
+  async flushAcks(): Promise<void> {
+    await this.acks?.flush();
   }
 }
