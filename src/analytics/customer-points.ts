@@ -3,7 +3,7 @@
 // points whose previous point lies before it. A customer's points are a function of their buyer days (the
 // days of their orders not cancelled, from customer_day) and first day (customer_first_order), so a change
 // subtracts the customer's old points and adds the new ones (`applyPoints`), and a rebuild recounts them.
-import { insertSql, write, type SqlRunner } from '../kernel/db/sql-runner.js';
+import { insertSql, write, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 
 /** Over all channels: the scope of the '*' rows (customer_point, customer_month, customer_first_order). */
 export const ALL_CHANNELS = '*';
@@ -63,13 +63,25 @@ export function withOrders(days: [string, number][], day: string, orders: number
   return buyerOrder(out);
 }
 
+/** A customer's buyer days in a channel and over all channels (what `buyerDays` makes of the statement's rows). */
+export interface BuyerDays {
+  channel: [string, number][];
+  all: [string, number][];
+}
+
 /**
- * One customer's buyer days in a channel and over all channels, in one statement: customer_day's rows
- * of the channels the customer ordered in (customer_first_order's rows lead into its key).
+ * The statement of one customer's buyer days, in one statement: customer_day's rows of the channels the
+ * customer ordered in (customer_first_order's rows lead into its key). Sent with other statements of the
+ * same round trip (readAll); `buyerDays` reads its rows.
  */
-export async function buyerDays(tx: SqlRunner, channelId: string, customerKey: string): Promise<{ channel: [string, number][]; all: [string, number][] }> {
-  const rows: { channel_id: string; day: string; n: unknown }[] = await tx.execute(`SELECT channel_id, day, SUM(orders) AS n FROM customer_day WHERE customer_key = ? AND channel_id IN
-    (SELECT channel_id FROM customer_first_order WHERE customer_key = ? AND channel_id <> '${ALL_CHANNELS}') GROUP BY channel_id, day`, [customerKey, customerKey]);
+export const buyerDaysStatement = (customerKey: string): Statement => ({
+  sql: `SELECT channel_id, day, SUM(orders) AS n FROM customer_day WHERE customer_key = ? AND channel_id IN
+    (SELECT channel_id FROM customer_first_order WHERE customer_key = ? AND channel_id <> '${ALL_CHANNELS}') GROUP BY channel_id, day`,
+  params: [customerKey, customerKey],
+});
+
+/** The buyer days in `channelId` and over all channels, from `buyerDaysStatement`'s rows. */
+export function buyerDays(rows: { channel_id: string; day: string; n: unknown }[], channelId: string): BuyerDays {
   const all = new Map<string, number>();
   for (const r of rows) all.set(r.day, (all.get(r.day) ?? 0) + Number(r.n));
   return { channel: buyerOrder(rows.filter((r) => r.channel_id === channelId).map((r) => [r.day, Number(r.n)])), all: buyerOrder([...all]) };

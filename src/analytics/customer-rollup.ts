@@ -4,13 +4,13 @@
 // customer_day and customer_month, and moving the customer's points (customer-points.ts) when their
 // orders or first day changed. The customer's rows are locked first (PostgreSQL), so two events of one
 // customer change their points one after the other, and two events of one order add it once.
-import { write, type SqlRunner } from '../kernel/db/sql-runner.js';
+import { readAll, write, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import type { EventHandler } from '../kernel/module.js';
 import { localDay } from './local-day.js';
 import { zoneOf, field, increment, rollupHandler } from './operations-sql.js';
 import { customerKey } from './customer-key.js';
-import { ALL_CHANNELS, applyPoints, buyerDays, pointsOf, withOrders } from './customer-points.js';
+import { ALL_CHANNELS, applyPoints, buyerDays, buyerDaysStatement, pointsOf, withOrders, type BuyerDays } from './customer-points.js';
 
 const ROLLUP = 'customers';
 
@@ -22,16 +22,20 @@ export function orderCounts(status: string, total: number, refunded: number): { 
 export const REFUNDED_BY_RETURNS = 'SELECT order_id, SUM(COALESCE(refunded_amount, 0)) AS refunded FROM return_request';
 
 /** Records the customer's first order in a scope (a channel, or '*' for all), keeping the earliest day. */
-export async function firstOrder(tx: SqlRunner, scope: string, key: string, day: string, customerId: string | null, email: string): Promise<void> {
-  await write(tx,
-    `INSERT INTO customer_first_order (channel_id, customer_key, first_day, customer_id, email) VALUES (?, ?, ?, ?, ?)
+export const firstOrderStatement = (scope: string, key: string, day: string, customerId: string | null, email: string): Statement => ({
+  sql: `INSERT INTO customer_first_order (channel_id, customer_key, first_day, customer_id, email) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (channel_id, customer_key) DO UPDATE SET first_day = CASE WHEN excluded.first_day < customer_first_order.first_day THEN excluded.first_day ELSE customer_first_order.first_day END`,
-    [scope, key, day, customerId, email]);
-}
+  params: [scope, key, day, customerId, email],
+});
 
-/** The customer's first days before this order: over all channels, and in the order's channel (null when none). */
-async function firstDays(tx: SqlRunner, channelId: string, key: string): Promise<{ all: string | null; channel: string | null }> {
-  const rows = await tx.execute(`SELECT channel_id, first_day FROM customer_first_order WHERE customer_key = ? AND channel_id IN ('${ALL_CHANNELS}', ?)`, [key, channelId]);
+/** The statement of the customer's first days: over all channels, and in the order's channel (`firstDaysOf` reads it). */
+const firstDaysStatement = (channelId: string, key: string): Statement => ({
+  sql: `SELECT channel_id, first_day FROM customer_first_order WHERE customer_key = ? AND channel_id IN ('${ALL_CHANNELS}', ?)`,
+  params: [key, channelId],
+});
+
+/** The first days before this order (null where there was none). */
+function firstDaysOf(rows: any[], channelId: string): { all: string | null; channel: string | null } {
   const of = (c: string) => (rows.find((r: any) => r.channel_id === c)?.first_day as string | undefined) ?? null;
   return { all: of(ALL_CHANNELS), channel: of(channelId) };
 }
@@ -51,19 +55,27 @@ async function syncOrder(tx: SqlRunner, orderId: string): Promise<void> {
   await write(tx,
     `INSERT INTO customer_first_order (channel_id, customer_key, first_day, customer_id, email) VALUES ('${ALL_CHANNELS}', ?, ?, ?, ?)
      ON CONFLICT (channel_id, customer_key) DO UPDATE SET first_day = customer_first_order.first_day`, [key, day, o.customer_id ?? null, o.email]);
-  const firsts = await firstDays(tx, o.channel_id, key);
-  // Written only when this order is earlier (the all-channel row exists now: the lock inserted it).
-  if (firsts.all !== null && day < firsts.all) await firstOrder(tx, ALL_CHANNELS, key, day, o.customer_id ?? null, o.email);
-  if (firsts.channel === null || day < firsts.channel) await firstOrder(tx, o.channel_id, key, day, o.customer_id ?? null, o.email);
-  // What the order counted so far, its row locked (an upsert that changes nothing locks it, and answers it).
-  const [had] = await tx.execute(
-    `INSERT INTO customer_order_rollup (order_id, channel_id, customer_key, day, currency_code, orders, net_sales) VALUES (?, ?, ?, ?, ?, 0, 0)
-     ON CONFLICT (order_id) DO UPDATE SET order_id = excluded.order_id RETURNING orders, net_sales`,
-    [orderId, o.channel_id, key, day, o.currency_code]);
+  // In one round trip (on a session), each statement seeing those before it: the first days before this
+  // order; the first-order rows lowered to this order's day where it is earlier (an upsert that keeps the
+  // earliest day: a statement whatever the days, so that it needs no answer first); what the order counted
+  // so far, its row locked (an upsert that changes nothing locks it, and answers it); and the customer's
+  // buyer days before this change, which the points need (read whether or not they change: a statement
+  // is cheaper than a round trip of its own).
+  const [firstRows, , , [had], dayRows] = await readAll(tx, [
+    firstDaysStatement(o.channel_id, key),
+    ...[ALL_CHANNELS, o.channel_id].map((scope) => firstOrderStatement(scope, key, day, o.customer_id ?? null, o.email)),
+    {
+      sql: `INSERT INTO customer_order_rollup (order_id, channel_id, customer_key, day, currency_code, orders, net_sales) VALUES (?, ?, ?, ?, ?, 0, 0)
+       ON CONFLICT (order_id) DO UPDATE SET order_id = excluded.order_id RETURNING orders, net_sales`,
+      params: [orderId, o.channel_id, key, day, o.currency_code],
+    },
+    buyerDaysStatement(key),
+  ]);
+  const firsts = firstDaysOf(firstRows, o.channel_id);
   const dOrders = now.orders - Number(had.orders);
   const dNet = now.net - Number(had.net_sales);
   const lowered = earliest(firsts.all, day) !== firsts.all || earliest(firsts.channel, day) !== firsts.channel;
-  if (dOrders || lowered) await movePoints(tx, o.channel_id, key, day, dOrders, firsts);
+  if (dOrders || lowered) await movePoints(tx, o.channel_id, day, dOrders, firsts, buyerDays(dayRows, o.channel_id));
   if (!dOrders && !dNet) return;
   await increment(tx, 'customer_day', { channel_id: o.channel_id, customer_key: key, day, currency_code: o.currency_code }, { orders: dOrders, net_sales: dNet });
   // The channel's month row and the all-channel one, in one statement.
@@ -75,8 +87,7 @@ async function syncOrder(tx: SqlRunner, orderId: string): Promise<void> {
 }
 
 /** The customer's points (customer-points.ts) in the channel and over all channels, before and after `dOrders` on `day`. */
-async function movePoints(tx: SqlRunner, channelId: string, key: string, day: string, dOrders: number, firsts: { all: string | null; channel: string | null }): Promise<void> {
-  const days = await buyerDays(tx, channelId, key);
+async function movePoints(tx: SqlRunner, channelId: string, day: string, dOrders: number, firsts: { all: string | null; channel: string | null }, days: BuyerDays): Promise<void> {
   await applyPoints(tx, [
     { scope: channelId, before: pointsOf(days.channel, firsts.channel), now: pointsOf(withOrders(days.channel, day, dOrders), earliest(firsts.channel, day)) },
     { scope: ALL_CHANNELS, before: pointsOf(days.all, firsts.all), now: pointsOf(withOrders(days.all, day, dOrders), earliest(firsts.all, day)) },

@@ -8,7 +8,7 @@ import { dialectOf } from '../kernel/db/dialect.js';
 import { marks, readAll, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { mergeTables } from '../kernel/db/entity-rows.js';
 import { proportional } from '../kernel/money.js';
-import { movementRows, shipOutPlain, type Allocation, type PlainMovement, type PlainTake } from '../inventory/stock-ledger.js';
+import { giveBack, movementRows, shippedMoves, stockOut, type Allocation, type PlainTake } from '../inventory/stock-ledger.js';
 import { OrderStatus } from '../order-core/order-status.js';
 import { transitionRecords, type EventRecord, type HistoryRecord } from '../order-core/order-history.js';
 import { recordRows } from '../order-core/order-rows.js';
@@ -35,8 +35,16 @@ export interface Handover {
 export async function handOver(db: SqlRunner, items: readonly Handover[]): Promise<{ result: boolean[]; last: Statement[] }> {
   const dialect = dialectOf(db);
   const orderIds = [...new Set(items.map((i) => i.order.id))].sort();
-  // The orders locked, then the shipments with their lines (one round trip on a session).
-  const [orderRows, lineRows] = await readAll(db, [
+  // What each shipment takes out of stock, as tx1 packed it: sent with the reads below, so that the
+  // conditional stock updates cost no round trip of their own. A shipment left as it is gives its units
+  // back in the same transaction (`giveBack`), so the batch's net change of stock is what it shipped.
+  const planned = new Map<string, PlainTake[]>();
+  for (const { order, shipment: s } of items) {
+    if (!planned.has(s.id)) planned.set(s.id, s.units.map((u) => ({ at: { variantId: u.line.variantId, sku: u.line.sku, locationId: s.location.id }, quantity: u.quantity, why: handoverNote(s.id, order) })));
+  }
+  const outs = stockOut([...planned.values()].flat());
+  // The orders locked, the shipments with their lines, then the stock taken (one round trip on a session).
+  const [orderRows, lineRows, ...taken] = await readAll(db, [
     {
       sql: `SELECT o.id, o.status, (SELECT sum(quantity) FROM order_line WHERE order_id = o.id) AS units,
         (SELECT sum(quantity_shipped) FROM order_line WHERE order_id = o.id) AS shipped
@@ -50,6 +58,7 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
        WHERE s.id IN (${marks(items.length)})`,
       params: items.map((i) => i.shipment.id),
     },
+    ...outs.statements,
   ]);
   const orders = new Map<string, { status: OrderStatus; total: number; shipped: number }>(
     orderRows.map((o: any) => [o.id, { status: o.status, total: Number(o.units), shipped: Number(o.shipped) }]),
@@ -59,7 +68,7 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
 
   const result = items.map(() => false);
   const at = new Date();
-  const takes: PlainTake[] = [];
+  const handedOver = new Set<string>();
   /** Each line's allocations as the batch leaves them, and the units it ships (two shipments may share a line). */
   const lineState = new Map<string, { allocations: Allocation[]; shipped: number }>();
   const updates: Statement[] = [];
@@ -75,8 +84,9 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
     if (seen.has(s.id)) return;
     seen.add(s.id);
     if (!o || (o.status !== O.IN_FULFILLMENT && o.status !== O.PARTIALLY_SHIPPED) || !rows.length) return;
-    if (rows[0].status !== S.PACKED || rows[0].tracking_number || rows[0].shipped_at) return;
+    if (rows[0].status !== S.PACKED || rows[0].tracking_number || rows[0].shipped_at || !asPacked(rows, s)) return;
     result[i] = true;
+    handedOver.add(s.id);
     let value = 0;
     let units = 0;
     for (const r of rows) {
@@ -88,7 +98,6 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
       if (!held || held.quantity < q) throw tooFewHeld(r.sku, held?.quantity ?? 0, q);
       line.allocations = line.allocations.map((a) => (a.locationId === s.location.id ? { ...a, quantity: a.quantity - q } : a)).filter((a) => a.quantity > 0);
       line.shipped += q;
-      takes.push({ at: { variantId: r.variant_id, sku: r.sku, locationId: s.location.id }, quantity: q, why: handoverNote(s.id, order) });
     }
 
     const tn = bought.label.trackingNumber;
@@ -115,14 +124,17 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
       params: [S.SHIPPED, f.carrierCode, f.trackingNumber, f.trackingUrl, f.labelKey, d(f.labelledAt), d(f.estimatedDeliveryAt), d(at), d(at), s.id],
     });
   });
-  if (!takes.length && !updates.length) return { result, last: [] };
-
-  const moves: PlainMovement[] = [];
-  const refused = await shipOutPlain(db, takes, moves);
+  // The stock taken: a level that did not cover its units fails the batch (its jobs then run one by
+  // one); with nothing to hand over, the transaction rolls back instead (NothingHandedOver).
+  const refused = outs.refused(taken);
   if (refused) {
-    const q = takes.filter((t) => t.at.variantId === refused.variantId && t.at.locationId === refused.locationId).reduce((n, t) => n + t.quantity, 0);
+    if (!handedOver.size) throw new NothingHandedOver();
+    const q = [...planned.values()].flat().filter((t) => t.at.variantId === refused.variantId && t.at.locationId === refused.locationId).reduce((n, t) => n + t.quantity, 0);
     throw stockShort(refused.sku, q);
   }
+  const takes = [...planned].filter(([id]) => handedOver.has(id)).flatMap(([, t]) => t);
+  updates.push(...giveBack([...planned].filter(([id]) => !handedOver.has(id)).flatMap(([, t]) => t)));
+  const moves = shippedMoves(takes);
   for (const [id, l] of lineState) {
     updates.push({ sql: 'UPDATE order_line SET quantity_shipped = quantity_shipped + ?, allocations = ? WHERE id = ?', params: [l.shipped, JSON.stringify(l.allocations), id] });
   }
@@ -139,4 +151,20 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
     });
   }
   return { result, last: updates };
+}
+
+/** The shipment's rows hold the units tx1 packed into it (what its stock statements took). */
+function asPacked(rows: readonly any[], s: Planned): boolean {
+  const want = new Map<string, number>();
+  for (const u of s.units) want.set(u.line.id, (want.get(u.line.id) ?? 0) + u.quantity);
+  const got = new Map<string, number>();
+  for (const r of rows) got.set(r.line_id, (got.get(r.line_id) ?? 0) + Number(r.quantity));
+  return want.size === got.size && [...want].every(([id, q]) => got.get(id) === q);
+}
+
+/** A batch whose stock statements were refused and which hands nothing over: rolled back, each shipment left as it is (false). */
+export class NothingHandedOver extends Error {
+  constructor() {
+    super('nothing handed over');
+  }
 }

@@ -24,8 +24,9 @@ const O = OrderStatus;
 export async function createPacked(db: SqlRunner, orderIds: readonly string[], traceOf: (orderId: string) => string | null): Promise<{ result: (Routed | null)[]; last: Statement[] }> {
   const dialect = dialectOf(db);
   const ids = [...orderIds].sort();
-  // The orders locked, then their lines (one round trip on a session).
-  const [orderRows, lineRows] = await readAll(db, [
+  // The orders locked, their lines, and the locations their units are reserved at (one round trip on a session).
+  const held = dialect.jsonArrayField('ol.allocations', 'locationId');
+  const [orderRows, lineRows, locationRows] = await readAll(db, [
     {
       sql: `SELECT o.id, o.status, o.number, o.external_id, o.pickup_location_id, o.shipping_method_id,
         o.ship_name, o.ship_line1, o.ship_line2, o.ship_city, o.ship_region, o.ship_postal_code, o.ship_country_code, o.ship_phone,
@@ -41,6 +42,11 @@ export async function createPacked(db: SqlRunner, orderIds: readonly string[], t
        WHERE ol.order_id IN (${marks(ids.length)}) ORDER BY ol.id`,
       params: ids,
     },
+    {
+      sql: `SELECT id, code, name, priority, auto_fulfill, country_code, region, address, parcel_box FROM stock_location
+       WHERE id IN (SELECT ${held.value} FROM order_line ol, ${held.from} WHERE ol.order_id IN (${marks(ids.length)}))`,
+      params: ids,
+    },
   ]);
   const linesOf = new Map<string, any[]>();
   for (const r of lineRows) (linesOf.get(r.order_id) ?? linesOf.set(r.order_id, []).get(r.order_id)!).push(r);
@@ -51,12 +57,9 @@ export async function createPacked(db: SqlRunner, orderIds: readonly string[], t
   }
 
   // The locations the plain orders' units are reserved at: every one must be automated.
-  const locationIds = [...new Set([...plain.values()].flatMap(({ lines }) => lines.flatMap((l) => l.allocations.map((a) => a.locationId))))];
   const places = new Map<string, Planned['location'] & { auto: boolean }>();
-  if (locationIds.length) {
-    for (const p of await db.execute(`SELECT id, code, name, priority, auto_fulfill, country_code, region, address, parcel_box FROM stock_location WHERE id IN (${marks(locationIds.length)})`, locationIds)) {
-      places.set(p.id, { id: p.id, code: p.code, name: p.name, priority: Number(p.priority), countryCode: p.country_code, region: p.region, address: json(p.address), parcelBox: json(p.parcel_box), auto: !!p.auto_fulfill });
-    }
+  for (const p of locationRows) {
+    places.set(p.id, { id: p.id, code: p.code, name: p.name, priority: Number(p.priority), countryCode: p.country_code, region: p.region, address: json(p.address), parcelBox: json(p.parcel_box), auto: !!p.auto_fulfill });
   }
 
   const at = new Date();

@@ -20,7 +20,7 @@ import { orderMachine } from '../order-core/order-status.js';
 import { shipmentMachine } from './shipment-status.js';
 import { LabelService, labelRequestOf } from './labels.js';
 import { createPacked } from './express-route.js';
-import { handOver, type Handover } from './express-handover.js';
+import { handOver, NothingHandedOver, type Handover } from './express-handover.js';
 import type { OrderFacts, Planned, Routed } from './express-rows.js';
 
 /** How long a batch waits for more jobs (at most), and how many it takes. */
@@ -37,7 +37,10 @@ export class ExpressWalk {
       const traces = new Map(asked.map((a) => [a.orderId, a.trace]));
       return plainTransaction(em(), (db) => createPacked(db, [...new Set(orderIds)], (id) => traces.get(id) ?? null)).then((routed) => routedFor(orderIds, routed));
     }, BATCH);
-    this.handovers = new Coalescer((items) => plainTransaction(em(), (db) => handOver(db, items)), BATCH);
+    this.handovers = new Coalescer((items) => plainTransaction(em(), (db) => handOver(db, items)).catch((e) => {
+      if (e instanceof NothingHandedOver) return items.map(() => false);
+      throw e;
+    }), BATCH);
   }
 
   /**

@@ -12,7 +12,7 @@
 //   transferOut / transferIn units leaving one location and arriving at another
 //   ensureLevel              a level of 0 where units are on their way (a transfer), so it can show them; no movement
 import type { Em } from '../kernel/db/orm.js';
-import { readAll, type SqlRunner } from '../kernel/db/sql-runner.js';
+import type { SqlRunner, Statement } from '../kernel/db/sql-runner.js';
 import { OrdoError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
 import { PlainRows } from '../kernel/db/entity-rows.js';
@@ -186,15 +186,8 @@ export interface PlainTake {
   why: MovementNote;
 }
 
-/**
- * shipOut for code that writes plain SQL (the automated walk, fulfillment/express-*.ts), for many lines
- * at once: one conditional statement per SKU and location (the units of all lines summed: each line's
- * statement would succeed in turn exactly when the sum's does), all in one round trip on a session, in
- * a fixed order (variant, location) so that transactions lock stock rows alike. Each line's SHIPPED
- * movement goes to `moves`, whose rows (`movementRows`) the caller inserts in the same transaction. The
- * place whose level did not cover its units, or null when all did (then the caller must roll back).
- */
-export async function shipOutPlain(db: SqlRunner, takes: readonly PlainTake[], moves: PlainMovement[]): Promise<StockPlace | null> {
+/** Units per SKU and location, summed, in a fixed order (variant, location): transactions lock stock rows alike. */
+function byPlace(takes: readonly PlainTake[]): { at: StockPlace; quantity: number }[] {
   const places = new Map<string, { at: StockPlace; quantity: number }>();
   for (const t of takes) {
     const key = `${t.at.variantId}|${t.at.locationId}`;
@@ -202,13 +195,41 @@ export async function shipOutPlain(db: SqlRunner, takes: readonly PlainTake[], m
     if (p) p.quantity += t.quantity;
     else places.set(key, { at: t.at, quantity: t.quantity });
   }
-  const ordered = [...places.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p);
-  const results = await readAll(db, ordered.map((p) => ({ sql: TAKE_OUT, params: [p.quantity, p.quantity, p.at.variantId, p.at.locationId, p.quantity, p.quantity] })));
-  const refused = ordered.find((_, i) => !results[i].length);
-  if (refused) return refused.at;
-  for (const t of takes) moves.push({ at: t.at, delta: -t.quantity, reason: StockMovementReason.SHIPPED, why: t.why });
-  return null;
+  return [...places.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, p]) => p);
 }
+
+/** Reserved units taken out of stock by plain SQL: the statements to send and what each one's answer says. */
+export interface StockOut {
+  /** One conditional statement per SKU and location (the units of all takes summed: each take's statement would succeed in turn exactly when the sum's does). */
+  statements: Statement[];
+  /** The place whose level did not cover its units, from the statements' rows in their order; null when all did. */
+  refused(results: readonly unknown[][]): StockPlace | null;
+}
+
+/**
+ * shipOut for code that writes plain SQL (the automated walk, fulfillment/express-*.ts), for many takes
+ * at once. The caller sends the statements in its transaction (with other statements of the same round
+ * trip, on a session), checks `refused` (then it must roll back), and inserts each take's SHIPPED
+ * movement (`shippedMoves`, `movementRows`) in the same transaction.
+ */
+export function stockOut(takes: readonly PlainTake[]): StockOut {
+  const ordered = byPlace(takes);
+  return {
+    statements: ordered.map((p) => ({ sql: TAKE_OUT, params: [p.quantity, p.quantity, p.at.variantId, p.at.locationId, p.quantity, p.quantity] })),
+    refused: (results) => ordered.find((_, i) => !results[i]?.length)?.at ?? null,
+  };
+}
+
+/** The SHIPPED movements of takes that `stockOut` took. */
+export const shippedMoves = (takes: readonly PlainTake[]): PlainMovement[] =>
+  takes.map((t) => ({ at: t.at, delta: -t.quantity, reason: StockMovementReason.SHIPPED, why: t.why }));
+
+/**
+ * Undoes `stockOut` of `takes` in the same transaction (units taken before it was known that their
+ * shipment stays): onHand and reserved back up, no movement (the transaction's net change is none).
+ */
+export const giveBack = (takes: readonly PlainTake[]): Statement[] =>
+  byPlace(takes).map((p) => ({ sql: 'UPDATE stock_level SET on_hand = on_hand + ?, reserved = reserved + ? WHERE variant_id = ? AND location_id = ?', params: [p.quantity, p.quantity, p.at.variantId, p.at.locationId] }));
 
 /** The rows of plain movements, stamped `when`, for Dialect.insertStatements. */
 export const movementRows = (db: SqlRunner, dialect: Dialect, moves: readonly PlainMovement[], when: Date): TableRows => MOVEMENTS.rows(db, dialect, moves, when);

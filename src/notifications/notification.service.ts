@@ -10,9 +10,7 @@ import type { Em } from '../kernel/db/orm.js';
 import { Setting } from '../kernel/setting.entity.js';
 import { OrdoError } from '../kernel/errors.js';
 import { formatMoney } from '../kernel/money.js';
-import { Order } from '../order-core/order.entity.js';
-import { OrderLine } from '../order-core/order-line.entity.js';
-import { Shipment } from '../fulfillment/shipment.entity.js';
+import { messageFacts } from './message-facts.js';
 import { PickupService } from '../fulfillment/pickup.service.js';
 import { Channel } from '../channels/channel.entity.js';
 import { NotificationChannel, NotificationMessage, NotificationStatus } from './notification-message.entity.js';
@@ -21,6 +19,9 @@ import { Customer } from '../customers/customer.entity.js';
 import { CustomerService, PASSWORD_RESET_MINUTES } from '../customers/customer.service.js';
 import { passwordResetMail, RESET_MAIL_KEPT } from './password-reset-mail.js';
 import { TtlCache } from '../kernel/ttl-cache.js';
+import { newId } from '../kernel/ids.js';
+import { dialectOf } from '../kernel/db/dialect.js';
+import { PlainRows } from '../kernel/db/entity-rows.js';
 import { defaultTemplates, payloadFilters, type NotificationTemplate, type RenderedMessage, type TemplateContext } from './templates.js';
 
 /** Who messages of a channel come from. Stored per channel code; unset fields fall back to the defaults. */
@@ -32,6 +33,19 @@ export interface SenderSettings {
 }
 
 const CLAIM_MS = 60_000;
+
+/** A message row as `once` first writes it: claimed by the run that sends it (plain SQL: one statement, no unit of work). */
+interface NewMessage {
+  id: string; eventId: number; eventType: string; orderId: string | null; channel: NotificationChannel;
+  recipient: string; sender: string; subject: string | null; text: string; claimedUntilMs: number;
+}
+
+const MESSAGES = new PlainRows<NewMessage, Date>(NotificationMessage.name, {
+  id: (m) => m.id, eventId: (m) => m.eventId, eventType: (m) => m.eventType, orderId: (m) => m.orderId, channel: (m) => m.channel,
+  recipient: (m) => m.recipient, sender: (m) => m.sender, subject: (m) => m.subject, text: (m) => m.text,
+  status: () => NotificationStatus.PENDING, provider: () => '', providerMessageId: () => null, error: () => null,
+  attempts: () => 1, claimedUntilMs: (m) => m.claimedUntilMs, createdAt: (_, at) => at, sentAt: () => null,
+});
 const senderKey = (channelCode: string) => `notifications.sender.${channelCode}`;
 
 
@@ -124,12 +138,10 @@ export class NotificationService {
     const em = ctx.em as Em;
     const orderId = typeof p.orderId === 'string' ? p.orderId : event.aggregateId;
     if (!orderId) return;
-    const order = await em.findOne(Order, { id: orderId }, { populate: ['channel'] });
-    if (!order) return;
-    const [lines, shipment] = await Promise.all([
-      em.find(OrderLine, { order: order.id }, { orderBy: { id: 'asc' } }),
-      typeof p.shipmentId === 'string' ? em.findOne(Shipment, { id: p.shipmentId }) : null,
-    ]);
+    const shipmentId = typeof p.shipmentId === 'string' ? p.shipmentId : null;
+    const loaded = await messageFacts(em, orderId, shipmentId);
+    if (!loaded) return;
+    const { order, lines, shipment } = loaded;
     const currency = order.currencyCode;
     const tc: TemplateContext = {
       event: event as DomainEvent<Record<string, any>>, order, lines, shipment, shopName: order.channel.name,
@@ -209,13 +221,12 @@ export class NotificationService {
     const now = Date.now();
     // The first run inserts the row already claimed (one statement, no read); a retried job or a replay
     // finds the row (unique per event, recipient and channel) and claims it, unless it was SENT.
-    const fresh = em.fork() as Em;
-    const created = fresh.create(NotificationMessage, {
-      ...key, eventType: event.type, orderId, sender, subject: msg.subject || null, text: msg.text, claimedUntilMs: now + CLAIM_MS, attempts: 1,
-    });
-    let id: string | null = created.id;
+    let id: string | null = newId('ntf');
     try {
-      await fresh.insert(NotificationMessage, created);
+      const [insert] = dialectOf(em).insertStatements([MESSAGES.rows(em, dialectOf(em), [{
+        id, eventId: event.id, eventType: event.type, orderId, channel, recipient, sender, subject: msg.subject || null, text: msg.text, claimedUntilMs: now + CLAIM_MS,
+      }], new Date(now))]);
+      await em.execute(insert.sql, insert.params, 'run');
     } catch (e) {
       if (!(e instanceof UniqueConstraintViolationException)) throw e;
       id = null;
@@ -234,9 +245,9 @@ export class NotificationService {
     const messageId = `<${event.id}.${channel.toLowerCase()}.${createHash('sha256').update(recipient).digest('hex').slice(0, 12)}@ordo>`;
     try {
       const r = await send(messageId);
-      await em.nativeUpdate(NotificationMessage, { id }, {
-        status: NotificationStatus.SENT, sentAt: new Date(), provider: r.provider, providerMessageId: r.providerMessageId, claimedUntilMs: null, error: null,
-      });
+      await em.execute(
+        'UPDATE notification_message SET status = ?, sent_at = ?, provider = ?, provider_message_id = ?, claimed_until_ms = NULL, error = NULL WHERE id = ?',
+        [NotificationStatus.SENT, dialectOf(em).date(new Date()), r.provider, r.providerMessageId, id], 'run');
     } catch (err) {
       await em.nativeUpdate(NotificationMessage, { id }, {
         status: NotificationStatus.FAILED, claimedUntilMs: null, error: err instanceof Error ? err.message.slice(0, 2000) : String(err),

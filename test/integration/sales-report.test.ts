@@ -159,6 +159,25 @@ describe.each(DB_KINDS)('sales reports on %s', (kind: DbKind) => {
     expect(before[0].currencies[0].totals.orders).toBeGreaterThan(0);
   });
 
+  it('events counted at once share a transaction, and one handled twice in the same batch counts once', async () => {
+    await settled(t);
+    const period = { from: '2026-01-01T00:00:00Z', to: new Date(Date.now() + DAY).toISOString(), groupBy: 'MONTH' };
+    const before = [await report(period), await products({ from: period.from, to: period.to })];
+    // The sales rollup forgotten (its rows and its claims), then every sales event handled twice, all at
+    // once: the handlers' counts batch (operations-sql.ts), each batch holding an event and its repeat.
+    for (const table of ['sales_day', 'sku_day', 'sales_order_rollup']) await t.sql(`DELETE FROM ${table}`);
+    await t.sql("DELETE FROM rollup_event WHERE rollup = 'sales'");
+    expect((await report(period)).currencies).toEqual([]);
+    const events = await t.em().find(OutboxEvent, { type: { $in: Object.keys(salesPart.on) } }, { orderBy: { id: 'asc' } });
+    expect(events.length).toBeGreaterThan(5);
+    const ctx = { app: t.engine.app, em: t.em(), log: t.engine.app.log, attempt: 2 };
+    const handle = (e: OutboxEvent) => Promise.all([salesPart.on[e.type]].flat().map((h) => h({ id: Number(e.id), type: e.type, aggregateId: e.aggregateId, payload: e.payload, at: new Date(e.createdAtMs) } as never, ctx as never)));
+    await Promise.all(events.flatMap((e) => [handle(e), handle(e)]));
+    expect([await report(period), await products({ from: period.from, to: period.to })]).toEqual(before);
+    const claims = await t.sql("SELECT COUNT(*) AS n FROM rollup_event WHERE rollup = 'sales'");
+    expect(Number(claims[0].n)).toBe(events.length);
+  });
+
   it('refuses bad ranges with a path and keeps scoped staff to their channels', async () => {
     const bad = async (q: string, v: Record<string, unknown>) => {
       const res = await t.admin(q, v);

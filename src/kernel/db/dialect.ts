@@ -58,6 +58,13 @@ export interface Dialect {
   jsonArrayRows(column: string): string;
 
   /**
+   * A string field of the objects of a JSON array column, as rows of one column, `value` (the locations
+   * of an order line's allocations): a FROM item after the column's table (PostgreSQL's
+   * jsonb_array_elements, implicitly lateral there; SQLite's json_each) and the field read from it.
+   */
+  jsonArrayField(column: string, field: string): { from: string; value: string };
+
+  /**
    * Find options that lock the rows read until the transaction ends (SELECT … FOR UPDATE) on PostgreSQL,
    * where transactions write side by side; none on SQLite, which has no row locks (one writer at a time).
    */

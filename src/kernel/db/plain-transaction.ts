@@ -4,7 +4,7 @@
 // (the transaction half: it holds its session before), the automated walk, the analytics rollups.
 import type { Em } from './orm.js';
 import { dialectOf, type Session } from './dialect.js';
-import type { SqlRunner, Statement } from './sql-runner.js';
+import { readAll, type SqlRunner, type Statement } from './sql-runner.js';
 
 /** What the transaction's body answers: its result, and the statements that go out with COMMIT. */
 export interface PlainOutcome<T> {
@@ -43,4 +43,13 @@ export function ormTransaction<T>(em: Em, body: (tx: Em) => Promise<PlainOutcome
     for (const s of last) await tx.execute(s.sql, s.params, 'run');
     return result;
   });
+}
+
+/**
+ * Independent reads in one round trip, outside any transaction (each statement sees the database as it
+ * starts): on PostgreSQL a session of its own sends them together; on SQLite they run one by one.
+ */
+export function plainReads(em: Em, statements: readonly Statement[]): Promise<any[][]> {
+  const { withSession } = dialectOf(em);
+  return withSession ? withSession(em, (session) => readAll(session, statements)) : readAll(em, statements);
 }

@@ -23,6 +23,7 @@ export const postgresqlDialect: Dialect = {
   ilike: (pattern: string) => ({ $ilike: pattern }),
 
   jsonArrayRows: (column: string) => `jsonb_array_elements_text(${column}) AS json_rows(value)`,
+  jsonArrayField: (column: string, field: string) => ({ from: `jsonb_array_elements(${column}) AS json_items(item)`, value: `json_items.item ->> '${field}'` }),
 
   // A getter: MikroORM writes into the options it is given (logging context, populate), so each read gets its own object.
   get lockedRead() {

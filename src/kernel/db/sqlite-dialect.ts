@@ -17,6 +17,7 @@ export const sqliteDialect: Dialect = {
   ilike: (pattern: string) => ({ $like: pattern }),
 
   jsonArrayRows: (column: string) => `json_each(${column})`,
+  jsonArrayField: (column: string, field: string) => ({ from: `json_each(${column}) AS json_items`, value: `json_extract(json_items.value, '$.${field}')` }),
 
   // A getter: MikroORM writes into the options it is given, so each read gets its own (empty) object.
   get lockedRead() {
