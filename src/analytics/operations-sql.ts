@@ -34,10 +34,11 @@ export async function increment(tx: SqlRunner, table: string, keys: Record<strin
 export const zoneOf = (row: { time_zone?: string | null }): string => row.time_zone || 'UTC';
 
 /**
- * A handler that counts an event once for `rollup`: its own transaction, the claim first
- * (apply-once.ts), then `apply`'s increments; a replayed or retried event finds the claim and adds nothing.
- * Plain statements (kernel/db/plain-transaction.ts): on PostgreSQL BEGIN rides with the claim and the
- * increments (`write`) with COMMIT.
+ * A handler that counts an event once for `rollup`: in a transaction (shared with the rollup's other
+ * counts asked for at the same moment: `claimed`), the claim first (apply-once.ts), then `apply`'s
+ * increments; a replayed or retried event finds the claim and adds nothing. Plain statements
+ * (kernel/db/plain-transaction.ts): on PostgreSQL BEGIN rides with the claim and the increments (`write`)
+ * with the next read or COMMIT.
  */
 export function rollupHandler(rollup: string, apply: (tx: SqlRunner, event: DomainEvent) => Promise<void>): EventHandler {
   return (event: DomainEvent, ctx: JobContext) => claimed(ctx.em as Em, event.id, rollup, (db) => apply(db, event));
