@@ -21,10 +21,13 @@ export function orderCounts(status: string, total: number, refunded: number): { 
 
 export const REFUNDED_BY_RETURNS = 'SELECT order_id, SUM(COALESCE(refunded_amount, 0)) AS refunded FROM return_request';
 
-/** Records the customer's first order in a scope (a channel, or '*' for all), keeping the earliest day. */
-export const firstOrderStatement = (scope: string, key: string, day: string, customerId: string | null, email: string): Statement => ({
+/**
+ * Records the customer's first order in a scope (a channel, or '*' for all), keeping the earliest day: the
+ * row is rewritten only when this day is earlier (most orders are not a customer's first, and write nothing).
+ */
+const firstOrderStatement = (scope: string, key: string, day: string, customerId: string | null, email: string): Statement => ({
   sql: `INSERT INTO customer_first_order (channel_id, customer_key, first_day, customer_id, email) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (channel_id, customer_key) DO UPDATE SET first_day = CASE WHEN excluded.first_day < customer_first_order.first_day THEN excluded.first_day ELSE customer_first_order.first_day END`,
+     ON CONFLICT (channel_id, customer_key) DO UPDATE SET first_day = excluded.first_day WHERE excluded.first_day < customer_first_order.first_day`,
   params: [scope, key, day, customerId, email],
 });
 
