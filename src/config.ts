@@ -13,7 +13,7 @@ export interface OrdoConfig {
    * orders) and their totalCount read from it; everything else, anything in a transaction and every write use
    * `url`. A replica lags its primary: a list may miss an order placed a moment ago (kernel/db/orm.ts).
    */
-  database: { kind: DatabaseKind; url?: string; readUrl?: string; sqlitePath: string; poolSize: number };
+  database: { kind: DatabaseKind; url?: string; readUrl?: string; sqlitePath: string; poolSize: number; prepare: boolean };
   dataDir: string;
   redisUrl?: string;
   /** Key prefix for BullMQ queues and pub/sub channels, so several engines (or test files) can share one Redis. */
@@ -282,6 +282,9 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
       ...(readUrl ? { readUrl } : {}),
       sqlitePath: resolve(dataDir, env.ORDO_SQLITE_FILE || 'ordo.sqlite'),
       poolSize: int(env, 'DATABASE_POOL_SIZE', 20, 1, 500),
+      // Off behind a pooler that hands a connection to another client between transactions (PgBouncer in
+      // transaction mode): a statement prepared on a connection would not be there on the next one.
+      prepare: bool(env, 'DATABASE_PREPARE', true),
     },
     dataDir,
     redisUrl,

@@ -13,6 +13,7 @@ import type { OrdoConfig } from '../../config.js';
 import type { Logger } from '../logger.js';
 import { countStatement } from './sql-counter.js';
 import { traceKnexQueries } from './sql-spans.js';
+import { preparingOff } from './pg-prepared.js';
 
 export type Orm = MikroORM;
 export type Em = KnexEntityManager;
@@ -85,6 +86,7 @@ export async function openDatabase(config: OrdoConfig, opts: DbOptions): Promise
     knex.on('query', (q: { sql: string }) => countStatement(q.sql));
     traceKnexQueries(knex, config.database.kind); // nothing unless tracing is on
   }
+  if (config.database.prepare === false) preparingOff(driver.getConnection('write').getKnex().client);
   return orm;
 }
 

@@ -7,6 +7,7 @@ import type { SqlMethod, Statement } from './sql-runner.js';
 import type { Session } from './dialect.js';
 import { countStatement } from './sql-counter.js';
 import { inSqlSpan } from './sql-spans.js';
+import { isPreparedOn, markPrepared, markRefused, placeholderParts, preparedShape, prepares, roomOn, type PreparedShape } from './pg-prepared.js';
 
 interface PgResult {
   rows: any[];
@@ -35,6 +36,8 @@ export class PgSession implements Session {
   constructor(
     private readonly em: Em,
     private readonly conn: PgClient,
+    /** Whether shapes sent often are PREPAREd (pg-prepared.ts), or everything goes inline. */
+    private readonly prepares = true,
   ) {}
 
   getDriver(): ReturnType<Em['getDriver']> {
@@ -62,10 +65,45 @@ export class PgSession implements Session {
   }
 
   /** The deferred statements, then `statements` (and `tail`: COMMIT), in one round trip. */
-  private sendWithDeferred(statements: readonly Statement[], tail: string[] = []): Promise<PgResult[]> {
+  private async sendWithDeferred(statements: readonly Statement[], tail: string[] = []): Promise<PgResult[]> {
     const all = [...this.deferred, ...statements];
     this.deferred = [];
-    return this.send([...all.map((st) => this.format(st.sql, st.params)), ...tail], [...all.map((st) => st.sql), ...tail]);
+    const texts: string[] = [];
+    for (const st of all) {
+      // What goes on the wire: EXECUTE of the statement's prepared shape, or the statement, values inlined.
+      const shape = this.prepares ? preparedShape(st.sql, st.params) : undefined;
+      if (shape && !isPreparedOn(this.conn, shape) && roomOn(this.conn)) await this.prepare(shape);
+      texts.push(shape && isPreparedOn(this.conn, shape) ? this.executeText(shape, st.params) : this.format(st.sql, st.params));
+    }
+    return this.send([...texts, ...tail], [...all.map((st) => st.sql), ...tail]);
+  }
+
+  private executeText(shape: PreparedShape, params: readonly unknown[]): string {
+    return `EXECUTE ${shape.name}(${params.map((v) => this.literal(v)).join(', ')})`;
+  }
+
+  /**
+   * PREPAREs `shape` on this connection (once; a round trip of its own). Inside a transaction a savepoint
+   * guards it, since a refused PREPARE would otherwise abort the transaction; PREPARE itself is not undone
+   * by a rollback. A refusal sends the shape inline from then on.
+   */
+  private async prepare(shape: PreparedShape): Promise<void> {
+    const prepare = `PREPARE ${shape.name} AS ${shape.text}`;
+    try {
+      const sql = this.inTransaction ? `SAVEPOINT ordo_prepare;\n${prepare};\nRELEASE SAVEPOINT ordo_prepare` : prepare;
+      countStatement(sql);
+      await this.conn.query(sql);
+      markPrepared(this.conn, shape);
+    } catch {
+      markRefused(shape);
+      if (this.inTransaction) {
+        try {
+          await this.conn.query('ROLLBACK TO SAVEPOINT ordo_prepare; RELEASE SAVEPOINT ordo_prepare');
+        } catch (e) {
+          throw this.em.getDriver().convertException(e as Error); // the connection itself failed
+        }
+      }
+    }
   }
 
   /** Starts a transaction; BEGIN goes out with the next statement. */
@@ -100,20 +138,19 @@ export class PgSession implements Session {
   /** The platform's formatQuery, with its common cases (plain `?`, strings, numbers, null) done inline. */
   private format(sql: string, params: readonly unknown[]): string {
     if (!params.length) return sql;
-    const platform = this.em.getPlatform();
-    const parts = splitAtPlaceholders(sql);
-    if (parts.length - 1 !== params.length || sql.includes('??') || sql.includes('\\?')) return platform.formatQuery(sql, params as unknown[]);
+    const parts = placeholderParts(sql);
+    if (parts.length - 1 !== params.length || sql.includes('??') || sql.includes('\\?')) return this.em.getPlatform().formatQuery(sql, params as unknown[]);
     let out = parts[0];
-    for (let i = 0; i < params.length; i++) {
-      const v = params[i];
-      let lit: string;
-      if (v === null || v === undefined) lit = 'NULL';
-      else if (typeof v === 'number') lit = String(v);
-      else if (typeof v === 'string' && !QUOTE_OR_BACKSLASH.test(v)) lit = `'${v}'`;
-      else lit = platform.quoteValue(v);
-      out += lit + parts[i + 1];
-    }
+    for (let i = 0; i < params.length; i++) out += this.literal(params[i]) + parts[i + 1];
     return out;
+  }
+
+  /** A value as an SQL literal, as the platform writes it. */
+  private literal(v: unknown): string {
+    if (v === null || v === undefined) return 'NULL';
+    if (typeof v === 'number') return String(v);
+    if (typeof v === 'string' && !QUOTE_OR_BACKSLASH.test(v)) return `'${v}'`;
+    return this.em.getPlatform().quoteValue(v);
   }
 
   /** `texts`: the statements before their values were inlined (what a trace shows: sql-spans.ts). */
@@ -136,18 +173,6 @@ export class PgSession implements Session {
 
 const QUOTE_OR_BACKSLASH = /['\\]/;
 
-/** The hot path's statements come in a few shapes: each is split once. */
-const splitCache = new Map<string, string[]>();
-function splitAtPlaceholders(sql: string): string[] {
-  let parts = splitCache.get(sql);
-  if (!parts) {
-    parts = sql.split('?');
-    if (splitCache.size >= 500) splitCache.clear();
-    splitCache.set(sql, parts);
-  }
-  return parts;
-}
-
 /** As the ORM's PostgreSQL connection shapes a raw result. */
 function shape(res: PgResult, method: SqlMethod): any {
   if (method === 'get') return res.rows[0];
@@ -159,7 +184,7 @@ function shape(res: PgResult, method: SqlMethod): any {
 export async function withPgSession<T>(em: Em, fn: (session: PgSession) => Promise<T>): Promise<T> {
   const client = em.getConnection().getKnex().client as { acquireConnection(): Promise<PgClient>; releaseConnection(c: PgClient): Promise<unknown> };
   const conn = await client.acquireConnection();
-  const session = new PgSession(em, conn);
+  const session = new PgSession(em, conn, prepares(client));
   try {
     return await fn(session);
   } finally {

@@ -1,0 +1,110 @@
+// The hot paths' plain statements (plain-transaction.ts) on both databases. On PostgreSQL the session sends
+// a statement it has seen a few times as EXECUTE of a shape PREPAREd on its connection (pg-prepared.ts):
+// the answers must stay those of the statement with its values written in, a shape PostgreSQL refuses to
+// prepare must still run without harming the transaction around it, and a value whose meaning a typed
+// parameter would change (a fraction against an integer column) must keep its meaning.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DB_KINDS, startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { plainReads, plainTransaction } from '../../src/kernel/db/plain-transaction.js';
+import { withPgSession } from '../../src/kernel/db/pg-session.js';
+import type { Em } from '../../src/kernel/db/orm.js';
+
+const INSERT = 'INSERT INTO plain_statement_probe (id, n, label) VALUES (?, ?, ?)';
+const BY_ID = 'SELECT id, n, label FROM plain_statement_probe WHERE id = ?';
+const COUNT_N = 'SELECT COUNT(*) AS c FROM plain_statement_probe WHERE n = ?';
+
+describe.each(DB_KINDS)('plain statements on %s', (kind) => {
+  let t: TestEngine;
+  beforeAll(async () => {
+    t = await startTestEngine(kind, { env: { ORDO_DISABLE_WORKERS: '1' } });
+    await t.sql('CREATE TABLE plain_statement_probe (id VARCHAR(40) PRIMARY KEY, n INTEGER NOT NULL, label VARCHAR(200))');
+  });
+  afterAll(async () => {
+    await t?.sql('DROP TABLE plain_statement_probe');
+    await t?.stop();
+  });
+
+  const em = () => t.em() as Em;
+  const rowsOf = (sql: string, params: unknown[]) => plainReads(em(), [{ sql, params }]).then((r) => r[0]);
+
+  it('answers a statement sent again and again with its own values each time, in transactions and out', async () => {
+    for (let i = 0; i < 8; i++) {
+      const label = i % 2 ? `it's #${i}` : null; // a quote, and a null
+      const row = await plainTransaction(em(), async (db) => {
+        await db.execute(INSERT, [`a${i}`, i, label], 'run');
+        return { result: (await db.execute(BY_ID, [`a${i}`], 'all'))[0], last: [] };
+      });
+      expect(row).toEqual({ id: `a${i}`, n: i, label });
+      expect(await rowsOf(BY_ID, [`a${i}`])).toEqual([{ id: `a${i}`, n: i, label }]);
+    }
+  });
+
+  it('runs a statement PostgreSQL will not prepare, and the transaction around it keeps its writes', async () => {
+    for (let i = 0; i < 5; i++) {
+      const missing = await plainTransaction(em(), async (db) => {
+        await db.execute(INSERT, [`b${i}`, 100 + i, 'kept'], 'run');
+        // `? IS NULL` names no type for its parameter: PREPARE refuses it inside this transaction.
+        const [{ missing }] = await db.execute('SELECT (? IS NULL) AS missing', [i % 2 ? null : 'x'], 'all');
+        await db.execute(INSERT, [`c${i}`, 200 + i, 'kept'], 'run');
+        return { result: missing, last: [{ sql: 'UPDATE plain_statement_probe SET label = ? WHERE id = ?', params: ['committed', `b${i}`] }] };
+      });
+      expect(Boolean(missing)).toBe(i % 2 === 1);
+      const rows = await t.sql('SELECT id, label FROM plain_statement_probe WHERE id IN (?, ?) ORDER BY id', [`b${i}`, `c${i}`]);
+      expect(rows).toEqual([{ id: `b${i}`, label: 'committed' }, { id: `c${i}`, label: 'kept' }]);
+    }
+  });
+
+  it('rolls back what a failed transaction wrote, also once its statements are prepared', async () => {
+    for (let i = 0; i < 5; i++) {
+      await expect(plainTransaction(em(), async (db) => {
+        await db.execute(INSERT, [`d${i}`, 300 + i, 'rolled back'], 'run');
+        await db.execute(INSERT, [`d${i}`, 300 + i, 'twice'], 'run'); // the same key: refused
+        return { result: null, last: [] };
+      })).rejects.toThrow();
+      expect(await t.sql('SELECT id FROM plain_statement_probe WHERE id = ?', [`d${i}`])).toEqual([]);
+    }
+  });
+
+  it('compares a fraction with an integer column as a fraction, after the statement is prepared for integers', async () => {
+    await t.sql('INSERT INTO plain_statement_probe (id, n, label) VALUES (?, ?, ?)', ['e2', 7002, null]);
+    for (let i = 0; i < 5; i++) expect(Number((await rowsOf(COUNT_N, [7002]))[0].c)).toBe(1);
+    // A typed integer parameter would round 7001.5 to 7002 and find the row.
+    expect(Number((await rowsOf(COUNT_N, [7001.5]))[0].c)).toBe(0);
+    expect(Number((await rowsOf(COUNT_N, [7002]))[0].c)).toBe(1);
+  });
+});
+
+describe('prepared statements on postgresql', () => {
+  let t: TestEngine;
+  let inline: TestEngine;
+  beforeAll(async () => {
+    [t, inline] = await Promise.all([
+      startTestEngine('postgresql', { env: { ORDO_DISABLE_WORKERS: '1' } }),
+      // Behind a pooler in transaction mode a connection's prepared statements are gone the next time.
+      startTestEngine('postgresql', { env: { ORDO_DISABLE_WORKERS: '1', DATABASE_PREPARE: 'false' } }),
+    ]);
+  });
+  afterAll(async () => Promise.all([t?.stop(), inline?.stop()]));
+
+  /** Sends a shape four times on one session: its answers, and the statements prepared on that connection. */
+  const sendOften = (engine: TestEngine, sql: string) => withPgSession(engine.em() as Em, async (session) => {
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await session.execute(sql, [`nowhere-${i}`, i < 3 ? 0 : 1], 'all'));
+    const prepared = await session.execute('SELECT statement FROM pg_prepared_statements', [], 'all');
+    return { answers, prepared: prepared.map((r: { statement: string }) => r.statement) };
+  });
+
+  it('prepares a shape sent often on the connection that sends it, and answers the same through it', async () => {
+    const { answers, prepared } = await sendOften(t, 'SELECT COUNT(*) AS n FROM channel WHERE code = ? OR ? = 1');
+    const all = Number((await t.sql('SELECT COUNT(*) AS n FROM channel'))[0].n);
+    expect(all).toBeGreaterThan(0); // the default channel
+    expect(answers.map((rows) => Number(rows[0].n))).toEqual([0, 0, 0, all]);
+    expect(prepared).toContainEqual(expect.stringMatching(/^PREPARE ordo_\d+ AS SELECT COUNT\(\*\) AS n FROM channel WHERE code = \$1 OR \$2 = 1$/));
+  });
+
+  it('prepares nothing with DATABASE_PREPARE=false', async () => {
+    const { answers, prepared } = await sendOften(inline, 'SELECT COUNT(*) AS n FROM channel WHERE code = ? OR ? = 2');
+    expect(answers.map((rows) => Number(rows[0].n))).toEqual([0, 0, 0, 0]);
+    expect(prepared).toEqual([]);
+  });
+});
