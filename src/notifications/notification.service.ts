@@ -22,6 +22,7 @@ import { TtlCache } from '../kernel/ttl-cache.js';
 import { newId } from '../kernel/ids.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import { PlainRows } from '../kernel/db/entity-rows.js';
+import { plainStatement } from '../kernel/db/plain-transaction.js';
 import { defaultTemplates, payloadFilters, type NotificationTemplate, type RenderedMessage, type TemplateContext } from './templates.js';
 
 /** Who messages of a channel come from. Stored per channel code; unset fields fall back to the defaults. */
@@ -226,7 +227,7 @@ export class NotificationService {
       const [insert] = dialectOf(em).insertStatements([MESSAGES.rows(em, dialectOf(em), [{
         id, eventId: event.id, eventType: event.type, orderId, channel, recipient, sender, subject: msg.subject || null, text: msg.text, claimedUntilMs: now + CLAIM_MS,
       }], new Date(now))]);
-      await em.execute(insert.sql, insert.params, 'run');
+      await plainStatement(em, insert.sql, insert.params, 'run');
     } catch (e) {
       if (!(e instanceof UniqueConstraintViolationException)) throw e;
       id = null;
@@ -245,7 +246,8 @@ export class NotificationService {
     const messageId = `<${event.id}.${channel.toLowerCase()}.${createHash('sha256').update(recipient).digest('hex').slice(0, 12)}@ordo>`;
     try {
       const r = await send(messageId);
-      await em.execute(
+      await plainStatement(
+        em,
         'UPDATE notification_message SET status = ?, sent_at = ?, provider = ?, provider_message_id = ?, claimed_until_ms = NULL, error = NULL WHERE id = ?',
         [NotificationStatus.SENT, dialectOf(em).date(new Date()), r.provider, r.providerMessageId, id], 'run');
     } catch (err) {

@@ -3,6 +3,7 @@
 // The job reads the current state, so a replayed or repeated event captures nothing twice. A refused
 // capture is retried with backoff; when it keeps failing, the order goes ON_HOLD (see PaymentService).
 import type { Em } from '../kernel/db/orm.js';
+import { plainStatement } from '../kernel/db/plain-transaction.js';
 import type { EventHandler, JobDefinition } from '../kernel/module.js';
 import { CapturePolicy } from '../channels/channel.entity.js';
 import { PaymentService } from './payment.service.js';
@@ -33,7 +34,8 @@ function captureWhen(policy: CapturePolicy, why: string): EventHandler {
   return jobOnEvent(PAYMENTS_QUEUE, 'payments.capture', async (event, ctx) => {
     const orderId = orderIdOf(event);
     if (!orderId) return null;
-    const [row] = await (ctx.em as Em).execute(
+    const [row] = await plainStatement(
+      ctx.em as Em,
       `SELECT c.capture_policy AS policy, ${PREORDER_SQL} FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ? AND EXISTS (SELECT 1 FROM payment p WHERE p.order_id = o.id AND p.status = 'AUTHORIZED')`,
       [orderId],
     );

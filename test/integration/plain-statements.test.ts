@@ -1,5 +1,5 @@
 // The hot paths' plain statements (plain-transaction.ts) on both databases. On PostgreSQL the session sends
-// a statement it has seen a few times as EXECUTE of a shape PREPAREd on its connection (pg-prepared.ts):
+// a statement its connection has sent a few times as EXECUTE of a shape PREPAREd there (pg-prepared.ts):
 // the answers must stay those of the statement with its values written in, a shape PostgreSQL refuses to
 // prepare must still run without harming the transaction around it, and a value whose meaning a typed
 // parameter would change (a fraction against an integer column) must keep its meaning.
@@ -16,7 +16,8 @@ const COUNT_N = 'SELECT COUNT(*) AS c FROM plain_statement_probe WHERE n = ?';
 describe.each(DB_KINDS)('plain statements on %s', (kind) => {
   let t: TestEngine;
   beforeAll(async () => {
-    t = await startTestEngine(kind, { env: { ORDO_DISABLE_WORKERS: '1' } });
+    // One pooled connection, so that the statements below reach it often enough to be prepared there.
+    t = await startTestEngine(kind, { env: { ORDO_DISABLE_WORKERS: '1', DATABASE_POOL_SIZE: '1' } });
     await t.sql('CREATE TABLE plain_statement_probe (id VARCHAR(40) PRIMARY KEY, n INTEGER NOT NULL, label VARCHAR(200))');
   });
   afterAll(async () => {
@@ -40,7 +41,7 @@ describe.each(DB_KINDS)('plain statements on %s', (kind) => {
   });
 
   it('runs a statement PostgreSQL will not prepare, and the transaction around it keeps its writes', async () => {
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 6; i++) {
       const missing = await plainTransaction(em(), async (db) => {
         await db.execute(INSERT, [`b${i}`, 100 + i, 'kept'], 'run');
         // `? IS NULL` names no type for its parameter: PREPARE refuses it inside this transaction.
@@ -55,7 +56,7 @@ describe.each(DB_KINDS)('plain statements on %s', (kind) => {
   });
 
   it('rolls back what a failed transaction wrote, also once its statements are prepared', async () => {
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 6; i++) {
       await expect(plainTransaction(em(), async (db) => {
         await db.execute(INSERT, [`d${i}`, 300 + i, 'rolled back'], 'run');
         await db.execute(INSERT, [`d${i}`, 300 + i, 'twice'], 'run'); // the same key: refused
@@ -67,7 +68,7 @@ describe.each(DB_KINDS)('plain statements on %s', (kind) => {
 
   it('compares a fraction with an integer column as a fraction, after the statement is prepared for integers', async () => {
     await t.sql('INSERT INTO plain_statement_probe (id, n, label) VALUES (?, ?, ?)', ['e2', 7002, null]);
-    for (let i = 0; i < 5; i++) expect(Number((await rowsOf(COUNT_N, [7002]))[0].c)).toBe(1);
+    for (let i = 0; i < 6; i++) expect(Number((await rowsOf(COUNT_N, [7002]))[0].c)).toBe(1);
     // A typed integer parameter would round 7001.5 to 7002 and find the row.
     expect(Number((await rowsOf(COUNT_N, [7001.5]))[0].c)).toBe(0);
     expect(Number((await rowsOf(COUNT_N, [7002]))[0].c)).toBe(1);
@@ -79,17 +80,17 @@ describe('prepared statements on postgresql', () => {
   let inline: TestEngine;
   beforeAll(async () => {
     [t, inline] = await Promise.all([
-      startTestEngine('postgresql', { env: { ORDO_DISABLE_WORKERS: '1' } }),
+      startTestEngine('postgresql', { env: { ORDO_DISABLE_WORKERS: '1', DATABASE_POOL_SIZE: '1' } }),
       // Behind a pooler in transaction mode a connection's prepared statements are gone the next time.
       startTestEngine('postgresql', { env: { ORDO_DISABLE_WORKERS: '1', DATABASE_PREPARE: 'false' } }),
     ]);
   });
   afterAll(async () => Promise.all([t?.stop(), inline?.stop()]));
 
-  /** Sends a shape four times on one session: its answers, and the statements prepared on that connection. */
+  /** Sends a shape six times on one session: its answers, and the statements prepared on that connection. */
   const sendOften = (engine: TestEngine, sql: string) => withPgSession(engine.em() as Em, async (session) => {
     const answers = [];
-    for (let i = 0; i < 4; i++) answers.push(await session.execute(sql, [`nowhere-${i}`, i < 3 ? 0 : 1], 'all'));
+    for (let i = 0; i < 6; i++) answers.push(await session.execute(sql, [`nowhere-${i}`, i < 5 ? 0 : 1], 'all'));
     const prepared = await session.execute('SELECT statement FROM pg_prepared_statements', [], 'all');
     return { answers, prepared: prepared.map((r: { statement: string }) => r.statement) };
   });
@@ -98,13 +99,27 @@ describe('prepared statements on postgresql', () => {
     const { answers, prepared } = await sendOften(t, 'SELECT COUNT(*) AS n FROM channel WHERE code = ? OR ? = 1');
     const all = Number((await t.sql('SELECT COUNT(*) AS n FROM channel'))[0].n);
     expect(all).toBeGreaterThan(0); // the default channel
-    expect(answers.map((rows) => Number(rows[0].n))).toEqual([0, 0, 0, all]);
+    expect(answers.map((rows) => Number(rows[0].n))).toEqual([0, 0, 0, 0, 0, all]);
     expect(prepared).toContainEqual(expect.stringMatching(/^PREPARE ordo_\d+ AS SELECT COUNT\(\*\) AS n FROM channel WHERE code = \$1 OR \$2 = 1$/));
   });
 
   it('prepares nothing with DATABASE_PREPARE=false', async () => {
     const { answers, prepared } = await sendOften(inline, 'SELECT COUNT(*) AS n FROM channel WHERE code = ? OR ? = 2');
-    expect(answers.map((rows) => Number(rows[0].n))).toEqual([0, 0, 0, 0]);
+    expect(answers.map((rows) => Number(rows[0].n))).toEqual([0, 0, 0, 0, 0, 0]);
     expect(prepared).toEqual([]);
+  });
+
+  it('answers again after a migration changed a prepared statement\'s columns under it (a rolling deploy)', async () => {
+    await t.sql('CREATE TABLE prepared_probe (id VARCHAR(40) PRIMARY KEY, n INTEGER NOT NULL)');
+    await t.sql("INSERT INTO prepared_probe (id, n) VALUES ('p1', 5)");
+    const sql = 'SELECT n FROM prepared_probe WHERE id = ?';
+    const send = () => withPgSession(t.em() as Em, (session) => session.execute(sql, ['p1'], 'all'));
+    for (let i = 0; i < 6; i++) expect((await send()).map((r: { n: unknown }) => Number(r.n))).toEqual([5]);
+    await t.sql('ALTER TABLE prepared_probe ALTER COLUMN n TYPE BIGINT'); // what another version's migration may do
+    // The statement prepared before refuses once ("cached plan must not change result type"); the pool
+    // drops that connection, and the next one answers.
+    await expect(send()).rejects.toThrow(/result type/);
+    expect((await send()).map((r: { n: unknown }) => Number(r.n))).toEqual([5]);
+    await t.sql('DROP TABLE prepared_probe');
   });
 });

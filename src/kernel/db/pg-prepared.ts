@@ -17,18 +17,26 @@ export function placeholderParts(sql: string): string[] {
   return parts;
 }
 
-/** A shape sent this many times (by any session) is prepared: one-off texts are not worth a round trip. */
-const PREPARE_AFTER = 3;
+/**
+ * A shape sent this many times on one connection is prepared there: the PREPARE costs a round trip of its
+ * own, which a shape sent rarely (a list of an unusual length, built per batch) would not earn back.
+ */
+const PREPARE_AFTER = 5;
 /** Bounds on the shapes remembered, so texts built with varying literals cannot grow them without end. */
 const MAX_SHAPES = 2000;
 const MAX_PER_CONNECTION = 256;
 
-const seen = new Map<string, number>();
+/** A name per shape, the same on every connection. */
 const names = new Map<string, string>();
-/** The names of shapes PostgreSQL would not prepare (a parameter whose type it cannot infer, several statements, …). */
+/** The names of shapes PostgreSQL would not prepare (a parameter whose type it cannot infer, …). */
 const refused = new Set<string>();
-/** The names prepared on each pooled connection (prepared statements live as long as their connection). */
-const preparedOn = new WeakMap<object, Set<string>>();
+
+/** What a pooled connection has prepared (prepared statements live as long as their connection), and how often it sent the shapes it has not. */
+interface ConnectionShapes {
+  prepared: Set<string>;
+  seen: Map<string, number>;
+}
+const shapesOn = new WeakMap<object, ConnectionShapes>();
 
 /** The pools (knex clients) whose sessions send everything inline: DATABASE_PREPARE=false. */
 const inlineOnly = new WeakSet<object>();
@@ -41,33 +49,54 @@ export function prepares(pool: object): boolean {
 
 export interface PreparedShape {
   name: string;
-  /** The statement with `$1…$n` for its placeholders: what PREPARE takes. */
+  /** Whether it is prepared on the connection already; if not, the session PREPAREs it first. */
+  ready: boolean;
+  /** The statement with `$1…$n` for its placeholders: what PREPARE takes (empty when ready). */
   text: string;
 }
 
 /**
- * The prepared shape to send `sql` as, or undefined when it goes out inline: too rarely seen yet, refused
- * before, or with a value whose meaning could change as a typed parameter. An array expands to a list
- * (`IN (?)`) and a fraction compared with an integer column would be cast to it; both stay inline.
+ * The prepared shape to send `sql` as on `conn`, or undefined when it goes out inline: not sent often
+ * enough there yet, refused before, or with a value whose meaning could change as a typed parameter. An
+ * array expands to a list (`IN (?)`) and a fraction compared with an integer column would be cast to it;
+ * both stay inline.
  */
-export function preparedShape(sql: string, params: readonly unknown[]): PreparedShape | undefined {
-  if (!params.length || sql.includes(';') || sql.includes('$') || sql.includes('??') || sql.includes('\\?')) return undefined;
-  let name = names.get(sql);
-  if (!name) {
-    const count = (seen.get(sql) ?? 0) + 1;
-    if (count < PREPARE_AFTER || names.size >= MAX_SHAPES) {
-      if (seen.size >= MAX_SHAPES) seen.clear();
-      seen.set(sql, count);
-      return undefined;
-    }
-    seen.delete(sql);
-    name = `ordo_${names.size + 1}`;
-    names.set(sql, name);
-  }
-  if (refused.has(name)) return undefined;
+export function preparedShape(conn: object, sql: string, params: readonly unknown[]): PreparedShape | undefined {
+  if (!params.length || !eligible(sql)) return undefined;
   const parts = placeholderParts(sql);
   if (parts.length - 1 !== params.length || !params.every(preparable)) return undefined;
-  return { name, text: parts.reduce((text, part, i) => `${text}$${i}${part}`) };
+  let on = shapesOn.get(conn);
+  if (!on) shapesOn.set(conn, (on = { prepared: new Set(), seen: new Map() }));
+  let name = names.get(sql);
+  if (name && on.prepared.has(name)) return { name, ready: true, text: '' };
+  if ((name && refused.has(name)) || on.prepared.size >= MAX_PER_CONNECTION) return undefined;
+  const count = (on.seen.get(sql) ?? 0) + 1;
+  if (count < PREPARE_AFTER) {
+    if (on.seen.size >= MAX_SHAPES) on.seen.clear();
+    on.seen.set(sql, count);
+    return undefined;
+  }
+  on.seen.delete(sql);
+  if (!name) {
+    if (names.size >= MAX_SHAPES) return undefined;
+    names.set(sql, (name = `ordo_${names.size + 1}`));
+  }
+  return { name, ready: false, text: parts.reduce((text, part, i) => `${text}$${i}${part}`) };
+}
+
+/** Whether a text can be one prepared statement with `?` placeholders only (asked once per text). */
+const eligibleCache = new Map<string, boolean>();
+const STAR_SELECT = /(\.|SELECT\s+|RETURNING\s+)\*/i;
+function eligible(sql: string): boolean {
+  let ok = eligibleCache.get(sql);
+  if (ok === undefined) {
+    // A star select's columns are fixed when it is prepared: a column added by a migration while this
+    // process runs (a rolling deploy) would make PostgreSQL refuse the statement. Those stay inline.
+    ok = !sql.includes(';') && !sql.includes('$') && !sql.includes('??') && !sql.includes('\\?') && !STAR_SELECT.test(sql);
+    if (eligibleCache.size >= MAX_SHAPES) eligibleCache.clear();
+    eligibleCache.set(sql, ok);
+  }
+  return ok;
 }
 
 function preparable(v: unknown): boolean {
@@ -76,20 +105,8 @@ function preparable(v: unknown): boolean {
   return v instanceof Date || (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype);
 }
 
-/** Whether `shape` is prepared on `conn` already. */
-export function isPreparedOn(conn: object, shape: PreparedShape): boolean {
-  return preparedOn.get(conn)?.has(shape.name) ?? false;
-}
-
-/** Whether one more shape may be prepared on `conn`. */
-export function roomOn(conn: object): boolean {
-  return (preparedOn.get(conn)?.size ?? 0) < MAX_PER_CONNECTION;
-}
-
 export function markPrepared(conn: object, shape: PreparedShape): void {
-  let set = preparedOn.get(conn);
-  if (!set) preparedOn.set(conn, (set = new Set()));
-  set.add(shape.name);
+  shapesOn.get(conn)?.prepared.add(shape.name);
 }
 
 /** PostgreSQL refused the shape: it goes out inline from now on, on every connection. */

@@ -7,7 +7,7 @@ import type { SqlMethod, Statement } from './sql-runner.js';
 import type { Session } from './dialect.js';
 import { countStatement } from './sql-counter.js';
 import { inSqlSpan } from './sql-spans.js';
-import { isPreparedOn, markPrepared, markRefused, placeholderParts, preparedShape, prepares, roomOn, type PreparedShape } from './pg-prepared.js';
+import { markPrepared, markRefused, placeholderParts, preparedShape, prepares, type PreparedShape } from './pg-prepared.js';
 
 interface PgResult {
   rows: any[];
@@ -71,9 +71,9 @@ export class PgSession implements Session {
     const texts: string[] = [];
     for (const st of all) {
       // What goes on the wire: EXECUTE of the statement's prepared shape, or the statement, values inlined.
-      const shape = this.prepares ? preparedShape(st.sql, st.params) : undefined;
-      if (shape && !isPreparedOn(this.conn, shape) && roomOn(this.conn)) await this.prepare(shape);
-      texts.push(shape && isPreparedOn(this.conn, shape) ? this.executeText(shape, st.params) : this.format(st.sql, st.params));
+      const shape = this.prepares ? preparedShape(this.conn, st.sql, st.params) : undefined;
+      const ready = shape && (shape.ready || (await this.prepare(shape)));
+      texts.push(ready ? this.executeText(shape, st.params) : this.format(st.sql, st.params));
     }
     return this.send([...texts, ...tail], [...all.map((st) => st.sql), ...tail]);
   }
@@ -87,13 +87,14 @@ export class PgSession implements Session {
    * guards it, since a refused PREPARE would otherwise abort the transaction; PREPARE itself is not undone
    * by a rollback. A refusal sends the shape inline from then on.
    */
-  private async prepare(shape: PreparedShape): Promise<void> {
+  private async prepare(shape: PreparedShape): Promise<boolean> {
     const prepare = `PREPARE ${shape.name} AS ${shape.text}`;
     try {
       const sql = this.inTransaction ? `SAVEPOINT ordo_prepare;\n${prepare};\nRELEASE SAVEPOINT ordo_prepare` : prepare;
       countStatement(sql);
       await this.conn.query(sql);
       markPrepared(this.conn, shape);
+      return true;
     } catch {
       markRefused(shape);
       if (this.inTransaction) {
@@ -103,6 +104,7 @@ export class PgSession implements Session {
           throw this.em.getDriver().convertException(e as Error); // the connection itself failed
         }
       }
+      return false;
     }
   }
 
@@ -166,6 +168,10 @@ export class PgSession implements Session {
       const res = await inSqlSpan('postgresql', texts, () => this.conn.query(text));
       return Array.isArray(res) ? res : [res];
     } catch (e) {
+      // A prepared statement whose tables changed under it (a migration while this process runs) answers
+      // "cached plan must not change result type" until it is prepared again: the pool drops this
+      // connection, and with it what was prepared on it.
+      if ((e as { code?: string }).code === '0A000') this.conn.__knex__disposed = e;
       throw this.em.getDriver().convertException(e as Error);
     }
   }

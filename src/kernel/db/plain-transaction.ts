@@ -4,7 +4,7 @@
 // (the transaction half: it holds its session before), the automated walk, the analytics rollups.
 import type { Em } from './orm.js';
 import { dialectOf, type Session } from './dialect.js';
-import { readAll, type SqlRunner, type Statement } from './sql-runner.js';
+import { readAll, type SqlMethod, type SqlRunner, type Statement } from './sql-runner.js';
 
 /** What the transaction's body answers: its result, and the statements that go out with COMMIT. */
 export interface PlainOutcome<T> {
@@ -52,4 +52,15 @@ export function ormTransaction<T>(em: Em, body: (tx: Em) => Promise<PlainOutcome
 export function plainReads(em: Em, statements: readonly Statement[]): Promise<any[][]> {
   const { withSession } = dialectOf(em);
   return withSession ? withSession(em, (session) => readAll(session, statements)) : readAll(em, statements);
+}
+
+/**
+ * One statement on its own, committed as it runs, answered as `em.execute` answers it. On PostgreSQL it
+ * goes through a session, where a shape sent often is prepared (pg-prepared.ts) and PostgreSQL skips its
+ * parse and plan; inside the caller's transaction, or on SQLite, it is `em.execute`.
+ */
+export function plainStatement(em: Em, sql: string, params: readonly unknown[], method: SqlMethod = 'all'): Promise<any> {
+  const { withSession } = dialectOf(em);
+  if (!withSession || em.isInTransaction()) return em.execute(sql, params as unknown[], method);
+  return withSession(em, (session) => session.execute(sql, params, method));
 }
