@@ -91,7 +91,8 @@ export class PgSession implements Session {
     const prepare = `PREPARE ${shape.name} AS ${shape.text}`;
     try {
       const sql = this.inTransaction ? `SAVEPOINT ordo_prepare;\n${prepare};\nRELEASE SAVEPOINT ordo_prepare` : prepare;
-      countStatement(sql);
+      // Not counted (sql-counter.ts): a connection's one-off setup, like its opening, not a statement the
+      // request costs once connections are warm, which is what the statement budgets hold.
       await this.conn.query(sql);
       markPrepared(this.conn, shape);
       return true;
