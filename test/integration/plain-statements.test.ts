@@ -122,4 +122,13 @@ describe('prepared statements on postgresql', () => {
     expect((await send()).map((r: { n: unknown }) => Number(r.n))).toEqual([5]);
     await t.sql('DROP TABLE prepared_probe');
   });
+
+  it('answers again after its prepared statements were deallocated behind its back', async () => {
+    const sql = 'SELECT COUNT(*) AS n FROM channel WHERE code = ? OR ? = 3';
+    const send = () => withPgSession(t.em() as Em, (session) => session.execute(sql, ['none', 3], 'all'));
+    for (let i = 0; i < 6; i++) expect(Number((await send())[0].n)).toBeGreaterThan(0);
+    await withPgSession(t.em() as Em, (session) => session.execute('DEALLOCATE ALL', [], 'run')); // what a pooler's reset does
+    await expect(send()).rejects.toThrow(/does not exist/);
+    expect(Number((await send())[0].n)).toBeGreaterThan(0);
+  });
 });

@@ -85,7 +85,8 @@ export class PgSession implements Session {
   /**
    * PREPAREs `shape` on this connection (once; a round trip of its own). Inside a transaction a savepoint
    * guards it, since a refused PREPARE would otherwise abort the transaction; PREPARE itself is not undone
-   * by a rollback. A refusal sends the shape inline from then on.
+   * by a rollback. A shape PostgreSQL refuses (an error of the statement: class 42 or 0A) goes inline on
+   * every connection from then on; after any other error it goes inline this once.
    */
   private async prepare(shape: PreparedShape): Promise<boolean> {
     const prepare = `PREPARE ${shape.name} AS ${shape.text}`;
@@ -96,8 +97,10 @@ export class PgSession implements Session {
       await this.conn.query(sql);
       markPrepared(this.conn, shape);
       return true;
-    } catch {
-      markRefused(shape);
+    } catch (e) {
+      const code = String((e as { code?: string }).code ?? '');
+      if (code === DUPLICATE_PREPARED) markPrepared(this.conn, shape); // there already: use it
+      else if (code.startsWith('42') || code.startsWith('0A')) markRefused(shape);
       if (this.inTransaction) {
         try {
           await this.conn.query('ROLLBACK TO SAVEPOINT ordo_prepare; RELEASE SAVEPOINT ordo_prepare');
@@ -105,7 +108,7 @@ export class PgSession implements Session {
           throw this.em.getDriver().convertException(e as Error); // the connection itself failed
         }
       }
-      return false;
+      return code === DUPLICATE_PREPARED;
     }
   }
 
@@ -170,15 +173,19 @@ export class PgSession implements Session {
       return Array.isArray(res) ? res : [res];
     } catch (e) {
       // A prepared statement whose tables changed under it (a migration while this process runs) answers
-      // "cached plan must not change result type" until it is prepared again: the pool drops this
-      // connection, and with it what was prepared on it.
-      if ((e as { code?: string }).code === '0A000') this.conn.__knex__disposed = e;
+      // "cached plan must not change result type" (0A000) until it is prepared again, and one something
+      // else deallocated (DISCARD ALL, a pooler's reset) is not there (26000): either way the pool drops
+      // this connection, and with it what this process believes was prepared on it.
+      const code = (e as { code?: string }).code;
+      if (code === '0A000' || code === '26000') this.conn.__knex__disposed = e;
       throw this.em.getDriver().convertException(e as Error);
     }
   }
 }
 
 const QUOTE_OR_BACKSLASH = /['\\]/;
+/** PostgreSQL's duplicate_prepared_statement: the connection has the name already. */
+const DUPLICATE_PREPARED = '42P05';
 
 /** As the ORM's PostgreSQL connection shapes a raw result. */
 function shape(res: PgResult, method: SqlMethod): any {
