@@ -1,9 +1,9 @@
 // Server-side prepared statements for the PostgreSQL session (pg-session.ts). The session sends its
 // statements as text in the simple protocol, several to a round trip; PostgreSQL then parses, analyses and
-// plans each one every time, which was a third of its CPU per order in the placeOrder benchmark (the stock
-// reservation's plan alone 0.5 ms). A statement shape the session sends often is PREPAREd once on each
-// pooled connection and then sent as `EXECUTE name(values)`: still text, still many to a round trip, but
-// PostgreSQL reuses the parse and, after a few runs, the plan.
+// plans each one every time: planning alone was about a quarter of its CPU per order in the placeOrder
+// benchmark (the stock reservation's plan 0.5 ms). A statement shape a pooled connection sends often is
+// PREPAREd once there and then sent as `EXECUTE name(values)`: still text, still many to a round trip,
+// but PostgreSQL reuses the parse and, after a few runs, the plan.
 
 /** A statement's text split at its `?` placeholders (the hot paths' statements come in a few shapes). */
 const partsCache = new Map<string, string[]>();

@@ -37,7 +37,7 @@ export class PgSession implements Session {
     private readonly em: Em,
     private readonly conn: PgClient,
     /** Whether shapes sent often are PREPAREd (pg-prepared.ts), or everything goes inline. */
-    private readonly prepares = true,
+    private readonly preparing = true,
   ) {}
 
   getDriver(): ReturnType<Em['getDriver']> {
@@ -71,7 +71,7 @@ export class PgSession implements Session {
     const texts: string[] = [];
     for (const st of all) {
       // What goes on the wire: EXECUTE of the statement's prepared shape, or the statement, values inlined.
-      const shape = this.prepares ? preparedShape(this.conn, st.sql, st.params) : undefined;
+      const shape = this.preparing ? preparedShape(this.conn, st.sql, st.params) : undefined;
       const ready = shape && (shape.ready || (await this.prepare(shape)));
       texts.push(ready ? this.executeText(shape, st.params) : this.format(st.sql, st.params));
     }
