@@ -210,7 +210,8 @@ function startWorkers(app: AppRuntime, modules: OrdoModule[]): () => void {
   const concurrency = app.config.queueConcurrency;
   const measured = measuredJobs(app);
   const timed = app.metrics.timeJob.bind(app.metrics);
-  app.queue.work(EVENTS_QUEUE, (job) => timed(EVENTS_QUEUE, job.name, () => measured(`event ${job.name}`, () => app.events.dispatch(app, job))), concurrency);
+  // The events queue's durations are per event, by its type, whether it ran alone or in a group.
+  app.queue.work(EVENTS_QUEUE, (job) => measured(`event ${job.name}`, () => app.events.dispatch(app, job, (type, run) => timed(EVENTS_QUEUE, type, run))), concurrency);
   const byQueue = new Map<string, Map<string, JobDefinition>>();
   for (const m of modules) {
     for (const [name, def] of Object.entries(m.jobs ?? {})) {

@@ -81,6 +81,8 @@ export interface OrdoConfig {
   documentLinkSeconds: number;
   /** Workers per queue in this process. */
   queueConcurrency: number;
+  /** Events the relay puts in one job of the events queue at most (kernel/outbox/event-group.ts); 1: a job per event. */
+  eventGroupSize: number;
   /** Housekeeping: a `manual` order still unpaid after this long is cancelled (stock released). */
   unpaidOrderTtlMs: number;
   /** Housekeeping: a shipment in one state longer than this (before delivery) is flagged EXCEPTION. */
@@ -320,6 +322,7 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     passwordResetUrl: resetUrl(env.ORDO_PASSWORD_RESET_URL),
     documentLinkSeconds: int(env, 'ORDO_DOCUMENT_LINK_SECONDS', 7 * 86_400, 10, 365 * 86_400),
     queueConcurrency: int(env, 'ORDO_QUEUE_CONCURRENCY', 8, 1, 256),
+    eventGroupSize: int(env, 'ORDO_EVENT_GROUP_SIZE', 16, 1, 200),
     unpaidOrderTtlMs: int(env, 'ORDO_UNPAID_ORDER_TTL_MS', 3 * 86_400_000, 1_000, 365 * 86_400_000),
     stuckShipmentMs: int(env, 'ORDO_STUCK_SHIPMENT_MS', 2 * 86_400_000, 1_000, 365 * 86_400_000),
     housekeepingEveryMs: int(env, 'ORDO_HOUSEKEEPING_EVERY_MS', 15 * 60_000, 200, 86_400_000),

@@ -34,6 +34,7 @@ import { Migration20261201080955_issue19 as M30 } from './Migration2026120108095
 import { Migration20261201111415_issue20 as M31 } from './Migration20261201111415_issue20.js';
 import { Migration20261201130757_customer_points as M32 } from './Migration20261201130757_customer_points.js';
 import { Migration20261201134000_partial_order_indexes as M33 } from './Migration20261201134000_partial_order_indexes.js';
+import { Migration20261201235142_outboxeventjobkey as M34 } from './Migration20261201235142_outboxeventjobkey.js';
 
 export const sqlite: MigrationObject[] = [
   { name: 'Migration20261126165756_initial', class: M0 },
@@ -70,4 +71,5 @@ export const sqlite: MigrationObject[] = [
   { name: 'Migration20261201111415_issue20', class: M31 },
   { name: 'Migration20261201130757_customer_points', class: M32 },
   { name: 'Migration20261201134000_partial_order_indexes', class: M33 },
+  { name: 'Migration20261201235142_outboxeventjobkey', class: M34 },
 ];

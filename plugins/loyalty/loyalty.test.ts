@@ -6,7 +6,7 @@ import { ADMIN_KEY, DB_KINDS, pluginImport, startTestEngine, type TestEngine } f
 import { codeOf, gqlAt, ok } from '../../test/helpers/gql.js';
 import { orderInput, PLACE_ORDER, setupShop, snapshot } from '../../test/helpers/fixtures.js';
 import { until } from '../../test/helpers/until.js';
-import { eventJobId } from '../../src/kernel/outbox/outbox-relay.js';
+import { eventJobId } from '../../src/kernel/outbox/event-group.js';
 import { follow, wsClient } from '../../test/e2e/subscriptions.helpers.js';
 import { allInFlightAtOnce, describeSpans, RACE_HEADER, watchRequests } from '../../test/helpers/concurrency.js';
 import { authorizations, gatewayCard } from '../../test/helpers/gateway-card.js';

@@ -50,7 +50,7 @@ export class Metrics {
   });
   readonly jobDuration = new Histogram({
     name: 'ordo_job_duration_seconds',
-    help: 'Time a job ran in this process, by queue, job name and outcome (ok or failed).',
+    help: 'Time a job ran in this process, by queue, job name and outcome (ok or failed); on the events queue, the time each event took, by its type.',
     labelNames: ['queue', 'name', 'outcome'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],

@@ -96,7 +96,7 @@ const HISTORY = new PlainRows<HistoryRecord, OrderStamp>(OrderHistoryEntry.name,
 
 const OUTBOX = new PlainRows<EventRecord, OrderStamp>(OutboxEvent.name, {
   type: (e) => e.type, aggregateId: (_, o) => o.id, payload: (e) => e.payload, createdAtMs: (_, o) => o.placedAt.getTime(),
-  publishedAtMs: () => null, processedAtMs: () => null, claimedUntilMs: () => null, attempts: () => 0,
+  publishedAtMs: () => null, processedAtMs: () => null, claimedUntilMs: () => null, attempts: () => 0, jobKey: () => null,
   traceParent: (e) => (e.traceParent !== undefined ? e.traceParent : currentTraceParent()), // null unless tracing is on (kernel/tracing.ts)
 });
 

@@ -10,7 +10,7 @@ import { SMTPServer } from 'smtp-server';
 import { DB_KINDS, startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { codeOf, ok } from '../helpers/gql.js';
 import { ADDRESS, PLACE_ORDER, orderInput, setupShop } from '../helpers/fixtures.js';
-import { eventJobId } from '../../src/kernel/outbox/outbox-relay.js';
+import { eventJobId } from '../../src/kernel/outbox/event-group.js';
 import { parseMail } from '../helpers/mail.js';
 import { until } from '../helpers/until.js';
 import { settled } from '../helpers/settled.js';

@@ -76,8 +76,11 @@ describe.each([
     expect(l.heard.every((e) => e.type === 'order.confirmed' && e.payload.to === 'CONFIRMED')).toBe(true);
     // The slow event was published again while its handler ran (the test did meet a re-publish), and was
     // handled once all the same: its job id is made from the event id.
-    const [slow] = await t.sql('SELECT attempts FROM outbox_event WHERE id = ?', [l.heard[0].id]);
+    // It was published first in a group with its order's other events (event-group.ts): the replay added
+    // that group's job again, which the queue ignored while it ran.
+    const [slow] = await t.sql('SELECT attempts, job_key FROM outbox_event WHERE id = ?', [l.heard[0].id]);
     expect(Number(slow.attempts)).toBeGreaterThanOrEqual(2);
+    expect(slow.job_key).toMatch(/^evts-/);
   });
 });
 
@@ -104,6 +107,10 @@ describe('outbox when Redis loses the jobs', () => {
     const placed: string[] = [];
     for (let i = 0; i < 10; i++) placed.push(ok(await a.gql(PLACE_ORDER, { input: orderInput([{ sku: 'F', quantity: 1 }]) })).placeOrder.order.id);
     await until(async () => Number((await a!.sql('SELECT COUNT(*) AS n FROM outbox_event WHERE published_at_ms IS NULL'))[0].n) === 0);
+    // The confirmations went out in groups (with their orders' other events), so the replays below add
+    // group jobs again, which read their events back from the database.
+    const grouped = await a.sql(`SELECT COUNT(*) AS n FROM outbox_event WHERE type = 'order.confirmed' AND job_key IS NOT NULL`);
+    expect(Number(grouped[0].n)).toBe(10);
     // ...and Redis loses them all.
     const redis = new Redis(redisUrl);
     const keys = await redis.keys(`${prefix}:*`);

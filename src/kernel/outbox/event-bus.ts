@@ -1,11 +1,18 @@
-// Runs the domain-event handlers that modules and plugins register, inside a job per event.
+// Runs the domain-event handlers that modules and plugins register, inside the events queue's jobs (an
+// event or a group of them: event-group.ts).
 import type { AppRuntime } from '../runtime.js';
 import type { DomainEvent, EventHandler, OrdoModule } from '../module.js';
 import type { Em } from '../db/orm.js';
 import type { QueueJob } from '../queue/queue.js';
 import { sqlCounter } from '../db/sql-counter.js';
-import { untraced } from '../tracing.js';
+import { untraced, inJobSpan } from '../tracing.js';
 import { Coalescer } from '../coalescer.js';
+import { EVENTS_QUEUE } from './outbox-relay.js';
+import { isGroup, type GroupData, type GroupedEvent } from './event-group.js';
+import { toEvent, type EventRow } from './event-row.js';
+
+/** Wraps the handling of each event, by its type (the job-duration metric: per event type, grouped or not). */
+export type AroundEvent = (type: string, run: () => Promise<void>) => Promise<void>;
 
 /** Acknowledgements wait this long for others to share their UPDATE (one statement for many events). */
 const ACK_DELAY_MS = 5;
@@ -35,12 +42,32 @@ export class EventBus {
     return list.filter(({ fn }) => !fn.wants || fn.wants(event, app));
   }
 
-  /** The job: every handler for the event, in module order; then the event is acknowledged. */
-  async dispatch(app: AppRuntime, job: QueueJob): Promise<void> {
-    const event = { ...(job.data as DomainEvent), at: new Date((job.data as DomainEvent).at) };
+  /**
+   * The job: for each of its events (event-group.ts), every handler in module order, then the event is
+   * acknowledged. A group's events run at the same time, each in a span under its own trace; one that
+   * fails fails the job once the others are acknowledged, and a retry runs only those still unprocessed.
+   */
+  async dispatch(app: AppRuntime, job: QueueJob, around: AroundEvent = (_type, run) => run()): Promise<void> {
+    if (!isGroup(job.data)) {
+      const event = job.data as DomainEvent;
+      return around(event.type, () => this.handle(app, { ...event, at: new Date(event.at) }, job.attempt));
+    }
+    const group = job.data;
+    // A first run has its events; a retry or a replay reads those still unprocessed.
+    const events = group.events && job.attempt === 1 ? group.events.map((e) => ({ ...e, at: new Date(e.at) })) : await unprocessed(app, group);
+    const results = await Promise.allSettled(events.map((event) =>
+      inJobSpan(app.queue.kind, EVENTS_QUEUE, { id: job.id, name: event.type, attempt: job.attempt }, event.traceParent, () => around(event.type, () => this.handle(app, event, job.attempt)))));
+    const failures = results.flatMap((r, i) => (r.status === 'rejected' ? [{ id: events[i].id, err: r.reason as unknown }] : []));
+    if (!failures.length) return;
+    if (failures.length === 1) throw failures[0].err;
+    const first = failures[0].err instanceof Error ? failures[0].err.message : String(failures[0].err);
+    throw new Error(`${failures.length} events of the group failed (${failures.map((f) => f.id).join(', ')}); the first: ${first}`);
+  }
+
+  private async handle(app: AppRuntime, event: DomainEvent, attempt: number): Promise<void> {
     for (const { module, fn } of this.wanted(app, event)) {
       const em = app.orm.em.fork();
-      await fn(event, { app, em, log: app.log.child({ module, event: event.type, eventId: event.id }), attempt: job.attempt });
+      await fn(event, { app, em, log: app.log.child({ module, event: event.type, eventId: event.id }), attempt });
     }
     await this.ack(app, event.id);
   }
@@ -68,4 +95,14 @@ export class EventBus {
   async flushAcks(): Promise<void> {
     await this.acks?.flush();
   }
+}
+
+/** The group's events not yet acknowledged (a retry: the others were handled by an earlier attempt; a replay). */
+async function unprocessed(app: AppRuntime, group: GroupData): Promise<GroupedEvent[]> {
+  const em = app.orm.em.fork() as Em;
+  const rows: EventRow[] = await em.execute(
+    `SELECT id, type, aggregate_id, payload, created_at_ms, trace_parent FROM outbox_event WHERE id BETWEEN ? AND ? AND job_key = ? AND processed_at_ms IS NULL ORDER BY id`,
+    [group.first, group.last, group.key],
+  );
+  return rows.map((r) => ({ ...toEvent(r), traceParent: r.trace_parent }));
 }

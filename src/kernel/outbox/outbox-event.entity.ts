@@ -7,7 +7,7 @@ import { BigIntType, Entity, Index, JsonType, OptionalProps, PrimaryKey, Propert
 @Entity()
 @Index({ properties: ['publishedAtMs', 'processedAtMs'] })
 export class OutboxEvent {
-  [OptionalProps]?: 'id' | 'createdAtMs' | 'publishedAtMs' | 'processedAtMs' | 'claimedUntilMs' | 'attempts' | 'traceParent';
+  [OptionalProps]?: 'id' | 'createdAtMs' | 'publishedAtMs' | 'processedAtMs' | 'claimedUntilMs' | 'attempts' | 'traceParent' | 'jobKey';
 
   @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
   id!: number;
@@ -39,4 +39,11 @@ export class OutboxEvent {
   /** The W3C traceparent active when the event was recorded (tracing on: kernel/tracing.ts); its job joins that trace. */
   @Property({ type: 'string', length: 64, nullable: true })
   traceParent?: string | null;
+
+  /**
+   * The id of the group job that carried the event (kernel/outbox/event-group.ts), null for an event that
+   * had a job of its own: a replay adds that group's job again, which BullMQ ignores while it is kept.
+   */
+  @Property({ type: 'string', length: 64, nullable: true })
+  jobKey?: string | null;
 }

@@ -1,14 +1,15 @@
-// After a commit, the relay claims unpublished events, adds one job per event to the queue (job id
-// derived from the event id, so a replay adds nothing) and publishes them to pub/sub. The job marks the
-// event processed when every handler has run. The sweeper puts back what was published but never
-// processed (a crashed worker, a flushed Redis), so nothing is lost.
+// After a commit, the relay claims unpublished events, adds their jobs to the queue (groups of the
+// events published for the first time, a job of its own for a replayed one: event-group.ts) and
+// publishes them to pub/sub. A job marks each of its events processed when every handler of it has run.
+// The sweeper puts back what was published but never processed (a crashed worker, a flushed Redis), so
+// nothing is lost.
 import type { AppRuntime } from '../runtime.js';
 import type { Em } from '../db/orm.js';
 import { sqlCounter } from '../db/sql-counter.js';
 import { dialectOf } from '../db/dialect.js';
-import type { DomainEvent } from '../module.js';
 import { untraced } from '../tracing.js';
-import type { BulkJob } from '../queue/queue.js';
+import { eventJobs, type ToQueue } from './event-group.js';
+import { toEvent, type EventRow } from './event-row.js';
 
 export const EVENTS_QUEUE = 'events';
 export const EVENT_TOPIC = 'ordo.event';
@@ -23,16 +24,11 @@ const BUSY_PASS_GAP_MS = 10;
 /** An event replayed this many times without being processed is left to the failed-jobs list. */
 const MAX_REPLAYS = 20;
 
-interface Row {
-  id: number | string;
-  type: string;
-  aggregate_id: string | null;
-  payload: string | Record<string, unknown>;
-  created_at_ms: number | string;
-  trace_parent: string | null;
-}
-
-export const eventJobId = (id: number) => `evt-${id}`;
+type Row = EventRow & {
+  /** Claims so far, this one included: more than one is a replay. */
+  attempts: number | string;
+  job_key: string | null;
+};
 
 export class OutboxRelay {
   private running: Promise<void> | null = null;
@@ -114,7 +110,7 @@ export class OutboxRelay {
     // Relays of other processes claim at the same time: on PostgreSQL each skips the rows another is
     // claiming rather than waiting for them (Dialect.forUpdate); SQLite has one writer at a time.
     const rows: Row[] = await em.execute(
-      `UPDATE outbox_event SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id IN (${pick}${dialectOf(em).forUpdate({ skipLocked: true })}) RETURNING id, type, aggregate_id, payload, created_at_ms, trace_parent`,
+      `UPDATE outbox_event SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id IN (${pick}${dialectOf(em).forUpdate({ skipLocked: true })}) RETURNING id, type, aggregate_id, payload, created_at_ms, trace_parent, attempts, job_key`,
       // A claim lasts the retry interval: events a relay claimed and then died on are relayed again after it.
       [now + this.app.config.outboxRetryMs, now],
     );
@@ -122,28 +118,30 @@ export class OutboxRelay {
     rows.sort((a, b) => Number(a.id) - Number(b.id));
     const handled: number[] = [];
     const unhandled: number[] = [];
-    const jobs: BulkJob[] = [];
+    const toQueue: ToQueue[] = [];
     const events = rows.map(toEvent);
     for (const [i, event] of events.entries()) {
       if (this.app.events.handles(this.app, event)) {
-        // The job joins the trace the event was recorded in (tracing on and the change made in a traced request or job).
-        jobs.push({ name: event.type, data: event, opts: { jobId: eventJobId(event.id), traceParent: rows[i].trace_parent } });
+        // The handlers run in a span under the trace the event was recorded in (tracing on and the change
+        // made in a traced request or job).
+        const r = rows[i];
+        toQueue.push({ event, traceParent: r.trace_parent, replay: Number(r.attempts) > 1, jobKey: r.job_key });
         handled.push(event.id);
       } else unhandled.push(event.id);
     }
+    const { jobs, keys } = eventJobs(toQueue, this.app.config.eventGroupSize);
+    // One statement marks them all published, those no handler wants processed too, and keeps each new
+    // group's key on its events. Marked before they are queued: a relay that dies in between leaves them
+    // to the sweeper, whose replay adds the same jobs (event-group.ts), not to a new claim that would
+    // queue them under other ones.
+    const t = Date.now();
+    const sets = [`published_at_ms = ${t}`];
+    if (unhandled.length) sets.push(`processed_at_ms = CASE WHEN id IN (${unhandled.join(',')}) THEN ${t} ELSE processed_at_ms END`);
+    if (keys.size) sets.push(`job_key = CASE ${[...keys].map(([key, ids]) => `WHEN id IN (${ids.join(',')}) THEN '${key}'`).join(' ')} ELSE job_key END`);
+    await em.execute(`UPDATE outbox_event SET ${sets.join(', ')} WHERE id IN (${[...handled, ...unhandled].join(',')})`, [], 'run');
     // Queued before they are published: a subscriber told of an event can rely on its job being there.
     await this.app.queue.addBulk(EVENTS_QUEUE, jobs);
     for (const event of events) this.app.pubsub.publish(EVENT_TOPIC, event);
-    // One statement marks them all published, and those no handler wants processed too.
-    const t = Date.now();
-    if (!unhandled.length) await em.execute(`UPDATE outbox_event SET published_at_ms = ? WHERE id IN (${handled.join(',')})`, [t]);
-    else if (!handled.length) await em.execute(`UPDATE outbox_event SET published_at_ms = ?, processed_at_ms = ? WHERE id IN (${unhandled.join(',')})`, [t, t]);
-    else {
-      await em.execute(
-        `UPDATE outbox_event SET published_at_ms = ?, processed_at_ms = CASE WHEN id IN (${unhandled.join(',')}) THEN ? ELSE processed_at_ms END WHERE id IN (${[...handled, ...unhandled].join(',')})`,
-        [t, t],
-      );
-    }
     return rows.length;
   }
 
@@ -163,14 +161,4 @@ export class OutboxRelay {
     }
     return n;
   }
-}
-
-function toEvent(r: Row): DomainEvent {
-  return {
-    id: Number(r.id),
-    type: r.type,
-    aggregateId: r.aggregate_id,
-    payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload,
-    at: new Date(Number(r.created_at_ms)),
-  };
 }
