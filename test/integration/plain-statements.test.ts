@@ -5,7 +5,8 @@
 // parameter would change (a fraction against an integer column) must keep its meaning.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DB_KINDS, startTestEngine, type TestEngine } from '../helpers/engine.js';
-import { plainReads, plainTransaction } from '../../src/kernel/db/plain-transaction.js';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { plainReads, plainStatement, plainTransaction } from '../../src/kernel/db/plain-transaction.js';
 import { withPgSession } from '../../src/kernel/db/pg-session.js';
 import type { Em } from '../../src/kernel/db/orm.js';
 
@@ -66,6 +67,20 @@ describe.each(DB_KINDS)('plain statements on %s', (kind) => {
     }
   });
 
+  it('answers concurrent lone statements each with its own answer; a unique violation is its own caller\'s error', async () => {
+    await plainStatement(em(), INSERT, ['d0', 300, 'first'], 'run');
+    // Sent at the same moment: on PostgreSQL they share a round trip (shared-trip.ts), where the repeat
+    // of d0 undoes its neighbours' inserts until each runs alone.
+    const results = await Promise.allSettled([1, 2, 3, 4, 5].map((i) => plainStatement(em(), INSERT, [i === 3 ? 'd0' : `d${i}`, 300 + i, 'together'], 'run')));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(UniqueConstraintViolationException);
+    expect(results.flatMap((r) => (r.status === 'fulfilled' ? [Number(r.value.affectedRows)] : []))).toEqual([1, 1, 1, 1]);
+    expect((await t.sql("SELECT id FROM plain_statement_probe WHERE label = 'together' ORDER BY id")).map((r: { id: string }) => r.id)).toEqual(['d1', 'd2', 'd4', 'd5']);
+    // Reads at the same moment: each caller its own rows.
+    const reads = await Promise.all([1, 2, 4, 5].map((i) => plainReads(em(), [{ sql: BY_ID, params: [`d${i}`] }, { sql: COUNT_N, params: [300 + i] }])));
+    expect(reads.map(([rows, [count]]) => [rows[0].n, Number(count.c)])).toEqual([[301, 1], [302, 1], [304, 1], [305, 1]]);
+  });
+
   it('compares a fraction with an integer column as a fraction, after the statement is prepared for integers', async () => {
     await t.sql('INSERT INTO plain_statement_probe (id, n, label) VALUES (?, ?, ?)', ['e2', 7002, null]);
     for (let i = 0; i < 6; i++) expect(Number((await rowsOf(COUNT_N, [7002]))[0].c)).toBe(1);
@@ -101,6 +116,15 @@ describe('prepared statements on postgresql', () => {
     expect(all).toBeGreaterThan(0); // the default channel
     expect(answers.map((rows) => Number(rows[0].n))).toEqual([0, 0, 0, 0, 0, all]);
     expect(prepared).toContainEqual(expect.stringMatching(/^PREPARE ordo_\d+ AS SELECT COUNT\(\*\) AS n FROM channel WHERE code = \$1 OR \$2 = 1$/));
+  });
+
+  it('sends the lone statements of callers at the same moment in one round trip (one implicit transaction)', async () => {
+    const em = t.em() as Em;
+    const xid = (r: { x: string }) => r.x;
+    const together = await Promise.all([1, 2, 3, 4, 5, 6].map(() => plainStatement(em, 'SELECT txid_current()::text AS x', [], 'get')));
+    expect(new Set(together.map(xid)).size).toBe(1);
+    const alone = await plainStatement(em, 'SELECT txid_current()::text AS x', [], 'get');
+    expect(xid(alone)).not.toBe(xid(together[0]));
   });
 
   it('prepares nothing with DATABASE_PREPARE=false', async () => {

@@ -6,7 +6,7 @@ import type { LockMode } from '@mikro-orm/core';
 import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import type { Em } from './orm.js';
-import type { SqlRunner, Statement } from './sql-runner.js';
+import type { SqlMethod, SqlRunner, Statement } from './sql-runner.js';
 import { postgresqlDialect } from './postgresql-dialect.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 
@@ -27,6 +27,8 @@ export interface Session extends SqlRunner {
   commit(last?: Statement[]): Promise<void>;
   /** Rolls back what was sent, if anything was. */
   rollback(): Promise<void>;
+  /** Several statements in one round trip, each one's answer as `execute` gives it with that method. */
+  executeEach(statements: readonly Statement[], methods: readonly SqlMethod[]): Promise<any[]>;
 }
 
 export interface Dialect {

@@ -56,6 +56,12 @@ export class PgSession implements Session {
     return res.slice(res.length - statements.length).map((r) => r.rows);
   }
 
+  /** Several statements in one round trip, each one's answer as `execute` gives it with that method. */
+  async executeEach(statements: readonly Statement[], methods: readonly SqlMethod[]): Promise<any[]> {
+    const res = await this.sendWithDeferred(statements);
+    return res.slice(res.length - statements.length).map((r, i) => shape(r, methods[i]));
+  }
+
   /**
    * Holds a write until the transaction's next statement or its COMMIT, which carry it in the same round
    * trip (statements still run in the order they were given; an error fails that next call instead).

@@ -5,6 +5,7 @@
 import type { Em } from './orm.js';
 import { dialectOf, type Session } from './dialect.js';
 import { readAll, type SqlMethod, type SqlRunner, type Statement } from './sql-runner.js';
+import { sharedTrip } from './shared-trip.js';
 
 /** What the transaction's body answers: its result, and the statements that go out with COMMIT. */
 export interface PlainOutcome<T> {
@@ -47,20 +48,23 @@ export function ormTransaction<T>(em: Em, body: (tx: Em) => Promise<PlainOutcome
 
 /**
  * Independent reads in one round trip, outside any transaction (each statement sees the database as it
- * starts): on PostgreSQL a session of its own sends them together; on SQLite they run one by one.
+ * starts): on PostgreSQL a session sends them together, with those of other callers at the same moment
+ * (shared-trip.ts); on SQLite they run one by one.
  */
 export function plainReads(em: Em, statements: readonly Statement[]): Promise<any[][]> {
   const { withSession } = dialectOf(em);
-  return withSession ? withSession(em, (session) => readAll(session, statements)) : readAll(em, statements);
+  return withSession ? sharedTrip(em, withSession, statements, statements.map(() => 'all')) : readAll(em, statements);
 }
 
 /**
  * One statement on its own, committed as it runs, answered as `em.execute` answers it. On PostgreSQL it
  * goes through a session, where a shape sent often is prepared (pg-prepared.ts) and PostgreSQL skips its
- * parse and plan; inside the caller's transaction, or on SQLite, it is `em.execute`.
+ * parse and plan, in a round trip shared with other callers' (shared-trip.ts); inside the caller's
+ * transaction, or on SQLite, it is `em.execute`.
  */
-export function plainStatement(em: Em, sql: string, params: readonly unknown[], method: SqlMethod = 'all'): Promise<any> {
+export async function plainStatement(em: Em, sql: string, params: readonly unknown[], method: SqlMethod = 'all'): Promise<any> {
   const { withSession } = dialectOf(em);
   if (!withSession || em.isInTransaction()) return em.execute(sql, params as unknown[], method);
-  return withSession(em, (session) => session.execute(sql, params, method));
+  const [answer] = await sharedTrip(em, withSession, [{ sql, params: params as unknown[] }], [method]);
+  return answer;
 }

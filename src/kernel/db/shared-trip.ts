@@ -1,0 +1,41 @@
+// Lone statements outside any transaction (plainStatement, plainReads: a mail's facts and its row, the
+// capture check) that concurrent callers send within a millisecond share one round trip on PostgreSQL:
+// an event group's handlers (kernel/outbox/event-group.ts) reach them at about the same moment, and a
+// round trip costs the worker and PostgreSQL more CPU than the statement itself. Sent together, the
+// statements run as one implicit transaction, so one that fails (a unique key a replay meets) undoes its
+// neighbours: the batch then runs each caller's statements alone (kernel/coalescer.ts), and each caller
+// gets its own answer or error, as if it had been alone.
+import type { Em } from './orm.js';
+import type { Session } from './dialect.js';
+import type { SqlMethod, Statement } from './sql-runner.js';
+import { Coalescer } from '../coalescer.js';
+
+type WithSession = <T>(em: Em, fn: (session: Session) => Promise<T>) => Promise<T>;
+
+interface Trip {
+  em: Em;
+  withSession: WithSession;
+  statements: readonly Statement[];
+  methods: readonly SqlMethod[];
+}
+
+/** How long a statement waits for company, and how many callers share a round trip at most. */
+const TRIP = { delayMs: 1, max: 64 };
+
+/** Per ORM (its driver), the callers waiting for the next shared round trip. */
+const trips = new WeakMap<object, Coalescer<Trip, any[]>>();
+
+/** The statements' answers (each as `execute` gives it with its method), sent with other callers' in one round trip. */
+export function sharedTrip(em: Em, withSession: WithSession, statements: readonly Statement[], methods: readonly SqlMethod[]): Promise<any[]> {
+  const driver = em.getDriver();
+  let c = trips.get(driver);
+  if (!c) trips.set(driver, (c = new Coalescer<Trip, any[]>(send, TRIP)));
+  return c.add({ em, withSession, statements, methods });
+}
+
+async function send(items: Trip[]): Promise<any[][]> {
+  const { em, withSession } = items[0];
+  const answers = await withSession(em, (session) => session.executeEach(items.flatMap((i) => i.statements), items.flatMap((i) => i.methods)));
+  let at = 0;
+  return items.map((i) => answers.slice(at, (at += i.statements.length)));
+}
