@@ -14,7 +14,6 @@ type WithSession = <T>(em: Em, fn: (session: Session) => Promise<T>) => Promise<
 
 interface Trip {
   em: Em;
-  withSession: WithSession;
   statements: readonly Statement[];
   methods: readonly SqlMethod[];
 }
@@ -29,13 +28,12 @@ const trips = new WeakMap<object, Coalescer<Trip, any[]>>();
 export function sharedTrip(em: Em, withSession: WithSession, statements: readonly Statement[], methods: readonly SqlMethod[]): Promise<any[]> {
   const driver = em.getDriver();
   let c = trips.get(driver);
-  if (!c) trips.set(driver, (c = new Coalescer<Trip, any[]>(send, TRIP)));
-  return c.add({ em, withSession, statements, methods });
+  if (!c) trips.set(driver, (c = new Coalescer<Trip, any[]>((items) => send(withSession, items), TRIP)));
+  return c.add({ em, statements, methods });
 }
 
-async function send(items: Trip[]): Promise<any[][]> {
-  const { em, withSession } = items[0];
-  const answers = await withSession(em, (session) => session.executeEach(items.flatMap((i) => i.statements), items.flatMap((i) => i.methods)));
+async function send(withSession: WithSession, items: Trip[]): Promise<any[][]> {
+  const answers = await withSession(items[0].em, (session) => session.executeEach(items.flatMap((i) => i.statements), items.flatMap((i) => i.methods)));
   let at = 0;
   return items.map((i) => answers.slice(at, (at += i.statements.length)));
 }

@@ -8,7 +8,7 @@ import { sqlCounter } from '../db/sql-counter.js';
 import { untraced, inJobSpan } from '../tracing.js';
 import { Coalescer } from '../coalescer.js';
 import { EVENTS_QUEUE } from './outbox-relay.js';
-import { isGroup, type GroupData, type GroupedEvent } from './event-group.js';
+import { groupRange, isGroup, type GroupData, type GroupedEvent } from './event-group.js';
 import { toEvent, type EventRow } from './event-row.js';
 
 /** Wraps the handling of each event, by its type (the job-duration metric: per event type, grouped or not). */
@@ -100,9 +100,10 @@ export class EventBus {
 /** The group's events not yet acknowledged (a retry: the others were handled by an earlier attempt; a replay). */
 async function unprocessed(app: AppRuntime, group: GroupData): Promise<GroupedEvent[]> {
   const em = app.orm.em.fork() as Em;
+  const { first, last } = groupRange(group.key);
   const rows: EventRow[] = await em.execute(
     `SELECT id, type, aggregate_id, payload, created_at_ms, trace_parent FROM outbox_event WHERE id BETWEEN ? AND ? AND job_key = ? AND processed_at_ms IS NULL ORDER BY id`,
-    [group.first, group.last, group.key],
+    [first, last, group.key],
   );
   return rows.map((r) => ({ ...toEvent(r), traceParent: r.trace_parent }));
 }

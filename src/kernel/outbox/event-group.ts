@@ -22,11 +22,9 @@ export interface GroupedEvent extends DomainEvent {
   traceParent?: string | null;
 }
 
-/** A group job's data: its key (the job id), the id range its events lie in, and the events on a first run. */
+/** A group job's data: its key (the job id, which names the id range its events lie in), and the events on a first run. */
 export interface GroupData {
   key: string;
-  first: number;
-  last: number;
   /** Absent when the job was added by a replay: the events are read from the database. */
   events?: GroupedEvent[];
 }
@@ -64,11 +62,9 @@ export function eventJobs(events: ToQueue[], size: number): { jobs: BulkJob[]; k
   const close = () => {
     if (open.length === 1) single(open[0]);
     else if (open.length > 1) {
-      const first = open[0].event.id;
-      const last = open[open.length - 1].event.id;
-      const key = `evts-${first}-${last}`;
+      const key = `evts-${open[0].event.id}-${open[open.length - 1].event.id}`;
       keys.set(key, open.map((e) => e.event.id));
-      group({ key, first, last, events: open.map((e) => ({ ...e.event, traceParent: e.traceParent })) });
+      group({ key, events: open.map((e) => ({ ...e.event, traceParent: e.traceParent })) });
     }
     open = [];
   };
@@ -77,7 +73,7 @@ export function eventJobs(events: ToQueue[], size: number): { jobs: BulkJob[]; k
       if (!e.jobKey) single(e);
       else if (!replayed.has(e.jobKey)) {
         replayed.add(e.jobKey);
-        group({ key: e.jobKey, ...groupRange(e.jobKey) });
+        group({ key: e.jobKey });
       }
     } else if (size <= 1) single(e);
     else {
