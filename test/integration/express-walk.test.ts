@@ -91,8 +91,9 @@ async function rowsOf(r: Run, orderId: string, norm: (v: unknown) => unknown) {
   const movements = (await t.sql(`SELECT m.sku, l.code, m.delta, m.reason, m.note FROM stock_movement m JOIN stock_location l ON l.id = m.location_id
       WHERE m.order_id = ? ORDER BY m.sku, l.code`, [orderId])).map((m: any) => ({ ...m, delta: Number(m.delta) }));
   // The payment's capture and the invoice (on the first shipment) are jobs of their own that race the walk of a second
-  // shipment: its records are compared apart, after the walk's (whose order is the walk's own).
-  const isSideJob = (type: string) => /^(PAYMENT_|payment\.|INVOICE_|invoice\.)/.test(type);
+  // shipment: its records (the order's payment status change among them) are compared apart, after the walk's
+  // (whose order is the walk's own).
+  const isSideJob = (type: string) => /^(PAYMENT_|payment\.|order\.payment_|INVOICE_|invoice\.)/.test(type);
   const walk = norm({
     order: { ...order, estimated_delivery_at: date(order.estimated_delivery_at) },
     history: history.filter((h: any) => !isSideJob(h.type)), events: events.filter((e) => !isSideJob(e.type)), shipments, shipmentLines, lines, movements,
