@@ -196,7 +196,7 @@ function rates(samples, total, t0, ready) {
  * until it reaches `total` (or --timeout); `check(kids)` runs after each poll short of it. Sets run.bootMs,
  * run.cpu (the processes' CPU while polling) and the rates(); returns the processes and the last count.
  */
-async function measure(run, { start, readyLine, readyMs, total, pollMs, count, check }) {
+async function measure(run, { start, readyLine, readyMs, total, pollMs, count, check, settled }) {
   const t0 = performance.now();
   const kids = Array.from({ length: run.workers }, (_, i) => start(i));
   const ready = await Promise.all(kids.map(async (k) => { await waitForLine(k, readyLine, readyMs); return performance.now(); }));
@@ -215,6 +215,16 @@ async function measure(run, { start, readyLine, readyMs, total, pollMs, count, c
   run.cpu = cpuDelta(c0, cpuSample(kids));
   run.window = [Math.min(...ready), performance.now()];
   Object.assign(run, rates(samples, total, t0, Math.min(...ready)));
+  // Then until the follow-up work of every order is done too (`settled`: its events handled, its payment
+  // captured), which the workers did partly after the last SHIPPED: the whole pipeline's rate and CPU.
+  if (settled && done >= total) {
+    let left = await settled();
+    while (left > 0 && Date.now() < deadline) { check?.(kids); await sleep(pollMs); left = await settled(); }
+    if (left === 0) {
+      run.settledMs = performance.now() - Math.min(...ready);
+      run.cpuSettled = cpuDelta(c0, cpuSample(kids));
+    }
+  }
   return { kids, done };
 }
 const f0 = (x) => (Number.isFinite(x) ? x.toFixed(0) : '-');
@@ -300,6 +310,7 @@ async function fulfillmentRun(workers) {
       },
       readyLine: /Ordo workers running/, readyMs: 60_000, total: ORDERS, pollMs: 100,
       count: () => n(`SELECT count(*) AS n FROM orders WHERE status = 'SHIPPED'`),
+      settled: () => n(`SELECT (SELECT count(*) FROM outbox_event WHERE processed_at_ms IS NULL) + (SELECT count(*) FROM orders WHERE payment_status <> 'PAID') AS n`),
       check: (ks) => { if (ks.some((k) => k.exitInfo)) throw new Error(`a worker exited during the run: ${JSON.stringify(ks.map((k) => k.exitInfo))}`); },
     });
     run.logs.push(...kids);
@@ -446,7 +457,10 @@ function buildReport() {
     block('Ordo fulfillment, CONFIRMED → SHIPPED (orders placed first by an API process, workers started after)', ctx.runs.map((r) =>
       `workers=${r.workers} orders/s=${f1(r.rate)} (all ${r.shipped}/${ORDERS} SHIPPED ${f1(r.workMs / 1000)}s after the first worker was ready; boot ${f1(r.bootMs / 1000)}s; ` +
       `first SHIPPED after ${f1(r.firstMs / 1000)}s, then 10%→90% at ${f1(r.steady)}/s)` +
-      (r.notes.length ? `  ${r.notes.join('; ')}` : '')));
+      (r.notes.length ? `  ${r.notes.join('; ')}` : '')).concat(ctx.runs.map((r) => r.settledMs
+      ? `workers=${r.workers} settled orders/s=${f1(ORDERS / (r.settledMs / 1000))} (every event handled and every payment captured ${f1(r.settledMs / 1000)}s after the first worker was ready; ` +
+        `cpu: worker processes ${f1((r.cpuSettled.kids * r.cpuSettled.sec * 1000) / ORDERS)} ms/order, pg backends ${f1((r.cpuSettled.pg * r.cpuSettled.sec * 1000) / ORDERS)} ms/order; machine busy ${f2(r.cpuSettled.busy)})`
+      : `workers=${r.workers} settled: not within the run's time limit`)));
     block('Work per order and CPU during the run (1.00 = one core)', ctx.runs.flatMap((r) => [
       `workers=${r.workers} outbox events/order=${f1(r.eventsPerOrder)} BullMQ jobs/order=${f1(r.jobsPerOrder)} (${Object.entries(r.jobs ?? {}).map(([q, c]) => `${q} ${c.completed}${c.failed ? ` +${c.failed} failed` : ''}`).join(', ')})`,
       ...(r.workers === ctx.runs[0].workers ? Object.entries(r.jobs ?? {}).map(([q, c]) => `   ${q}: ${Object.entries(c.names ?? {}).map(([nm, k]) => `${nm} ${k}`).join(', ')}`) : []),

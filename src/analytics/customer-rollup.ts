@@ -45,10 +45,16 @@ function firstDaysOf(rows: any[], channelId: string): { all: string | null; chan
 
 const earliest = (a: string | null, b: string) => (a && a < b ? a : b);
 
-async function syncOrder(tx: SqlRunner, orderId: string): Promise<void> {
+/** The order as its customer's rows count it (read with the batch's other counts: operations-sql.ts). */
+const orderRead = (orderId: string): Statement => ({
+  sql: `SELECT o.channel_id, o.customer_id, o.email, o.placed_at, o.currency_code, o.status, o.total, c.time_zone,
+    (SELECT SUM(COALESCE(refunded_amount, 0)) FROM return_request r WHERE r.order_id = o.id) AS refunded FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ?`,
+  params: [orderId],
+});
+
+/** Makes the order's customer rows agree with `o` (the order as `orderRead` found it). */
+async function syncOrder(tx: SqlRunner, orderId: string, o: any): Promise<void> {
   const d = dialectOf(tx);
-  const [o] = await tx.execute(`SELECT o.channel_id, o.customer_id, o.email, o.placed_at, o.currency_code, o.status, o.total, c.time_zone,
-    (SELECT SUM(COALESCE(refunded_amount, 0)) FROM return_request r WHERE r.order_id = o.id) AS refunded FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ?`, [orderId]);
   if (!o) return;
   const now = orderCounts(o.status, Number(o.total), Number(o.refunded ?? 0));
   const day = localDay(d.readDate(o.placed_at), zoneOf(o));
@@ -97,7 +103,10 @@ async function movePoints(tx: SqlRunner, channelId: string, day: string, dOrders
   ]);
 }
 
-const sync = rollupHandler(ROLLUP, (tx, e) => syncOrder(tx, field(e, 'orderId')));
+const sync = rollupHandler(ROLLUP, (e) => {
+  const orderId = field(e, 'orderId');
+  return { reads: [orderRead(orderId)], apply: (tx, [[o]]) => syncOrder(tx, orderId, o) };
+});
 
 export const customerHandlers: Record<string, EventHandler> = {
   'order.placed': sync,

@@ -1,7 +1,7 @@
 // What the fulfillment, returns and customer rollups share: the increment statement (one atomic upsert
 // on both databases), the channel's time zone and the handler's transaction with its claim.
 import type { Em } from '../kernel/db/orm.js';
-import { write, type SqlRunner } from '../kernel/db/sql-runner.js';
+import { readAll, write, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { plainTransaction } from '../kernel/db/plain-transaction.js';
 import type { DomainEvent, EventHandler, JobContext } from '../kernel/module.js';
 import { claimEvent, claimedBefore, claimLater } from './apply-once.js';
@@ -34,14 +34,31 @@ export async function increment(tx: SqlRunner, table: string, keys: Record<strin
 export const zoneOf = (row: { time_zone?: string | null }): string => row.time_zone || 'UTC';
 
 /**
- * A handler that counts an event once for `rollup`: in a transaction (shared with the rollup's other
- * counts asked for at the same moment: `claimed`), the claim first (apply-once.ts), then `apply`'s
- * increments; a replayed or retried event finds the claim and adds nothing. Plain statements
- * (kernel/db/plain-transaction.ts): on PostgreSQL BEGIN rides with the claim and the increments (`write`)
- * with the next read or COMMIT.
+ * One rollup's count of one event: the statements it reads first, and what it adds with their answers.
+ * The reads of a batch's counts go out together (`runBatch`: one round trip on PostgreSQL, the claims
+ * riding with them), each count's in its own order, so a read that locks (an upsert) holds its lock for
+ * the reads after it. A count reads only what no count of the batch writes (its increments wait for the
+ * next round trip or COMMIT), or says with `once` that it recounts state: of the counts of a batch with
+ * the same `once`, the first alone reads and applies (the others are claimed and add nothing).
  */
-export function rollupHandler(rollup: string, apply: (tx: SqlRunner, event: DomainEvent) => Promise<void>): EventHandler {
-  return (event: DomainEvent, ctx: JobContext) => claimed(ctx.em as Em, event.id, rollup, (db) => apply(db, event));
+export interface RollupCount {
+  reads: Statement[];
+  apply: (db: SqlRunner, answers: any[][]) => Promise<void>;
+  once?: string;
+}
+
+/** A count that reads nothing first. */
+export const countWith = (apply: (db: SqlRunner) => Promise<void>): RollupCount => ({ reads: [], apply: (db) => apply(db) });
+
+/**
+ * A handler that counts an event once for `rollup`: in a transaction (shared with the rollup's other
+ * counts asked for at the same moment: `claimed`), the claim first (apply-once.ts), then `count`'s reads
+ * and increments; a replayed or retried event finds the claim and adds nothing. Plain statements
+ * (kernel/db/plain-transaction.ts): on PostgreSQL BEGIN rides with the claims and the batch's reads, the
+ * increments (`write`) with COMMIT.
+ */
+export function rollupHandler(rollup: string, count: (event: DomainEvent) => RollupCount): EventHandler {
+  return (event: DomainEvent, ctx: JobContext) => claimed(ctx.em as Em, event.id, rollup, count(event));
 }
 
 /** One rollup's count of one event, waiting for the batch that runs it (`claimed`). */
@@ -49,7 +66,7 @@ interface Claim {
   em: Em;
   eventId: number;
   rollup: string;
-  apply: (db: SqlRunner) => Promise<void>;
+  count: RollupCount;
 }
 
 /** The counts that wait for a transaction, per ORM (its driver) and rollup. */
@@ -59,24 +76,24 @@ const batches = new WeakMap<object, Map<string, Coalescer<Claim, void>>>();
 const BATCH = { delayMs: 2, max: 32 };
 
 /**
- * `apply` in a plain transaction that first claims (event, rollup); nothing when it was claimed before.
+ * `count` in a plain transaction that first claims (event, rollup); nothing when it was claimed before.
  * The counts of one rollup that a worker's event jobs ask for at once share that transaction (one BEGIN,
- * one COMMIT, the writes riding with the next reads: `runBatch`); a batch that fails (a repeat among them,
- * a conflict) runs its counts one by one (kernel/coalescer.ts), so a repeat is skipped and an error is
- * its own event's.
+ * one round trip for the claims and every count's reads, the writes riding with COMMIT: `runBatch`); a
+ * batch that fails (a repeat among them, a conflict) runs its counts one by one (kernel/coalescer.ts), so
+ * a repeat is skipped and an error is its own event's.
  */
-export function claimed(em: Em, eventId: number, rollup: string, apply: (db: SqlRunner) => Promise<void>): Promise<void> {
+export function claimed(em: Em, eventId: number, rollup: string, count: RollupCount): Promise<void> {
   const driver = em.getDriver();
   let byRollup = batches.get(driver);
   if (!byRollup) batches.set(driver, (byRollup = new Map()));
   let c = byRollup.get(rollup);
   if (!c) byRollup.set(rollup, (c = new Coalescer<Claim, void>(runBatch, BATCH)));
-  return c.add({ em, eventId, rollup, apply });
+  return c.add({ em, eventId, rollup, count });
 }
 
 /**
  * The counts in one plain transaction, each claimed before it is applied. On a PostgreSQL session the
- * claims ride with the first read and a repeat rolls the whole batch back (claimLater); batches of more
+ * claims ride with the reads and a repeat rolls the whole batch back (claimLater); batches of more
  * than one first take the rollup's advisory lock, so that two workers' batches, which write the same
  * day rows (every order adds to its channel's day) in the order of their events, never wait for each
  * other crosswise (a deadlock): they take turns instead.
@@ -84,6 +101,7 @@ export function claimed(em: Em, eventId: number, rollup: string, apply: (db: Sql
 async function runBatch(items: Claim[]): Promise<void[]> {
   try {
     await plainTransaction(items[0].em, async (db) => {
+      let todo = items;
       if (db.defer) {
         // The counts need not reach the disk before COMMIT answers: the event's acknowledgement is
         // written after them, and its COMMIT (synchronous) flushes the log up to it, these counts
@@ -92,11 +110,16 @@ async function runBatch(items: Claim[]): Promise<void[]> {
         db.defer({ sql: 'SET LOCAL synchronous_commit = off', params: [] });
         if (items.length > 1) db.defer({ sql: 'SELECT pg_advisory_xact_lock(?)', params: [lockKey(items[0].rollup)] });
         for (const it of items) db.defer(claimLater(db, it.eventId, it.rollup));
+      } else {
+        todo = [];
+        for (const it of items) if (await claimEvent(db, it.eventId, it.rollup)) todo.push(it);
       }
-      for (const it of items) {
-        if (!db.defer && !(await claimEvent(db, it.eventId, it.rollup))) continue;
-        await it.apply(db);
-      }
+      const seen = new Set<string>();
+      const counts = todo.map((it) => it.count).filter((c) => c.once === undefined || (!seen.has(c.once) && !!seen.add(c.once)));
+      const reads = counts.flatMap((c) => c.reads);
+      const answers = reads.length ? await readAll(db, reads) : [];
+      let at = 0;
+      for (const c of counts) await c.apply(db, answers.slice(at, (at += c.reads.length)));
       return { result: undefined, last: [] };
     });
   } catch (e) {
@@ -117,8 +140,11 @@ const lockKey = (rollup: string): number => {
 /** A string field of an event's payload ('' when missing). */
 export const field = (event: DomainEvent, name: string): string => String((event.payload as Record<string, unknown>)[name] ?? '');
 
-/** True the first time `subjectId` is marked with `mark` (in the caller's transaction): count it then only. */
-export async function markOnce(tx: SqlRunner, subjectId: string, mark: string): Promise<boolean> {
-  const rows = await tx.execute('INSERT INTO operations_mark (subject_id, mark) VALUES (?, ?) ON CONFLICT (subject_id, mark) DO NOTHING RETURNING subject_id', [subjectId, mark]);
-  return rows.length > 0;
-}
+/**
+ * The statement that marks `subjectId` with `mark` when `exists` (a condition on rows, with its parameters)
+ * holds: it answers a row the first time only, so a count read with it adds then only.
+ */
+export const markOnceIf = (subjectId: string, mark: string, exists: string, params: unknown[]): Statement => ({
+  sql: `INSERT INTO operations_mark (subject_id, mark) SELECT CAST(? AS text), CAST(? AS text) WHERE EXISTS (${exists}) ON CONFLICT (subject_id, mark) DO NOTHING RETURNING subject_id`,
+  params: [subjectId, mark, ...params],
+});

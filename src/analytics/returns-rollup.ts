@@ -1,24 +1,31 @@
 // The returns rollups' handlers (returns-rollup.entity.ts). A return counts on the local day it was
 // requested (its row's createdAt), in its order's currency; units when it is received, money when it is
 // refunded (or, for an exchange, when a price difference was refunded as it completed).
-import { write, type SqlRunner } from '../kernel/db/sql-runner.js';
+import type { SqlRunner } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import type { EventHandler } from '../kernel/module.js';
 import { localDay } from './local-day.js';
-import { zoneOf, field, increment, markOnce, rollupHandler } from './operations-sql.js';
+import { zoneOf, field, increment, markOnceIf, rollupHandler, countWith, type RollupCount } from './operations-sql.js';
 import { shareRefund } from './returns-refund-share.js';
 
 const ROLLUP = 'returns';
 
 /** The units of a shipment by SKU, on the local day it left: the return rate's denominator. */
-async function shippedUnits(tx: SqlRunner, shipmentId: string): Promise<void> {
-  const rows = await tx.execute(
-    `SELECT ol.sku, sl.quantity, s.shipped_at, o.channel_id, c.time_zone FROM shipment_line sl JOIN shipment s ON s.id = sl.shipment_id
-       JOIN order_line ol ON ol.id = sl.order_line_id JOIN orders o ON o.id = s.order_id JOIN channel c ON c.id = o.channel_id WHERE sl.shipment_id = ? AND s.shipped_at IS NOT NULL ORDER BY ol.sku`, [shipmentId]);
-  if (!rows.length || !(await markOnce(tx, shipmentId, 'SHIPPED_UNITS'))) return;
-  const day = localDay(dialectOf(tx).readDate(rows[0].shipped_at), zoneOf(rows[0]));
-  for (const r of rows) await increment(tx, 'returns_shipped_day', { channel_id: r.channel_id, day, sku: r.sku }, { units: Number(r.quantity) });
-}
+const shippedUnits = (shipmentId: string): RollupCount => ({
+  reads: [
+    {
+      sql: `SELECT ol.sku, sl.quantity, s.shipped_at, o.channel_id, c.time_zone FROM shipment_line sl JOIN shipment s ON s.id = sl.shipment_id
+       JOIN order_line ol ON ol.id = sl.order_line_id JOIN orders o ON o.id = s.order_id JOIN channel c ON c.id = o.channel_id WHERE sl.shipment_id = ? AND s.shipped_at IS NOT NULL ORDER BY ol.sku`,
+      params: [shipmentId],
+    },
+    markOnceIf(shipmentId, 'SHIPPED_UNITS', 'SELECT 1 FROM shipment_line sl JOIN shipment s ON s.id = sl.shipment_id WHERE sl.shipment_id = ? AND s.shipped_at IS NOT NULL', [shipmentId]),
+  ],
+  apply: async (tx, [rows, marked]) => {
+    if (!rows.length || !marked.length) return;
+    const day = localDay(dialectOf(tx).readDate(rows[0].shipped_at), zoneOf(rows[0]));
+    for (const r of rows) await increment(tx, 'returns_shipped_day', { channel_id: r.channel_id, day, sku: r.sku }, { units: Number(r.quantity) });
+  },
+});
 
 export interface ReturnLineRow {
   id: string;
@@ -67,11 +74,11 @@ async function refunded(tx: SqlRunner, returnId: string): Promise<void> {
 }
 
 export const returnsHandlers: Record<string, EventHandler> = {
-  'shipment.shipped': rollupHandler(ROLLUP, (tx, e) => shippedUnits(tx, field(e, 'shipmentId'))),
-  'return.received': rollupHandler(ROLLUP, (tx, e) => received(tx, field(e, 'returnId'))),
-  'return.refunded': rollupHandler(ROLLUP, (tx, e) => refunded(tx, field(e, 'returnId'))),
+  'shipment.shipped': rollupHandler(ROLLUP, (e) => shippedUnits(field(e, 'shipmentId'))),
+  'return.received': rollupHandler(ROLLUP, (e) => countWith((tx) => received(tx, field(e, 'returnId')))),
+  'return.refunded': rollupHandler(ROLLUP, (e) => countWith((tx) => refunded(tx, field(e, 'returnId')))),
   // An exchange completes straight from RECEIVED; a refunded price difference is its refund.
-  'return.completed': rollupHandler(ROLLUP, async (tx, e) => {
+  'return.completed': rollupHandler(ROLLUP, (e) => countWith(async (tx) => {
     if (field(e, 'from') === 'RECEIVED') await refunded(tx, field(e, 'returnId'));
-  }),
+  })),
 };

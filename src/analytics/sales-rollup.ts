@@ -8,7 +8,7 @@ import type { Em } from '../kernel/db/orm.js';
 import { marks, readAll, write, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import type { DomainEvent, JobContext } from '../kernel/module.js';
-import { claimed } from './operations-sql.js';
+import { claimed, type RollupCount } from './operations-sql.js';
 import { FIGURES, orderContribution, zeroFigures, type OrderContribution, type SkuFigures } from './sales-figures.js';
 
 /** The events after which an order's sales figures may differ. */
@@ -106,26 +106,32 @@ export function difference(before: OrderContribution | null, after: OrderContrib
   return { days: rows(days), skus: rows(skus) };
 }
 
-/** Recounts one order in the caller's transaction. */
-export async function recountOrder(tx: SqlRunner, orderId: string): Promise<void> {
-  // One statement creates the order's row (empty) the first time, locks it (the no-op update) and answers
-  // what the order added so far: an event of the same order handled at the same time waits here.
-  // The reads go with it, in one round trip on a session: they run once the lock is held.
-  const [[row], ...rows] = await readAll(tx, [{ sql: `INSERT INTO sales_order_rollup (order_id, channel_id, currency, day, skus) VALUES (?, '', '', '', '{}')
-    ON CONFLICT (order_id) DO UPDATE SET order_id = excluded.order_id RETURNING *`, params: [orderId] }, ...contributionReads([orderId])]);
-  const now = contributionsFrom(tx, rows).get(orderId);
-  if (!now) return;
-  const diff = difference(stored(row), now);
-  // Every transaction locks the rows it adds to in one order — SKU days (sorted), then days (sorted) —
-  // so none waits in a circle; the day row, which every order of the day shares, last and briefly.
-  await writeSkuDays(tx, diff.skus, true);
-  await writeOrderRows(tx, [[orderId, now]]);
-  await writeDays(tx, diff.days, true);
-}
+/**
+ * Recounts one order in its count's transaction (`claimed`). One statement creates the order's row
+ * (empty) the first time, locks it (the no-op update) and answers what the order added so far: an event
+ * of the same order handled at the same time by another worker waits there. The order's rows are read
+ * right after it, with the batch's other reads: they run once the lock is held. A batch recounts an order
+ * once (`once`), however many of its events it holds.
+ */
+export const recountOrder = (orderId: string): RollupCount => ({
+  once: orderId,
+  reads: [{ sql: `INSERT INTO sales_order_rollup (order_id, channel_id, currency, day, skus) VALUES (?, '', '', '', '{}')
+    ON CONFLICT (order_id) DO UPDATE SET order_id = excluded.order_id RETURNING *`, params: [orderId] }, ...contributionReads([orderId])],
+  apply: async (tx, [[row], ...rows]) => {
+    const now = contributionsFrom(tx, rows).get(orderId);
+    if (!now) return;
+    const diff = difference(stored(row), now);
+    // Every transaction locks the rows it adds to in one order — SKU days (sorted), then days (sorted) —
+    // so none waits in a circle; the day row, which every order of the day shares, last and briefly.
+    await writeSkuDays(tx, diff.skus, true);
+    await writeOrderRows(tx, [[orderId, now]]);
+    await writeDays(tx, diff.days, true);
+  },
+});
 
 /** The event job: counts the event once (`claimEvent`) and recounts its order. */
 export async function countSalesEvent(event: DomainEvent, ctx: JobContext): Promise<void> {
   const orderId = event.payload.orderId;
   if (typeof orderId !== 'string') return;
-  await claimed(ctx.em as Em, event.id, 'sales', (db) => recountOrder(db, orderId));
+  await claimed(ctx.em as Em, event.id, 'sales', recountOrder(orderId));
 }

@@ -1,12 +1,14 @@
 // Issuing invoices and credit notes, in a job: for every capture of an order an invoice, for every
 // refund a credit note that references the invoice it corrects. Numbers come from a per-channel,
 // per-kind counter row moved inside the issuing transaction, so they are gap-free across processes (two
-// issuers queue on the counter row; a rolled-back issue gives its number back). PDFs are rendered after
-// the commit; an invoice whose PDF is missing gets it on the next run of the job.
+// issuers queue on the counter row; a rolled-back issue gives its number back). A document's PDF is
+// rendered from its row (which holds everything it prints, as issued) on its first download, then kept in
+// the document store: issuing spends no PDF on invoices nobody opens.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { assertMayReadOrders, authorize, orderReader, type Principal } from '../kernel/auth.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
+import { dialectOf } from '../kernel/db/dialect.js';
 import { basisPointsToPercent, formatMoney, proportional } from '../kernel/money.js';
 import { Channel } from '../channels/channel.entity.js';
 import { SequenceService } from '../channels/sequence.service.js';
@@ -50,7 +52,7 @@ export class InvoiceService {
     return this.app.service(DocumentService).signedUrl(invoice.pdfKey);
   }
 
-  /** Issues what the order's ledger asks for and is not issued yet; then renders missing PDFs. Idempotent. */
+  /** Issues what the order's ledger asks for and is not issued yet (their PDFs are drawn on first download: `renderPdf`). Idempotent. */
   async issueForOrder(em: Em, orderId: string): Promise<string[]> {
     // Under the order's lock: two runs of the job for one order issue each document once.
     const issued = await withOrder(em, orderId, async (tx, order) => {
@@ -111,24 +113,27 @@ export class InvoiceService {
       }
       return made.map((i) => i.id);
     });
-    await this.renderMissing(em, orderId);
     return issued;
   }
 
-  /** Renders the PDFs of the order's documents that have none yet. */
-  async renderMissing(em: Em, orderId: string): Promise<number> {
-    const f = em.fork();
-    const missing = await f.find(Invoice, { order: orderId, pdfRenderedAt: null }, { populate: ['order', 'correctsInvoice'] });
-    for (const inv of missing) {
-      const pdf = await renderInvoice({
-        kind: inv.kind, number: inv.number, issuedAt: inv.issuedAt, orderNumber: inv.order.number, correctsNumber: inv.correctsInvoice?.number ?? null,
-        seller: inv.seller, buyer: inv.buyer, currencyCode: inv.currencyCode, lines: inv.lines, subtotal: inv.subtotal, taxTotal: inv.taxTotal, total: inv.total,
-      });
-      await this.app.service(DocumentService).save(inv.pdfKey, pdf, 'application/pdf');
-      inv.pdfRenderedAt = new Date();
-    }
-    await f.flush();
-    return missing.length;
+  /**
+   * An invoice's or credit note's PDF, rendered from its row on its first download (DocumentService source
+   * for `invoices/`; the store keeps it after): the row holds what the document prints as it was issued
+   * (lines, parties, totals, date), so it reads the same whenever it is drawn. The row notes when. Null for
+   * a key that names no document.
+   */
+  async renderPdf(key: string): Promise<{ data: Buffer; contentType: string } | null> {
+    const id = /^invoices\/([\w-]+)\.pdf$/.exec(key)?.[1];
+    if (!id) return null;
+    const em = this.app.orm.em.fork() as Em;
+    const inv = await em.findOne(Invoice, { id }, { populate: ['order', 'correctsInvoice'] });
+    if (!inv) return null;
+    const pdf = await renderInvoice({
+      kind: inv.kind, number: inv.number, issuedAt: inv.issuedAt, orderNumber: inv.order.number, correctsNumber: inv.correctsInvoice?.number ?? null,
+      seller: inv.seller, buyer: inv.buyer, currencyCode: inv.currencyCode, lines: inv.lines, subtotal: inv.subtotal, taxTotal: inv.taxTotal, total: inv.total,
+    });
+    await em.execute('UPDATE invoice SET pdf_rendered_at = ? WHERE id = ? AND pdf_rendered_at IS NULL', [dialectOf(em).date(new Date()), id], 'run');
+    return { data: pdf, contentType: 'application/pdf' };
   }
 
   /**

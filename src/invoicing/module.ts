@@ -6,6 +6,7 @@ import { Invoice } from './invoice.entity.js';
 import { InvoiceLineFields, InvoiceResolver, OrderInvoicesField } from './invoice.resolver.js';
 import { InvoiceService } from './invoice.service.js';
 import { idField, jobOnEvent } from '../kernel/outbox/event-job.js';
+import { DocumentService } from '../documents/document.service.js';
 
 export const INVOICING_QUEUE = 'invoicing';
 
@@ -34,6 +35,8 @@ export const invoicing = defineModule({
     inv: (ctx, id) => ctx.app.service(InvoiceService).readable(ctx.em, ctx.principal, id),
   },
   jobs,
+  // Drawn on their first download, not when issued (InvoiceService.renderPdf).
+  onStart: async (app) => app.service(DocumentService).registerSource('invoices/', (key) => app.service(InvoiceService).renderPdf(key)),
   on: {
     'payment.captured': issue('capture'),
     'shipment.shipped': issue('shipment'),

@@ -221,14 +221,22 @@ describe.each(DB_KINDS)('payments and invoicing on %s', (kind: DbKind) => {
     ok(await t.admin(CAPTURE, { id: placed.payments[0].id }));
     const [inv] = await invoicesOf(placed.id, 1);
     expect(inv.pdfUrl).toMatch(/^\/documents\/invoices\/inv_[^?]+\.pdf\?expires=\d+&signature=[0-9a-f]{64}$/);
-    // The PDF is rendered just after the invoice row commits: wait for that, then ask once.
-    await until(async () => (await t.sql('SELECT pdf_rendered_at FROM invoice WHERE id = ?', [inv.id]))[0], (r: any) => r?.pdf_rendered_at != null);
+    // Issuing drew no PDF: it is drawn on its first download, from the invoice's row, and kept.
+    await settled(t);
+    const renderedAt = async () => (await t.sql('SELECT pdf_rendered_at FROM invoice WHERE id = ?', [inv.id]))[0].pdf_rendered_at;
+    expect(await renderedAt()).toBeNull();
     // Only through the engine's own server, at the link the API handed out: no route of the test's.
     const base = new URL('/', t.url).toString();
     const res = await fetch(new URL(inv.pdfUrl, base));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
     const pdf = Buffer.from(await res.arrayBuffer());
+    const first = await renderedAt();
+    expect(first).not.toBeNull();
+    // The second download is the kept file: the same bytes, not drawn again.
+    const again = await fetch(new URL(inv.pdfUrl, base));
+    expect(Buffer.from(await again.arrayBuffer()).equals(pdf)).toBe(true);
+    expect(await renderedAt()).toEqual(first);
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     // What the document says: this invoice, this order, its lines and total.
     const lines = pdfTextLines(pdf);
