@@ -1,19 +1,34 @@
 // A small per-process cache for reference data read on the hot path (channels, shipping methods, tax
-// rates). A write in this process clears it at once; other processes see the change within the TTL.
+// rates, senders). A write in this process clears it at once; other processes see the change within the
+// TTL. Callers that miss at the same moment (a worker's concurrent jobs after the TTL ran out) share one
+// load instead of each reading the row.
 export class TtlCache<V> {
   private entries = new Map<string, { value: V; until: number }>();
+  private loading = new Map<string, Promise<V>>();
+  /** Moves on at each clear(): a load that started before it does not put its (older) value back. */
+  private generation = 0;
   constructor(private readonly ttlMs: number) {}
 
   async get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.entries.get(key);
     if (hit && hit.until > Date.now()) return hit.value;
-    const value = await load();
-    // Misses are not cached: a thing created on another process is found on the next request.
-    if (value !== null && value !== undefined && this.ttlMs > 0) this.entries.set(key, { value, until: Date.now() + this.ttlMs });
-    return value;
+    const pending = this.loading.get(key);
+    if (pending) return pending;
+    const generation = this.generation;
+    const loaded = load().then((value) => {
+      // Misses are not cached: a thing created on another process is found on the next request.
+      if (generation === this.generation && value !== null && value !== undefined && this.ttlMs > 0) this.entries.set(key, { value, until: Date.now() + this.ttlMs });
+      return value;
+    }).finally(() => {
+      if (this.loading.get(key) === loaded) this.loading.delete(key);
+    });
+    this.loading.set(key, loaded);
+    return loaded;
   }
 
   clear(): void {
     this.entries.clear();
+    this.loading.clear();
+    this.generation++;
   }
 }
