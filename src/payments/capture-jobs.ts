@@ -1,12 +1,12 @@
 // Capture by policy. Each channel says when its authorized payments are captured: ON_PLACEMENT (a job
 // fed by `order.confirmed` / `order.backordered`) or ON_FIRST_SHIPMENT (a job fed by `shipment.shipped`).
 // The job reads the current state, so a replayed or repeated event captures nothing twice. A refused
-// capture is retried with backoff; when it keeps failing, the order goes ON_HOLD (see PaymentService).
+// capture is retried with backoff; when it keeps failing, the order goes ON_HOLD (capture-for-order.ts).
 import type { Em } from '../kernel/db/orm.js';
 import { plainStatement } from '../kernel/db/plain-transaction.js';
 import type { EventHandler, JobDefinition } from '../kernel/module.js';
 import { CapturePolicy } from '../channels/channel.entity.js';
-import { PaymentService } from './payment.service.js';
+import { captureForOrder } from './capture-for-order.js';
 import { idField, jobOnEvent } from '../kernel/outbox/event-job.js';
 
 export const PAYMENTS_QUEUE = 'payments';
@@ -15,7 +15,7 @@ export const paymentJobs: Record<string, JobDefinition> = {
   'payments.capture': {
     queue: PAYMENTS_QUEUE,
     handler: (d: { orderId: string; why: string; attempts: number }, ctx) =>
-      ctx.app.service(PaymentService).captureForOrder(ctx.em as Em, d.orderId, ctx.attempt, d.attempts ?? ctx.app.config.captureAttempts, d.why ?? 'capture job'),
+      captureForOrder(ctx.app, ctx.em as Em, d.orderId, ctx.attempt, d.attempts ?? ctx.app.config.captureAttempts, d.why ?? 'capture job'),
   },
 };
 
@@ -50,7 +50,8 @@ function captureWhen(policy: CapturePolicy, why: string): EventHandler {
 const captureEdited = jobOnEvent(PAYMENTS_QUEUE, 'payments.capture', async (event, ctx) => {
   const orderId = orderIdOf(event);
   if (!orderId) return null;
-  const [row] = await (ctx.em as Em).execute(
+  const [row] = await plainStatement(
+    ctx.em as Em,
     `SELECT c.capture_policy AS policy, ${PREORDER_SQL}, (SELECT COUNT(*) FROM order_line ol WHERE ol.order_id = o.id AND ol.quantity_shipped > 0) AS shipped
      FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ? AND EXISTS (SELECT 1 FROM payment p WHERE p.order_id = o.id AND p.status = 'AUTHORIZED')`,
     [orderId],

@@ -148,41 +148,6 @@ export class PaymentService {
 
   // ------------------------------------------------------------------ jobs
 
-  /**
-   * The capture job (policy ON_PLACEMENT or ON_FIRST_SHIPMENT): captures every authorized payment of the
-   * order. Idempotent: a captured (or voided) payment is left alone. A refused capture is written to the
-   * history and thrown (the queue retries with backoff); on the last attempt the order goes ON_HOLD.
-   */
-  async captureForOrder(em: Em, orderId: string, attempt: number, attempts: number, why: string): Promise<number> {
-    const open = await em.fork().find(Payment, { order: orderId, status: S.AUTHORIZED }, { orderBy: { id: 'asc' } });
-    let captured = 0;
-    const refused: string[] = [];
-    // Every payment is tried on every attempt (one refused does not stop the next), so each has had all
-    // the attempts when the last one gives up; a captured one is left alone on the retries.
-    for (const p of open) {
-      const out = await this.withPayment(em, p.id, async (tx, payment, order): Promise<CaptureOutcome & { done?: boolean }> => {
-        if (payment.status !== S.AUTHORIZED || order.status === OrderStatus.CANCELLED) return { payment };
-        const r = await this.captureIn(tx, payment, order, null, null, 'system', `${why}; attempt ${attempt} of ${attempts}`);
-        if (!r.failure) return { ...r, done: true };
-        if (attempt >= attempts) {
-          if (orderMachine.canMove(order.status, OrderStatus.ON_HOLD)) {
-            const from = order.status;
-            const move = await this.app.machines.get(orderMachine).transition(tx, order, OrderStatus.ON_HOLD, 'system');
-            if (move.to === OrderStatus.ON_HOLD) order.heldFrom = from;
-            recordTransition(tx, order, move, 'system', `Payment capture failed ${attempts} times (${r.failure}): held for review.`);
-          } else {
-            addHistory(tx, order, { type: 'PAYMENT_CAPTURE_GAVE_UP', actor: 'system', message: `Payment capture failed ${attempts} times (${r.failure}); the order is ${order.status} and cannot be held: needs attention.` });
-          }
-        }
-        return r;
-      });
-      if (out.failure) refused.push(`payment ${p.id}: ${out.failure}`);
-      else if ((out as { done?: boolean }).done) captured++;
-    }
-    if (refused.length && attempt < attempts) throw new Error(`capture failed (${refused.join('; ')})`);
-    return captured;
-  }
-
   // ------------------------------------------------------------------ internals
 
   /** The capture itself, in the caller's transaction; a refusal is written to the history and returned. */

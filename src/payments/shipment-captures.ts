@@ -9,6 +9,7 @@
 // retried with backoff, and whatever it missed the last capture takes.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
+import { plainStatement } from '../kernel/db/plain-transaction.js';
 import type { EventHandler, JobDefinition } from '../kernel/module.js';
 import { idField, jobOnEvent } from '../kernel/outbox/event-job.js';
 import { Channel, CapturePolicy } from '../channels/channel.entity.js';
@@ -89,7 +90,8 @@ function captureOn(what: 'shipment' | 'order'): EventHandler {
   return jobOnEvent(QUEUE, 'payments.captureShipment', async (event, ctx) => {
     const orderId = orderIdOf(event);
     if (!orderId) return null;
-    const [row] = await (ctx.em as Em).execute('SELECT c.capture_policy AS policy FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ?', [orderId]);
+    // A lone read outside a transaction: it shares a round trip with other handlers' (plainStatement).
+    const [row] = await plainStatement(ctx.em as Em, 'SELECT c.capture_policy AS policy FROM orders o JOIN channel c ON c.id = o.channel_id WHERE o.id = ?', [orderId]);
     if (row?.policy !== CapturePolicy.PER_SHIPMENT) return null;
     if (what === 'order') return { orderId, shipmentId: null, value: 0 };
     const value = Number((event.payload as { value?: unknown }).value ?? 0);
