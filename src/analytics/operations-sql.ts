@@ -114,8 +114,14 @@ async function runBatch(items: Claim[]): Promise<void[]> {
         todo = [];
         for (const it of items) if (await claimEvent(db, it.eventId, it.rollup)) todo.push(it);
       }
+      // Of the counts that recount the same state (`once`), the first alone runs.
+      const counts: RollupCount[] = [];
       const seen = new Set<string>();
-      const counts = todo.map((it) => it.count).filter((c) => c.once === undefined || (!seen.has(c.once) && !!seen.add(c.once)));
+      for (const { count } of todo) {
+        if (count.once !== undefined && seen.has(count.once)) continue;
+        if (count.once !== undefined) seen.add(count.once);
+        counts.push(count);
+      }
       const reads = counts.flatMap((c) => c.reads);
       const answers = reads.length ? await readAll(db, reads) : [];
       let at = 0;
