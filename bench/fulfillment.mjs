@@ -365,12 +365,16 @@ const CONCERNS = [
 function summarizeJobTimes(kids) {
   const by = new Map();
   for (const k of kids) for (const { line } of k.lines) {
-    if (!line.includes('"job finished"')) continue;
+    // A job's line, and within an events job each handler's (its module and the event type), indented below the jobs.
+    const handler = line.includes('"handler finished"');
+    if (!handler && !line.includes('"job finished"')) continue;
     const e = JSON.parse(line);
-    const x = by.get(e.job) ?? { n: 0, ms: 0, statements: 0 };
-    by.set(e.job, { n: x.n + 1, ms: x.ms + e.ms, statements: x.statements + e.statements });
+    const name = handler ? `  handler ${e.handler}` : e.job;
+    const x = by.get(name) ?? { n: 0, ms: 0, statements: 0 };
+    by.set(name, { n: x.n + 1, ms: x.ms + e.ms, statements: x.statements + e.statements });
   }
-  return [...by].sort((a, b) => b[1].ms - a[1].ms).map(([job, x]) =>
+  const rank = ([name, x]) => [name.startsWith('  ') ? 1 : 0, -x.statements];
+  return [...by].sort((a, b) => { const [p, q] = [rank(a), rank(b)]; return p[0] - q[0] || p[1] - q[1]; }).map(([job, x]) =>
     `${job.padEnd(36)} ${String(x.n).padStart(6)} jobs  ${(x.ms / x.n).toFixed(1).padStart(7)} ms and ${(x.statements / x.n).toFixed(1).padStart(5)} statements each  ${(x.ms / ORDERS).toFixed(1).padStart(6)} ms and ${(x.statements / ORDERS).toFixed(1).padStart(5)} statements per order`);
 }
 

@@ -34,11 +34,11 @@ export class ApiKey {
   createdAt: Date = new Date();
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When a request last came with it (recorded at most once a minute).' })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   lastUsedAt?: Date | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   revokedAt?: Date | null;
 
   @Field(() => Boolean, { description: 'A revoked key is refused (UNAUTHENTICATED) on every request.' })

@@ -48,7 +48,7 @@ export class StaffMember {
   invitationHash?: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the invitation stops working (INVITED members only).' })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   invitationExpiresAt?: Date | null;
 
   @Field(() => DateTimeScalar)
@@ -56,11 +56,11 @@ export class StaffMember {
   createdAt: Date = new Date();
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   lastLoginAt?: Date | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   disabledAt?: Date | null;
 
   @Field(() => StaffStatus)

@@ -19,7 +19,7 @@ export class StaffSession {
   @Property()
   expiresAt!: Date;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   revokedAt?: Date | null;
 
   @Property()

@@ -49,7 +49,7 @@ export class AutomationRule {
 
   /** A scheduled rule's last window ended here (the next covers orders changed after it). */
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   lastScheduledAt?: Date | null;
 
   @Field(() => DateTimeScalar)

@@ -53,6 +53,6 @@ export class AutomationRun {
   @Property()
   at: Date = new Date();
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   finishedAt?: Date | null;
 }

@@ -56,7 +56,7 @@ export class ProductVariant {
   // Preorders (catalog/preorder.ts, docs/preorders.md): before `releaseDate` every unit ordered is a
   // preorder, up to `preorderLimit` units; `preordered` counts those accepted and not yet released or
   // cancelled, changed only by conditional UPDATEs. Shown as `ProductVariant.preorder`.
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   releaseDate?: Date | null;
 
   @Property({ type: 'integer', nullable: true })

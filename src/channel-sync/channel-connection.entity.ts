@@ -33,7 +33,7 @@ export class ChannelConnection {
   failures: number = 0;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'No pull before this (backing off after failures, or as the channel asked).' })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   nextAttemptAt?: Date | null;
 
   @Field(() => String, { nullable: true })
@@ -41,7 +41,7 @@ export class ChannelConnection {
   lastError?: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   lastPolledAt?: Date | null;
 
   @Field(() => Int, { description: 'Units of each SKU held back from the channel (a safety buffer against selling what another channel just sold).' })

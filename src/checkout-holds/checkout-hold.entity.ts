@@ -74,7 +74,7 @@ export class CheckoutHold {
   createdAt: Date = new Date();
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When it was consumed, released or expired.' })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   endedAt?: Date | null;
 
   /** The order that consumed it (no foreign key: orders/ comes after this folder). */

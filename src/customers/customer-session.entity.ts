@@ -24,12 +24,12 @@ export class CustomerSession {
   @Property()
   expiresAt!: Date;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   revokedAt?: Date | null;
 
   /** Written at most once a minute per session (auth's TokenService), outside the request's statements. */
   @Field(() => DateTimeScalar, { nullable: true, description: 'When a request last came with the session (to the minute); null: not since sign-in.' })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   lastUsedAt?: Date | null;
 
   @Field(() => String, { nullable: true, description: 'The User-Agent of the request that signed in.' })

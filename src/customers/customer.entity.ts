@@ -39,7 +39,7 @@ export class Customer {
   @Property({ length: 64, nullable: true, unique: true, hidden: true })
   passwordResetHash?: string | null;
 
-  @Property({ type: 'datetime', nullable: true, hidden: true })
+  @Property({ type: Date, nullable: true, hidden: true })
   passwordResetExpiresAt?: Date | null;
 
   /**

@@ -62,25 +62,25 @@ export class Shipment {
 
   /** When the carrier issued the label (printed on it; a label drawn on first download is dated by it). */
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   labelledAt?: Date | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   estimatedDeliveryAt?: Date | null;
 
   /** Set when the units left stock (onHand and reserved), by staff, the workers, or a first carrier scan. */
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   shippedAt?: Date | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   deliveredAt?: Date | null;
 
   /** Click & collect: when staff marked it ready; the pickup window counts from here (fulfillment/pickup.service.ts). */
   @Field(() => DateTimeScalar, { nullable: true, description: 'Click & collect: when it was marked ready for pickup at its store.' })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   readyForPickupAt?: Date | null;
 
   /** SHA-256 of the pickup code (the code itself is derived, never stored: fulfillment/pickup-code.ts). */

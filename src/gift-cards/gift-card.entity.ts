@@ -51,7 +51,7 @@ export class GiftCard {
   balance!: number;
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   expiresAt?: Date | null;
 
   @Field({ description: 'A disabled card cannot be spent (a lost or stolen code); its balance stays.' })

@@ -97,6 +97,6 @@ export class Invoice {
   @Property({ length: 200 })
   pdfKey!: string;
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   pdfRenderedAt?: Date | null;
 }

@@ -92,6 +92,6 @@ export class NotificationMessage {
   createdAt: Date = new Date();
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   sentAt?: Date | null;
 }

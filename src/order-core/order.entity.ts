@@ -129,11 +129,11 @@ export class Order {
   note?: string | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   estimatedDeliveryAt?: Date | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: "The delivery date promised at placement: the last of its locations' handover (cut-off time, working days, handling days) plus the shipping method's transit days. Null when units wait for stock. Kept as it was promised, for the on-time rate." })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   promisedDeliveryAt?: Date | null;
 
   @Field(() => DateTimeScalar)

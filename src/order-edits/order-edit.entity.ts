@@ -72,7 +72,7 @@ export class OrderEdit {
   updatedAt: Date = new Date();
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   committedAt?: Date | null;
 
   @Field(() => MoneyScalar, { nullable: true, description: 'Once COMMITTED: what was authorized for the difference.' })

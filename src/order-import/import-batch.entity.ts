@@ -42,6 +42,6 @@ export class ImportBatch {
   @Property()
   createdAt: Date = new Date();
 
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   finishedAt?: Date | null;
 }

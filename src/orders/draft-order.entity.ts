@@ -92,7 +92,7 @@ export class DraftOrder {
   updatedAt: Date = new Date();
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   completedAt?: Date | null;
 
   @Property({ version: true })

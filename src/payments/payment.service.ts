@@ -167,15 +167,12 @@ export class PaymentService {
       transactionId: payment.transactionId, amount: amt, currencyCode: payment.currencyCode, idempotencyKey: `capture-${payment.id}`,
     });
     if (result.outcome === 'failed') {
-      addHistory(tx, order, { type: 'PAYMENT_CAPTURE_FAILED', actor, message: `Capture of ${formatMoney(amt, payment.currencyCode)} failed: ${result.reason}${note ? ` (${note})` : ''}` });
+      addHistory(tx, order, { type: 'PAYMENT_CAPTURE_FAILED', actor, message: captureFailedMessage(payment, amt, result.reason, note) });
       return { payment, failure: result.reason };
     }
     await this.app.machines.get(paymentMachine).transition(tx, payment, S.PAID, actor);
     payment.amountCaptured = amt;
-    const rest = payment.amount - amt;
-    const what = payment.method === 'manual' ? 'Payment received' : 'Payment captured';
-    await this.recordCapture(tx, payment, order, amt, key, result, actor,
-      `${what}: ${formatMoney(amt, payment.currencyCode)}${result.transactionId ? ` (transaction ${result.transactionId})` : ''}.${rest > 0 ? ` The remaining ${formatMoney(rest, payment.currencyCode)} is released.` : ''}${note ? ` ${capitalize(note)}.` : ''}`);
+    await this.recordCapture(tx, payment, order, amt, key, result, actor, capturedMessage(payment, amt, result.transactionId, note));
     // Money received for an order that waited for it (manual methods): it is confirmed now.
     await this.confirmWaiting(tx, order, actor, 'Payment received');
     return { payment };
@@ -361,4 +358,16 @@ export class PaymentService {
 
 function capitalize(s: string): string {
   return s ? s[0].toUpperCase() + s.slice(1) : s;
+}
+
+/** The history line of a whole capture (captureIn; capture-plain.ts writes the same). */
+export function capturedMessage(payment: Pick<Payment, 'method' | 'amount' | 'currencyCode'>, amount: number, transactionId: string | null | undefined, note?: string): string {
+  const rest = payment.amount - amount;
+  const what = payment.method === 'manual' ? 'Payment received' : 'Payment captured';
+  return `${what}: ${formatMoney(amount, payment.currencyCode)}${transactionId ? ` (transaction ${transactionId})` : ''}.${rest > 0 ? ` The remaining ${formatMoney(rest, payment.currencyCode)} is released.` : ''}${note ? ` ${capitalize(note)}.` : ''}`;
+}
+
+/** The history line of a capture the provider refused. */
+export function captureFailedMessage(payment: Pick<Payment, 'currencyCode'>, amount: number, reason: string, note?: string): string {
+  return `Capture of ${formatMoney(amount, payment.currencyCode)} failed: ${reason}${note ? ` (${note})` : ''}`;
 }

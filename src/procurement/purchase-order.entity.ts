@@ -41,19 +41,19 @@ export class PurchaseOrder {
   currencyCode!: string;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the units are expected (a line may have its own date).' })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   expectedAt?: Date | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   sentAt?: Date | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the last unit arrived.' })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   receivedAt?: Date | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   cancelledAt?: Date | null;
 
   @Field(() => String, { nullable: true, description: 'Printed on the purchase order for the supplier.' })
@@ -108,7 +108,7 @@ export class PurchaseOrderLine {
   unitCost!: number;
 
   @Field(() => DateTimeScalar, { nullable: true, description: "When this line's units are expected; the order's date when unset." })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   expectedAt?: Date | null;
 
   @Field({ description: 'Whether a delivery may bring more than was ordered (receivePurchaseOrder refuses it otherwise).' })

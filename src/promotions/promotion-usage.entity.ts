@@ -99,7 +99,7 @@ export class PromotionRedemption {
   countedCustomer!: number;
 
   /** When the order's cancellation gave the uses back. */
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   releasedAt?: Date | null;
 
   @Property()

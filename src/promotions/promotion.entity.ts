@@ -102,11 +102,11 @@ export class Promotion {
   customerTags?: string[] | null;
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   startsAt?: Date | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Orders placed at or after this get nothing.' })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   endsAt?: Date | null;
 
   @Field(() => Int, { nullable: true, description: 'Orders it may discount in all; null: no limit. Cancelled orders give their use back.' })

@@ -49,7 +49,7 @@ export class StockCount {
   createdAt: Date = new Date();
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When it was applied or cancelled.' })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   endedAt?: Date | null = null;
 }
 
@@ -82,7 +82,7 @@ export class StockCountLine {
   onHandAtCount?: number | null = null;
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   countedAt?: Date | null = null;
 
   @Field(() => Int, { nullable: true, description: 'The movement applyStockCount booked (0 for none); null until applied.' })

@@ -56,11 +56,11 @@ export class StockTransfer {
   createdAt: Date = new Date();
 
   @Field(() => DateTimeScalar, { nullable: true })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   shippedAt?: Date | null = null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the last unit was received, or it was cancelled.' })
-  @Property({ type: 'datetime', nullable: true })
+  @Property({ type: Date, nullable: true })
   endedAt?: Date | null = null;
 }
 

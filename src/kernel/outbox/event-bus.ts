@@ -67,7 +67,9 @@ export class EventBus {
   private async handle(app: AppRuntime, event: DomainEvent, attempt: number): Promise<void> {
     for (const { module, fn } of this.wanted(app, event)) {
       const em = app.orm.em.fork();
-      await fn(event, { app, em, log: app.log.child({ module, event: event.type, eventId: event.id }), attempt });
+      const log = app.log.child({ module, event: event.type, eventId: event.id });
+      const run = () => fn(event, { app, em, log, attempt });
+      await (app.config.debugSqlCount ? measuredHandler(app, module, event.type, run) : run());
     }
     await this.ack(app, event.id);
   }
@@ -94,6 +96,22 @@ export class EventBus {
   /** Writes the waiting acknowledgements now (at shutdown). */
   async flushAcks(): Promise<void> {
     await this.acks?.flush();
+  }
+}
+
+/**
+ * With ORDO_DEBUG_SQL=1 (and LOG_LEVEL=debug), each handler's statements and time are logged, counted in
+ * its job's total too: which module an events job's statements go to (bench/fulfillment.mjs --job-times).
+ */
+async function measuredHandler(app: AppRuntime, module: string, type: string, run: () => Promise<void>): Promise<void> {
+  const outer = sqlCounter.getStore();
+  const store = { count: 0 };
+  const started = performance.now();
+  try {
+    await sqlCounter.run(store, run);
+  } finally {
+    if (outer) outer.count += store.count;
+    app.log.debug({ handler: `${module} ${type}`, statements: store.count, ms: Math.round(performance.now() - started) }, 'handler finished');
   }
 }
 
