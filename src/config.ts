@@ -62,6 +62,11 @@ export interface OrdoConfig {
   /** Answers `x-ordo-count-sql` request headers with the request's SQL statement count (benchmarks, tests). */
   debugSqlCount: boolean;
   /**
+   * The jobs' plain-SQL paths for their common cases (the automated walk, the capture, the invoice): on by
+   * default; false sends every case the ORM's way (the same rows: to compare, or to rule them out).
+   */
+  plainSql: boolean;
+  /**
    * OpenTelemetry traces (OTEL_EXPORTER_OTLP_ENDPOINT, the OTLP/HTTP base URL such as http://collector:4318;
    * spans go to its /v1/traces as protobuf): unset → no tracing, nothing of OpenTelemetry loaded
    * (kernel/tracing.ts). OTEL_EXPORTER_OTLP_HEADERS and the other standard exporter variables apply.
@@ -316,6 +321,7 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     placeOrderRate: int(env, 'ORDO_PLACE_ORDER_RATE', 0, 0, 1_000_000),
     quoteOrderRate: int(env, 'ORDO_QUOTE_ORDER_RATE', 0, 0, 1_000_000),
     debugSqlCount: bool(env, 'ORDO_DEBUG_SQL', false),
+    plainSql: bool(env, 'ORDO_PLAIN_SQL', true),
     otelEndpoint: otlpEndpoint(env.OTEL_EXPORTER_OTLP_ENDPOINT),
     otelServiceName: env.OTEL_SERVICE_NAME || (role === 'worker' ? 'ordo-worker' : 'ordo'),
     publicUrl: publicUrl(env.ORDO_PUBLIC_URL),

@@ -49,7 +49,7 @@ export class ExpressWalk {
    * shipments (auto-walk.ts), for when one moved between the transactions.
    */
   async route(em: Em, orderId: string, resume: (em: Em, orderId: string) => Promise<unknown>): Promise<string[] | null> {
-    if (this.app.machines.get(orderMachine).hasGuards() || this.app.machines.get(shipmentMachine).hasGuards()) return null;
+    if (!this.app.config.plainSql || this.app.machines.get(orderMachine).hasGuards() || this.app.machines.get(shipmentMachine).hasGuards()) return null;
     // Each order's events carry its own job's trace, whichever job's batch wrote them.
     const routed = await this.routing.add({ orderId, trace: currentTraceParent() });
     if (!routed) return null;

@@ -9,12 +9,11 @@ import type { Em } from '../kernel/db/orm.js';
 import { assertMayReadOrders, authorize, orderReader, type Principal } from '../kernel/auth.js';
 import { recordEvent } from '../kernel/outbox/record-event.js';
 import { dialectOf } from '../kernel/db/dialect.js';
-import { basisPointsToPercent, formatMoney, proportional } from '../kernel/money.js';
+import { basisPointsToPercent, formatMoney } from '../kernel/money.js';
 import { Channel } from '../channels/channel.entity.js';
 import { SequenceService } from '../channels/sequence.service.js';
 import { DocumentService } from '../documents/document.service.js';
 import { addressLines } from '../documents/pdf/pdf-buffer.js';
-import type { Order } from '../order-core/order.entity.js';
 import { withOrder } from '../order-core/order-lock.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
 import { addHistory } from '../order-core/order-history.js';
@@ -22,12 +21,11 @@ import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { PaymentOperation, PaymentOperationKind, RefundStatus } from '../payments/payment-operation.entity.js';
 import { Invoice, InvoiceKind, type InvoiceLine, type Party } from './invoice.entity.js';
 import { renderInvoice } from './render-invoice.js';
+import { issuePlain } from './invoice-plain.js';
+import { formatInvoiceNumber, orderLines, partialLine, refundLine } from './invoice-lines.js';
 
 export type InvoiceTrigger = 'capture' | 'shipment';
 
-export function formatInvoiceNumber(kind: InvoiceKind, channelCode: string, sequence: number): string {
-  return `${kind === InvoiceKind.INVOICE ? 'INV' : 'CN'}-${channelCode.toUpperCase()}-${String(sequence).padStart(6, '0')}`;
-}
 
 export class InvoiceService {
   /**
@@ -54,6 +52,9 @@ export class InvoiceService {
 
   /** Issues what the order's ledger asks for and is not issued yet (their PDFs are drawn on first download: `renderPdf`). Idempotent. */
   async issueForOrder(em: Em, orderId: string): Promise<string[]> {
+    // Most orders: one capture of the whole order, nothing issued yet (invoice-plain.ts).
+    const plain = this.issueOn === 'capture' && this.app.config.plainSql ? await issuePlain(em, orderId) : null;
+    if (plain) return plain;
     // Under the order's lock: two runs of the job for one order issue each document once.
     const issued = await withOrder(em, orderId, async (tx, order) => {
       const [ops, existing] = await Promise.all([
@@ -165,46 +166,4 @@ export class InvoiceService {
       ORDER BY o.id DESC`);
     return (rows as { id: string }[]).map((r) => r.id);
   }
-}
-
-/** The whole order: its lines, and shipping as a line of its own; the totals equal the order's. */
-function orderLines(order: Order, lines: OrderLine[], shippingName: string | null, rate: number): InvoiceLine[] {
-  // Lines whose every unit was cancelled before the capture are not invoiced.
-  // A tax-inclusive order's lines show the gross unit price they were sold at; net is what is left of the
-  // line's gross once its tax is taken out, so net + tax = total on every line, as on the order.
-  const inclusive = order.pricesIncludeTax;
-  const out: InvoiceLine[] = lines.filter((l) => l.quantity > 0).map((l) => ({
-    description: l.name, sku: l.sku, quantity: l.quantity, unitPrice: l.unitPrice, taxRatePercent: rate,
-    net: l.lineTotal - l.taxTotal, taxTotal: l.taxTotal, total: l.lineTotal, ...(inclusive ? { unitPriceIncludesTax: true } : {}),
-  }));
-  const lineTax = out.reduce((s, l) => s + l.taxTotal, 0);
-  const shippingTax = order.taxTotal - lineTax;
-  if (order.shippingTotal > 0 || shippingTax !== 0) {
-    out.push({
-      description: `Shipping${shippingName ? `: ${shippingName}` : ''}`, sku: null, quantity: 1,
-      unitPrice: inclusive ? order.shippingTotal + shippingTax : order.shippingTotal, taxRatePercent: rate,
-      net: order.shippingTotal, taxTotal: shippingTax, total: order.shippingTotal + shippingTax, ...(inclusive ? { unitPriceIncludesTax: true } : {}),
-    });
-  }
-  // Discounts come off the total after tax (like store credit): lines of their own, without tax.
-  // Tender (a gift card, store credit) is a means of payment, not a price reduction: the lines and the tax
-  // stay at the full price, and a line says what it paid (net 0: the subtotal is the goods' and shipping's).
-  for (const d of order.discounts ?? []) {
-    if (d.tender) out.push({ description: `Paid by ${d.label}`, sku: null, quantity: 1, unitPrice: -d.amount, taxRatePercent: 0, net: 0, taxTotal: 0, total: -d.amount });
-    else out.push({ description: `Discount: ${d.label}`, sku: null, quantity: 1, unitPrice: -d.amount, taxRatePercent: 0, net: -d.amount, taxTotal: 0, total: -d.amount });
-  }
-  return out;
-}
-
-/** A partial capture: one line over the captured amount, its tax the order's tax share of it. */
-function partialLine(order: Order, amount: number, rate: number): InvoiceLine[] {
-  const tax = proportional(amount, order.taxTotal, order.total);
-  return [{ description: `Partial payment for order #${order.number}`, sku: null, quantity: 1, unitPrice: amount - tax, taxRatePercent: rate, net: amount - tax, taxTotal: tax, total: amount }];
-}
-
-/** A partial refund: one line over the refunded amount, its tax the corrected invoice's share of it. */
-function refundLine(corrected: Invoice, amount: number, reason: string | null): InvoiceLine[] {
-  const tax = proportional(amount, corrected.taxTotal, corrected.total);
-  const rate = corrected.lines[0]?.taxRatePercent ?? 0;
-  return [{ description: `Refund${reason ? `: ${reason}` : ''} (invoice ${corrected.number})`, sku: null, quantity: 1, unitPrice: amount - tax, taxRatePercent: rate, net: amount - tax, taxTotal: tax, total: amount }];
 }

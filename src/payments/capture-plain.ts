@@ -53,7 +53,7 @@ const waiting = (status: string, heldFrom: string | null) => status === OrderSta
  * not asked): the caller then takes the ORM's path. `lastAttempt`: a refusal would hold the order.
  */
 export async function capturePlain(app: AppRuntime, em: Em, orderId: string, note: string, lastAttempt: boolean): Promise<PlainCapture | null> {
-  if (lastAttempt || app.machines.get(paymentMachine).hasGuards() || app.machines.get(orderMachine).hasGuards()) return null;
+  if (lastAttempt || !app.config.plainSql || app.machines.get(paymentMachine).hasGuards() || app.machines.get(orderMachine).hasGuards()) return null;
   try {
     return await plainTransaction(em, async (db) => {
       const dialect = dialectOf(db);

@@ -96,7 +96,8 @@ describe.each(DB_KINDS)('an engine from an ordo.config file on %s', (kind) => {
 
     const sms = await until(() => smsSent.filter((m) => m.to === phone), (list) => list.length > 0);
     expect(sms[0].text).toContain(s.trackingUrl);
-    const rows = await t.sql(`SELECT provider FROM notification_message WHERE channel = 'SMS' AND recipient = ?`, [phone]);
+    // The row notes the provider once the send returned, a moment after the provider saw the message.
+    const rows = await until(() => t.sql(`SELECT provider FROM notification_message WHERE channel = 'SMS' AND recipient = ?`, [phone]), (r) => r.length > 0 && r.every((x) => x.provider));
     expect(rows.map((r) => r.provider)).toEqual(['memory-sms']);
   });
 
