@@ -14,12 +14,18 @@ export async function claimEvent(tx: SqlRunner, eventId: number | string, rollup
 }
 
 /**
- * The claim for a PostgreSQL session (kernel/db/pg-session.ts) to hold for the transaction's next round
- * trip (`defer`), so that it costs none of its own: a plain INSERT. When the rollup counted the event
- * before, it fails on the primary key (`claimedBefore`), which rolls back whatever the transaction did after it.
+ * The claims of a batch's events for a PostgreSQL session (kernel/db/pg-session.ts) to hold for the
+ * transaction's next round trip (`defer`), so that they cost none of their own: one plain INSERT. When the
+ * rollup counted one of the events before, it fails on the primary key (`claimedBefore`), which rolls back
+ * whatever the transaction did after it.
  */
-export const claimLater = (db: SqlRunner, eventId: number | string, rollup: string): Statement =>
-  ({ sql: 'INSERT INTO rollup_event (event_id, rollup, created_at) VALUES (?, ?, ?)', params: [String(eventId), rollup, dialectOf(db).date(new Date())] });
+export const claimLater = (db: SqlRunner, eventIds: readonly (number | string)[], rollup: string): Statement => {
+  const at = dialectOf(db).date(new Date());
+  return {
+    sql: `INSERT INTO rollup_event (event_id, rollup, created_at) VALUES ${eventIds.map(() => '(?, ?, ?)').join(', ')}`,
+    params: eventIds.flatMap((id) => [String(id), rollup, at]),
+  };
+};
 
 /** Whether an error is `claimLater`'s: the event was counted before. */
 export const claimedBefore = (e: unknown): boolean =>

@@ -1,11 +1,12 @@
 // What the fulfillment, returns and customer rollups share: the increment statement (one atomic upsert
 // on both databases), the channel's time zone and the handler's transaction with its claim.
 import type { Em } from '../kernel/db/orm.js';
-import { readAll, write, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
+import { readAll, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { plainTransaction } from '../kernel/db/plain-transaction.js';
 import type { DomainEvent, EventHandler, JobContext } from '../kernel/module.js';
 import { claimEvent, claimedBefore, claimLater } from './apply-once.js';
 import { Coalescer } from '../kernel/coalescer.js';
+import { MergedIncrements, writeIncrement } from './merged-increments.js';
 
 const statements = new Map<string, string>();
 
@@ -24,7 +25,7 @@ export async function increment(tx: SqlRunner, table: string, keys: Record<strin
     sql = `INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')}) ON CONFLICT (${k.join(', ')}) DO UPDATE SET ${a.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(', ')}`;
     statements.set(id, sql);
   }
-  await write(tx, sql, [...k.map((c) => keys[c]), ...a.map((c) => adds[c])]);
+  await writeIncrement(tx, sql, k.map((c) => keys[c]), a.map((c) => adds[c]));
 }
 
 /**
@@ -45,6 +46,12 @@ export interface RollupCount {
   reads: Statement[];
   apply: (db: SqlRunner, answers: any[][]) => Promise<void>;
   once?: string;
+  /**
+   * Counts that can run as one: the counts of a batch with the same `kind` are replaced by the one count
+   * `count` makes of their `id`s (distinct, sorted), at the first one's place (the sales rollup recounts
+   * a batch's orders with one statement per table instead of one per order and table).
+   */
+  together?: { kind: string; id: string; count: (ids: string[]) => RollupCount };
 }
 
 /** A count that reads nothing first. */
@@ -102,6 +109,7 @@ async function runBatch(items: Claim[]): Promise<void[]> {
   try {
     await plainTransaction(items[0].em, async (db) => {
       let todo = items;
+      let tx: SqlRunner = db;
       if (db.defer) {
         // The counts need not reach the disk before COMMIT answers: the event's acknowledgement is
         // written after them, and its COMMIT (synchronous) flushes the log up to it, these counts
@@ -109,24 +117,19 @@ async function runBatch(items: Claim[]): Promise<void[]> {
         // the event is counted again, once. Saves a wait for the disk per transaction.
         db.defer({ sql: 'SET LOCAL synchronous_commit = off', params: [] });
         if (items.length > 1) db.defer({ sql: 'SELECT pg_advisory_xact_lock(?)', params: [lockKey(items[0].rollup)] });
-        for (const it of items) db.defer(claimLater(db, it.eventId, it.rollup));
+        db.defer(claimLater(db, items.map((it) => it.eventId), items[0].rollup));
+        // The counts' increments of one row add up to one statement (merged-increments.ts).
+        tx = new MergedIncrements(db);
       } else {
         todo = [];
         for (const it of items) if (await claimEvent(db, it.eventId, it.rollup)) todo.push(it);
       }
-      // Of the counts that recount the same state (`once`), the first alone runs.
-      const counts: RollupCount[] = [];
-      const seen = new Set<string>();
-      for (const { count } of todo) {
-        if (count.once !== undefined && seen.has(count.once)) continue;
-        if (count.once !== undefined) seen.add(count.once);
-        counts.push(count);
-      }
+      const counts = joined(onceEach(todo.map((t) => t.count)));
       const reads = counts.flatMap((c) => c.reads);
-      const answers = reads.length ? await readAll(db, reads) : [];
+      const answers = reads.length ? await readAll(tx, reads) : [];
       let at = 0;
-      for (const c of counts) await c.apply(db, answers.slice(at, (at += c.reads.length)));
-      return { result: undefined, last: [] };
+      for (const c of counts) await c.apply(tx, answers.slice(at, (at += c.reads.length)));
+      return { result: undefined, last: tx instanceof MergedIncrements ? tx.statements() : [] };
     });
   } catch (e) {
     // A repeat alone in its batch: counted before, nothing to do. In a larger batch the coalescer
@@ -134,6 +137,33 @@ async function runBatch(items: Claim[]): Promise<void[]> {
     if (items.length > 1 || !claimedBefore(e)) throw e;
   }
   return items.map(() => undefined);
+}
+
+/** Of the counts that recount the same state (`once`), the first alone. */
+function onceEach(all: RollupCount[]): RollupCount[] {
+  const out: RollupCount[] = [];
+  const seen = new Set<string>();
+  for (const count of all) {
+    if (count.once !== undefined && seen.has(count.once)) continue;
+    if (count.once !== undefined) seen.add(count.once);
+    out.push(count);
+  }
+  return out;
+}
+
+/** The counts that run together (`together`) made into one, at the place of the first of its kind. */
+function joined(all: RollupCount[]): RollupCount[] {
+  const ids = new Map<string, Set<string>>();
+  for (const c of all) if (c.together) (ids.get(c.together.kind) ?? ids.set(c.together.kind, new Set()).get(c.together.kind)!).add(c.together.id);
+  const out: RollupCount[] = [];
+  for (const c of all) {
+    if (!c.together) out.push(c);
+    else if (ids.has(c.together.kind)) {
+      out.push(c.together.count([...ids.get(c.together.kind)!].sort()));
+      ids.delete(c.together.kind);
+    }
+  }
+  return out;
 }
 
 /** The rollup's advisory lock key: a number of its name (PostgreSQL's advisory locks take a bigint). */

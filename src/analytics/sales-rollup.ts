@@ -107,27 +107,58 @@ export function difference(before: OrderContribution | null, after: OrderContrib
 }
 
 /**
- * Recounts one order in its count's transaction (`claimed`). One statement creates the order's row
- * (empty) the first time, locks it (the no-op update) and answers what the order added so far: an event
- * of the same order handled at the same time by another worker waits there. The order's rows are read
- * right after it, with the batch's other reads: they run once the lock is held. A batch recounts an order
- * once (`once`), however many of its events it holds.
+ * Recounts one order in its count's transaction (`claimed`); the orders of a batch are recounted together
+ * (`recountOrders`: `together`), and an order once however many of its events the batch holds (`once`).
  */
 export const recountOrder = (orderId: string): RollupCount => ({
+  ...recountOrders([orderId]),
   once: orderId,
-  reads: [{ sql: `INSERT INTO sales_order_rollup (order_id, channel_id, currency, day, skus) VALUES (?, '', '', '', '{}')
-    ON CONFLICT (order_id) DO UPDATE SET order_id = excluded.order_id RETURNING *`, params: [orderId] }, ...contributionReads([orderId])],
-  apply: async (tx, [[row], ...rows]) => {
-    const now = contributionsFrom(tx, rows).get(orderId);
-    if (!now) return;
-    const diff = difference(stored(row), now);
+  together: { kind: 'sales-order', id: orderId, count: recountOrders },
+});
+
+/**
+ * Recounts orders (distinct, sorted: their rows are locked in that order). One statement creates each
+ * order's row (empty) the first time, locks it (the no-op update) and answers what the order added so far:
+ * an event of the same order handled at the same time by another worker waits there. The orders' rows are
+ * read right after it, with the batch's other reads: they run once the locks are held. Then one statement
+ * per table writes the differences, the rows of several orders that share a day or a SKU's day added up.
+ */
+const recountOrders = (orderIds: string[]): RollupCount => ({
+  reads: [{ sql: `INSERT INTO sales_order_rollup (order_id, channel_id, currency, day, skus) VALUES ${orderIds.map(() => "(?, '', '', '', '{}')").join(', ')}
+    ON CONFLICT (order_id) DO UPDATE SET order_id = excluded.order_id RETURNING *`, params: orderIds }, ...contributionReads(orderIds)],
+  apply: async (tx, [rows, ...reads]) => {
+    const now = contributionsFrom(tx, reads);
+    const before = new Map<string, any>(rows.map((r: any) => [r.order_id, r]));
+    const days: unknown[][] = [];
+    const skus: unknown[][] = [];
+    const recounted: [string, OrderContribution][] = [];
+    for (const id of orderIds) {
+      const c = now.get(id);
+      if (!c) continue;
+      const diff = difference(stored(before.get(id)), c);
+      days.push(...diff.days);
+      skus.push(...diff.skus);
+      recounted.push([id, c]);
+    }
     // Every transaction locks the rows it adds to in one order — SKU days (sorted), then days (sorted) —
     // so none waits in a circle; the day row, which every order of the day shares, last and briefly.
-    await writeSkuDays(tx, diff.skus, true);
-    await writeOrderRows(tx, [[orderId, now]]);
-    await writeDays(tx, diff.days, true);
+    await writeSkuDays(tx, summed(skus, 4), true);
+    await writeOrderRows(tx, recounted);
+    await writeDays(tx, summed(days, 3), true);
   },
 });
+
+/** Rows of increments (`keys` columns first) added up per key, sorted by key, rows of zeros left out. */
+function summed(rows: unknown[][], keys: number): unknown[][] {
+  const by = new Map<string, unknown[]>();
+  for (const r of rows) {
+    const k = JSON.stringify(r.slice(0, keys));
+    const had = by.get(k);
+    if (!had) by.set(k, [...r]);
+    else for (let i = keys; i < r.length; i++) had[i] = (had[i] as number) + (r[i] as number);
+  }
+  return [...by].filter(([, r]) => r.slice(keys).some((x) => x !== 0)).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, r]) => r);
+}
 
 /** The event job: counts the event once (`claimEvent`) and recounts its order. */
 export async function countSalesEvent(event: DomainEvent, ctx: JobContext): Promise<void> {
