@@ -45,7 +45,7 @@ export interface PlainCapture {
 /** Not a case for the plain path: rolled back before the provider was asked. */
 class NotPlain extends Error {}
 
-/** The order's order status from which captureIn would move it (it waits for its payment) or leave it alone. */
+/** An order waiting for its payment (PENDING, or held from it): captureIn confirms it too, so it takes the ORM's path. */
 const waiting = (status: string, heldFrom: string | null) => status === OrderStatus.PENDING || (status === OrderStatus.ON_HOLD && heldFrom === OrderStatus.PENDING);
 
 /**
