@@ -7,7 +7,7 @@ import { ConfigError, type OrdoConfig } from './config.js';
 import { coreModules } from './modules.js';
 import { openDatabase, type Em, type Orm } from './kernel/db/orm.js';
 import { migrate, pendingMigrations } from './kernel/db/migrate.js';
-import { sqlCounter } from './kernel/db/sql-counter.js';
+import { measured } from './kernel/db/sql-counter.js';
 import { AuditEntry } from './kernel/audit/audit-entry.entity.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { orderModules, type OrdoModule, type JobDefinition } from './kernel/module.js';
@@ -192,17 +192,7 @@ export { queueNames };
  */
 function measuredJobs(app: AppRuntime): <T>(name: string, run: () => Promise<T>) => Promise<T> {
   if (!app.config.debugSqlCount) return (_name, run) => run();
-  return (name, run) => {
-    const store = { count: 0 };
-    const started = performance.now();
-    return sqlCounter.run(store, async () => {
-      try {
-        return await run();
-      } finally {
-        app.log.debug({ job: name, statements: store.count, ms: Math.round(performance.now() - started) }, 'job finished');
-      }
-    });
-  };
+  return (name, run) => measured(run, (statements, ms) => app.log.debug({ job: name, statements, ms }, 'job finished'));
 }
 
 /** Starts this process's workers; returns what stops the rescheduling timer. */

@@ -3,11 +3,26 @@
 import { proportional } from '../kernel/money.js';
 import type { Order } from '../order-core/order.entity.js';
 import type { OrderLine } from '../order-core/order-line.entity.js';
-import { InvoiceKind, type Invoice, type InvoiceLine } from './invoice.entity.js';
+import { addressLines, type PdfAddress } from '../documents/pdf/pdf-buffer.js';
+import { InvoiceKind, type Invoice, type InvoiceLine, type Party } from './invoice.entity.js';
 
 export function formatInvoiceNumber(kind: InvoiceKind, channelCode: string, sequence: number): string {
   return `${kind === InvoiceKind.INVOICE ? 'INV' : 'CN'}-${channelCode.toUpperCase()}-${String(sequence).padStart(6, '0')}`;
 }
+
+/** Who sells: the sales channel. */
+export const sellerOf = (channel: { name: string; code: string }): Party => ({ name: channel.name, lines: [`Sales channel ${channel.code}`] });
+
+/** Who buys: the billing (else shipping) address, the email when it has no name. */
+export function buyerOf(address: PdfAddress, email: string): Party {
+  const [name, ...lines] = addressLines(address);
+  return { name: name ?? email, lines, email };
+}
+
+/** A document's totals: the sums of its lines. */
+export const totalsOf = (lines: InvoiceLine[]) => ({
+  subtotal: lines.reduce((s, l) => s + l.net, 0), taxTotal: lines.reduce((s, l) => s + l.taxTotal, 0), total: lines.reduce((s, l) => s + l.total, 0),
+});
 
 /** The whole order: its lines, and shipping as a line of its own; the totals equal the order's (invoice-plain.ts draws them too). */
 export function orderLines(

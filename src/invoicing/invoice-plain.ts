@@ -13,11 +13,10 @@ import { plainTransaction } from '../kernel/db/plain-transaction.js';
 import { readAll } from '../kernel/db/sql-runner.js';
 import { newId } from '../kernel/ids.js';
 import { basisPointsToPercent, formatMoney } from '../kernel/money.js';
-import { addressLines } from '../documents/pdf/pdf-buffer.js';
 import { recordRows } from '../order-core/order-rows.js';
 import { PaymentOperationKind } from '../payments/payment-operation.entity.js';
 import { Invoice, InvoiceKind, type InvoiceLine, type Party } from './invoice.entity.js';
-import { formatInvoiceNumber, orderLines } from './invoice-lines.js';
+import { buyerOf, formatInvoiceNumber, orderLines, sellerOf, totalsOf } from './invoice-lines.js';
 
 interface InvoiceRow {
   id: string; number: string; sequence: number; channelId: string; orderId: string; sourceOperationId: string;
@@ -77,11 +76,10 @@ export async function issuePlain(em: Em, orderId: string): Promise<string[] | nu
         o.method_name ?? null,
         basisPointsToPercent(Number(o.tax_basis_points)),
       );
-      const [buyerName, ...buyerLines] = addressLines(o.bill_name != null ? addressOf(o, 'bill_') : addressOf(o, 'ship_'));
       const invoice: InvoiceRow = {
         id: newId('inv'), number, sequence, channelId: o.channel_id, orderId, sourceOperationId: op.id, currencyCode: o.currency_code, lines: docLines,
-        subtotal: docLines.reduce((s, l) => s + l.net, 0), taxTotal: docLines.reduce((s, l) => s + l.taxTotal, 0), total: docLines.reduce((s, l) => s + l.total, 0),
-        seller: { name: o.channel_name, lines: [`Sales channel ${o.channel_code}`] }, buyer: { name: buyerName ?? o.email, lines: buyerLines, email: o.email },
+        ...totalsOf(docLines), seller: sellerOf({ name: o.channel_name, code: o.channel_code }),
+        buyer: buyerOf(o.bill_name != null ? addressOf(o, 'bill_') : addressOf(o, 'ship_'), o.email),
       };
       const at = new Date();
       const history = [{ type: 'INVOICE_ISSUED', actor: 'system', message: `Invoice ${number} issued over ${formatMoney(invoice.total, invoice.currencyCode)}.` }];

@@ -13,16 +13,15 @@ import { basisPointsToPercent, formatMoney } from '../kernel/money.js';
 import { Channel } from '../channels/channel.entity.js';
 import { SequenceService } from '../channels/sequence.service.js';
 import { DocumentService } from '../documents/document.service.js';
-import { addressLines } from '../documents/pdf/pdf-buffer.js';
 import { withOrder } from '../order-core/order-lock.js';
 import { OrderLine } from '../order-core/order-line.entity.js';
 import { addHistory } from '../order-core/order-history.js';
 import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { PaymentOperation, PaymentOperationKind, RefundStatus } from '../payments/payment-operation.entity.js';
-import { Invoice, InvoiceKind, type InvoiceLine, type Party } from './invoice.entity.js';
+import { Invoice, InvoiceKind, type InvoiceLine } from './invoice.entity.js';
 import { renderInvoice } from './render-invoice.js';
 import { issuePlain } from './invoice-plain.js';
-import { formatInvoiceNumber, orderLines, partialLine, refundLine } from './invoice-lines.js';
+import { buyerOf, formatInvoiceNumber, orderLines, partialLine, refundLine, sellerOf, totalsOf } from './invoice-lines.js';
 
 export type InvoiceTrigger = 'capture' | 'shipment';
 
@@ -70,10 +69,8 @@ export class InvoiceService {
       ]);
       const shipped = lines.some((l) => l.quantityShipped > 0);
       const method = order.shippingMethod ? await tx.findOne(ShippingMethod, { id: order.shippingMethod.id }) : null;
-      const seller: Party = { name: channel.name, lines: [`Sales channel ${channel.code}`] };
-      const address = order.billingAddress ?? order.shippingAddress;
-      const [buyerName, ...buyerLines] = addressLines(address);
-      const buyer: Party = { name: buyerName ?? order.email, lines: buyerLines, email: order.email };
+      const seller = sellerOf(channel);
+      const buyer = buyerOf(order.billingAddress ?? order.shippingAddress, order.email);
       const made: Invoice[] = [];
       const sequence = this.app.service(SequenceService);
 
@@ -82,9 +79,7 @@ export class InvoiceService {
         const number = formatInvoiceNumber(kind, channel.code, seq);
         const invoice = tx.create(Invoice, {
           number, sequence: seq, channelId: channel.id, kind, order, correctsInvoice: corrects, sourceOperationId: op.id,
-          currencyCode: order.currencyCode, lines: docLines,
-          subtotal: docLines.reduce((s, l) => s + l.net, 0), taxTotal: docLines.reduce((s, l) => s + l.taxTotal, 0),
-          total: docLines.reduce((s, l) => s + l.total, 0), seller, buyer, pdfKey: '',
+          currencyCode: order.currencyCode, lines: docLines, ...totalsOf(docLines), seller, buyer, pdfKey: '',
         });
         invoice.pdfKey = `invoices/${invoice.id}.pdf`;
         tx.persist(invoice);

@@ -15,3 +15,19 @@ export function countStatement(sql: string): void {
     store.statements?.push(sql);
   }
 }
+
+/**
+ * Runs `run` with a count of its own and hands `done` its statements and milliseconds (ORDO_DEBUG_SQL's
+ * job and handler lines); an enclosing count (a handler's job) counts them too.
+ */
+export async function measured<T>(run: () => Promise<T>, done: (statements: number, ms: number) => void): Promise<T> {
+  const outer = sqlCounter.getStore();
+  const store = { count: 0 };
+  const started = performance.now();
+  try {
+    return await sqlCounter.run(store, run);
+  } finally {
+    if (outer) outer.count += store.count;
+    done(store.count, Math.round(performance.now() - started));
+  }
+}

@@ -4,7 +4,7 @@ import type { AppRuntime } from '../runtime.js';
 import type { DomainEvent, EventHandler, OrdoModule } from '../module.js';
 import type { Em } from '../db/orm.js';
 import type { QueueJob } from '../queue/queue.js';
-import { sqlCounter } from '../db/sql-counter.js';
+import { measured, sqlCounter } from '../db/sql-counter.js';
 import { untraced, inJobSpan } from '../tracing.js';
 import { Coalescer } from '../coalescer.js';
 import { EVENTS_QUEUE } from './outbox-relay.js';
@@ -69,7 +69,10 @@ export class EventBus {
       const em = app.orm.em.fork();
       const log = app.log.child({ module, event: event.type, eventId: event.id });
       const run = () => fn(event, { app, em, log, attempt });
-      await (app.config.debugSqlCount ? measuredHandler(app, module, event.type, run) : run());
+      // With ORDO_DEBUG_SQL=1 (and LOG_LEVEL=debug) each handler's statements and time: which module an events job's go to.
+      await (app.config.debugSqlCount
+        ? measured(run, (statements, ms) => app.log.debug({ handler: `${module} ${event.type}`, statements, ms }, 'handler finished'))
+        : run());
     }
     await this.ack(app, event.id);
   }
@@ -96,22 +99,6 @@ export class EventBus {
   /** Writes the waiting acknowledgements now (at shutdown). */
   async flushAcks(): Promise<void> {
     await this.acks?.flush();
-  }
-}
-
-/**
- * With ORDO_DEBUG_SQL=1 (and LOG_LEVEL=debug), each handler's statements and time are logged, counted in
- * its job's total too: which module an events job's statements go to (bench/fulfillment.mjs --job-times).
- */
-async function measuredHandler(app: AppRuntime, module: string, type: string, run: () => Promise<void>): Promise<void> {
-  const outer = sqlCounter.getStore();
-  const store = { count: 0 };
-  const started = performance.now();
-  try {
-    await sqlCounter.run(store, run);
-  } finally {
-    if (outer) outer.count += store.count;
-    app.log.debug({ handler: `${module} ${type}`, statements: store.count, ms: Math.round(performance.now() - started) }, 'handler finished');
   }
 }
 
