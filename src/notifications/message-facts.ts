@@ -1,13 +1,16 @@
 // What a message's template reads (templates.ts): the order with its channel and lines, and the shipment
 // the event names. Every event with a template sends a message, so this is read once per message: in one
-// round trip of plain reads (kernel/db/plain-transaction.ts), the rows then made into the entities that
-// templates (a plugin's too) are written against, managed by the job's EntityManager as if it had found them.
+// round trip of plain reads (kernel/db/plain-transaction.ts), the rows then made into instances of the
+// entities that templates (a plugin's too) are written against. Read-only instances, not managed ones
+// (kernel/db/entity-read.ts): a template only reads them, and em.map's hydration cost a mail more CPU
+// than its reads, its rendering and its MIME encoding.
 import type { Em } from '../kernel/db/orm.js';
 import { plainReads } from '../kernel/db/plain-transaction.js';
-import { Channel } from '../channels/channel.entity.js';
-import { Order } from '../order-core/order.entity.js';
-import { OrderLine } from '../order-core/order-line.entity.js';
-import { Shipment } from '../fulfillment/shipment.entity.js';
+import { readEntities } from '../kernel/db/entity-read.js';
+import type { Channel } from '../channels/channel.entity.js';
+import type { Order } from '../order-core/order.entity.js';
+import type { OrderLine } from '../order-core/order-line.entity.js';
+import type { Shipment } from '../fulfillment/shipment.entity.js';
 
 export interface MessageFacts {
   order: Order;
@@ -25,11 +28,11 @@ export async function messageFacts(em: Em, orderId: string, shipmentId: string |
   ]);
   if (!orderRows.length || !channelRows.length) return null;
   // The channel first: the order's reference to it is then that loaded entity.
-  em.map(Channel, channelRows[0]);
-  const order = em.map(Order, orderRows[0]);
+  const [channel] = readEntities<Channel>(em, 'Channel', channelRows);
+  const [order] = readEntities<Order>(em, 'Order', orderRows, { channel });
   return {
     order,
-    lines: lineRows.map((r) => em.map(OrderLine, r)),
-    shipment: shipmentRows?.length ? em.map(Shipment, shipmentRows[0]) : null,
+    lines: readEntities<OrderLine>(em, 'OrderLine', lineRows, { order }),
+    shipment: shipmentRows?.length ? readEntities<Shipment>(em, 'Shipment', shipmentRows, { order })[0] : null,
   };
 }

@@ -9,6 +9,7 @@ import type { Em } from '../kernel/db/orm.js';
 import type { SqlRunner } from '../kernel/db/sql-runner.js';
 import { ormTransaction, sessionTransaction, type PlainOutcome } from '../kernel/db/plain-transaction.js';
 import { dialectOf } from '../kernel/db/dialect.js';
+import { plainInstance } from '../kernel/db/entity-read.js';
 import { actorName, adminIn, orderStaff, authorize, hashToken, type Principal } from '../kernel/auth.js';
 import { OrdoError } from '../kernel/errors.js';
 import { newId } from '../kernel/ids.js';
@@ -318,11 +319,7 @@ function staffHistory(staff: StaffPlacement, priced: { v: { sku: string; price: 
   return out;
 }
 
-/**
- * The order as the API returns it, straight from what was inserted (no read back). Own data properties,
- * defined rather than assigned: assigning would go through the ORM's per-property prototype setters
- * (change tracking for managed entities; this one is never managed), which cost more than the rest of it.
- */
+/** The order as the API returns it, straight from what was inserted (no read back), never managed (plainInstance). */
 function toOrder(row: OrderRow): Order {
   return plainInstance(Order.prototype, {
     id: row.id, number: row.number, status: row.status, heldFrom: row.heldFrom, paymentStatus: row.paymentStatus,
@@ -337,11 +334,6 @@ function toOrder(row: OrderRow): Order {
   });
 }
 
-function plainInstance<T extends object>(proto: T, fields: Record<string, unknown>): T {
-  const descriptors: PropertyDescriptorMap = {};
-  for (const k in fields) descriptors[k] = { value: fields[k], writable: true, enumerable: true, configurable: true };
-  return Object.create(proto, descriptors) as T;
-}
 
 /** Where placement reserves and what it promises from (PlaceOrder.sourcing). */
 interface Sourcing {

@@ -1,0 +1,114 @@
+// Rows read by plain SQL made into instances of their entity class, for code that only reads them (a
+// message's template): what `em.map` gives, without the identity map, change tracking and relation
+// wrappers, which cost more than the reads themselves (a fifth of a mail's CPU went to em.map's
+// hydration and propagation). How each property is read is worked out once per ORM from its metadata:
+// scalars converted as the ORM converts them (dates per dialect, JSON text parsed, SQLite's 0/1
+// booleans, numbers given as strings), an embeddable made into its class from its prefixed columns (null
+// when it is nullable and every column is null), a many-to-one relation as a reference holding only its
+// id unless the caller passes the loaded entity. Collections are left out: an unloaded collection is of
+// no use to a reader either. The instances belong to no EntityManager: changing one persists nothing.
+import { JsonType, ReferenceKind, type EntityMetadata, type EntityProperty, type MetadataStorage } from '@mikro-orm/core';
+import { dialectOf, type Dialect } from './dialect.js';
+import type { SqlRunner } from './sql-runner.js';
+
+type Read = (row: Record<string, unknown>, d: Dialect, loaded: Record<string, unknown>) => unknown;
+
+interface Shape {
+  proto: object;
+  fields: { name: string; read: Read }[];
+}
+
+const shapes = new WeakMap<MetadataStorage, Map<string, Shape>>();
+
+/**
+ * The rows of `entityName`'s table (every column, as `SELECT *` gives them) as instances of its class.
+ * `loaded` gives, by property name, the entity a many-to-one relation points to when the caller has it
+ * (the order's channel): the same for every row.
+ */
+export function readEntities<T extends object>(db: SqlRunner, entityName: string, rows: readonly Record<string, unknown>[], loaded: Record<string, unknown> = {}): T[] {
+  const shape = shapeOf(db.getDriver().getMetadata(), entityName);
+  const d = dialectOf(db);
+  return rows.map((row) => {
+    const fields: Record<string, unknown> = {};
+    for (const f of shape.fields) fields[f.name] = f.read(row, d, loaded);
+    return plainInstance(shape.proto as T, fields);
+  });
+}
+
+/**
+ * An instance of an entity class holding `fields` as its own data properties: defined, not assigned, since
+ * assigning would go through the ORM's per-property prototype setters (change tracking for managed
+ * entities; these are never managed), which cost more than the rest of it.
+ */
+export function plainInstance<T extends object>(proto: T, fields: Record<string, unknown>): T {
+  const descriptors: PropertyDescriptorMap = {};
+  for (const k in fields) descriptors[k] = { value: fields[k], writable: true, enumerable: true, configurable: true };
+  return Object.create(proto, descriptors) as T;
+}
+
+function shapeOf(metadata: MetadataStorage, entityName: string): Shape {
+  let byName = shapes.get(metadata);
+  if (!byName) shapes.set(metadata, (byName = new Map()));
+  let shape = byName.get(entityName);
+  if (!shape) {
+    const meta = metadata.get(entityName);
+    shape = { proto: meta.class.prototype, fields: fieldsOf(metadata, meta) };
+    byName.set(entityName, shape);
+  }
+  return shape;
+}
+
+function fieldsOf(metadata: MetadataStorage, meta: EntityMetadata): Shape['fields'] {
+  const fields: Shape['fields'] = [];
+  for (const p of meta.props) {
+    if (p.persist === false || p.embedded) continue; // an embeddable's own columns are read by the embeddable
+    if (p.kind === ReferenceKind.SCALAR) fields.push({ name: p.name, read: scalar(p) });
+    else if (p.kind === ReferenceKind.EMBEDDED) fields.push({ name: p.name, read: embeddable(meta, p) });
+    else if (p.kind === ReferenceKind.MANY_TO_ONE || (p.kind === ReferenceKind.ONE_TO_ONE && p.owner)) fields.push({ name: p.name, read: reference(metadata, p) });
+  }
+  return fields;
+}
+
+function scalar(p: EntityProperty): Read {
+  const column = p.fieldNames[0];
+  const convert = converter(p);
+  return (row, d) => {
+    const v = row[column];
+    return v === null || v === undefined ? null : convert(v, d);
+  };
+}
+
+function converter(p: EntityProperty): (v: unknown, d: Dialect) => unknown {
+  if (p.customType instanceof JsonType) return (v) => (typeof v === 'string' ? JSON.parse(v) : v);
+  if (p.runtimeType === 'Date') return (v, d) => d.readDate(v as Date | number | string);
+  if (p.runtimeType === 'boolean') return (v) => v === true || v === 1 || v === '1' || v === 't' || v === 'true';
+  if (p.runtimeType === 'number') return (v) => (typeof v === 'number' ? v : Number(v));
+  return (v) => v;
+}
+
+function embeddable(meta: EntityMetadata, p: EntityProperty): Read {
+  const proto = (p.embeddable as { prototype: object }).prototype;
+  const parts = meta.props.filter((c) => c.embedded?.[0] === p.name).map((c) => ({ name: c.embedded![1], column: c.fieldNames[0], convert: converter(c) }));
+  return (row, d) => {
+    const fields: Record<string, unknown> = {};
+    let any = false;
+    for (const c of parts) {
+      const v = row[c.column];
+      if (v !== null && v !== undefined) any = true;
+      fields[c.name] = v === null || v === undefined ? null : c.convert(v, d);
+    }
+    return !any && p.nullable ? null : plainInstance(proto, fields);
+  };
+}
+
+function reference(metadata: MetadataStorage, p: EntityProperty): Read {
+  const column = p.fieldNames[0];
+  const target = metadata.get(p.type);
+  const pk = target.primaryKeys[0];
+  return (row, _d, loaded) => {
+    const id = row[column];
+    if (id === null || id === undefined) return null;
+    const given = loaded[p.name] as Record<string, unknown> | undefined;
+    return given && given[pk] === id ? given : plainInstance(target.class.prototype, { [pk]: id });
+  };
+}
