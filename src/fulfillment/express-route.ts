@@ -16,6 +16,7 @@ import { ShipmentStatus } from './shipment-status.js';
 import { byPlace, json, SHIPMENT_LINES, SHIPMENTS, SYSTEM, WALKED, type Line, type OrderFacts, type Planned, type Routed } from './express-rows.js';
 import { automatedStep, shipmentCreated, shipmentMoved } from './shipment-records.js';
 import { FULFILLMENT_STARTED } from './order-progress.js';
+import { addressColumns, addressOf } from '../order-core/address-columns.js';
 
 const S = ShipmentStatus;
 const O = OrderStatus;
@@ -29,7 +30,7 @@ export async function createPacked(db: SqlRunner, orderIds: readonly string[], t
   const [orderRows, lineRows, locationRows] = await readAll(db, [
     {
       sql: `SELECT o.id, o.status, o.number, o.external_id, o.pickup_location_id, o.shipping_method_id,
-        o.ship_name, o.ship_line1, o.ship_line2, o.ship_city, o.ship_region, o.ship_postal_code, o.ship_country_code, o.ship_phone,
+        ${addressColumns('ship_')},
         (SELECT count(*) FROM shipment s WHERE s.order_id = o.id) AS shipments
        FROM orders o WHERE o.id IN (${marks(ids.length)}) ORDER BY o.id${dialect.forUpdate()}`,
       params: ids,
@@ -75,7 +76,7 @@ export async function createPacked(db: SqlRunner, orderIds: readonly string[], t
     const m = (linesOf.get(orderId) ?? [])[0];
     const order: OrderFacts = {
       id: orderId, number: o.number, externalId: o.external_id ?? null,
-      to: { name: o.ship_name, line1: o.ship_line1, line2: o.ship_line2, city: o.ship_city, region: o.ship_region, postalCode: o.ship_postal_code, countryCode: o.ship_country_code, phone: o.ship_phone },
+      to: addressOf(o, 'ship_'),
       method: m?.method_id ? { carrierCode: m.carrier_code, serviceCode: m.service_code, minTransitDays: Number(m.min_transit_days), maxTransitDays: Number(m.max_transit_days) } : null,
     };
     routed.set(orderId, { order, shipments });

@@ -17,6 +17,7 @@ import { recordRows } from '../order-core/order-rows.js';
 import { PaymentOperationKind } from '../payments/payment-operation.entity.js';
 import { Invoice, InvoiceKind, type InvoiceLine, type Party } from './invoice.entity.js';
 import { buyerOf, formatInvoiceNumber, orderLines, sellerOf, totalsOf } from './invoice-lines.js';
+import { addressColumns, addressOf } from '../order-core/address-columns.js';
 
 interface InvoiceRow {
   id: string; number: string; sequence: number; channelId: string; orderId: string; sourceOperationId: string;
@@ -33,12 +34,6 @@ const INVOICES = new PlainRows<InvoiceRow, Date>(Invoice.name, {
 /** Not a case for the plain path: rolled back (the number with it) for the ORM's path. */
 class NotPlain extends Error {}
 
-const ADDRESS = ['name', 'line1', 'line2', 'city', 'region', 'postal_code', 'country_code'] as const;
-const addressColumns = (prefix: string) => ADDRESS.map((c) => `o.${prefix}${c} AS ${prefix}${c}`).join(', ');
-const addressOf = (row: Record<string, any>, prefix: string) => ({
-  name: row[`${prefix}name`], line1: row[`${prefix}line1`], line2: row[`${prefix}line2`], city: row[`${prefix}city`],
-  region: row[`${prefix}region`], postalCode: row[`${prefix}postal_code`], countryCode: row[`${prefix}country_code`],
-});
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
 /** The ids issued for the order in the common case, or null when it is not one (nothing written). */
