@@ -16,7 +16,7 @@ import {
   ROOT, CORES, CLK_TCK, PG, requireFromRoot, log, sleep, oneLine, loadavgText, parseArgs, cleanups, initCleanup, tempDir,
   startChild, stopChild, waitForLine, waitReady, freePort, pgVersion, recreateDb, ensureBuilt, engineBaseEnv, gql, admin, must,
   inBatches, setupShop, ADDRESS, cpuTicks, machineTicks, busyCores, procTicksByPid, pgBackendOf, waitQuiet as waitQuietFor,
-  logEntry, topCounts, newReport, runBench, deleteRedisKeys as deleteKeys, RESULTS, profileSelfTime, topShares,
+  logEntry, topCounts, newReport, runBench, deleteRedisKeys as deleteKeys, RESULTS, profileSelfTime, topShares, startSmtpSink,
 } from './lib.mjs';
 
 const deleteRedisKeys = (prefix) => deleteKeys(REDIS, prefix);
@@ -79,8 +79,11 @@ const SKUS = Number(A.skus ?? 100);
 const TIMEOUT_S = Number(A.timeout ?? 300);
 const REDIS = String(A.redis ?? 'redis://127.0.0.1:6379');
 const QUIET_WAIT = Number(A['quiet-wait'] ?? 30), QUIET_BUSY = 0.3;
+// --smtp 1: the engine's mails go to an SMTP server on 127.0.0.1 (a sink started here), as a production
+// engine's do; by default they are written as .eml files (no SMTP_URL), as the zero-setup engine does.
+const SMTP = (A.smtp ?? '0') !== '0';
 if (!(ORDERS >= 10) || WORKER_COUNTS.some((w) => !(w >= 1 && w <= 8)) || !(JOBS >= 100) || !(CONCURRENCY >= 1) || !(SKUS >= 1) || !(TIMEOUT_S > 0) || !/^redis:\/\/127\.0\.0\.1[:/]/.test(REDIS + '/')) {
-  console.error('usage: node bench/fulfillment.mjs [--orders 500] [--workers 1,2] [--jobs 5000] [--concurrency 8] [--skus 100] [--timeout 300] [--redis redis://127.0.0.1:6379] [--quiet-wait 30] [--build]');
+  console.error('usage: node bench/fulfillment.mjs [--orders 500] [--workers 1,2] [--jobs 5000] [--concurrency 8] [--skus 100] [--timeout 300] [--redis redis://127.0.0.1:6379] [--quiet-wait 30] [--smtp 0|1] [--build]');
   process.exit(2);
 }
 
@@ -96,7 +99,7 @@ function engineEnv(dataDir, prefix, extra = {}) {
   return {
     ...engineBaseEnv(dataDir), DATABASE_URL: PG(BENCH_DB),
     LOG_LEVEL: 'info', REDIS_URL: REDIS, ORDO_REDIS_PREFIX: prefix, ORDO_QUEUE_CONCURRENCY: String(CONCURRENCY),
-    DATABASE_POOL_SIZE: '20', ...extra,
+    DATABASE_POOL_SIZE: '20', ...(ctx.smtpUrl ? { SMTP_URL: ctx.smtpUrl } : {}), ...extra,
   };
 }
 
@@ -454,7 +457,7 @@ function buildReport() {
   const both = (s) => { L.push(s); md.push(s, ''); };
   md.push('# Fulfillment benchmark', '');
   both(`Run ${ctx.startedAt}: ${ORDERS} single-line orders over ${SKUS} SKUs at one autoFulfill location (sim carrier), ` +
-    `CONFIRMED → SHIPPED; ORDO_QUEUE_CONCURRENCY=${CONCURRENCY} per queue per process; PostgreSQL ${ctx.pgVersion ?? '?'}, Redis ${ctx.redisVersion ?? '?'}, Node ${process.version}; ` +
+    `CONFIRMED → SHIPPED; ORDO_QUEUE_CONCURRENCY=${CONCURRENCY} per queue per process; mails ${SMTP ? 'by SMTP to a local sink (--smtp 1)' : 'as .eml files'}; PostgreSQL ${ctx.pgVersion ?? '?'}, Redis ${ctx.redisVersion ?? '?'}, Node ${process.version}; ` +
     `${CORES} cores, loadavg at start ${ctx.loadavg}.`);
   if (ctx.staleNote) both(`NOTE: ${ctx.staleNote}`);
   if (ctx.runs.length) {
@@ -505,6 +508,7 @@ await runBench(ctx, 'fulfillment.md', async () => {
   ctx.loadavg = loadavgText();
   ctx.staleNote = await ensureBuilt(A.build, ['dist/src/main.js', 'dist/src/worker.js']);
   if (ctx.staleNote) log(ctx.staleNote);
+  if (SMTP) ctx.smtpUrl = (await startSmtpSink()).url;
 
   for (const w of WORKER_COUNTS) {
     const run = await fulfillmentRun(w);

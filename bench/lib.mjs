@@ -196,6 +196,30 @@ export const engineBaseEnv = (dataDir) => ({
   HOST: '127.0.0.1', ORDO_DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0',
 });
 
+// ---------------------------------------------------------------- mail
+/**
+ * An SMTP server on 127.0.0.1 that accepts every mail and drops it (smtp-server), in a process of its own
+ * so that its CPU is not the engine's; stopped at cleanup, where it logs how many mails it took. For
+ * engines started with `SMTP_URL: sink.url`, as a production engine sends its mails.
+ */
+export async function startSmtpSink() {
+  const port = await freePort();
+  const child = startChild(['-e', `
+    const { SMTPServer } = require(${JSON.stringify(requireFromRoot.resolve('smtp-server'))});
+    let received = 0;
+    const s = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], disableReverseLookup: true, logger: false,
+      onData(stream, _session, cb) { stream.on('data', () => {}); stream.on('end', () => { received++; cb(); }); } });
+    s.listen(${port}, '127.0.0.1', () => console.log('listening'));
+    process.on('SIGTERM', () => { console.log('received ' + received); process.exit(0); });
+  `], {}, 'smtp-sink');
+  while (!child.lines.some((l) => l.line === 'listening')) {
+    if (child.exitInfo) throw new Error(`the SMTP sink did not start: ${tailOf(child, 5)}`);
+    await sleep(50);
+  }
+  cleanups.push(() => log(`the SMTP sink received ${child.lines.find((l) => l.line.startsWith('received'))?.line.split(' ')[1] ?? '?'} mails`));
+  return { url: `smtp://127.0.0.1:${port}`, child };
+}
+
 // ---------------------------------------------------------------- GraphQL over HTTP
 export async function gql(url, query, variables, { token, countSql } = {}) {
   const headers = { 'content-type': 'application/json' };

@@ -13,11 +13,12 @@
 // --smtp 1: sent to an SMTP server started here on 127.0.0.1 (smtp-server, which accepts and drops them),
 // as a production engine with SMTP_URL does. --dist: another build (a copy of dist/ kept aside). The
 // database is dropped at the end.
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   ROOT, PG, recreateDb, startChild, stopChild, waitReady, freePort, tempDir, engineBaseEnv, setupShop, gql, ADDRESS, inBatches,
-  initCleanup, cleanup, parseArgs, log, requireFromRoot, cleanups,
+  initCleanup, cleanup, parseArgs, log, cleanups, startSmtpSink,
 } from './lib.mjs';
 
 process.chdir(ROOT);
@@ -33,21 +34,7 @@ const DB = 'ordo_notifb';
 const dataDir = tempDir('ordo-notifb-');
 const env = { ...engineBaseEnv(dataDir), DATABASE_URL: PG(DB), LOG_LEVEL: 'warn', ORDO_DISABLE_WORKERS: '1' };
 
-if (SMTP) {
-  // In a process of its own, so that its CPU is not counted as the engine's.
-  const port = await freePort();
-  const server = startChild(['-e', `
-    const { SMTPServer } = require(${JSON.stringify(requireFromRoot.resolve('smtp-server'))});
-    let received = 0;
-    const s = new SMTPServer({ authOptional: true, disabledCommands: ['STARTTLS'], disableReverseLookup: true, logger: false,
-      onData(stream, _session, cb) { stream.on('data', () => {}); stream.on('end', () => { received++; cb(); }); } });
-    s.listen(${port}, '127.0.0.1', () => console.log('listening'));
-    process.on('SIGTERM', () => { console.log('received ' + received); process.exit(0); });
-  `], {}, 'smtp-sink');
-  while (!server.lines.some((l) => l.line === 'listening')) await new Promise((r) => setTimeout(r, 50));
-  cleanups.push(() => log(`the SMTP server received ${server.lines.find((l) => l.line.startsWith('received'))?.line.split(' ')[1] ?? '?'} mails`));
-  env.SMTP_URL = `smtp://127.0.0.1:${port}`;
-}
+if (SMTP) env.SMTP_URL = (await startSmtpSink()).url;
 
 {
   await recreateDb(DB);
@@ -80,9 +67,16 @@ const events = (await sql(`SELECT id, type, aggregate_id, payload FROM outbox_ev
   .map((r) => ({ id: Number(r.id), type: r.type, aggregateId: r.aggregate_id, payload: typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload, at: new Date() }));
 log(`${events.length} order.confirmed events; mails ${SMTP ? `by SMTP to ${env.SMTP_URL}` : `as .eml files in ${dataDir}/mail`}; build ${DIST}`);
 const service = app.service(NotificationService);
+const mailDir = join(dataDir, 'mail');
 const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
 for (let round = 1; round <= ROUNDS; round++) {
   await sql('DELETE FROM notification_message');
+  // The last round's files moved aside, not overwritten: overwriting frees their inodes, and creating
+  // files right after freeing many costs this machine's file system far more (bench/README.md).
+  if (!SMTP && existsSync(mailDir)) {
+    renameSync(mailDir, `${mailDir}-${round - 1}`);
+    mkdirSync(mailDir);
+  }
   const c0 = cpu(), t0 = performance.now();
   await inBatches(events, 8, (e) => service.notify(e, { app, em: app.orm.em.fork(), log: app.log, attempt: 1 }));
   const c = cpu() - c0, w = performance.now() - t0;
