@@ -36,23 +36,22 @@ const env = { ...engineBaseEnv(dataDir), DATABASE_URL: PG(DB), LOG_LEVEL: 'warn'
 
 if (SMTP) env.SMTP_URL = (await startSmtpSink()).url;
 
-{
-  await recreateDb(DB);
-  const port = await freePort();
-  const api = startChild([`${DIST}/src/main.js`], { env: { ...env, PORT: String(port) } }, 'api');
-  const base = `http://127.0.0.1:${port}`;
-  await waitReady(api, base);
-  const url = `${base}/graphql`;
-  const sku = (i) => `NB-${i}`;
-  await setupShop(url, { location: { code: 'NB', name: 'Bench warehouse', kind: 'WAREHOUSE', countryCode: 'DE', priority: 1 }, skus: 10, sku, productBatch: 1, stock: 100_000, stockBatch: 10 });
-  await inBatches(Array.from({ length: ORDERS }, (_, i) => i), 16, async (i) => {
-    const r = await gql(url, `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id status } } }`, { input: {
-      email: `nb-${i}@example.com`, lines: [{ sku: sku(i % 10), quantity: 1 + (i % 3) }, { sku: sku((i + 3) % 10), quantity: 1 }],
-      shippingAddress: ADDRESS, shippingMethodCode: 'standard', payment: { method: 'test-card', token: 'tok_visa' } } });
-    if (r.body.errors) throw new Error(JSON.stringify(r.body.errors));
-  });
-  await stopChild(api);
-}
+// The orders, placed by an API process with workers off: their events wait in the outbox.
+await recreateDb(DB);
+const port = await freePort();
+const api = startChild([`${DIST}/src/main.js`], { env: { ...env, PORT: String(port) } }, 'api');
+const base = `http://127.0.0.1:${port}`;
+await waitReady(api, base);
+const url = `${base}/graphql`;
+const sku = (i) => `NB-${i}`;
+await setupShop(url, { location: { code: 'NB', name: 'Bench warehouse', kind: 'WAREHOUSE', countryCode: 'DE', priority: 1 }, skus: 10, sku, productBatch: 1, stock: 100_000, stockBatch: 10 });
+await inBatches(Array.from({ length: ORDERS }, (_, i) => i), 16, async (i) => {
+  const r = await gql(url, `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id status } } }`, { input: {
+    email: `nb-${i}@example.com`, lines: [{ sku: sku(i % 10), quantity: 1 + (i % 3) }, { sku: sku((i + 3) % 10), quantity: 1 }],
+    shippingAddress: ADDRESS, shippingMethodCode: 'standard', payment: { method: 'test-card', token: 'tok_visa' } } });
+  if (r.body.errors) throw new Error(JSON.stringify(r.body.errors));
+});
+await stopChild(api);
 
 for (const [k, v] of Object.entries(env)) process.env[k] = v;
 const load = (file) => import(pathToFileURL(join(ROOT, DIST, 'src', file)).href);

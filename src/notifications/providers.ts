@@ -84,11 +84,12 @@ function noDelaySocket(
   options: { host?: string; port?: number; secure?: boolean; connectionTimeout?: number },
   callback: (err: Error | null, socket?: { connection: Socket }) => void,
 ): void {
+  const host = options.host ?? 'localhost';
   const port = options.port ?? (options.secure ? 465 : 587);
-  const socket = connect({ host: options.host ?? 'localhost', port });
+  const socket = connect({ host, port });
   socket.setNoDelay(true);
   let connected = false;
-  const timer = setTimeout(() => socket.destroy(new Error(`Connection timeout to ${options.host}:${port}`)), options.connectionTimeout ?? 120_000);
+  const timer = setTimeout(() => socket.destroy(new Error(`Connection timeout to ${host}:${port}`)), options.connectionTimeout ?? 120_000);
   // Stays on: errors after the hand-over reach nodemailer's own listener too.
   socket.on('error', (e) => {
     if (connected) return;
