@@ -190,9 +190,15 @@ export async function ensureBuilt(force, need = ['dist/src/main.js']) {
   const src = newestMtime(join(ROOT, 'src'));
   return src > built ? `dist/ is older than src/ (newest .ts ${new Date(src).toISOString()}, build ${new Date(built).toISOString()}): the run measures the last build; pass --build to rebuild` : null;
 }
-/** The environment every engine process of the benches starts from. */
+/**
+ * The environment every engine process of the benches starts from. BENCH_NODE_OPTIONS becomes the engines'
+ * NODE_OPTIONS (and nothing else's): `--require bench/count-io.cjs` counts their round trips and writes
+ * (into COUNT_IO_DIR).
+ */
 export const engineBaseEnv = (dataDir) => ({
   PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(),
+  ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+  ...(process.env.COUNT_IO_DIR ? { COUNT_IO_DIR: process.env.COUNT_IO_DIR } : {}),
   HOST: '127.0.0.1', ORDO_DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0',
 });
 

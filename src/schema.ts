@@ -6,8 +6,10 @@ import type { OrdoModule } from './kernel/module.js';
 import { NodeResolver } from './kernel/node.resolver.js';
 import { createOrdoPubSub, type OrdoPubSub } from './kernel/pubsub.js';
 import { auditMutations } from './kernel/audit/audit-mutations.js';
+import { cacheValidationMetadata } from './kernel/validation-metadata.js';
 
 export async function buildOrdoSchema(modules: OrdoModule[], pubSub?: OrdoPubSub): Promise<GraphQLSchema> {
+  cacheValidationMetadata(); // input arguments' rules looked up once per class, not per request
   const resolvers = [NodeResolver, ...modules.flatMap((m) => m.resolvers ?? [])] as [Function, ...Function[]];
   const schema = await buildSchema({
     resolvers,

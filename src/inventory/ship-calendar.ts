@@ -15,13 +15,12 @@ export interface ShipCalendar {
 }
 
 const DAY = 86_400_000;
-const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formats.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
     formats.set(timeZone, f);
   }
   return f;
@@ -29,21 +28,47 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 interface Local { y: number; m: number; d: number; weekday: number; minutes: number; offsetMs: number }
 
-/** The wall clock of `at` in `timeZone`, and the zone's offset from UTC then. */
-function local(at: number, timeZone: string): Local {
+/** The zone's offset from UTC at `at`, as formatToParts gives the wall clock then. */
+function measuredOffset(at: number, timeZone: string): number {
   const parts: Record<string, string> = {};
   for (const p of formatter(timeZone).formatToParts(new Date(at))) parts[p.type] = p.value;
-  const y = Number(parts.year), m = Number(parts.month), d = Number(parts.day);
-  const h = Number(parts.hour), min = Number(parts.minute), s = Number(parts.second);
-  const asUtc = Date.UTC(y, m - 1, d, h, min, s);
-  return { y, m, d, weekday: WEEKDAYS[parts.weekday], minutes: h * 60 + min, offsetMs: asUtc - Math.floor(at / 1000) * 1000 };
+  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return asUtc - Math.floor(at / 1000) * 1000;
+}
+
+const QUARTER_HOUR = 900_000;
+const offsets = new Map<string, number>();
+
+/**
+ * The zone's offset at `at`. formatToParts costs microseconds and every order asks for each location's
+ * calendar three times: the offset is kept per zone and quarter hour when it is the same at both ends of
+ * it (zones change offset on the hour or half hour, and never twice in fifteen minutes), else measured.
+ */
+function offsetAt(at: number, timeZone: string): number {
+  const block = Math.floor(at / QUARTER_HOUR);
+  const key = `${timeZone}|${block}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const first = measuredOffset(block * QUARTER_HOUR, timeZone);
+    if (first !== measuredOffset((block + 1) * QUARTER_HOUR - 1000, timeZone)) return measuredOffset(at, timeZone);
+    if (offsets.size >= 1000) offsets.clear();
+    offsets.set(key, (offset = first));
+  }
+  return offset;
+}
+
+/** The wall clock of `at` in `timeZone`, and the zone's offset from UTC then. */
+function local(at: number, timeZone: string): Local {
+  const offsetMs = offsetAt(at, timeZone);
+  const wall = new Date(Math.floor(at / 1000) * 1000 + offsetMs);
+  return { y: wall.getUTCFullYear(), m: wall.getUTCMonth() + 1, d: wall.getUTCDate(), weekday: wall.getUTCDay() || 7, minutes: wall.getUTCHours() * 60 + wall.getUTCMinutes(), offsetMs };
 }
 
 /** The instant of a local date and time in `timeZone` (the offset of that day: summer time counts). */
 function instant(y: number, m: number, d: number, minutes: number, timeZone: string): number {
   const guess = Date.UTC(y, m - 1, d, Math.floor(minutes / 60), minutes % 60);
-  const first = guess - local(guess, timeZone).offsetMs;
-  return guess - local(first, timeZone).offsetMs;
+  const first = guess - offsetAt(guess, timeZone);
+  return guess - offsetAt(first, timeZone);
 }
 
 export const parseCutoff = (t: string | null | undefined): number | null => {

@@ -180,26 +180,9 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
   traceRequests(expressApp); // a span per request, when tracing is on (kernel/tracing.ts)
   // First: every request gets its id and its log line, whatever answers it.
   expressApp.use(...requestLog(app.log));
-  // Module routes (document downloads, carrier webhooks) parse their own bodies.
-  for (const m of app.modules) {
-    if (!m.routes) continue;
-    const router = express.Router();
-    m.routes(router, app);
-    expressApp.use(router);
-  }
+  // The IDE's GET /graphql (a browser asking for a page) first, then the API: every GraphQL request
+  // reaches its handler without walking the routes below (a module's router each, the queue board, probes).
   mountGraphiql(expressApp, app.config);
-  mountQueueBoard(expressApp, app, principalOf, server);
-  expressApp.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  expressApp.get('/ready', async (_req, res) => {
-    const { ok, checks } = await readiness(app);
-    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
-  });
-  // Only with a token: without ORDO_METRICS_TOKEN the API has no /metrics (404), ORDO_METRICS_PORT may serve it.
-  const metricsToken = config.metricsToken;
-  if (metricsToken) expressApp.get('/metrics', (req, res) => serveMetrics(app.metrics, req, res, metricsToken, app.log));
-
   const debugSql = app.config.debugSqlCount;
   const cors = corsMiddleware(config.corsOrigins);
   expressApp.use(
@@ -223,6 +206,24 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     expressMiddleware(apollo, { context: async ({ req }) => context(req.headers.authorization, req.ip, typeof req.id === 'string' ? req.id : undefined, req.headers['user-agent']) }),
   );
   expressApp.use('/graphql', bodyErrors('1 MB'));
+  // Module routes (document downloads, carrier webhooks) parse their own bodies.
+  for (const m of app.modules) {
+    if (!m.routes) continue;
+    const router = express.Router();
+    m.routes(router, app);
+    expressApp.use(router);
+  }
+  mountQueueBoard(expressApp, app, principalOf, server);
+  expressApp.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  expressApp.get('/ready', async (_req, res) => {
+    const { ok, checks } = await readiness(app);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ready' : 'not ready', checks });
+  });
+  // Only with a token: without ORDO_METRICS_TOKEN the API has no /metrics (404), ORDO_METRICS_PORT may serve it.
+  const metricsToken = config.metricsToken;
+  if (metricsToken) expressApp.get('/metrics', (req, res) => serveMetrics(app.metrics, req, res, metricsToken, app.log));
 
   return {
     server,

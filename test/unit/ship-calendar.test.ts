@@ -1,9 +1,17 @@
 // When a location ships (cut-off time in its own time zone, working days, handling days) and what that
 // promises, on fixed clocks: the checkout's delivery promise is this arithmetic.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { calendarProblem, deliveredBy, shipsAt } from '../../src/inventory/ship-calendar.js';
 
 const at = (iso: string) => Date.parse(iso);
+
+/** The wall clock of an instant in a zone, read from Intl directly (what the location's staff see). */
+function wall(instant: number, timeZone: string) {
+  const f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', weekday: 'short', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+  const p = Object.fromEntries(f.formatToParts(new Date(instant)).map((x) => [x.type, x.value]));
+  return { day: `${p.year}-${p.month}-${p.day}`, weekday: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday) + 1, minutes: Number(p.hour) * 60 + Number(p.minute) };
+}
 const berlin = { timeZone: 'Europe/Berlin', cutoffTime: '14:00' };
 
 describe('ship calendar', () => {
@@ -44,5 +52,36 @@ describe('ship calendar', () => {
     expect(calendarProblem({ cutoffTime: '25:00' })).toMatch(/HH:MM/);
     expect(calendarProblem({ workingDays: [0] })).toMatch(/weekdays/);
     expect(calendarProblem({ timeZone: 'Asia/Tokyo', cutoffTime: '09:30', workingDays: [1, 7] })).toBeNull();
+  });
+
+  it('hands over at the local cut-off of a working day, the first one due, in zones with odd offsets and summer time', () => {
+    // Zones whose offsets are not whole hours, or change by half an hour (Lord Howe), or cross the date line.
+    const zones = ['Europe/Berlin', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/Santiago', 'Pacific/Apia', 'UTC'];
+    fc.assert(fc.property(
+      fc.constantFrom(...zones),
+      fc.integer({ min: Date.parse('2020-01-01T00:00:00Z'), max: Date.parse('2031-01-01T00:00:00Z') }),
+      fc.integer({ min: 0, max: 23 * 60 + 59 }),
+      fc.uniqueArray(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 7 }),
+      (timeZone, now, cut, workingDays) => {
+        const cutoffTime = `${String(Math.floor(cut / 60)).padStart(2, '0')}:${String(cut % 60).padStart(2, '0')}`;
+        const handover = shipsAt({ timeZone, cutoffTime, workingDays }, now).getTime();
+        const w = wall(handover, timeZone);
+        // A local cut-off that does not exist that day (skipped by a summer-time switch) lands just after it.
+        expect(Math.abs(w.minutes - cut)).toBeLessThanOrEqual(60);
+        expect(workingDays).toContain(w.weekday);
+        expect(handover).toBeGreaterThan(now - 60_000);
+        // No working day before it whose cut-off was still ahead: the days between are not working days,
+        // and today counts only when its cut-off had passed.
+        const today = wall(now, timeZone);
+        if (w.day !== today.day) {
+          expect(workingDays.includes(today.weekday) && today.minutes < cut).toBe(false);
+          for (let d = 1; ; d++) {
+            const between = wall(now + d * 86_400_000, timeZone);
+            if (between.day >= w.day) break;
+            expect(workingDays).not.toContain(between.weekday);
+          }
+        }
+      },
+    ), { numRuns: 2000 });
   });
 });

@@ -1,0 +1,62 @@
+// Counts what an engine process sends: PostgreSQL round trips (pg's Client.query calls, by statement
+// shape), Redis commands (by name; a Lua script by its sha's first 8 characters) and socket writes (by
+// remote port). Loaded into the engines of a benchmark run with
+//   BENCH_NODE_OPTIONS="--require $PWD/bench/count-io.cjs" node bench/fulfillment.mjs …
+// each process writes its counts to $COUNT_IO_DIR (default /tmp/ordo-count-io)/<pid>.json every half
+// second and at exit; `node bench/count-io.cjs [dir]` prints them. Measurement only: it wraps the
+// drivers' methods, so CPU figures of the same run are not comparable with a run without it.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const DIR = process.env.COUNT_IO_DIR || '/tmp/ordo-count-io';
+
+function install() {
+  const root = process.cwd();
+  const counts = { argv: process.argv.slice(1).join(' '), pgQueries: 0, socketWrites: 0, writesByPort: {}, redis: {}, pg: {} };
+  const bump = (o, k) => (o[k] = (o[k] ?? 0) + 1);
+  try {
+    const pg = require(require.resolve('pg', { paths: [root] }));
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (...args) {
+      counts.pgQueries++;
+      const text = typeof args[0] === 'string' ? args[0] : args[0]?.text ?? '';
+      // The shape: literals and numbers out, so that one statement's calls count together.
+      bump(counts.pg, text.replace(/\s+/g, ' ').replace(/'(?:[^']|'')*'/g, '?').replace(/\b\d+\b/g, 'N').slice(0, 90));
+      return query.apply(this, args);
+    };
+  } catch { /* no pg in this process */ }
+  try {
+    const ioredis = require(require.resolve('ioredis', { paths: [root] }));
+    const Redis = ioredis.default ?? ioredis;
+    const send = Redis.prototype.sendCommand;
+    Redis.prototype.sendCommand = function (command, ...rest) {
+      const name = command?.name === 'evalsha' ? `evalsha:${String(command.args?.[0]).slice(0, 8)}` : String(command?.name);
+      bump(counts.redis, name);
+      return send.call(this, command, ...rest);
+    };
+  } catch { /* no ioredis in this process */ }
+  const net = require('node:net');
+  const write = net.Socket.prototype._writeGeneric;
+  net.Socket.prototype._writeGeneric = function (...args) {
+    counts.socketWrites++;
+    bump(counts.writesByPort, String(this.remotePort));
+    return write.apply(this, args);
+  };
+  fs.mkdirSync(DIR, { recursive: true });
+  const dump = () => fs.writeFileSync(path.join(DIR, `${process.pid}.json`), JSON.stringify(counts));
+  setInterval(dump, 500).unref();
+  process.on('exit', dump);
+}
+
+function report(dir) {
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+    const c = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+    const top = (o, n) => Object.entries(o).sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `    ${String(v).padStart(7)}  ${k}`).join('\n');
+    console.log(`${f}: ${c.argv.slice(-60)}\n  pg round trips ${c.pgQueries}, socket writes ${c.socketWrites} (by port: ${JSON.stringify(c.writesByPort).slice(0, 200)})`);
+    if (Object.keys(c.redis).length) console.log(`  redis commands:\n${top(c.redis, 12)}`);
+    if (c.pgQueries) console.log(`  pg statements (shapes):\n${top(c.pg, 15)}`);
+  }
+}
+
+if (require.main === module) report(process.argv[2] || DIR);
+else install();
