@@ -85,7 +85,7 @@ export interface OrdoModule {
   machines?: MachineDefinition<any, any>[];
   /** Guards on state-machine moves, by machine name ("order", "shipment", "payment", "return", or a plugin's own). */
   guards?: Record<string, TransitionGuard<any>[]>;
-  /** Plain HTTP routes beside /graphql (document downloads, carrier webhooks), mounted at the server root. */
+  /** Plain HTTP routes beside /graphql (document downloads, carrier webhooks), mounted at the server root after /graphql: GraphQL requests never pass through them. */
   routes?: (router: import('express').Router, app: AppRuntime) => void;
   /** Jobs that repeat (housekeeping), scheduled once per deployment by the queue driver. */
   repeatable?: Record<string, { everyMs: number | ((config: AppRuntime['config']) => number); queue?: string }>;
