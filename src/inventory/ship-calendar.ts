@@ -64,11 +64,20 @@ function local(at: number, timeZone: string): Local {
   return { y: wall.getUTCFullYear(), m: wall.getUTCMonth() + 1, d: wall.getUTCDate(), weekday: wall.getUTCDay() || 7, minutes: wall.getUTCHours() * 60 + wall.getUTCMinutes(), offsetMs };
 }
 
-/** The instant of a local date and time in `timeZone` (the offset of that day: summer time counts). */
+/**
+ * The instant of a local date and time in `timeZone`, with the offset of that day (summer time counts).
+ * Around a switch, the zone's offsets a day before and a day after are the two it can have: the earlier
+ * instant that shows this wall time wins (a time an autumn switch repeats), and a time a spring switch
+ * skips (Santiago's midnight on its switch day) is read with the offset before the switch, which is the
+ * instant just after the gap (as Temporal's `compatible`), never one on the previous day.
+ */
 function instant(y: number, m: number, d: number, minutes: number, timeZone: string): number {
-  const guess = Date.UTC(y, m - 1, d, Math.floor(minutes / 60), minutes % 60);
-  const first = guess - offsetAt(guess, timeZone);
-  return guess - offsetAt(first, timeZone);
+  const wall = Date.UTC(y, m - 1, d, Math.floor(minutes / 60), minutes % 60);
+  const before = offsetAt(wall - DAY, timeZone);
+  const after = offsetAt(wall + DAY, timeZone);
+  const shows = (offset: number) => offsetAt(wall - offset, timeZone) === offset;
+  const times = [before, after].filter(shows).map((offset) => wall - offset);
+  return times.length ? Math.min(...times) : wall - before;
 }
 
 export const parseCutoff = (t: string | null | undefined): number | null => {

@@ -39,6 +39,12 @@ describe('ship calendar', () => {
     expect(shipsAt(berlin, at('2026-07-01T08:00:00Z')).toISOString()).toBe('2026-07-01T12:00:00.000Z');
     // The Friday before the switch to winter time (25 October 2026) ships on Monday at 14:00 CET.
     expect(shipsAt(berlin, at('2026-10-23T13:00:00Z')).toISOString()).toBe('2026-10-26T13:00:00.000Z');
+    // A cut-off the switch skips (Santiago moved midnight to 01:00 on 3 September 2023; Chatham 02:45 to
+    // 03:45 on 26 September 2027): just after the gap, on that day, not an hour before it.
+    expect(shipsAt({ timeZone: 'America/Santiago', cutoffTime: '00:00', workingDays: [7, 1] }, at('2023-08-28T04:00:00Z')).toISOString()).toBe('2023-09-03T04:00:00.000Z');
+    expect(shipsAt({ timeZone: 'Pacific/Chatham', cutoffTime: '02:45', workingDays: [7, 1] }, at('2027-09-25T13:01:00Z')).toISOString()).toBe('2027-09-25T14:00:00.000Z');
+    // A cut-off the autumn switch repeats (Berlin's 02:30 on 25 October 2026): the first of the two.
+    expect(shipsAt({ timeZone: 'Europe/Berlin', cutoffTime: '02:30', workingDays: [7] }, at('2026-10-24T12:00:00Z')).toISOString()).toBe('2026-10-25T00:30:00.000Z');
   });
 
   it('without a cut-off ships any time of a working day; UTC and Monday to Friday by default', () => {
