@@ -3,6 +3,11 @@
 // stack trace outside production and which no GraphQL client can read.
 import type { ErrorRequestHandler } from 'express';
 
+export const BODY_NOT_JSON = 'The request body is not valid JSON.';
+
+/** The answer's body: a GraphQL error, as clients read any other. */
+export const bodyErrorJson = (message: string): string => JSON.stringify({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+
 export function bodyErrors(limitLabel: string): ErrorRequestHandler {
   return (err, _req, res, next) => {
     const type = (err as { type?: unknown })?.type;
@@ -13,9 +18,9 @@ export function bodyErrors(limitLabel: string): ErrorRequestHandler {
     const message = type === 'entity.too.large'
       ? `The request body is larger than ${limitLabel}; send smaller variables or split the request.`
       : type === 'entity.parse.failed'
-        ? 'The request body is not valid JSON.'
+        ? BODY_NOT_JSON
         : 'The request body could not be read.';
     if (res.headersSent) return next(err);
-    res.status(status >= 400 && status < 500 ? status : 400).json({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+    res.status(status >= 400 && status < 500 ? status : 400).type('json').send(bodyErrorJson(message));
   };
 }

@@ -1,6 +1,6 @@
 // One http server: Apollo over HTTP and graphql-ws over WebSocket on /graphql, plus /health, /ready and
 // /metrics (with ORDO_METRICS_TOKEN); every request logged once when it ends (request-log.ts).
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -14,7 +14,6 @@ import type { AppRuntime } from './runtime.js';
 import type { OrdoContext } from './context.js';
 import { ANONYMOUS, type Principal } from './auth.js';
 import type { Em } from './db/orm.js';
-import { sqlCounter } from './db/sql-counter.js';
 import { formatError } from './errors-format.js';
 import { queryLimits } from './query-limits.js';
 import { inputStringsRule } from './input-strings.js';
@@ -23,6 +22,8 @@ import { bindWsOperation, wsOperationHooks } from './ws-operations.js';
 import { corsMiddleware } from './cors.js';
 import { persistedQueries } from './apq-cache.js';
 import { bodyErrors } from './body-errors.js';
+import { graphqlPost } from './graphql-post.js';
+import { sqlCountHeader } from './sql-count-header.js';
 import { OrdoError } from './errors.js';
 import { mountGraphiql } from './ide/graphiql.route.js';
 import { graphqlTracing, traceRequests } from './tracing-http.js';
@@ -38,6 +39,9 @@ import { readiness } from './readiness.js';
  * strings, some 600 bytes); a subscription's context keeps its request id as long as it is open.
  */
 const flat = (s: string): string => Buffer.from(s, 'latin1').toString('latin1');
+
+/** The largest request body (express.json's and graphql-post.ts's limit): 1 MB, as bytes.parse('1mb'). */
+const BODY_LIMIT = 1024 * 1024;
 
 export type PrincipalResolver = (em: Em, authorization: string | undefined) => Promise<Principal>;
 
@@ -63,7 +67,12 @@ const noStore: ApolloServerPlugin<OrdoContext> = {
 
 export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, principalOf: PrincipalResolver): Promise<HttpServer> {
   const expressApp = express();
-  const server = createServer(expressApp);
+  // The common POST /graphql goes straight to Apollo (graphql-post.ts); everything else to express. Set
+  // once the routes are mounted, below.
+  let direct: (req: IncomingMessage, res: ServerResponse) => boolean = () => false;
+  const server = createServer((req, res) => {
+    if (!direct(req, res)) expressApp(req, res);
+  });
   // Idle keep-alive connections live longer here than in the clients and proxies in front (undici keeps
   // them 4 s, load balancers about 60 s): the client always closes an idle connection first, so it never
   // sends a request on a socket the server is closing at that moment (a reset the client cannot retry).
@@ -177,33 +186,24 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
   expressApp.disable('x-powered-by');
   // ORDO_TRUST_PROXY: req.ip (per-IP limits) is the client named by that many proxies, or those, in front.
   expressApp.set('trust proxy', config.trustProxy);
-  traceRequests(expressApp); // a span per request, when tracing is on (kernel/tracing.ts)
+  const traced = traceRequests(expressApp); // a span per request, when tracing is on (kernel/tracing.ts)
+  const cors = corsMiddleware(config.corsOrigins);
+  const logHandlers = requestLog(app.log);
+  const countSql = sqlCountHeader(app.config.debugSqlCount);
+  const apolloContext = (req: IncomingMessage, ip: string | undefined) =>
+    context(req.headers.authorization, ip, typeof req.id === 'string' ? req.id : undefined, req.headers['user-agent']);
   // First: every request gets its id and its log line, whatever answers it.
-  expressApp.use(...requestLog(app.log));
+  expressApp.use(...logHandlers);
   // The IDE's GET /graphql (a browser asking for a page) first, then the API: every GraphQL request
   // reaches its handler without walking the routes below (a module's router each, the queue board, probes).
   mountGraphiql(expressApp, app.config);
-  const debugSql = app.config.debugSqlCount;
-  const cors = corsMiddleware(config.corsOrigins);
   expressApp.use(
     '/graphql',
     ...(cors ? [cors] : []),
-    express.json({ limit: '1mb' }),
+    express.json({ limit: BODY_LIMIT }),
     inRequestScope,
-    (req, res, next) => {
-      // Benchmarks ask for the statement count of a request with this header (only when enabled).
-      if (debugSql && req.headers['x-ordo-count-sql']) {
-        const store = { count: 0 };
-        const write = res.writeHead.bind(res);
-        res.writeHead = ((...args: any[]) => {
-          res.setHeader('x-ordo-sql-count', String(store.count));
-          return (write as any)(...args);
-        }) as typeof res.writeHead;
-        return sqlCounter.run(store, () => next());
-      }
-      next();
-    },
-    expressMiddleware(apollo, { context: async ({ req }) => context(req.headers.authorization, req.ip, typeof req.id === 'string' ? req.id : undefined, req.headers['user-agent']) }),
+    countSql,
+    expressMiddleware(apollo, { context: async ({ req }) => apolloContext(req, req.ip) }),
   );
   expressApp.use('/graphql', bodyErrors('1 MB'));
   // Module routes (document downloads, carrier webhooks) parse their own bodies.
@@ -224,6 +224,15 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
   // Only with a token: without ORDO_METRICS_TOKEN the API has no /metrics (404), ORDO_METRICS_PORT may serve it.
   const metricsToken = config.metricsToken;
   if (metricsToken) expressApp.get('/metrics', (req, res) => serveMetrics(app.metrics, req, res, metricsToken, app.log));
+
+  // With tracing on, every request takes express's path, where the request's span is made.
+  if (!traced) {
+    direct = graphqlPost({
+      apollo, requestLog: logHandlers, cors, countSql, trust: expressApp.get('trust proxy fn'), limit: BODY_LIMIT,
+      context: apolloContext,
+      onError: (err) => app.log.error({ err }, 'POST /graphql failed'),
+    });
+  }
 
   return {
     server,

@@ -15,10 +15,10 @@ const GRAPHQL_PATH = '/graphql';
 const UNTRACED = new Set(['/health', '/ready', '/metrics']);
 const operationSpans = new WeakSet<Api.Span>();
 
-/** Puts the request middleware first on `app` (nothing when tracing is off). */
-export function traceRequests(app: Express): void {
+/** Puts the request middleware first on `app` (nothing when tracing is off); whether it did. */
+export function traceRequests(app: Express): boolean {
   const o = tracing();
-  if (!o) return;
+  if (!o) return false;
   const { api } = o;
   app.use((req: Request, res: Response, next) => {
     if (UNTRACED.has(req.path)) return next();
@@ -56,6 +56,7 @@ export function traceRequests(app: Express): void {
     api.context.bind(ctx, res);
     api.context.with(ctx, next);
   });
+  return true;
 }
 
 /** The Apollo plugin that names the operation's span (none when tracing is off). */
