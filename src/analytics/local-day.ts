@@ -1,23 +1,12 @@
 // Report buckets are days in the channel's own time zone: a sale at 23:30 in Berlin on the 1st is the
 // 1st's (22:30 UTC in winter, 21:30 in summer), and one at 00:30 on the 2nd is the 2nd's though UTC still
 // says the 1st. Pure functions of the instant and the zone.
-
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formats.set(timeZone, f);
-  }
-  return f;
-}
+import { wallClock } from '../kernel/zone-offset.js';
 
 /** The local calendar date of `at` in `timeZone`, 'YYYY-MM-DD' (sorts and compares as text). */
 export function localDay(at: Date | number, timeZone: string): string {
-  const parts: Record<string, string> = {};
-  for (const p of formatter(timeZone || 'UTC').formatToParts(new Date(at))) parts[p.type] = p.value;
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  // A rollup asks for every event it counts: the zone's offset is cached (kernel/zone-offset.ts).
+  return wallClock(typeof at === 'number' ? at : at.getTime(), timeZone || 'UTC').toISOString().slice(0, 10);
 }
 
 const DAY = 86_400_000;

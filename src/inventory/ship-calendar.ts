@@ -2,6 +2,7 @@
 // cut-off time has not passed (in the location's own time zone), else its next working day, plus its
 // handling days (working days). A delivery promise is that day plus the shipping method's transit days.
 // Pure functions of the clock they are given, so a checkout's promise and the tests agree.
+import { offsetAt, zoneFormatter } from '../kernel/zone-offset.js';
 
 export interface ShipCalendar {
   /** IANA time zone of the location ('Europe/Berlin'); UTC when not set. */
@@ -15,47 +16,8 @@ export interface ShipCalendar {
 }
 
 const DAY = 86_400_000;
-const formats = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-    formats.set(timeZone, f);
-  }
-  return f;
-}
 
 interface Local { y: number; m: number; d: number; weekday: number; minutes: number; offsetMs: number }
-
-/** The zone's offset from UTC at `at`, as formatToParts gives the wall clock then. */
-function measuredOffset(at: number, timeZone: string): number {
-  const parts: Record<string, string> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(at))) parts[p.type] = p.value;
-  const asUtc = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  return asUtc - Math.floor(at / 1000) * 1000;
-}
-
-const QUARTER_HOUR = 900_000;
-const offsets = new Map<string, number>();
-
-/**
- * The zone's offset at `at`. formatToParts costs microseconds and every order asks for each location's
- * calendar three times: the offset is kept per zone and quarter hour when it is the same at both ends of
- * it (zones change offset on the hour or half hour, and never twice in fifteen minutes), else measured.
- */
-function offsetAt(at: number, timeZone: string): number {
-  const block = Math.floor(at / QUARTER_HOUR);
-  const key = `${timeZone}|${block}`;
-  let offset = offsets.get(key);
-  if (offset === undefined) {
-    const first = measuredOffset(block * QUARTER_HOUR, timeZone);
-    if (first !== measuredOffset((block + 1) * QUARTER_HOUR - 1000, timeZone)) return measuredOffset(at, timeZone);
-    if (offsets.size >= 1000) offsets.clear();
-    offsets.set(key, (offset = first));
-  }
-  return offset;
-}
 
 /** The wall clock of `at` in `timeZone`, and the zone's offset from UTC then. */
 function local(at: number, timeZone: string): Local {
@@ -90,7 +52,7 @@ export const parseCutoff = (t: string | null | undefined): number | null => {
 export function calendarProblem(c: ShipCalendar): string | null {
   if (c.timeZone) {
     try {
-      formatter(c.timeZone);
+      zoneFormatter(c.timeZone);
     } catch {
       return `timeZone "${c.timeZone}" is not an IANA time zone such as Europe/Berlin`;
     }

@@ -31,6 +31,35 @@ describe('localDay', () => {
     expect(localDay(new Date('2026-01-15T11:00:00Z'), 'Pacific/Kiritimati')).toBe('2026-01-16'); // UTC+14
   });
 
+  it('is the date Intl shows in the zone, for any instant and around every offset change, in zones with odd offsets and summer time', () => {
+    // localDay keeps each zone's offset per quarter hour (kernel/zone-offset.ts): checked against Intl
+    // itself, at random instants and within three hours of each offset change these zones had in
+    // 2020–2030 (Santiago changes at its midnight, Chatham at 02:45, Lord Howe by half an hour).
+    const zones = ['UTC', 'Europe/Berlin', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/Santiago', 'Pacific/Apia', 'Pacific/Kiritimati', 'America/New_York'];
+    const formats = new Map(zones.map((z) => [z, new Intl.DateTimeFormat('en-CA', { timeZone: z, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })]));
+    const intlDay = (at: number, zone: string) => formats.get(zone)!.format(at).slice(0, 10);
+    const offsetOf = (at: number, zone: string) => {
+      const p = Object.fromEntries(formats.get(zone)!.formatToParts(at).map((x) => [x.type, x.value]));
+      return Date.UTC(+p.year, +p.month - 1, +p.day, +p.hour, +p.minute) - Math.floor(at / 60_000) * 60_000;
+    };
+    const changes: [string, number][] = [];
+    for (const zone of zones) {
+      for (let day = Date.UTC(2020, 0, 1); day < Date.UTC(2030, 0, 1); day += 86_400_000) {
+        if (offsetOf(day, zone) === offsetOf(day + 86_400_000, zone)) continue;
+        let [lo, hi] = [day, day + 86_400_000];
+        while (hi - lo > 60_000) { const mid = lo + Math.floor((hi - lo) / 2); if (offsetOf(mid, zone) === offsetOf(lo, zone)) lo = mid; else hi = mid; }
+        changes.push([zone, hi]);
+      }
+    }
+    expect(changes.filter(([z]) => z === 'America/Santiago').length).toBeGreaterThanOrEqual(18);
+    const near = fc.tuple(fc.constantFrom(...changes), fc.integer({ min: -3 * 3600_000, max: 3 * 3600_000 })).map(([[zone, at], d]) => [at + d, zone] as const);
+    const anywhere = fc.tuple(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }), fc.constantFrom(...zones));
+    fc.assert(fc.property(fc.oneof(near, anywhere), ([at, zone]) => {
+      expect(localDay(at, zone)).toBe(intlDay(at, zone));
+      expect(localDay(new Date(at), zone)).toBe(intlDay(at, zone));
+    }), { numRuns: 5000 });
+  });
+
   it('never moves backwards as time goes on, and moves at most a day per 24 hours', () => {
     const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'Pacific/Kiritimati'];
     fc.assert(fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) }), fc.integer({ min: 1, max: 24 * 3600_000 }), fc.constantFrom(...zones), (at, step, zone) => {
