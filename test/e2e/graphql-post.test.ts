@@ -139,6 +139,24 @@ describe('POST /graphql: the direct path answers as express does', () => {
     expect(modern.status).toBe(400);
   });
 
+  it('survives a client that goes away halfway through its body, and logs the request as aborted', async () => {
+    const before = graphqlPostAnswered.count;
+    const body = Buffer.from(JSON.stringify({ query: '{ __typename }' }));
+    const id = 'gone-halfway';
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        const head = ['POST /graphql HTTP/1.1', 'Host: 127.0.0.1', 'Content-Type: application/json', `x-request-id: ${id}`, `Content-Length: ${body.length}`].join('\r\n');
+        socket.write(`${head}\r\n\r\n`);
+        socket.write(body.subarray(0, 10), () => setTimeout(() => { socket.destroy(); resolve(); }, 50));
+      });
+      socket.on('error', reject);
+    });
+    expect(graphqlPostAnswered.count).toBe(before + 1);
+    expect(await logLine(id)).toMatchObject({ method: 'POST', path: '/graphql', msg: 'request aborted' });
+    const after = await both(JSON.stringify({ query: '{ __typename }' }), json);
+    expect(after.json).toEqual({ data: { __typename: 'Query' } });
+  });
+
   it('leaves every other request to express', async () => {
     const before = graphqlPostAnswered.count;
     const query = Buffer.from(JSON.stringify({ query: '{ __typename }' }));

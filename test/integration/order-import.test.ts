@@ -64,7 +64,10 @@ describe.each(DB_KINDS)('importOrders on %s', (kind: DbKind) => {
     const [a, b, c, d] = r.results;
     expect(a).toMatchObject({ externalId: 'M-100', created: true, error: null });
     // The channel's prices and taxes, not the catalog's 12.00; its payment, captured.
-    expect(a.order).toMatchObject({ status: 'CONFIRMED', paymentStatus: 'PAID', externalId: 'M-100', subtotal: 1998, shippingTotal: 495, taxTotal: 380 + 94, total: 1998 + 495 + 380 + 94, currencyCode: 'EUR' });
+    // Confirmed by the import; the automated location's walk runs meanwhile in this process, so by the time
+    // the answer is written (after the batch's other orders) it may have been routed or shipped already.
+    expect(['CONFIRMED', 'IN_FULFILLMENT', 'SHIPPED']).toContain(a.order.status);
+    expect(a.order).toMatchObject({ paymentStatus: 'PAID', externalId: 'M-100', subtotal: 1998, shippingTotal: 495, taxTotal: 380 + 94, total: 1998 + 495 + 380 + 94, currencyCode: 'EUR' });
     expect(a.order.lines).toEqual([{ sku: 'IMP-1', name: 'Variant IMP-1', quantity: 2, unitPrice: 999, taxTotal: 380, lineTotal: 2378, quantityBackordered: 0, quantityShipped: 0 }]);
     expect(a.order.payments).toEqual([{ method: 'external', status: 'PAID', amount: a.order.total, amountCaptured: a.order.total, transactionId: 'pay-M-100' }]);
     expect(b).toMatchObject({ created: false, order: null, error: { code: 'BAD_USER_INPUT', field: 'orders[1].lines[0].sku' } });
