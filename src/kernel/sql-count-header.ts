@@ -1,5 +1,5 @@
 // Benchmarks ask for the number of SQL statements a request sent with the header `x-ordo-count-sql`
-// (ORDO_DEBUG_SQL_COUNT only): the answer carries it as `x-ordo-sql-count`.
+// (with ORDO_DEBUG_SQL=1 only): the answer carries it as `x-ordo-sql-count`.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sqlCounter } from './db/sql-counter.js';
 

@@ -25,18 +25,30 @@ function measuredOffset(at: number, timeZone: string): number {
 }
 
 const QUARTER_HOUR = 900_000;
-const offsets = new Map<string, number>();
+/**
+ * Quarter hours kept, over all zones: a year is 35,040 of them, so a report rebuilt over a year of one
+ * zone's orders (rows in any order) measures each quarter hour once, not once per row. About 3 MB.
+ */
+const KEPT = 60_000;
+const offsets = new Map<string, Map<number, number>>();
+let kept = 0;
 
 /** The zone's offset from UTC at `at` (ms; Berlin in summer 7,200,000). */
 export function offsetAt(at: number, timeZone: string): number {
   const block = Math.floor(at / QUARTER_HOUR);
-  const key = `${timeZone}|${block}`;
-  let offset = offsets.get(key);
+  let zone = offsets.get(timeZone);
+  let offset = zone?.get(block);
   if (offset === undefined) {
     const first = measuredOffset(block * QUARTER_HOUR, timeZone);
     if (first !== measuredOffset((block + 1) * QUARTER_HOUR - 1000, timeZone)) return measuredOffset(at, timeZone);
-    if (offsets.size >= 1000) offsets.clear();
-    offsets.set(key, (offset = first));
+    if (kept >= KEPT) {
+      offsets.clear();
+      kept = 0;
+      zone = undefined;
+    }
+    if (!zone) offsets.set(timeZone, (zone = new Map()));
+    zone.set(block, (offset = first));
+    kept++;
   }
   return offset;
 }
