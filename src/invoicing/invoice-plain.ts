@@ -1,16 +1,21 @@
 // The invoice job's common case in plain SQL (issue 16): an order captured whole by its one capture, with
-// no document yet, gets its invoice in two round trips on PostgreSQL (the order locked with its ledger,
-// documents, lines, channel and shipping method read, and the invoice number taken, BEGIN riding along;
-// then the invoice, history entry and event with COMMIT) instead of a dozen statements through the ORM's
-// unit of work. It writes what issueForOrder writes (test/integration/invoice-plain.test.ts compares the
-// two on both databases). The number is taken before it is known to be needed: a job that finds anything
-// else (a partial or second capture, a refund, a document issued already, invoices issued at shipment)
-// rolls back, which gives the number back (gap-free), and takes the ORM's path (invoice.service.ts).
+// no document yet, gets its invoice in a transaction of plain statements (the order locked with its
+// ledger, documents, lines, channel and shipping method read, BEGIN riding along; the invoice number
+// taken; then the invoice, history entry and event with COMMIT) instead of a dozen statements through the
+// ORM's unit of work. The invoice jobs a worker runs at once share that transaction and its three round
+// trips (kernel/coalescer.ts): the orders locked in the order of their ids, each channel's numbers taken
+// with one statement, every invoice's rows with one COMMIT; each job had a transaction of its own. It
+// writes what issueForOrder writes (test/integration/invoice-plain.test.ts compares the two on both
+// databases). A job that finds anything else (a partial or second capture, a refund, a document issued
+// already) takes no number (they stay gap-free) and takes the ORM's path after the batch (invoice.service.ts).
 import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import { mergeTables, PlainRows } from '../kernel/db/entity-rows.js';
 import { plainTransaction } from '../kernel/db/plain-transaction.js';
-import { readAll } from '../kernel/db/sql-runner.js';
+import { marks, readAll, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
+import { Coalescer } from '../kernel/coalescer.js';
+import { currentTraceParent } from '../kernel/tracing.js';
+import type { AppRuntime } from '../kernel/runtime.js';
 import { newId } from '../kernel/ids.js';
 import { basisPointsToPercent, formatMoney } from '../kernel/money.js';
 import { recordRows } from '../order-core/order-rows.js';
@@ -31,59 +36,122 @@ const INVOICES = new PlainRows<InvoiceRow, Date>(Invoice.name, {
   seller: (i) => i.seller, buyer: (i) => i.buyer, pdfKey: (i) => `invoices/${i.id}.pdf`, pdfRenderedAt: () => null,
 });
 
-/** Not a case for the plain path: rolled back (the number with it) for the ORM's path. */
-class NotPlain extends Error {}
-
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
-/** The ids issued for the order in the common case, or null when it is not one (nothing written). */
-export async function issuePlain(em: Em, orderId: string): Promise<string[] | null> {
-  try {
-    return await plainTransaction(em, async (db) => {
-      const dialect = dialectOf(db);
-      const [orders, ops, invoices, lines, numbers] = await readAll(db, [
-        {
-          sql: `SELECT o.id, o.number, o.email, o.channel_id, o.currency_code, o.total, o.tax_total, o.shipping_total, o.tax_basis_points,
-            o.prices_include_tax, o.discounts, ${addressColumns('ship_')}, ${addressColumns('bill_')},
-            (SELECT code FROM channel WHERE id = o.channel_id) AS channel_code, (SELECT name FROM channel WHERE id = o.channel_id) AS channel_name,
-            (SELECT name FROM shipping_method WHERE id = o.shipping_method_id) AS method_name
-           FROM orders o WHERE o.id = ?${dialect.forUpdate()}`,
-          params: [orderId],
-        },
-        { sql: "SELECT id, kind, amount FROM payment_operation WHERE order_id = ? AND kind IN ('CAPTURE', 'REFUND') AND status = 'SUCCEEDED'", params: [orderId] },
-        { sql: 'SELECT id FROM invoice WHERE order_id = ?', params: [orderId] },
-        { sql: 'SELECT name, sku, quantity, unit_price, line_total, tax_total FROM order_line WHERE order_id = ? ORDER BY id', params: [orderId] },
-        // The channel's next invoice number (sequence.service.ts: nextInTransaction), in the same round trip.
-        {
-          sql: `INSERT INTO number_sequence (channel_id, kind, value) SELECT channel_id, 'invoice', 1 FROM orders WHERE id = ?
-            ON CONFLICT (channel_id, kind) DO UPDATE SET value = number_sequence.value + 1 RETURNING value`,
-          params: [orderId],
-        },
-      ]);
-      const o = orders[0];
-      const op = ops.length === 1 ? ops[0] : null;
-      if (!o || !op || op.kind !== PaymentOperationKind.CAPTURE || Number(op.amount) !== Number(o.total) || invoices.length || numbers.length !== 1) throw new NotPlain();
-      const sequence = Number(numbers[0].value);
-      const number = formatInvoiceNumber(InvoiceKind.INVOICE, o.channel_code, sequence);
-      const docLines = orderLines(
-        { pricesIncludeTax: Boolean(Number(o.prices_include_tax)), shippingTotal: Number(o.shipping_total), taxTotal: Number(o.tax_total), discounts: json(o.discounts) },
-        lines.map((l: any) => ({ name: l.name, sku: l.sku, quantity: Number(l.quantity), unitPrice: Number(l.unit_price), lineTotal: Number(l.line_total), taxTotal: Number(l.tax_total) })),
-        o.method_name ?? null,
-        basisPointsToPercent(Number(o.tax_basis_points)),
-      );
-      const invoice: InvoiceRow = {
-        id: newId('inv'), number, sequence, channelId: o.channel_id, orderId, sourceOperationId: op.id, currencyCode: o.currency_code, lines: docLines,
-        ...totalsOf(docLines), seller: sellerOf({ name: o.channel_name, code: o.channel_code }),
-        buyer: buyerOf(o.bill_name != null ? addressOf(o, 'bill_') : addressOf(o, 'ship_'), o.email),
-      };
-      const at = new Date();
-      const history = [{ type: 'INVOICE_ISSUED', actor: 'system', message: `Invoice ${number} issued over ${formatMoney(invoice.total, invoice.currencyCode)}.` }];
-      const events = [{ type: 'invoice.issued', payload: { orderId, number: o.number, invoiceId: invoice.id, invoiceNumber: number, kind: InvoiceKind.INVOICE, total: invoice.total } }];
-      const last = dialect.insertStatements(mergeTables([INVOICES.rows(db, dialect, [invoice], at), ...recordRows(db, dialect, { id: orderId, placedAt: at }, history, events)]));
-      return { result: [invoice.id], last };
-    });
-  } catch (e) {
-    if (e instanceof NotPlain) return null;
-    throw e;
+/** One invoice job's ask: its order, and the job's trace for the event. */
+interface Ask {
+  orderId: string;
+  trace: string | null;
+}
+
+/** How long an invoice waits for others (at most), and how many share a transaction. */
+const BATCH = { delayMs: 2, max: 32 };
+
+export class PlainInvoices {
+  private readonly batches: Coalescer<Ask, string[] | null>;
+
+  constructor(app: AppRuntime) {
+    this.batches = new Coalescer((asked) => plainTransaction(app.orm.em as Em, (db) => issueBatch(db, asked)), BATCH);
   }
+
+  /** The ids issued for the order in the common case, or null when it is not one (nothing written). */
+  issue(orderId: string): Promise<string[] | null> {
+    return this.batches.add({ orderId, trace: currentTraceParent() });
+  }
+}
+
+/** An order of the batch that is a plain case, before its number. */
+interface Planned {
+  ask: Ask;
+  o: any;
+  op: any;
+  lines: any[];
+}
+
+async function issueBatch(db: SqlRunner, asked: Ask[]): Promise<{ result: (string[] | null)[]; last: Statement[] }> {
+  const dialect = dialectOf(db);
+  const ids = [...new Set(asked.map((a) => a.orderId))].sort();
+  const list = marks(ids.length);
+  const [orders, ops, invoices, lines] = await readAll(db, [
+    {
+      sql: `SELECT o.id, o.number, o.email, o.channel_id, o.currency_code, o.total, o.tax_total, o.shipping_total, o.tax_basis_points,
+        o.prices_include_tax, o.discounts, ${addressColumns('ship_')}, ${addressColumns('bill_')},
+        (SELECT code FROM channel WHERE id = o.channel_id) AS channel_code, (SELECT name FROM channel WHERE id = o.channel_id) AS channel_name,
+        (SELECT name FROM shipping_method WHERE id = o.shipping_method_id) AS method_name
+       FROM orders o WHERE o.id IN (${list}) ORDER BY o.id${dialect.forUpdate()}`,
+      params: ids,
+    },
+    { sql: `SELECT id, order_id, kind, amount FROM payment_operation WHERE order_id IN (${list}) AND kind IN ('CAPTURE', 'REFUND') AND status = 'SUCCEEDED'`, params: ids },
+    { sql: `SELECT order_id FROM invoice WHERE order_id IN (${list})`, params: ids },
+    { sql: `SELECT order_id, name, sku, quantity, unit_price, line_total, tax_total FROM order_line WHERE order_id IN (${list}) ORDER BY order_id, id`, params: ids },
+  ]);
+  const orderOf = new Map(orders.map((o: any) => [o.id as string, o]));
+  const by = (rows: any[]) => {
+    const m = new Map<string, any[]>();
+    for (const r of rows) {
+      const of = m.get(r.order_id);
+      if (of) of.push(r);
+      else m.set(r.order_id, [r]);
+    }
+    return m;
+  };
+  const [opsOf, invoicesOf, linesOf] = [by(ops), by(invoices), by(lines)];
+  const planned: Planned[] = [];
+  for (const ask of asked) {
+    const o = orderOf.get(ask.orderId);
+    const opsHere = opsOf.get(ask.orderId) ?? [];
+    const op = opsHere.length === 1 ? opsHere[0] : null;
+    // The same order asked twice in one batch (a replayed job): the second leaves it to the ORM's path, which finds it issued.
+    if (!o || !op || op.kind !== PaymentOperationKind.CAPTURE || Number(op.amount) !== Number(o.total) || invoicesOf.has(ask.orderId) || planned.some((p) => p.ask.orderId === ask.orderId)) continue;
+    planned.push({ ask, o, op, lines: linesOf.get(ask.orderId) ?? [] });
+  }
+  if (!planned.length) return { result: asked.map(() => null), last: [] };
+  const sequences = await numbers(db, planned);
+  const at = new Date();
+  const issued = new Map<Ask, string[]>();
+  const rows: InvoiceRow[] = [];
+  const records = [];
+  for (const { ask, o, op, lines: ls } of planned) {
+    const sequence = sequences.get(o.channel_id)!.next();
+    const number = formatInvoiceNumber(InvoiceKind.INVOICE, o.channel_code, sequence);
+    const docLines = orderLines(
+      { pricesIncludeTax: Boolean(Number(o.prices_include_tax)), shippingTotal: Number(o.shipping_total), taxTotal: Number(o.tax_total), discounts: json(o.discounts) },
+      ls.map((l: any) => ({ name: l.name, sku: l.sku, quantity: Number(l.quantity), unitPrice: Number(l.unit_price), lineTotal: Number(l.line_total), taxTotal: Number(l.tax_total) })),
+      o.method_name ?? null,
+      basisPointsToPercent(Number(o.tax_basis_points)),
+    );
+    const invoice: InvoiceRow = {
+      id: newId('inv'), number, sequence, channelId: o.channel_id, orderId: o.id, sourceOperationId: op.id, currencyCode: o.currency_code, lines: docLines,
+      ...totalsOf(docLines), seller: sellerOf({ name: o.channel_name, code: o.channel_code }),
+      buyer: buyerOf(o.bill_name != null ? addressOf(o, 'bill_') : addressOf(o, 'ship_'), o.email),
+    };
+    rows.push(invoice);
+    issued.set(ask, [invoice.id]);
+    const history = [{ type: 'INVOICE_ISSUED', actor: 'system', message: `Invoice ${number} issued over ${formatMoney(invoice.total, invoice.currencyCode)}.` }];
+    // Each order's event carries its own job's trace, whichever job's batch wrote it.
+    const events = [{ type: 'invoice.issued', traceParent: ask.trace, payload: { orderId: o.id, number: o.number, invoiceId: invoice.id, invoiceNumber: number, kind: InvoiceKind.INVOICE, total: invoice.total } }];
+    records.push(...recordRows(db, dialect, { id: o.id, placedAt: at }, history, events));
+  }
+  const last = dialect.insertStatements(mergeTables([INVOICES.rows(db, dialect, rows, at), ...records]));
+  return { result: asked.map((a) => issued.get(a) ?? null), last };
+}
+
+/**
+ * The next invoice numbers of each channel the planned invoices are in (sequence.service.ts:
+ * nextInTransaction, by as many as the channel's invoices at once): one upsert per channel, in the order
+ * of their ids, so that two batches never wait for each other crosswise.
+ */
+async function numbers(db: SqlRunner, planned: Planned[]): Promise<Map<string, { next: () => number }>> {
+  const count = new Map<string, number>();
+  for (const p of planned) count.set(p.o.channel_id, (count.get(p.o.channel_id) ?? 0) + 1);
+  const channels = [...count.keys()].sort();
+  const answers = await readAll(db, channels.map((c) => ({
+    sql: `INSERT INTO number_sequence (channel_id, kind, value) VALUES (?, 'invoice', ?)
+      ON CONFLICT (channel_id, kind) DO UPDATE SET value = number_sequence.value + excluded.value RETURNING value`,
+    params: [c, count.get(c)],
+  })));
+  return new Map(channels.map((c, i) => {
+    let value = Number(answers[i][0].value) - count.get(c)!;
+    return [c, { next: () => ++value }];
+  }));
 }

@@ -20,7 +20,7 @@ import { ShippingMethod } from '../shipping/shipping-method.entity.js';
 import { PaymentOperation, PaymentOperationKind, RefundStatus } from '../payments/payment-operation.entity.js';
 import { Invoice, InvoiceKind, type InvoiceLine } from './invoice.entity.js';
 import { renderInvoice } from './render-invoice.js';
-import { issuePlain } from './invoice-plain.js';
+import { PlainInvoices } from './invoice-plain.js';
 import { buyerOf, formatInvoiceNumber, orderLines, partialLine, refundLine, sellerOf, totalsOf } from './invoice-lines.js';
 
 export type InvoiceTrigger = 'capture' | 'shipment';
@@ -51,8 +51,9 @@ export class InvoiceService {
 
   /** Issues what the order's ledger asks for and is not issued yet (their PDFs are drawn on first download: `renderPdf`). Idempotent. */
   async issueForOrder(em: Em, orderId: string): Promise<string[]> {
-    // Most orders: one capture of the whole order, nothing issued yet (invoice-plain.ts).
-    const plain = this.issueOn === 'capture' && this.app.config.plainSql ? await issuePlain(em, orderId) : null;
+    // Most orders: one capture of the whole order, nothing issued yet (invoice-plain.ts, in a transaction
+    // shared with the other invoice jobs of the moment).
+    const plain = this.issueOn === 'capture' && this.app.config.plainSql ? await this.app.service(PlainInvoices).issue(orderId) : null;
     if (plain) return plain;
     // Under the order's lock: two runs of the job for one order issue each document once.
     const issued = await withOrder(em, orderId, async (tx, order) => {

@@ -12,15 +12,16 @@ import { PaymentStatus } from '../order-core/payment-status.js';
 import { addHistory, recordTransition } from '../order-core/order-history.js';
 import { Payment } from './payment.entity.js';
 import { PaymentService, type CaptureOutcome } from './payment.service.js';
-import { capturePlain } from './capture-plain.js';
+import { PlainCaptures } from './capture-plain.js';
 
 type Captured = CaptureOutcome & { done?: boolean };
 
 /** The number of payments captured now. */
 export async function captureForOrder(app: AppRuntime, em: Em, orderId: string, attempt: number, attempts: number, why: string): Promise<number> {
   const note = `${why}; attempt ${attempt} of ${attempts}`;
-  // Most orders: one authorized payment, captured in two round trips of plain SQL (capture-plain.ts).
-  const plain = await capturePlain(app, em, orderId, note, attempt >= attempts);
+  // Most orders: one authorized payment, captured in two round trips of plain SQL shared with the other
+  // capture jobs of the moment (capture-plain.ts).
+  const plain = await app.service(PlainCaptures).capture(orderId, note, attempt >= attempts);
   if (plain?.failure) throw new Error(`capture failed (payment ${plain.paymentId}: ${plain.failure})`);
   if (plain) return 1;
   // The order's authorized payments are read under its lock, in the transaction that captures the first

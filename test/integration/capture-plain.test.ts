@@ -17,8 +17,11 @@ import type { Em } from '../../src/kernel/db/orm.js';
 
 const paymentGuard = definePlugin({ name: 'pass-through-payment-guard', guards: { payment: [() => undefined] } });
 
-/** The orders each engine places: a plain card, a card whose captures fail, one to cancel. */
-const TOKENS = ['tok_visa', 'tok_capture_fails', 'tok_visa'] as const;
+/**
+ * The orders each engine places: a plain card, a card whose captures fail, one to cancel; then four
+ * captured at once (a card, another card, one whose captures fail, one cancelled first).
+ */
+const TOKENS = ['tok_visa', 'tok_capture_fails', 'tok_visa', 'tok_visa', 'tok_mastercard', 'tok_capture_fails', 'tok_visa'] as const;
 
 interface Run {
   t: TestEngine;
@@ -38,11 +41,19 @@ async function start(kind: DbKind, plugins: ReturnType<typeof definePlugin>[]): 
 
 /** The capture job's work for one order, and the statements it sent. */
 async function capture(r: Run, orderId: string, attempt: number, attempts: number): Promise<{ captured?: number; error?: string; statements: number }> {
+  const [outcome] = await captureAtOnce(r, [orderId], attempt, attempts);
+  return outcome;
+}
+
+/** The capture jobs of several orders run at the same moment, as a worker runs them; all their statements in `statements`. */
+async function captureAtOnce(r: Run, orderIds: string[], attempt: number, attempts: number): Promise<{ captured?: number; error?: string; statements: number }[]> {
   const store = { count: 0 };
-  const em = r.t.engine.app.orm.em.fork() as Em;
-  const outcome = await sqlCounter.run(store, () => captureForOrder(r.t.engine.app, em, orderId, attempt, attempts, 'captured by the test').then((n) => ({ captured: n }), (e: Error) => ({ error: e.message })));
-  await settled(r.t); // what its events start (the invoice) has run
-  return { ...outcome, statements: store.count };
+  const outcomes = await sqlCounter.run(store, () => Promise.all(orderIds.map((orderId) => {
+    const em = r.t.engine.app.orm.em.fork() as Em;
+    return captureForOrder(r.t.engine.app, em, orderId, attempt, attempts, 'captured by the test').then((n) => ({ captured: n }), (e: Error) => ({ error: e.message }));
+  })));
+  await settled(r.t); // what their events start (the invoices) has run
+  return outcomes.map((o) => ({ ...o, statements: store.count }));
 }
 
 /** What a capture writes, comparable across the engines. */
@@ -127,5 +138,31 @@ describe.each(DB_KINDS)('the plain capture and the ORM capture on %s', (kind: Db
       expect(await rowsOf(r, r.orders[2])).toEqual(before);
     }
     expect(await rowsOf(plain, plain.orders[2])).toEqual(await rowsOf(orm, orm.orders[2]));
+  });
+
+  it('captures asked at once share one transaction and end as each would alone', async () => {
+    const batch = (r: Run) => r.orders.slice(3);
+    for (const r of [plain, orm]) {
+      ok(await r.t.admin('mutation($id: ID!) { cancelOrder(id: $id, reason: "test") { status } }', { id: batch(r)[3] }));
+      await settled(r.t);
+    }
+    const a = await captureAtOnce(plain, batch(plain), 1, 5);
+    // The ORM's engine one after the other: what each would do alone.
+    const b = [];
+    for (const id of batch(orm)) b.push(await capture(orm, id, 1, 5));
+    const outcomes = (os: typeof a) => normalizer()(os.map((o) => [o.captured, o.error]));
+    expect(outcomes(a)).toEqual(outcomes(b));
+    expect(a.map((o) => o.captured)).toEqual([1, 1, undefined, 0]);
+    expect(a[2].error).toMatch(/^capture failed \(payment pay_\w+: The issuer refused the capture/);
+    // The invoices their captures start are numbered in the order they run: side by side here, one after the other there.
+    const unnumbered = async (r: Run, id: string) => JSON.parse(JSON.stringify(await rowsOf(r, id)).replace(/INV-DEFAULT-\d+/g, 'INV-DEFAULT-n'));
+    for (const [i, id] of batch(plain).entries()) expect(await unnumbered(plain, id)).toEqual(await unnumbered(orm, batch(orm)[i]));
+    // One BEGIN, two reads, the writes of both captures and one insert per table, one COMMIT (PostgreSQL):
+    // fewer than two captures alone.
+    if (kind === 'postgresql') expect(a[0].statements).toBeLessThan(2 * 7);
+    const captured = (await plain.t.sql("SELECT order_id FROM payment WHERE status = 'PAID' ORDER BY order_id")).map((p: any) => p.order_id);
+    expect(captured).toEqual(expect.arrayContaining(batch(plain).slice(0, 2)));
+    expect(captured).not.toContain(batch(plain)[2]);
+    expect(captured).not.toContain(batch(plain)[3]);
   });
 });
