@@ -16,12 +16,24 @@ type Read = (row: Record<string, unknown>, d: Dialect, loaded: Record<string, un
 interface Shape {
   proto: object;
   fields: { name: string; read: Read }[];
+  /** The columns the fields read, quoted: what a statement selects instead of `*`. */
+  columns: string[];
 }
 
 const shapes = new WeakMap<MetadataStorage, Map<string, Shape>>();
 
 /**
- * The rows of `entityName`'s table (every column, as `SELECT *` gives them) as instances of its class.
+ * The columns `readEntities` reads for `entityName`, as a select list (`alias.` before each): a statement
+ * that names them, unlike `SELECT *`, can be prepared (kernel/db/pg-prepared.ts), and PostgreSQL planned a
+ * mail's star selects anew each time, more of its CPU than running them.
+ */
+export function selectList(db: SqlRunner, entityName: string, alias?: string): string {
+  const prefix = alias ? `${alias}.` : '';
+  return shapeOf(db.getDriver().getMetadata(), entityName).columns.map((c) => prefix + c).join(', ');
+}
+
+/**
+ * The rows of `entityName`'s table (the columns of `selectList`, or every column as `SELECT *` gives them) as instances of its class.
  * `loaded` gives, by property name, the entity a many-to-one relation points to when the caller has it
  * (the order's channel): the same for every row.
  */
@@ -52,7 +64,7 @@ function shapeOf(metadata: MetadataStorage, entityName: string): Shape {
   let shape = byName.get(entityName);
   if (!shape) {
     const meta = metadata.get(entityName);
-    shape = { proto: meta.class.prototype, fields: fieldsOf(metadata, meta) };
+    shape = { proto: meta.class.prototype, fields: fieldsOf(metadata, meta), columns: columnsOf(meta) };
     byName.set(entityName, shape);
   }
   return shape;
@@ -67,6 +79,17 @@ function fieldsOf(metadata: MetadataStorage, meta: EntityMetadata): Shape['field
     else if (p.kind === ReferenceKind.MANY_TO_ONE || (p.kind === ReferenceKind.ONE_TO_ONE && p.owner)) fields.push({ name: p.name, read: reference(metadata, p) });
   }
   return fields;
+}
+
+/** The columns of the properties `fieldsOf` reads: scalars, an embeddable's own columns, many-to-one (and owning one-to-one) keys. */
+function columnsOf(meta: EntityMetadata): string[] {
+  const columns: string[] = [];
+  for (const p of meta.props) {
+    if (p.persist === false) continue;
+    const own = p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE || (p.kind === ReferenceKind.ONE_TO_ONE && p.owner);
+    if (own) columns.push(...p.fieldNames.map((c) => `"${c}"`));
+  }
+  return columns;
 }
 
 function scalar(p: EntityProperty): Read {
