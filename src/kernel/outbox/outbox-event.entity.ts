@@ -5,7 +5,19 @@ import { BigIntType, Entity, Index, JsonType, OptionalProps, PrimaryKey, Propert
  * milliseconds so that the relay's claim and the sweeper's scan are the same SQL on both databases.
  */
 @Entity()
-@Index({ properties: ['publishedAtMs', 'processedAtMs'] })
+// The relay's claim (the oldest events not yet published, in id order) and the sweeper's scan (published,
+// never acknowledged): partial indexes, which hold only the few events on their way. An index on the two
+// columns held an entry for every version of every event ever written, and each claim read all the entries
+// of versions since the last vacuum (PostgreSQL: 20,000 index entries and 1,000 heap pages, 3–4 ms a
+// claim, in a run of 1,000 orders through fulfillment).
+@Index({
+  name: 'outbox_event_unpublished_index',
+  expression: (table, columns, name) => `create index "${name}" on "${table.name}" ("${columns.id}") where "${columns.publishedAtMs}" is null`,
+})
+@Index({
+  name: 'outbox_event_unprocessed_index',
+  expression: (table, columns, name) => `create index "${name}" on "${table.name}" ("${columns.publishedAtMs}") where "${columns.processedAtMs}" is null`,
+})
 export class OutboxEvent {
   [OptionalProps]?: 'id' | 'createdAtMs' | 'publishedAtMs' | 'processedAtMs' | 'claimedUntilMs' | 'attempts' | 'traceParent' | 'jobKey';
 
