@@ -1,8 +1,7 @@
 // Written by hand (the schema diff sees an index by its name): the outbox's index on (published_at_ms,
 // processed_at_ms) becomes two partial indexes that hold only the events on their way, one for the relay's
-// claim (unpublished, in id order) and one for the sweeper (published, not acknowledged). The old one had
-// an entry for every version of every event, and a claim read all those of versions since the last
-// vacuum (issue 16: outbox-event.entity.ts).
+// claim (unpublished, in id order) and one for the sweeper (published, not acknowledged). The sweeper
+// read the old one over every event ever published (issue 16: outbox-event.entity.ts).
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261202213000_outbox_pending_indexes extends Migration {
