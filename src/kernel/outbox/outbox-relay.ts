@@ -10,6 +10,7 @@ import { dialectOf } from '../db/dialect.js';
 import { untraced } from '../tracing.js';
 import { eventJobs, type ToQueue } from './event-group.js';
 import { toEvent, type EventRow } from './event-row.js';
+import { ClaimFloor } from './claim-floor.js';
 
 export const EVENTS_QUEUE = 'events';
 export const EVENT_TOPIC = 'ordo.event';
@@ -36,12 +37,19 @@ export class OutboxRelay {
   private timers: NodeJS.Timeout[] = [];
   private stopped = false;
   private pending: NodeJS.Timeout | null = null;
+  /** Where a claim starts on PostgreSQL (claim-floor.ts); SQLite rewrites rows in place and claims from 0. */
+  private readonly floor = new ClaimFloor();
 
   constructor(private readonly app: AppRuntime) {}
 
   start(pollMs = 1000): void {
     const poll = setInterval(() => this.kick(), pollMs);
-    const sweep = setInterval(() => void this.sweep().catch((err) => this.app.log.warn({ err }, 'outbox sweep failed')), Math.max(200, this.app.config.outboxRetryMs / 2));
+    // Each sweep also has the next claim look at every unpublished event (claim-floor.ts): expired claims,
+    // events another process's sweeper put back.
+    const sweep = setInterval(() => {
+      this.floor.rescan();
+      void this.sweep().catch((err) => this.app.log.warn({ err }, 'outbox sweep failed'));
+    }, Math.max(200, this.app.config.outboxRetryMs / 2));
     poll.unref();
     sweep.unref();
     this.timers.push(poll, sweep);
@@ -79,6 +87,7 @@ export class OutboxRelay {
         try {
           while ((await this.relayBatch()) === BATCH && !this.stopped);
         } catch (err) {
+          this.floor.rescan(); // a claim that went wrong may leave events claimed below the floor
           this.app.log.warn({ err }, 'outbox relay pass failed; it runs again on the next poll');
         }
         const wait = started + BUSY_PASS_GAP_MS - performance.now();
@@ -106,14 +115,29 @@ export class OutboxRelay {
   private async relayBatch(): Promise<number> {
     const em = this.app.orm.em.fork() as Em;
     const now = Date.now();
-    const pick = `SELECT id FROM outbox_event WHERE published_at_ms IS NULL AND (claimed_until_ms IS NULL OR claimed_until_ms < ?) ORDER BY id LIMIT ${BATCH}`;
+    const dialect = dialectOf(em);
+    const pg = dialect.name === 'postgresql';
+    const pick = `SELECT id FROM outbox_event WHERE published_at_ms IS NULL${pg ? ' AND id > ?' : ''} AND (claimed_until_ms IS NULL OR claimed_until_ms < ?) ORDER BY id LIMIT ${BATCH}${dialect.forUpdate({ skipLocked: true })}`;
     // Relays of other processes claim at the same time: on PostgreSQL each skips the rows another is
     // claiming rather than waiting for them (Dialect.forUpdate); SQLite has one writer at a time.
-    const rows: Row[] = await em.execute(
-      `UPDATE outbox_event SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id IN (${pick}${dialectOf(em).forUpdate({ skipLocked: true })}) RETURNING id, type, aggregate_id, payload, created_at_ms, trace_parent, attempts, job_key`,
-      // A claim lasts the retry interval: events a relay claimed and then died on are relayed again after it.
-      [now + this.app.config.outboxRetryMs, now],
-    );
+    const claim = `UPDATE outbox_event SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id IN (${pick}) RETURNING id, type, aggregate_id, payload, created_at_ms, trace_parent, attempts, job_key`;
+    // A claim lasts the retry interval: events a relay claimed and then died on are relayed again after it.
+    const until = now + this.app.config.outboxRetryMs;
+    let rows: Row[];
+    if (pg) {
+      // The claim above the floor, with what its snapshot saw (one statement, one snapshot): the floor's
+      // next step (claim-floor.ts). The snapshot's row comes back even when nothing is claimed.
+      const answer: (Partial<Row> & { snap_top: string | null; snap_xmin: string; snap_xmax: string })[] = await em.execute(
+        `WITH snap AS (SELECT (SELECT max(id) FROM outbox_event) AS snap_top, pg_snapshot_xmin(pg_current_snapshot())::text AS snap_xmin,
+           pg_snapshot_xmax(pg_current_snapshot())::text AS snap_xmax), claimed AS (${claim})
+         SELECT claimed.*, snap.* FROM snap LEFT JOIN claimed ON true`,
+        [until, this.floor.from, now],
+      );
+      rows = answer.filter((r) => r.id != null) as Row[];
+      if (rows.length < BATCH) this.floor.passed({ top: Number(answer[0].snap_top ?? 0), xmin: BigInt(answer[0].snap_xmin), xmax: BigInt(answer[0].snap_xmax) });
+    } else {
+      rows = await em.execute(claim, [until, now]);
+    }
     if (!rows.length) return 0;
     rows.sort((a, b) => Number(a.id) - Number(b.id));
     const handled: number[] = [];
@@ -156,6 +180,7 @@ export class OutboxRelay {
     );
     const n = Number((res as { affectedRows?: number }).affectedRows ?? 0);
     if (n) {
+      this.floor.rescan(); // they are below the floor now
       this.app.log.info({ events: n }, 'outbox sweeper republishes unacknowledged events');
       this.kick();
     }
