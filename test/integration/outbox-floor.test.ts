@@ -19,7 +19,7 @@ describe('the outbox claim floor on PostgreSQL', () => {
     await t?.stop();
   });
 
-  const floorOf = () => (t.engine.app.relay as unknown as { floor: { from: number } }).floor.from;
+  const floorOf = () => (t.engine.app.relay as unknown as { floor: { start(): { from: number } } }).floor.start().from;
   const publishedAt = async (id: number) => (await t.sql('SELECT published_at_ms FROM outbox_event WHERE id = ?', [id]))[0]?.published_at_ms ?? null;
 
   it('rises under traffic, waits for an open transaction, and relays its event once it commits', async () => {

@@ -35,8 +35,8 @@ interface Tx {
 /** A floor that moves to the highest id a complete pass saw, ignoring snapshots: what a naive relay does. */
 class NaiveFloor {
   private floor = 0;
-  get from() {
-    return this.floor;
+  start() {
+    return { from: this.floor, token: 0 };
   }
   passed(snap: ClaimSnapshot) {
     this.floor = Math.max(this.floor, snap.top);
@@ -44,7 +44,7 @@ class NaiveFloor {
 }
 
 /** Runs the steps, then ends every transaction and runs passes for a while: the committed events no pass claimed. */
-function lost(steps: Step[], floor: { from: number; passed(s: ClaimSnapshot, now: number): void }): number[] {
+function lost(steps: Step[], floor: { start(): { from: number; token: number }; passed(s: ClaimSnapshot, token: number, now: number): void }): number[] {
   let now = 0;
   let nextId = 1;
   let nextXid = 100n;
@@ -58,9 +58,9 @@ function lost(steps: Step[], floor: { from: number; passed(s: ClaimSnapshot, now
     const visible = txs.filter((t) => t.state === 'committed').flatMap((t) => t.ids);
     const running = txs.filter((t) => t.state === 'running' && t.xid !== null).map((t) => t.xid!);
     const xmin = running.length ? running.reduce((a, b) => (a < b ? a : b)) : nextXid;
-    const from = floor.from;
+    const { from, token } = floor.start();
     for (const id of visible) if (id > from) claimed.add(id);
-    floor.passed({ top: visible.length ? Math.max(...visible) : 0, xmin, xmax: nextXid }, now);
+    floor.passed({ top: visible.length ? Math.max(...visible) : 0, xmin, xmax: nextXid }, token, now);
   };
   for (const s of steps) {
     assignXids();
@@ -112,18 +112,26 @@ describe('the outbox claim floor', () => {
 
   it('moves up under steady traffic', () => {
     const floor = new ClaimFloor();
-    expect(floor.from).toBe(0);
+    expect(floor.start().from).toBe(0);
     // Events committed as soon as drawn, a pass every 100 ms, nothing running between passes.
     let xid = 10n;
     for (let now = 0, top = 0; now <= 5_000; now += 100) {
       top += 20;
       xid += 3n;
-      floor.passed({ top, xmin: xid, xmax: xid }, now);
+      floor.passed({ top, xmin: xid, xmax: xid }, floor.start().token, now);
     }
     // A candidate's bar is read GRACE_MS after it: the floor is the top seen a second before (at 4,000 ms:
     // 41 passes of 20 events), skipping 820 of the 1,020 events.
-    expect(floor.from).toBe(820);
+    expect(floor.start().from).toBe(820);
     floor.rescan();
-    expect(floor.from).toBe(0);
+    expect(floor.start().from).toBe(0);
+    // A rescan asked while a pass ran (a sweep) outlives that pass; the next pass after it clears it.
+    const during = floor.start();
+    floor.rescan();
+    floor.passed({ top: 1_040, xmin: xid, xmax: xid }, during.token, 5_100);
+    expect(floor.start().from).toBe(0);
+    const next = floor.start();
+    floor.passed({ top: 1_040, xmin: xid, xmax: xid }, next.token, 5_200);
+    expect(floor.start().from).toBe(860); // the candidates of 4,100 and 4,200 ms passed meanwhile
   });
 });

@@ -39,24 +39,27 @@ interface Candidate {
 export class ClaimFloor {
   private floor = 0;
   private full = true;
+  /** Counts the rescans asked for: one asked while a pass ran (a sweep) is not cleared by that pass. */
+  private asked = 0;
   private candidates: Candidate[] = [];
 
-  /** The id the next claim starts above: 0 for a full pass. */
-  get from(): number {
-    return this.full ? 0 : this.floor;
+  /** What the next claim starts above (0: a full pass), and the token its `passed` gives back. */
+  start(): { from: number; token: number } {
+    return { from: this.full ? 0 : this.floor, token: this.asked };
   }
 
   /** The next pass looks at every unpublished event (after a sweep, an error). */
   rescan(): void {
     this.full = true;
+    this.asked++;
   }
 
   /**
-   * A pass that claimed all it could see above `from` (fewer rows than its limit), in the snapshot `snap`.
-   * Candidates whose transactions have all ended before this snapshot raise the floor: this pass claimed,
-   * above the floor it started from, whatever those transactions committed.
+   * A pass that claimed all it could see above its `from` (fewer rows than its limit), in the snapshot
+   * `snap`. Candidates whose transactions have all ended before this snapshot raise the floor: this pass
+   * claimed, above the floor it started from, whatever those transactions committed.
    */
-  passed(snap: ClaimSnapshot, now = Date.now()): void {
+  passed(snap: ClaimSnapshot, token: number, now = Date.now()): void {
     for (const c of this.candidates) if (c.bar === null && now - c.at >= GRACE_MS) c.bar = snap.xmax;
     let floor = this.floor;
     this.candidates = this.candidates.filter((c) => {
@@ -65,7 +68,7 @@ export class ClaimFloor {
       return false;
     });
     this.floor = floor;
-    this.full = false;
+    if (token === this.asked) this.full = false;
     const last = this.candidates.at(-1);
     if (snap.top > Math.max(this.floor, last?.top ?? 0)) {
       this.candidates.push({ top: snap.top, at: now, bar: null });

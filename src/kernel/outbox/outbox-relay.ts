@@ -125,16 +125,17 @@ export class OutboxRelay {
     const until = now + this.app.config.outboxRetryMs;
     let rows: Row[];
     if (pg) {
+      const { from, token } = this.floor.start();
       // The claim above the floor, with what its snapshot saw (one statement, one snapshot): the floor's
       // next step (claim-floor.ts). The snapshot's row comes back even when nothing is claimed.
       const answer: (Partial<Row> & { snap_top: string | null; snap_xmin: string; snap_xmax: string })[] = await em.execute(
         `WITH snap AS (SELECT (SELECT max(id) FROM outbox_event) AS snap_top, pg_snapshot_xmin(pg_current_snapshot())::text AS snap_xmin,
            pg_snapshot_xmax(pg_current_snapshot())::text AS snap_xmax), claimed AS (${claim})
          SELECT claimed.*, snap.* FROM snap LEFT JOIN claimed ON true`,
-        [until, this.floor.from, now],
+        [until, from, now],
       );
       rows = answer.filter((r) => r.id != null) as Row[];
-      if (rows.length < BATCH) this.floor.passed({ top: Number(answer[0].snap_top ?? 0), xmin: BigInt(answer[0].snap_xmin), xmax: BigInt(answer[0].snap_xmax) });
+      if (rows.length < BATCH) this.floor.passed({ top: Number(answer[0].snap_top ?? 0), xmin: BigInt(answer[0].snap_xmin), xmax: BigInt(answer[0].snap_xmax) }, token);
     } else {
       rows = await em.execute(claim, [until, now]);
     }
