@@ -6,11 +6,11 @@
 // were most of the capture's CPU). It writes what captureIn writes (test/integration/capture-plain.test.ts
 // compares the two on both databases). The capture jobs a worker runs at once share those two round trips
 // and their transaction (kernel/coalescer.ts): the orders locked in the order of their ids, the providers
-// asked side by side, every capture's writes with one COMMIT; each job had a transaction of its own,
-// about half of a fulfilled order's transactions with the invoice's. Everything else is left to the ORM's path (capture-for-order.ts),
-// decided before the provider is called: several payments, nothing or nothing more to capture, an order
-// waiting for its payment or cancelled, a guard on the order's or the payment's machine (a plugin's guard
-// gets the entities), and the last attempt, whose refusal holds the order.
+// asked side by side, every capture's writes with one COMMIT (a transaction per job, with the invoice's,
+// was half of a fulfilled order's transactions). Everything else is left to the ORM's path
+// (capture-for-order.ts), decided before the provider is called: several payments, nothing or nothing
+// more to capture, an order waiting for its payment or cancelled, a guard on the order's or the payment's
+// machine (a plugin's guard gets the entities), and the last attempt, whose refusal holds the order.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
