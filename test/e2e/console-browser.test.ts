@@ -169,13 +169,16 @@ describe('the console in Chromium', () => {
     page.once('dialog', (d) => void d.accept());
     await page.getByRole('button', { name: 'Refund CON-1' }).click();
     await expect.poll(() => page.getByText(/refunded €29\.75/).count(), { timeout: 20_000 }).toBeGreaterThan(0);
-    const paid = ok(await admin(`query($id: ID!) { order(id: $id) { payments { amountCaptured amountRefunded } invoices { number kind } } }`, { id: second.id })).order;
+    // The invoice of the capture and the credit note of the refund (a job issues it after the refund), each a link to its PDF.
+    let paid: { payments: unknown[]; invoices: { number: string; kind: string }[] } = { payments: [], invoices: [] };
+    await expect.poll(async () => {
+      paid = ok(await admin(`query($id: ID!) { order(id: $id) { payments { amountCaptured amountRefunded } invoices { number kind } } }`, { id: second.id })).order;
+      return paid.invoices.map((i) => i.kind).sort();
+    }, { timeout: 20_000 }).toEqual(['CREDIT_NOTE', 'INVOICE']);
     expect(paid.payments).toEqual([{ amountCaptured: 3564, amountRefunded: 2975 }]);
-    // The invoice of the capture and the credit note of the refund, each a link to its PDF.
     const documents = page.getByRole('region', { name: 'Invoices and credit notes' });
     await expect.poll(async () => (await documents.getByRole('link').allTextContents()).sort(), { timeout: 20_000 })
-      .toEqual(paid.invoices.map((i: { number: string }) => i.number).sort());
-    expect(paid.invoices.map((i: { kind: string }) => i.kind).sort()).toEqual(['CREDIT_NOTE', 'INVOICE']);
+      .toEqual(paid.invoices.map((i) => i.number).sort());
     await page.close();
   }, 120_000);
 
