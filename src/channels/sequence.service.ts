@@ -5,10 +5,22 @@
 // caller's transaction.
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
-import type { SqlRunner } from '../kernel/db/sql-runner.js';
+import type { SqlRunner, Statement } from '../kernel/db/sql-runner.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 
 export const FIRST_ORDER_NUMBER = 1001;
+
+/**
+ * The statement that takes the next `count` gap-free numbers of (channel, kind) in the caller's
+ * transaction, answering the last of them: the first number of a channel inserts the row, every later one
+ * moves it by `count` (a batch of invoices takes its channel's numbers at once: invoice-plain.ts).
+ */
+export function takeNumbers(channelId: string, kind: string, count = 1, first = 1): Statement {
+  return {
+    sql: 'INSERT INTO number_sequence (channel_id, kind, value) VALUES (?, ?, ?) ON CONFLICT (channel_id, kind) DO UPDATE SET value = number_sequence.value + ? RETURNING value',
+    params: [channelId, kind, first + count - 1, count],
+  };
+}
 
 export class SequenceService {
   constructor(private readonly app: AppRuntime) {}
@@ -40,11 +52,8 @@ export class SequenceService {
 
   /** Gap-free: the counter row is updated in the caller's transaction and rolls back with it. */
   async nextInTransaction(em: SqlRunner, channelId: string, kind: string, first = 1): Promise<number> {
-    // One statement: the first number of a channel inserts the row, every later one moves it by one.
-    const [row] = await em.execute(
-      'INSERT INTO number_sequence (channel_id, kind, value) VALUES (?, ?, ?) ON CONFLICT (channel_id, kind) DO UPDATE SET value = number_sequence.value + 1 RETURNING value',
-      [channelId, kind, first],
-    );
+    const { sql, params } = takeNumbers(channelId, kind, 1, first);
+    const [row] = await em.execute(sql, params);
     return Number(row.value);
   }
 }

@@ -5,7 +5,7 @@
 // shipments — what labels.ts, ship-out.ts and order-progress.ts write. The others are left as they are
 // (false) for the ORM's walk. Orders are locked in id order, as every batch locks them.
 import { dialectOf } from '../kernel/db/dialect.js';
-import { marks, readAll, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
+import { marks, readAll, rowsBy, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { mergeTables } from '../kernel/db/entity-rows.js';
 import { proportional } from '../kernel/money.js';
 import { giveBack, movementRows, shippedMoves, stockOut, type Allocation, type PlainTake } from '../inventory/stock-ledger.js';
@@ -63,8 +63,7 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
   const orders = new Map<string, { status: OrderStatus; total: number; shipped: number }>(
     orderRows.map((o: any) => [o.id, { status: o.status, total: Number(o.units), shipped: Number(o.shipped) }]),
   );
-  const linesOf = new Map<string, any[]>();
-  for (const r of lineRows) (linesOf.get(r.shipment_id) ?? linesOf.set(r.shipment_id, []).get(r.shipment_id)!).push(r);
+  const linesOf = rowsBy(lineRows, 'shipment_id');
 
   const result = items.map(() => false);
   const at = new Date();

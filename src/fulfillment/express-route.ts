@@ -4,7 +4,7 @@
 // others are left as they are (null) for the ORM's routing. Orders are locked in id order, as every batch
 // locks them, so that two batches never wait for each other in a circle.
 import { dialectOf } from '../kernel/db/dialect.js';
-import { marks, readAll, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
+import { marks, readAll, rowsBy, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { newId } from '../kernel/ids.js';
 import { mergeTables } from '../kernel/db/entity-rows.js';
 import { DEFAULT_UNIT_GRAMS } from '../inventory/parcel.js';
@@ -49,8 +49,7 @@ export async function createPacked(db: SqlRunner, orderIds: readonly string[], t
       params: ids,
     },
   ]);
-  const linesOf = new Map<string, any[]>();
-  for (const r of lineRows) (linesOf.get(r.order_id) ?? linesOf.set(r.order_id, []).get(r.order_id)!).push(r);
+  const linesOf = rowsBy(lineRows, 'order_id');
   const plain = new Map<string, { o: any; lines: Line[] }>();
   for (const o of orderRows) {
     const lines = o.status === O.CONFIRMED && !o.pickup_location_id && Number(o.shipments) === 0 ? reservedLines(linesOf.get(o.id) ?? []) : null;

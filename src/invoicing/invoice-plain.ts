@@ -12,8 +12,9 @@ import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import { mergeTables, PlainRows } from '../kernel/db/entity-rows.js';
 import { plainTransaction } from '../kernel/db/plain-transaction.js';
-import { marks, readAll, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
+import { marks, readAll, rowsBy, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { Coalescer } from '../kernel/coalescer.js';
+import { takeNumbers } from '../channels/sequence.service.js';
 import { currentTraceParent } from '../kernel/tracing.js';
 import type { AppRuntime } from '../kernel/runtime.js';
 import { newId } from '../kernel/ids.js';
@@ -86,16 +87,7 @@ async function issueBatch(db: SqlRunner, asked: Ask[]): Promise<{ result: (strin
     { sql: `SELECT order_id, name, sku, quantity, unit_price, line_total, tax_total FROM order_line WHERE order_id IN (${list}) ORDER BY order_id, id`, params: ids },
   ]);
   const orderOf = new Map(orders.map((o: any) => [o.id as string, o]));
-  const by = (rows: any[]) => {
-    const m = new Map<string, any[]>();
-    for (const r of rows) {
-      const of = m.get(r.order_id);
-      if (of) of.push(r);
-      else m.set(r.order_id, [r]);
-    }
-    return m;
-  };
-  const [opsOf, invoicesOf, linesOf] = [by(ops), by(invoices), by(lines)];
+  const [opsOf, invoicesOf, linesOf] = [ops, invoices, lines].map((rows) => rowsBy(rows, 'order_id'));
   const planned: Planned[] = [];
   for (const ask of asked) {
     const o = orderOf.get(ask.orderId);
@@ -145,11 +137,7 @@ async function numbers(db: SqlRunner, planned: Planned[]): Promise<Map<string, {
   const count = new Map<string, number>();
   for (const p of planned) count.set(p.o.channel_id, (count.get(p.o.channel_id) ?? 0) + 1);
   const channels = [...count.keys()].sort();
-  const answers = await readAll(db, channels.map((c) => ({
-    sql: `INSERT INTO number_sequence (channel_id, kind, value) VALUES (?, 'invoice', ?)
-      ON CONFLICT (channel_id, kind) DO UPDATE SET value = number_sequence.value + excluded.value RETURNING value`,
-    params: [c, count.get(c)],
-  })));
+  const answers = await readAll(db, channels.map((c) => takeNumbers(c, 'invoice', count.get(c))));
   return new Map(channels.map((c, i) => {
     let value = Number(answers[i][0].value) - count.get(c)!;
     return [c, { next: () => ++value }];

@@ -16,7 +16,7 @@ import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import { mergeTables, PlainRows } from '../kernel/db/entity-rows.js';
 import { plainTransaction } from '../kernel/db/plain-transaction.js';
-import { marks, readAll, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
+import { marks, readAll, rowsBy, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { newId } from '../kernel/ids.js';
 import { Coalescer } from '../kernel/coalescer.js';
 import { currentTraceParent } from '../kernel/tracing.js';
@@ -99,12 +99,7 @@ async function captureBatch(app: AppRuntime, db: SqlRunner, asked: Ask[]): Promi
     { sql: `SELECT id, order_id, method, status, amount, currency_code, transaction_id FROM payment WHERE order_id IN (${list})`, params: ids },
   ]);
   const orderOf = new Map(orders.map((o: any) => [o.id as string, o]));
-  const paymentsOf = new Map<string, any[]>();
-  for (const p of payments) {
-    const of = paymentsOf.get(p.order_id);
-    if (of) of.push(p);
-    else paymentsOf.set(p.order_id, [p]);
-  }
+  const paymentsOf = rowsBy(payments, 'order_id');
   const at = new Date();
   const records: { orderId: string; history: HistoryRecord[]; events: EventRecord[] }[] = [];
   const last: Statement[] = [];

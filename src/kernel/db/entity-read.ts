@@ -18,6 +18,8 @@ interface Shape {
   fields: { name: string; read: Read }[];
   /** The columns the fields read, quoted: what a statement selects instead of `*`. */
   columns: string[];
+  /** Those columns as select lists, by table alias ('' for none), made once. */
+  lists: Map<string, string>;
 }
 
 const shapes = new WeakMap<MetadataStorage, Map<string, Shape>>();
@@ -28,8 +30,10 @@ const shapes = new WeakMap<MetadataStorage, Map<string, Shape>>();
  * mail's star selects anew each time, more of its CPU than running them.
  */
 export function selectList(db: SqlRunner, entityName: string, alias?: string): string {
-  const prefix = alias ? `${alias}.` : '';
-  return shapeOf(db.getDriver().getMetadata(), entityName).columns.map((c) => prefix + c).join(', ');
+  const shape = shapeOf(db.getDriver().getMetadata(), entityName);
+  let list = shape.lists.get(alias ?? '');
+  if (list === undefined) shape.lists.set(alias ?? '', (list = shape.columns.map((c) => (alias ? `${alias}.${c}` : c)).join(', ')));
+  return list;
 }
 
 /**
@@ -64,7 +68,7 @@ function shapeOf(metadata: MetadataStorage, entityName: string): Shape {
   let shape = byName.get(entityName);
   if (!shape) {
     const meta = metadata.get(entityName);
-    shape = { proto: meta.class.prototype, fields: fieldsOf(metadata, meta), columns: columnsOf(meta) };
+    shape = { proto: meta.class.prototype, fields: fieldsOf(metadata, meta), columns: columnsOf(meta), lists: new Map() };
     byName.set(entityName, shape);
   }
   return shape;

@@ -47,6 +47,17 @@ export interface Statement {
 /** `?, ?, …` for an IN list of `n` values. */
 export const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
+/** A batch's rows by a column (the order or shipment each belongs to), in the order read. */
+export function rowsBy(rows: readonly any[], column: string): Map<string, any[]> {
+  const by = new Map<string, any[]>();
+  for (const r of rows) {
+    const of = by.get(r[column]);
+    if (of) of.push(r);
+    else by.set(r[column], [r]);
+  }
+  return by;
+}
+
 /**
  * `INSERT INTO table (columns) VALUES (?, …), …` for `rowCount` rows (the same on both databases). Hot
  * paths insert a few shapes again and again: the text is kept per columns array (pass the same array
