@@ -1,5 +1,6 @@
 // Turns a bearer token into a principal. The token's prefix says where to look, so every request
 // costs at most one indexed lookup by hash. Other kinds (order access tokens) register a resolver.
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { AppRuntime } from '../kernel/runtime.js';
 import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
@@ -63,12 +64,21 @@ export class TokenService {
 
   /** Creates a key, or gives a key of that name a new secret (rotation). Returns nothing secret. */
   async upsertApiKey(em: Em, name: string, token: string, roles: AdminRole[], channelIds: string[] | null = null): Promise<ApiKey> {
-    // One statement, so that processes starting together on an empty database do not race.
-    await em.execute(
+    // One statement, so that processes starting together on an empty database do not race on the name.
+    const upsert = () => em.execute(
       `INSERT INTO api_key (id, name, roles, channel_ids, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT (name) DO UPDATE SET token_hash = excluded.token_hash, roles = excluded.roles, channel_ids = excluded.channel_ids, revoked_at = NULL`,
       [newId('key'), name, JSON.stringify(roles), channelIds ? JSON.stringify(channelIds) : null, hashToken(token), dialectOf(em).date(new Date())],
     );
+    try {
+      await upsert();
+    } catch (e) {
+      // Two processes inserting the same key at the same moment: PostgreSQL settles the conflict on the
+      // name (ON CONFLICT's index) by waiting, but the token's own unique index then refuses the second
+      // insert outright. Once more, the first one's row is there and the statement updates it.
+      if (!(e instanceof UniqueConstraintViolationException)) throw e;
+      await upsert();
+    }
     return em.findOneOrFail(ApiKey, { name }, { refresh: true });
   }
 

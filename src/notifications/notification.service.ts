@@ -10,7 +10,7 @@ import type { Em } from '../kernel/db/orm.js';
 import { Setting } from '../kernel/setting.entity.js';
 import { OrdoError } from '../kernel/errors.js';
 import { formatMoney } from '../kernel/money.js';
-import { messageFacts } from './message-facts.js';
+import { MessageStatements } from './message-statements.js';
 import { PickupService } from '../fulfillment/pickup.service.js';
 import { Channel } from '../channels/channel.entity.js';
 import { NotificationChannel, NotificationMessage, NotificationStatus } from './notification-message.entity.js';
@@ -20,9 +20,6 @@ import { CustomerService, PASSWORD_RESET_MINUTES } from '../customers/customer.s
 import { passwordResetMail, RESET_MAIL_KEPT } from './password-reset-mail.js';
 import { TtlCache } from '../kernel/ttl-cache.js';
 import { newId } from '../kernel/ids.js';
-import { dialectOf } from '../kernel/db/dialect.js';
-import { PlainRows } from '../kernel/db/entity-rows.js';
-import { plainStatement } from '../kernel/db/plain-transaction.js';
 import { defaultTemplates, payloadFilters, type NotificationTemplate, type RenderedMessage, type TemplateContext } from './templates.js';
 
 /** Who messages of a channel come from. Stored per channel code; unset fields fall back to the defaults. */
@@ -35,18 +32,6 @@ export interface SenderSettings {
 
 const CLAIM_MS = 60_000;
 
-/** A message row as `once` first writes it: claimed by the run that sends it (plain SQL: one statement, no unit of work). */
-interface NewMessage {
-  id: string; eventId: number; eventType: string; orderId: string | null; channel: NotificationChannel;
-  recipient: string; sender: string; subject: string | null; text: string; claimedUntilMs: number;
-}
-
-const MESSAGES = new PlainRows<NewMessage, Date>(NotificationMessage.name, {
-  id: (m) => m.id, eventId: (m) => m.eventId, eventType: (m) => m.eventType, orderId: (m) => m.orderId, channel: (m) => m.channel,
-  recipient: (m) => m.recipient, sender: (m) => m.sender, subject: (m) => m.subject, text: (m) => m.text,
-  status: () => NotificationStatus.PENDING, provider: () => '', providerMessageId: () => null, error: () => null,
-  attempts: () => 1, claimedUntilMs: (m) => m.claimedUntilMs, createdAt: (_, at) => at, sentAt: () => null,
-});
 const senderKey = (channelCode: string) => `notifications.sender.${channelCode}`;
 
 
@@ -57,9 +42,12 @@ export class NotificationService {
 
   /** Sender settings per channel code: read for every message, changed rarely (reference-data TTL). */
   private readonly senders: TtlCache<SenderSettings>;
+  /** A message's statements, shared with the messages sent at the same moment. */
+  private readonly statements: MessageStatements;
 
   constructor(private readonly app: AppRuntime) {
     this.senders = new TtlCache(app.config.referenceCacheMs);
+    this.statements = new MessageStatements(app);
   }
 
   /** The event types that have a template (the module listens to these). */
@@ -140,7 +128,7 @@ export class NotificationService {
     const orderId = typeof p.orderId === 'string' ? p.orderId : event.aggregateId;
     if (!orderId) return;
     const shipmentId = typeof p.shipmentId === 'string' ? p.shipmentId : null;
-    const loaded = await messageFacts(em, orderId, shipmentId);
+    const loaded = await this.statements.factsOf(em, { orderId, shipmentId });
     if (!loaded) return;
     const { order, lines, shipment } = loaded;
     const currency = order.currencyCode;
@@ -224,10 +212,9 @@ export class NotificationService {
     // finds the row (unique per event, recipient and channel) and claims it, unless it was SENT.
     let id: string | null = newId('ntf');
     try {
-      const [insert] = dialectOf(em).insertStatements([MESSAGES.rows(em, dialectOf(em), [{
-        id, eventId: event.id, eventType: event.type, orderId, channel, recipient, sender, subject: msg.subject || null, text: msg.text, claimedUntilMs: now + CLAIM_MS,
-      }], new Date(now))]);
-      await plainStatement(em, insert.sql, insert.params, 'run');
+      await this.statements.insertClaimed(em, {
+        id, eventId: event.id, eventType: event.type, orderId, channel, recipient, sender, subject: msg.subject || null, text: msg.text, claimedUntilMs: now + CLAIM_MS, at: new Date(now),
+      });
     } catch (e) {
       if (!(e instanceof UniqueConstraintViolationException)) throw e;
       id = null;
@@ -246,10 +233,7 @@ export class NotificationService {
     const messageId = `<${event.id}.${channel.toLowerCase()}.${createHash('sha256').update(recipient).digest('hex').slice(0, 12)}@ordo>`;
     try {
       const r = await send(messageId);
-      await plainStatement(
-        em,
-        'UPDATE notification_message SET status = ?, sent_at = ?, provider = ?, provider_message_id = ?, claimed_until_ms = NULL, error = NULL WHERE id = ?',
-        [NotificationStatus.SENT, dialectOf(em).date(new Date()), r.provider, r.providerMessageId, id], 'run');
+      await this.statements.markSent(em, { id, provider: r.provider, providerMessageId: r.providerMessageId });
     } catch (err) {
       await em.nativeUpdate(NotificationMessage, { id }, {
         status: NotificationStatus.FAILED, claimedUntilMs: null, error: err instanceof Error ? err.message.slice(0, 2000) : String(err),

@@ -1,6 +1,6 @@
 // Notifications against a real SMTP server started here (smtp-server): the confirmation, shipped (with
 // the tracking link) and refund mails arrive once each with the order number, a failed delivery is
-// retried by the job, and a retried job sends nothing twice. On SQLite and PostgreSQL; plus the
+// retried by the job, and a retried job sends nothing twice, and messages sent together share their statements (a replay among them still sends nothing). On SQLite and PostgreSQL; plus the
 // no-SMTP_URL fallback (.eml files) and the log SMS provider.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { eventJobId } from '../../src/kernel/outbox/event-group.js';
 import { parseMail } from '../helpers/mail.js';
 import { until } from '../helpers/until.js';
 import { settled } from '../helpers/settled.js';
+import { sqlCounter } from '../../src/kernel/db/sql-counter.js';
 
 interface Mail { to: string[]; from: string; raw: string; subject: string }
 const NOTIFICATIONS = `query($id: ID!) { notifications(orderId: $id) { id eventType channel recipient sender subject text status provider providerMessageId attempts sentAt } }`;
@@ -133,6 +134,35 @@ describe('notifications through a real SMTP server', () => {
 
       // Only admins (orders role) read them.
       expect(codeOf(await t.gql(NOTIFICATIONS, { id: orderId }, placed.accessToken))).toBe('FORBIDDEN');
+    }, 60_000);
+
+    it('messages sent at the same moment share their statements; among them a replay sends nothing again and a message never recorded goes out once', async () => {
+      const buyer = (i: number) => `batch-${i}-${kind}@example.com`;
+      const orders: { id: string; number: string }[] = [];
+      for (let i = 0; i < 6; i++) orders.push(ok(await t.gql(PLACE_ORDER, { input: orderInput([{ sku: 'MAIL-1', quantity: 1 }], { email: buyer(i) }) })).placeOrder.order);
+      const to = (i: number) => mails.filter((m) => m.to.includes(buyer(i)) && /confirmed/.test(m.subject));
+      await until(() => orders.map((_, i) => to(i).length), (n) => n.every((x) => x === 1));
+      await settled(t);
+
+      // Three of them as if their messages had never been recorded (rows gone): sent again, once each.
+      const events = await t.sql<{ id: number | string; aggregate_id: string; payload: unknown; created_at_ms: number | string }>(
+        `SELECT id, aggregate_id, payload, created_at_ms FROM outbox_event WHERE type = 'order.confirmed' AND aggregate_id IN (${orders.map(() => '?').join(', ')}) ORDER BY id`, orders.map((o) => o.id));
+      expect(events).toHaveLength(6);
+      const forgotten = orders.slice(3).map((o) => o.id);
+      await t.sql(`DELETE FROM notification_message WHERE event_type = 'order.confirmed' AND order_id IN (?, ?, ?)`, forgotten);
+      const store = { count: 0, statements: [] as string[] };
+      await sqlCounter.run(store, () => Promise.all(events.map((e) => t.engine.app.events.dispatch(t.engine.app, {
+        id: eventJobId(Number(e.id)), name: 'order.confirmed', attempt: 2,
+        data: { id: Number(e.id), type: 'order.confirmed', aggregateId: e.aggregate_id, payload: typeof e.payload === 'string' ? JSON.parse(e.payload) : e.payload, at: new Date(Number(e.created_at_ms)) },
+      }))));
+      expect(orders.map((_, i) => to(i).length)).toEqual([1, 1, 1, 2, 2, 2]);
+      const rows = await t.sql<{ order_id: string; status: string; attempts: number | string }>(
+        `SELECT order_id, status, attempts FROM notification_message WHERE event_type = 'order.confirmed' AND order_id IN (${orders.map(() => '?').join(', ')})`, orders.map((o) => o.id));
+      expect(rows.map((r) => `${r.status}/${Number(r.attempts)}`)).toEqual(Array(6).fill('SENT/1'));
+      // Shared: statements that serve all six messages at once (their facts' reads, their rows' INSERT), as
+      // sent, values inline or as a prepared statement's arguments; each message alone would name one order.
+      const shared = store.statements.filter((s) => orders.every((o) => s.includes(o.id)));
+      expect(shared.length).toBeGreaterThan(0);
     }, 60_000);
   });
 

@@ -16,6 +16,8 @@ export type DialectName = 'postgresql' | 'sqlite';
 export interface TableRows {
   table: string;
   columns: readonly string[];
+  /** Per column: its values are JSON text already (a JSON column), not values to encode. */
+  json: readonly boolean[];
   rows: unknown[][];
 }
 

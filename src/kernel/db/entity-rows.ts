@@ -31,7 +31,7 @@ interface Column {
 
 /** An entity's plain rows as `fill` reads them; each ORM's columns are worked out on first use. */
 export class PlainRows<R, C> {
-  private readonly shapes = new WeakMap<MetadataStorage, { table: string; columns: readonly string[]; cells: Column[] }>();
+  private readonly shapes = new WeakMap<MetadataStorage, { table: string; columns: readonly string[]; json: readonly boolean[]; cells: Column[] }>();
 
   constructor(
     private readonly entityName: string,
@@ -58,7 +58,7 @@ export class PlainRows<R, C> {
       }
       out[r] = values;
     }
-    return { table: shape.table, columns: shape.columns, rows: out };
+    return { table: shape.table, columns: shape.columns, json: shape.json, rows: out };
   }
 
   private shapeFor(metadata: MetadataStorage) {
@@ -66,7 +66,7 @@ export class PlainRows<R, C> {
     if (!shape) {
       const meta = metadata.get(this.entityName);
       const cells = columnsOf(meta, this.fill);
-      shape = { table: meta.tableName, columns: cells.map((c) => c.name), cells };
+      shape = { table: meta.tableName, columns: cells.map((c) => c.name), json: cells.map((c) => c.convert === JSON_TEXT), cells };
       this.shapes.set(metadata, shape);
     }
     return shape;
@@ -137,7 +137,7 @@ export function mergeTables(tables: readonly TableRows[]): TableRows[] {
     const key = `${t.table}|${t.columns.join(',')}`;
     const seen = out.get(key);
     if (seen) seen.rows.push(...t.rows);
-    else out.set(key, { table: t.table, columns: t.columns, rows: [...t.rows] });
+    else out.set(key, { table: t.table, columns: t.columns, json: t.json, rows: [...t.rows] });
   }
   return [...out.values()];
 }
