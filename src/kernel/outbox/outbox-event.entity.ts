@@ -9,14 +9,17 @@ import { BigIntType, Entity, Index, JsonType, OptionalProps, PrimaryKey, Propert
 // never acknowledged): partial indexes, which hold only the versions of events on their way. The sweeper
 // read the old index on the two columns over every event ever published (PostgreSQL chose a sequential
 // scan: 20 ms at 300,000 events, 0.25 ms with its partial index). A claim still reads the entries of
-// versions made dead since the last vacuum (a few thousand under load) with either index.
+// versions made dead since the last vacuum (a few thousand under load) with either index. The sweeper's
+// holds published events only: an event's INSERT and its claim add no entry there (two index entries
+// fewer per event, of the nine its four row versions wrote).
 @Index({
   name: 'outbox_event_unpublished_index',
   expression: (table, columns, name) => `create index "${name}" on "${table.name}" ("${columns.id}") where "${columns.publishedAtMs}" is null`,
 })
 @Index({
   name: 'outbox_event_unprocessed_index',
-  expression: (table, columns, name) => `create index "${name}" on "${table.name}" ("${columns.publishedAtMs}") where "${columns.processedAtMs}" is null`,
+  expression: (table, columns, name) =>
+    `create index "${name}" on "${table.name}" ("${columns.publishedAtMs}") where "${columns.processedAtMs}" is null and "${columns.publishedAtMs}" is not null`,
 })
 export class OutboxEvent {
   [OptionalProps]?: 'id' | 'createdAtMs' | 'publishedAtMs' | 'processedAtMs' | 'claimedUntilMs' | 'attempts' | 'traceParent' | 'jobKey';
