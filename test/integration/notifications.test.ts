@@ -1,7 +1,8 @@
 // Notifications against a real SMTP server started here (smtp-server): the confirmation, shipped (with
 // the tracking link) and refund mails arrive once each with the order number, a failed delivery is
-// retried by the job, and a retried job sends nothing twice, and messages sent together share their statements (a replay among them still sends nothing). On SQLite and PostgreSQL; plus the
-// no-SMTP_URL fallback (.eml files) and the log SMS provider.
+// retried by the job, a retried job sends nothing twice, and messages sent together share their
+// statements (a replay among them still sends nothing). On SQLite and PostgreSQL; plus the no-SMTP_URL
+// fallback (.eml files) and the log SMS provider.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
