@@ -17,7 +17,9 @@ import {
   cleanups, initCleanup, tempDir, startChild, stopChild, waitReady, freePort, pgVersion, recreateDb, ensureBuilt,
   engineBaseEnv, gql, admin, setupShop, ADDRESS, cpuTicks, machineTicks, busyCores, procTicksByPid, pgBackendOf,
   machineBusy, waitQuiet as waitQuietFor, logEntry, topCounts, newReport, runBench, deleteRedisKeys, startSqlProxy,
+  REQUEST_TIMEOUT_MS,
 } from './lib.mjs';
+import { KeepAliveClient } from './http-client.mjs';
 
 process.chdir(ROOT); // sql-ceiling.mjs loads `pg` from ./package.json; the engine runs from here too.
 const { Pool } = requireFromRoot('pg');
@@ -222,11 +224,15 @@ async function loadLevel(engines, C, opName = 'place') {
   const body = () => ({ input: orderInput([{ sku: randomSku(), quantity: 1 }]) });
   async function worker(_, k) {
     const ei = k % engines.length, engine = engines[ei];
+    const client = new KeepAliveClient(engine.url, { timeoutMs: REQUEST_TIMEOUT_MS });
+    try { await clientLoop(ei, engine, client); } finally { client.close(); }
+  }
+  async function clientLoop(ei, engine, client) {
     while (performance.now() < to && !engines.some((e) => e.child.exitInfo)) {
       const t = performance.now();
       let err = null, r = null;
       try {
-        r = await gql(engine.url, op.query, body());
+        r = await client.gql(op.query, body());
         if (r.status !== 200 || r.body.errors?.length || !op.ok(r.body.data)) {
           const e = r.body.errors?.[0];
           err = `HTTP ${r.status} ${e?.extensions?.code ?? ''} ${oneLine(e?.message ?? JSON.stringify(r.body), 160)}`;
