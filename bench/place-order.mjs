@@ -3,7 +3,7 @@
 //   node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600]
 //                              [--trace-sql 1] [--workers 1] [--cpu-prof] [--quiet-wait 60] [--quote 1] [--build]
 //                              [--api-processes 1] [--engine dist/src/main.js[,…]] [--rounds 1] [--ceiling 1]
-//                              [--retry-noisy 0] [--noisy 0.3]
+//                              [--retry-noisy 0] [--noisy 0.3] [--client lean|fetch]
 // With --quote 1 (the default) the same levels then run quoteOrder of the same cart.
 // --api-processes N (or a list, 1,2): N engine API processes on one PostgreSQL (ports --port, --port+1, …),
 // the load generator's clients spread over them round-robin; CPU per order reported per process.
@@ -49,11 +49,14 @@ const API_PROCESSES = String(A['api-processes'] ?? '1').split(',').map(Number);
 const RETRY_NOISY = Number(A['retry-noisy'] ?? 0), NOISY = Number(A.noisy ?? 0.3);
 // --ceiling 0 skips the raw-SQL ceiling (comparing two builds of the engine: the ratios then read '?').
 const CEILING = (A.ceiling ?? '1') !== '0';
+// --client fetch: the load's requests through global fetch, as before 2026-12-03 (for comparisons; it
+// costs the shared cores about 0.5 ms per request against 0.08 ms for the default lean client).
+const CLIENT = String(A.client ?? 'lean');
 // With --redis, the engine runs as in production: its relay adds the jobs to BullMQ and publishes on Redis.
 const REDIS = A.redis ? String(A.redis) : null;
 const REDIS_PREFIX = `ordo-bench-po-${Date.now().toString(36)}`;
-if (!(DURATION > 0) || !(WARMUP >= 0) || LEVELS.some((c) => !(c >= 1)) || API_PROCESSES.some((n) => !(Number.isInteger(n) && n >= 1 && n <= 16)) || !(Number.isInteger(ROUNDS) && ROUNDS >= 1) || !(SKUS >= 3) || (REDIS && !/^redis:\/\/127\.0\.0\.1[:/]/.test(REDIS + '/'))) {
-  console.error('usage: node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600] [--trace-sql 0|1] [--workers 0|1] [--cpu-prof] [--quiet-wait 60] [--redis redis://127.0.0.1:6379] [--api-processes 1|1,2] [--engine dist/src/main.js[,other/src/main.js]] [--rounds 1] [--ceiling 0|1] [--retry-noisy 0] [--noisy 0.3] [--build]');
+if (!(DURATION > 0) || !(WARMUP >= 0) || LEVELS.some((c) => !(c >= 1)) || API_PROCESSES.some((n) => !(Number.isInteger(n) && n >= 1 && n <= 16)) || !(Number.isInteger(ROUNDS) && ROUNDS >= 1) || !(SKUS >= 3) || !['lean', 'fetch'].includes(CLIENT) || (REDIS && !/^redis:\/\/127\.0\.0\.1[:/]/.test(REDIS + '/'))) {
+  console.error('usage: node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600] [--trace-sql 0|1] [--workers 0|1] [--cpu-prof] [--quiet-wait 60] [--redis redis://127.0.0.1:6379] [--api-processes 1|1,2] [--engine dist/src/main.js[,other/src/main.js]] [--rounds 1] [--ceiling 0|1] [--retry-noisy 0] [--noisy 0.3] [--client lean|fetch] [--build]');
   process.exit(2);
 }
 
@@ -224,7 +227,9 @@ async function loadLevel(engines, C, opName = 'place') {
   const body = () => ({ input: orderInput([{ sku: randomSku(), quantity: 1 }]) });
   async function worker(_, k) {
     const ei = k % engines.length, engine = engines[ei];
-    const client = new KeepAliveClient(engine.url, { timeoutMs: REQUEST_TIMEOUT_MS });
+    const client = CLIENT === 'fetch'
+      ? { gql: (q, v) => gql(engine.url, q, v), close() {} }
+      : new KeepAliveClient(engine.url, { timeoutMs: REQUEST_TIMEOUT_MS });
     try { await clientLoop(ei, engine, client); } finally { client.close(); }
   }
   async function clientLoop(ei, engine, client) {
@@ -412,7 +417,7 @@ function projectionLines(places) {
 function buildReport(ctx) {
   const { L, md, block, done } = newReport();
   md.push('# placeOrder benchmark', '', `Run ${ctx.startedAt}, duration ${DURATION}s per level (+${WARMUP}s warm-up), ${SKUS} SKUs, PostgreSQL ${ctx.pgVersion ?? '?'}, Node ${process.version}.`, '');
-  const machine = `machine: ${CORES} cores, busy ${Number.isNaN(ctx.idleBusy) ? '?' : ctx.idleBusy?.toFixed(2)} cores before the run (other work on the box skews every figure), loadavg ${ctx.loadavg}; engine workers ${WORKERS ? 'on' : 'off'}, queue and pub/sub ${REDIS ? `Redis (${REDIS})` : 'in-process'}; engine ${ENGINES.join(', ')}${ROUNDS > 1 ? ` (${ROUNDS} rounds)` : ''}; API processes ${API_PROCESSES.join(', ')}`;
+  const machine = `machine: ${CORES} cores, busy ${Number.isNaN(ctx.idleBusy) ? '?' : ctx.idleBusy?.toFixed(2)} cores before the run (other work on the box skews every figure), loadavg ${ctx.loadavg}; engine workers ${WORKERS ? 'on' : 'off'}, queue and pub/sub ${REDIS ? `Redis (${REDIS})` : 'in-process'}; engine ${ENGINES.join(', ')}${ROUNDS > 1 ? ` (${ROUNDS} rounds)` : ''}; API processes ${API_PROCESSES.join(', ')}; load client ${CLIENT}`;
   L.push(machine); md.push(machine, '');
   if (ctx.staleNote) { L.push(`NOTE: ${ctx.staleNote}`); md.push(`> NOTE: ${ctx.staleNote}`, ''); }
   if (ctx.quiet) { const q = `machine load at start: ${ctx.quiet.join('; ')}`; L.push(q); md.push(q, ''); }
