@@ -88,6 +88,8 @@ export interface OrdoConfig {
   queueConcurrency: number;
   /** Events the relay puts in one job of the events queue at most (kernel/outbox/event-group.ts); 1: a job per event. */
   eventGroupSize: number;
+  /** placeOrder's group commit (PostgreSQL): one-SKU orders per shared transaction at most; 1 turns it off. */
+  placeBatchMax: number;
   /** Housekeeping: a `manual` order still unpaid after this long is cancelled (stock released). */
   unpaidOrderTtlMs: number;
   /** Housekeeping: a shipment in one state longer than this (before delivery) is flagged EXCEPTION. */
@@ -329,6 +331,7 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     documentLinkSeconds: int(env, 'ORDO_DOCUMENT_LINK_SECONDS', 7 * 86_400, 10, 365 * 86_400),
     queueConcurrency: int(env, 'ORDO_QUEUE_CONCURRENCY', 8, 1, 256),
     eventGroupSize: int(env, 'ORDO_EVENT_GROUP_SIZE', 16, 1, 200),
+    placeBatchMax: int(env, 'ORDO_PLACE_BATCH', 16, 1, 64),
     unpaidOrderTtlMs: int(env, 'ORDO_UNPAID_ORDER_TTL_MS', 3 * 86_400_000, 1_000, 365 * 86_400_000),
     stuckShipmentMs: int(env, 'ORDO_STUCK_SHIPMENT_MS', 2 * 86_400_000, 1_000, 365 * 86_400_000),
     housekeepingEveryMs: int(env, 'ORDO_HOUSEKEEPING_EVERY_MS', 15 * 60_000, 200, 86_400_000),

@@ -37,6 +37,10 @@ import { claimHold, releaseUnordered } from '../checkout-holds/claim-hold.js';
 import { reserveLine, type LineSourcing } from '../sourcing/reserve-lines.js';
 import { isPreorder } from '../catalog/preorder.js';
 import { preorderColumns, preorderDelivery, takePreorder, waitingNote } from './preorder-placement.js';
+import { PlacementBatches } from './placement-batches.js';
+
+/** Batches of placements out with the database at once (each holds a pooled connection). */
+const PLACEMENT_BATCHES_IN_FLIGHT = 4;
 
 /**
  * What only staff code passes to placeOrder (completeDraftOrder), never reachable from PlaceOrderInput: a
@@ -68,6 +72,8 @@ const FAILURES: Partial<Record<string, OrderPlacement>> = {
 };
 
 export class PlaceOrder {
+  private placementBatches: PlacementBatches | null = null;
+
   constructor(private readonly app: AppRuntime) {}
 
   /** Places the order; every attempt counts in `ordo_orders_placed_total` by how it ended (a repeat answered from its key does not). */
@@ -130,11 +136,29 @@ export class PlaceOrder {
     const { withSession } = dialectOf(em);
     const where = await this.sourcing(em, input, c);
     if (withSession && !this.app.machines.get(orderMachine).hasGuards()) {
+      // A one-SKU order's first statement reads its variant, reserves its line and numbers the order
+      // (oneLineFirst): such orders arriving together also share a transaction (placement-batches.ts).
+      const oneSku = this.oneSku(em, c, where);
+      const batches = oneSku !== null ? this.batches() : null;
+      if (batches) return this.place(where, em, input, c, principal, oneSku, (write) => batches.run(em, oneSku!, (db) => write(db, em)));
       return withSession(em, (session) =>
-        this.place(where, session, input, c, principal, true, (write) => sessionTransaction(session, () => write(session, em))),
+        this.place(where, session, input, c, principal, oneSku, (write) => sessionTransaction(session, () => write(session, em))),
       );
     }
-    return this.place(where, em, input, c, principal, false, (write) => ormTransaction(em, (tx) => write(tx, tx)));
+    return this.place(where, em, input, c, principal, null, (write) => ormTransaction(em, (tx) => write(tx, tx)));
+  }
+
+  /** The SKU of an order that takes the one-statement path (a session's, PostgreSQL), else null. */
+  private oneSku(em: Em, c: Prepared, where: Sourcing): string | null {
+    if (c.staff || !where.priority || c.quantities.size !== 1) return null;
+    return this.app.service(SequenceService).orderNumberSql(em, c.channel.id) ? c.quantities.keys().next().value! : null;
+  }
+
+  /** The group commit of one-SKU orders, unless turned off (ORDO_PLACE_BATCH=1). */
+  private batches(): PlacementBatches | null {
+    const max = this.app.config.placeBatchMax;
+    if (max <= 1) return null;
+    return (this.placementBatches ??= new PlacementBatches({ max, inFlight: PLACEMENT_BATCHES_IN_FLIGHT }));
   }
 
   /**
@@ -157,7 +181,7 @@ export class PlaceOrder {
     input: PlaceOrderInput,
     c: Prepared,
     principal: Principal,
-    session: boolean,
+    oneSku: string | null,
     transaction: (write: (tx: SqlRunner, txEm: EntityManager) => Promise<PlainOutcome<Order>>) => Promise<Order>,
   ): Promise<PlaceOrderResult> {
     const overrides = overridesOf(c);
@@ -167,7 +191,6 @@ export class PlaceOrder {
     // priced before the transaction.
     const numberSql = sequence.orderNumberSql(db, c.channel.id);
     const { now, locations, planned } = where;
-    const oneSku = session && numberSql && !c.staff && where.priority && c.quantities.size === 1 ? c.quantities.keys().next().value! : null;
     const pre: PricedDraft | null = where.pre ?? (oneSku === null ? await priceRequest(db, c, ProblemSink.strict(), overrides) : null);
     const bp = c.bp;
     const provider = c.provider;

@@ -1,0 +1,76 @@
+// placeOrder's group commit (PostgreSQL, orders/placement-batches.ts): one-SKU orders that arrive together
+// share a transaction, and a batch with a refused order in it gives every caller the answer it would have
+// had alone: the refused one its error and nothing of it written, the others their orders.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEngine, type TestEngine } from '../helpers/engine.js';
+import { codeOf, ok } from '../helpers/gql.js';
+import { orderInput, PLACE_ORDER, setupShop } from '../helpers/fixtures.js';
+
+const LEVELS = `query($sku: String!) { stockLevels(sku: $sku) { location { code } onHand reserved } }`;
+
+describe('placeOrder group commit on PostgreSQL', () => {
+  let t: TestEngine;
+
+  beforeAll(async () => {
+    t = await startTestEngine('postgresql', { env: { ORDO_DISABLE_WORKERS: '1' } });
+    await setupShop(t, {
+      locations: [{ code: 'wh', priority: 10 }],
+      variants: [
+        ...Array.from({ length: 12 }, (_, i) => ({ sku: `G${i}`, price: 1000 + i, stock: { wh: 1000 } })),
+        { sku: 'FEW', price: 700, stock: { wh: 3 } },
+      ],
+      taxPercent: 19,
+      shippingPrice: 495,
+    });
+  });
+  afterAll(async () => t?.stop());
+
+  const reserved = async (sku: string) => ok(await t.admin(LEVELS, { sku })).stockLevels[0].reserved as number;
+
+  it('commits orders placed at the same moment together: fewer transactions than orders, every order whole', async () => {
+    const N = 48;
+    const answers = await Promise.all(Array.from({ length: N }, (_, i) => t.gql(PLACE_ORDER, { input: orderInput([{ sku: `G${i % 12}`, quantity: 1 + (i % 3) }]) })));
+    const orders = answers.map((a) => ok(a).placeOrder.order);
+    expect(orders.every((o) => o.status === 'CONFIRMED' && o.paymentStatus === 'AUTHORIZED')).toBe(true);
+    expect(new Set(orders.map((o) => o.number)).size).toBe(N);
+    // The transaction that inserted each order row (PostgreSQL's xmin): shared ones commit together.
+    const rows = await t.sql<{ id: string; tx: string; lines: string; payments: string; history: string; events: string }>(
+      `SELECT o.id, o.xmin::text AS tx,
+        (SELECT count(*) FROM order_line l WHERE l.order_id = o.id AND l.xmin = o.xmin) AS lines,
+        (SELECT count(*) FROM payment p WHERE p.order_id = o.id AND p.xmin = o.xmin) AS payments,
+        (SELECT count(*) FROM order_history_entry h WHERE h.order_id = o.id AND h.xmin = o.xmin) AS history,
+        (SELECT count(*) FROM outbox_event e WHERE e.aggregate_id = o.id) AS events
+       FROM orders o WHERE o.id IN (${orders.map(() => '?').join(', ')})`, orders.map((o) => o.id));
+    expect(rows).toHaveLength(N);
+    const transactions = new Set(rows.map((r) => r.tx)).size;
+    expect(transactions).toBeLessThan(N);
+    // Each order's line, payment and history were written by its order's transaction, its events too.
+    for (const r of rows) expect([Number(r.lines), Number(r.payments), Number(r.history), Number(r.events) >= 2]).toEqual([1, 1, 2, true]);
+    // Stock: each SKU reserved exactly what its orders asked for.
+    for (let s = 0; s < 12; s++) {
+      const asked = orders.flatMap((o) => o.lines).filter((l: any) => l.sku === `G${s}`).reduce((n: number, l: any) => n + l.quantity, 0);
+      expect(await reserved(`G${s}`)).toBe(asked);
+    }
+  });
+
+  it('answers a refused order of a batch with its own error and writes nothing of it; its neighbours are placed', async () => {
+    const before = { few: await reserved('FEW'), g0: await reserved('G0'), orders: (await t.sql(`SELECT count(*) AS n FROM orders`))[0].n };
+    // At the same moment: good orders, declined cards, and more FEW than there is (3 units, 5 orders of 1).
+    const asks = [
+      ...Array.from({ length: 10 }, () => orderInput([{ sku: 'G0', quantity: 1 }])),
+      ...Array.from({ length: 4 }, () => orderInput([{ sku: 'G0', quantity: 1 }], { payment: { method: 'test-card', token: 'tok_declined' } })),
+      ...Array.from({ length: 5 }, () => orderInput([{ sku: 'FEW', quantity: 1 }])),
+    ];
+    const answers = await Promise.all(asks.map((input) => t.gql(PLACE_ORDER, { input })));
+    const good = answers.slice(0, 10), declined = answers.slice(10, 14), few = answers.slice(14);
+    expect(good.map((a) => ok(a).placeOrder.order.status)).toEqual(Array(10).fill('CONFIRMED'));
+    expect(declined.map(codeOf)).toEqual(Array(4).fill('PAYMENT_DECLINED'));
+    const placedFew = few.filter((a) => !a.errors);
+    expect(placedFew).toHaveLength(3);
+    expect(few.filter((a) => a.errors).map(codeOf)).toEqual(['INSUFFICIENT_STOCK', 'INSUFFICIENT_STOCK']);
+    // Only the placed orders hold stock, and only they exist.
+    expect(await reserved('G0')).toBe(before.g0 + 10);
+    expect(await reserved('FEW')).toBe(before.few + 3);
+    expect(Number((await t.sql(`SELECT count(*) AS n FROM orders`))[0].n)).toBe(Number(before.orders) + 13);
+  });
+});
