@@ -3,7 +3,7 @@
 //   node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600]
 //                              [--trace-sql 1] [--workers 1] [--cpu-prof] [--quiet-wait 60] [--quote 1] [--build]
 //                              [--api-processes 1] [--engine dist/src/main.js[,…]] [--rounds 1] [--ceiling 1]
-//                              [--retry-noisy 0] [--noisy 0.3] [--client lean|fetch]
+//                              [--retry-noisy 0] [--noisy 0.3] [--client lean|fetch] [--engine-env K=V,…]
 // With --quote 1 (the default) the same levels then run quoteOrder of the same cart.
 // --api-processes N (or a list, 1,2): N engine API processes on one PostgreSQL (ports --port, --port+1, …),
 // the load generator's clients spread over them round-robin; CPU per order reported per process.
@@ -52,11 +52,13 @@ const CEILING = (A.ceiling ?? '1') !== '0';
 // --client fetch: the load's requests through global fetch, as before 2026-12-03 (for comparisons; it
 // costs the shared cores about 0.5 ms per request against 0.08 ms for the default lean client).
 const CLIENT = String(A.client ?? 'lean');
+// --engine-env K=V[,K=V]: settings for the engines (ORDO_PLACE_BATCH=1, say), on top of the benchmark's.
+const ENGINE_ENV = Object.fromEntries(String(A['engine-env'] ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
 // With --redis, the engine runs as in production: its relay adds the jobs to BullMQ and publishes on Redis.
 const REDIS = A.redis ? String(A.redis) : null;
 const REDIS_PREFIX = `ordo-bench-po-${Date.now().toString(36)}`;
 if (!(DURATION > 0) || !(WARMUP >= 0) || LEVELS.some((c) => !(c >= 1)) || API_PROCESSES.some((n) => !(Number.isInteger(n) && n >= 1 && n <= 16)) || !(Number.isInteger(ROUNDS) && ROUNDS >= 1) || !(SKUS >= 3) || !['lean', 'fetch'].includes(CLIENT) || (REDIS && !/^redis:\/\/127\.0\.0\.1[:/]/.test(REDIS + '/'))) {
-  console.error('usage: node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600] [--trace-sql 0|1] [--workers 0|1] [--cpu-prof] [--quiet-wait 60] [--redis redis://127.0.0.1:6379] [--api-processes 1|1,2] [--engine dist/src/main.js[,other/src/main.js]] [--rounds 1] [--ceiling 0|1] [--retry-noisy 0] [--noisy 0.3] [--client lean|fetch] [--build]');
+  console.error('usage: node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600] [--trace-sql 0|1] [--workers 0|1] [--cpu-prof] [--quiet-wait 60] [--redis redis://127.0.0.1:6379] [--api-processes 1|1,2] [--engine dist/src/main.js[,other/src/main.js]] [--rounds 1] [--ceiling 0|1] [--retry-noisy 0] [--noisy 0.3] [--client lean|fetch] [--engine-env K=V,…] [--build]');
   process.exit(2);
 }
 
@@ -122,6 +124,7 @@ async function startEngine({ dbUrl, port, workers, name, profileDir, entry = ENG
     // instead of placeOrder. With workers, events are acknowledged within milliseconds, as in production.
     ...(workers ? {} : { ORDO_OUTBOX_RETRY_MS: '3600000' }),
     ...(REDIS ? { REDIS_URL: REDIS, ORDO_REDIS_PREFIX: REDIS_PREFIX } : {}),
+    ...ENGINE_ENV,
   };
   if (REDIS) cleanups.push(() => deleteRedisKeys(REDIS, REDIS_PREFIX));
   const spawnAt = Date.now();
@@ -417,7 +420,7 @@ function projectionLines(places) {
 function buildReport(ctx) {
   const { L, md, block, done } = newReport();
   md.push('# placeOrder benchmark', '', `Run ${ctx.startedAt}, duration ${DURATION}s per level (+${WARMUP}s warm-up), ${SKUS} SKUs, PostgreSQL ${ctx.pgVersion ?? '?'}, Node ${process.version}.`, '');
-  const machine = `machine: ${CORES} cores, busy ${Number.isNaN(ctx.idleBusy) ? '?' : ctx.idleBusy?.toFixed(2)} cores before the run (other work on the box skews every figure), loadavg ${ctx.loadavg}; engine workers ${WORKERS ? 'on' : 'off'}, queue and pub/sub ${REDIS ? `Redis (${REDIS})` : 'in-process'}; engine ${ENGINES.join(', ')}${ROUNDS > 1 ? ` (${ROUNDS} rounds)` : ''}; API processes ${API_PROCESSES.join(', ')}; load client ${CLIENT}`;
+  const machine = `machine: ${CORES} cores, busy ${Number.isNaN(ctx.idleBusy) ? '?' : ctx.idleBusy?.toFixed(2)} cores before the run (other work on the box skews every figure), loadavg ${ctx.loadavg}; engine workers ${WORKERS ? 'on' : 'off'}, queue and pub/sub ${REDIS ? `Redis (${REDIS})` : 'in-process'}; engine ${ENGINES.join(', ')}${ROUNDS > 1 ? ` (${ROUNDS} rounds)` : ''}; API processes ${API_PROCESSES.join(', ')}; load client ${CLIENT}${A['engine-env'] ? `; engine env ${A['engine-env']}` : ''}`;
   L.push(machine); md.push(machine, '');
   if (ctx.staleNote) { L.push(`NOTE: ${ctx.staleNote}`); md.push(`> NOTE: ${ctx.staleNote}`, ''); }
   if (ctx.quiet) { const q = `machine load at start: ${ctx.quiet.join('; ')}`; L.push(q); md.push(q, ''); }
