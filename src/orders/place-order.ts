@@ -139,7 +139,7 @@ export class PlaceOrder {
       // A one-SKU order's first statement reads its variant, reserves its line and numbers the order
       // (oneLineFirst): such orders arriving together also share a transaction (placement-batches.ts).
       const oneSku = this.oneSku(em, c, where);
-      const batches = oneSku !== null ? this.batches() : null;
+      const batches = oneSku !== null && c.provider.local ? this.batches() : null;
       if (batches) return this.place(where, em, input, c, principal, oneSku, (write) => batches.run(em, oneSku!, (db) => write(db, em)));
       return withSession(em, (session) =>
         this.place(where, session, input, c, principal, oneSku, (write) => sessionTransaction(session, () => write(session, em))),

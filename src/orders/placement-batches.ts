@@ -6,7 +6,10 @@
 // batch. A batch's statements run in SKU order, so two batches take stock rows in the same order. If
 // anything in a batch fails (a refusal, a conflict, a deadlock) nothing of it commits and every order
 // of it runs again alone, with the same order id (the payment provider sees the same idempotency key):
-// each caller's answer is then exactly what it would have been without batching.
+// each caller's answer is then exactly what it would have been without batching. Each body runs in its
+// caller's async context (its request scope, its trace: the events it records carry that trace), though
+// the round trips it shares are counted for whichever caller's statements went first.
+import { AsyncResource } from 'node:async_hooks';
 import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import { sessionTransaction, type PlainOutcome } from '../kernel/db/plain-transaction.js';
@@ -35,7 +38,7 @@ export class PlacementBatches {
   /** `body` in a transaction of its own or shared with other placements', committed; its result. */
   run<T>(em: Em, sku: string, body: Body<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.waiting.push({ em, sku, body: body as Body<unknown>, resolve: resolve as (r: unknown) => void, reject });
+      this.waiting.push({ em, sku, body: AsyncResource.bind(body as Body<unknown>), resolve: resolve as (r: unknown) => void, reject });
       // After the current turn's other requests have reached this point too (no timer: no added latency).
       if (!this.scheduled && this.out < this.opts.inFlight) {
         this.scheduled = true;

@@ -106,6 +106,12 @@ export interface WebhookRequest {
 
 export interface PaymentProvider {
   code: string;
+  /**
+   * True when `authorize` answers without leaving the process (no network call). Only such orders share
+   * a transaction with other orders (placeOrder's group commit, orders/placement-batches.ts): an order
+   * waiting on a gateway keeps its own, so that nobody else's order waits on that gateway with it.
+   */
+  local?: boolean;
   /** Checks the request before anything is written (a missing token, say); throws BAD_USER_INPUT. */
   validate?(req: { token?: string | null }): void;
   authorize(req: AuthorizeRequest): Promise<AuthorizeResult>;

@@ -1,10 +1,17 @@
 // placeOrder's group commit (PostgreSQL, orders/placement-batches.ts): one-SKU orders that arrive together
 // share a transaction, and a batch with a refused order in it gives every caller the answer it would have
-// had alone: the refused one its error and nothing of it written, the others their orders.
+// had alone: the refused one its error and nothing of it written, the others their orders; each order's
+// events carry its own request's trace.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
+import { startTracing, stopTracing } from '../../src/kernel/tracing.js';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { codeOf, ok } from '../helpers/gql.js';
 import { orderInput, PLACE_ORDER, setupShop } from '../helpers/fixtures.js';
+
+const exporter = new InMemorySpanExporter();
+beforeAll(() => startTracing({ serviceName: 'ordo-test', exporter }));
+afterAll(() => stopTracing());
 
 const LEVELS = `query($sku: String!) { stockLevels(sku: $sku) { location { code } onHand reserved } }`;
 
@@ -72,5 +79,25 @@ describe('placeOrder group commit on PostgreSQL', () => {
     expect(await reserved('G0')).toBe(before.g0 + 10);
     expect(await reserved('FEW')).toBe(before.few + 3);
     expect(Number((await t.sql(`SELECT count(*) AS n FROM orders`))[0].n)).toBe(Number(before.orders) + 13);
+  });
+
+  it("records each batched order's events under its own request's trace", async () => {
+    exporter.reset();
+    const N = 16;
+    const PLACE = `mutation PlaceOrder($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id } } }`;
+    const ids = (await Promise.all(Array.from({ length: N }, (_, i) => t.gql(PLACE, { input: orderInput([{ sku: `G${i % 12}`, quantity: 1 }]) }))))
+      .map((a) => ok(a).placeOrder.order.id as string);
+    const marks = ids.map(() => '?').join(', ');
+    const shared = await t.sql(`SELECT count(DISTINCT xmin::text) AS n FROM orders WHERE id IN (${marks})`, ids);
+    expect(Number(shared[0].n)).toBeLessThan(N); // some of them were batched
+    const events = await t.sql<{ aggregate_id: string; trace_parent: string | null }>(
+      `SELECT aggregate_id, trace_parent FROM outbox_event WHERE type = 'order.placed' AND aggregate_id IN (${marks})`, ids);
+    expect(events).toHaveLength(N);
+    const traces = events.map((e) => e.trace_parent?.split('-')[1]);
+    // The traces of the N placeOrder operations, one each: every order's event is in its own.
+    const operations = new Set(exporter.getFinishedSpans().filter((sp) => sp.name === 'mutation PlaceOrder').map((sp) => sp.spanContext().traceId));
+    expect(operations.size).toBe(N);
+    expect(new Set(traces).size).toBe(N);
+    for (const tr of traces) expect(operations.has(tr!)).toBe(true);
   });
 });

@@ -7,6 +7,7 @@ const ref = (prefix: string, key: string) => `${prefix}_${createHash('sha256').u
 
 export const manual: PaymentProvider = {
   code: 'manual',
+  local: true,
   async authorize() {
     return { outcome: 'pending' };
   },

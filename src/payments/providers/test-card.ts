@@ -17,6 +17,7 @@ const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0
 
 export const testCard: PaymentProvider = {
   code: 'test-card',
+  local: true,
   validate({ token }) {
     if (!token) throw badInput('The test-card method needs a token, for example tok_visa.', 'payment.token');
     if (!APPROVES.has(token) && !DECLINES[token]) {
