@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { startTracing, stopTracing } from '../../src/kernel/tracing.js';
+import { definePlugin, type PaymentProvider } from '../../src/index.js';
 import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 import { codeOf, ok } from '../helpers/gql.js';
 import { orderInput, PLACE_ORDER, setupShop } from '../helpers/fixtures.js';
@@ -13,13 +14,40 @@ const exporter = new InMemorySpanExporter();
 beforeAll(() => startTracing({ serviceName: 'ordo-test', exporter }));
 afterAll(() => stopTracing());
 
+/** Keys it was asked to authorize with, in order; declines tok_declined. Answers in process (local). */
+const asked: string[] = [];
+const recordingCard: PaymentProvider = {
+  code: 'recording-card',
+  local: true,
+  async authorize(req) {
+    asked.push(req.idempotencyKey);
+    return req.token === 'tok_declined' ? { outcome: 'declined', reason: 'Declined by the test.' } : { outcome: 'authorized', transactionId: `rc_${req.idempotencyKey}` };
+  },
+  async capture(req) { return { outcome: 'captured', transactionId: `rc_cap_${req.idempotencyKey}` }; },
+  async void() {},
+  async refund(req) { return { outcome: 'succeeded', transactionId: `rc_ref_${req.idempotencyKey}` }; },
+};
+/** A gateway across the network (not local): its orders keep their own transactions. */
+const gatewayCard: PaymentProvider = {
+  ...recordingCard,
+  code: 'gateway-card',
+  local: undefined,
+  async authorize(req) {
+    await new Promise((r) => setTimeout(r, 2));
+    return { outcome: 'authorized', transactionId: `gw_${req.idempotencyKey}` };
+  },
+};
+
 const LEVELS = `query($sku: String!) { stockLevels(sku: $sku) { location { code } onHand reserved } }`;
 
 describe('placeOrder group commit on PostgreSQL', () => {
   let t: TestEngine;
 
   beforeAll(async () => {
-    t = await startTestEngine('postgresql', { env: { ORDO_DISABLE_WORKERS: '1' } });
+    t = await startTestEngine('postgresql', {
+      env: { ORDO_DISABLE_WORKERS: '1' },
+      plugins: [definePlugin({ name: 'test-cards', providers: { payment: [recordingCard, gatewayCard] } })],
+    });
     await setupShop(t, {
       locations: [{ code: 'wh', priority: 10 }],
       variants: [
@@ -99,5 +127,29 @@ describe('placeOrder group commit on PostgreSQL', () => {
     expect(operations.size).toBe(N);
     expect(new Set(traces).size).toBe(N);
     for (const tr of traces) expect(operations.has(tr!)).toBe(true);
+  });
+
+  it('asks the payment provider again with the same key when a batch is placed again alone', async () => {
+    asked.length = 0;
+    const pay = (token: string) => ({ payment: { method: 'recording-card', token } });
+    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
+      t.gql(PLACE_ORDER, { input: orderInput([{ sku: `G${i % 12}`, quantity: 1 }], pay(i % 5 === 4 ? 'tok_declined' : 'tok_visa')) })));
+    const placed = answers.filter((a) => !a.errors).map((a) => a.data.placeOrder.order);
+    expect(placed).toHaveLength(16);
+    expect(answers.filter((a) => a.errors).map(codeOf)).toEqual(Array(4).fill('PAYMENT_DECLINED'));
+    // Each placement kept one key however often it was asked (a batch with a decline in it is placed
+    // again, order by order); a placed order's key is its id, and its payment the one authorization.
+    expect(new Set(asked).size).toBe(20);
+    expect(asked.length).toBeGreaterThan(20);
+    for (const o of placed) expect(o.payments.map((p: any) => p.transactionId)).toEqual([`rc_${o.id}`]);
+  });
+
+  it('keeps orders paid through a gateway in transactions of their own', async () => {
+    const N = 12;
+    const answers = await Promise.all(Array.from({ length: N }, (_, i) =>
+      t.gql(PLACE_ORDER, { input: orderInput([{ sku: `G${i}`, quantity: 1 }], { payment: { method: 'gateway-card', token: 'tok_visa' } }) })));
+    const ids = answers.map((a) => ok(a).placeOrder.order.id as string);
+    const rows = await t.sql(`SELECT count(DISTINCT xmin::text) AS n FROM orders WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+    expect(Number(rows[0].n)).toBe(N);
   });
 });
