@@ -21,24 +21,23 @@ interface Ask {
  * statements: their results in order. Rejects (the caller rolls back) with the first error of a body
  * or a statement, once every body has settled.
  *
- * The statements asked for are sent once the event loop has run what it can (setImmediate): by then
- * every body has asked what it asks without waiting for anything else. One round trip is out at a time
- * (a session is one connection); what is asked meanwhile goes with the next. Not a barrier that waits
- * for every body to ask: bodies may wait on each other (a cache one of them fills through its runner).
+ * What the bodies ask for goes out at once when every body is waiting for an answer or finished (no
+ * turn of the event loop in between: a batch's round trip does not wait behind other requests' work),
+ * or else once the event loop has run what it can (setImmediate): bodies may wait on each other (a
+ * cache one of them fills through its runner), so waiting for all of them to ask could wait for ever.
+ * One round trip is out at a time (a session is one connection); what is asked meanwhile goes next.
  */
 export async function sharedTransaction<T>(session: Session, bodies: readonly ((db: SqlRunner) => Promise<PlainOutcome<T>>)[]): Promise<T[]> {
   let held: Ask[] = [];
   let sending = false;
-  let scheduled = false;
+  let later: NodeJS.Immediate | null = null;
+  let running = bodies.length; // bodies neither waiting for an answer nor finished
   let failure: unknown = null;
 
-  const schedule = (): void => {
-    if (scheduled || sending || !held.length) return;
-    scheduled = true;
-    setImmediate(send);
-  };
   const send = (): void => {
-    scheduled = false;
+    if (later) clearImmediate(later);
+    later = null;
+    if (sending || !held.length) return;
     const asks = held;
     held = [];
     sending = true;
@@ -56,25 +55,57 @@ export async function sharedTransaction<T>(session: Session, bodies: readonly ((
       },
     ).finally(() => {
       sending = false;
-      schedule();
+      poke();
     });
   };
-
-  const ask = (statements: readonly Statement[], methods: readonly SqlMethod[]): Promise<any[]> =>
-    new Promise<any[]>((resolve, reject) => {
-      held.push({ statements, methods, resolve, reject });
-      schedule();
-    });
-  const db: SqlRunner & Pick<Session, 'executeEach'> = {
-    getDriver: () => session.getDriver(),
-    execute: async (sql, params = [], method = 'all') => (await ask([{ sql, params: params as unknown[] }], [method]))[0],
-    executeAll: (statements) => ask(statements, statements.map(() => 'all')),
-    executeEach: (statements, methods) => ask(statements, methods),
-    // A write nobody reads the answer of goes out with the transaction's next round trip, whoever's.
-    defer: (statement) => session.defer?.(statement),
+  const poke = (): void => {
+    if (sending || !held.length) return;
+    if (running === 0) send();
+    else later ??= setImmediate(send);
   };
 
-  const settled = await Promise.allSettled(bodies.map((body) => body(db)));
+  /** A body's runner, and `finish` for when the body settled; a body runs unless it waits or finished. */
+  const runnerFor = (): { db: SqlRunner & Pick<Session, 'executeEach'>; finish: () => void } => {
+    let waiting = 0;
+    let done = false;
+    const change = (fn: () => void): void => {
+      const was = !done && waiting === 0;
+      fn();
+      running += (!done && waiting === 0 ? 1 : 0) - (was ? 1 : 0);
+    };
+    const ask = (statements: readonly Statement[], methods: readonly SqlMethod[]): Promise<any[]> =>
+      new Promise<any[]>((resolve, reject) => {
+        const answered = (): void => change(() => waiting--);
+        held.push({ statements, methods, resolve: (v) => { answered(); resolve(v); }, reject: (e) => { answered(); reject(e); } });
+        change(() => waiting++);
+        poke();
+      });
+    return {
+      db: {
+        getDriver: () => session.getDriver(),
+        execute: async (sql, params = [], method = 'all') => (await ask([{ sql, params: params as unknown[] }], [method]))[0],
+        executeAll: (statements) => ask(statements, statements.map(() => 'all')),
+        executeEach: (statements, methods) => ask(statements, methods),
+        // A write nobody reads the answer of goes out with the transaction's next round trip, whoever's.
+        defer: (statement) => session.defer?.(statement),
+      },
+      finish: () => {
+        change(() => (done = true));
+        poke();
+      },
+    };
+  };
+
+  const settled = await Promise.allSettled(
+    bodies.map(async (body) => {
+      const r = runnerFor();
+      try {
+        return await body(r.db);
+      } finally {
+        r.finish();
+      }
+    }),
+  );
   const thrown = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (thrown || failure) throw thrown ? thrown.reason : failure;
   const outcomes = settled.map((s) => (s as PromiseFulfilledResult<PlainOutcome<T>>).value);
