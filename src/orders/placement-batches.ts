@@ -30,8 +30,6 @@ export class PlacementBatches {
   private waiting: Waiting[] = [];
   private out = 0;
   private scheduled = false;
-  /** Batches that ran, and the placements they held (for tests and the benchmark's report). */
-  readonly stats = { batches: 0, placements: 0, fallbacks: 0 };
 
   constructor(private readonly opts: { max: number; inFlight: number }) {}
 
@@ -65,8 +63,6 @@ export class PlacementBatches {
   }
 
   private async settle(batch: Waiting[]): Promise<void> {
-    this.stats.batches++;
-    this.stats.placements += batch.length;
     if (batch.length === 1) return this.alone(batch[0]);
     batch.sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
     const { withSession } = dialectOf(batch[0].em);
@@ -82,7 +78,6 @@ export class PlacementBatches {
         }
       });
     } catch {
-      this.stats.fallbacks++;
       await Promise.all(batch.map((w) => this.alone(w)));
       return;
     }
