@@ -48,6 +48,17 @@ export class Metrics {
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
+  readonly placeBatchSize = new Histogram({
+    name: 'ordo_place_batch_size',
+    help: 'placeOrder group commit (PostgreSQL): orders per batch, 1 for an order that ran alone; the sum counts the orders that took the batched path.',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [this.registry],
+  });
+  readonly placeBatchesPlacedAgain = new Counter({
+    name: 'ordo_place_batches_placed_again_total',
+    help: 'placeOrder batches of several orders that failed as a whole (a refusal, a conflict, a deadlock) and were placed again order by order.',
+    registers: [this.registry],
+  });
   readonly jobDuration = new Histogram({
     name: 'ordo_job_duration_seconds',
     help: 'Time a job ran in this process, by queue, job name and outcome (ok or failed); on the events queue, the time each event took, by its type.',
@@ -65,6 +76,7 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'ordo_' });
     // Every outcome shows from the start (at 0), so that a rate over them needs no first event.
     for (const o of ['confirmed', 'pending', 'insufficient_stock', 'declined', 'invalid'] as const) this.ordersPlaced.inc({ outcome: o }, 0);
+    this.placeBatchesPlacedAgain.inc(0);
   }
 
   private operationNames = new Set<string>();
@@ -82,6 +94,12 @@ export class Metrics {
 
   orderPlaced(outcome: OrderPlacement): void {
     this.ordersPlaced.inc({ outcome });
+  }
+
+  /** A placeOrder batch ran (`size` orders); `placedAgain`: it failed and its orders ran alone. */
+  placementBatch(size: number, placedAgain: boolean): void {
+    this.placeBatchSize.observe(size);
+    if (placedAgain) this.placeBatchesPlacedAgain.inc();
   }
 
   /** Runs a job and observes its duration with its outcome (ok, or failed when it throws). */

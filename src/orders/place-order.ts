@@ -158,7 +158,9 @@ export class PlaceOrder {
   private batches(): PlacementBatches | null {
     const max = this.app.config.placeBatchMax;
     if (max <= 1) return null;
-    return (this.placementBatches ??= new PlacementBatches({ max, inFlight: PLACEMENT_BATCHES_IN_FLIGHT }));
+    return (this.placementBatches ??= new PlacementBatches({
+      max, inFlight: PLACEMENT_BATCHES_IN_FLIGHT, observe: (size, again) => this.app.metrics?.placementBatch(size, again),
+    }));
   }
 
   /**

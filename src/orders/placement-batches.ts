@@ -31,7 +31,7 @@ export class PlacementBatches {
   private out = 0;
   private scheduled = false;
 
-  constructor(private readonly opts: { max: number; inFlight: number }) {}
+  constructor(private readonly opts: { max: number; inFlight: number; observe?: (size: number, placedAgain: boolean) => void }) {}
 
   /** `body` in a transaction of its own or shared with other placements', committed; its result. */
   run<T>(em: Em, sku: string, body: Body<T>): Promise<T> {
@@ -63,7 +63,10 @@ export class PlacementBatches {
   }
 
   private async settle(batch: Waiting[]): Promise<void> {
-    if (batch.length === 1) return this.alone(batch[0]);
+    if (batch.length === 1) {
+      this.opts.observe?.(1, false);
+      return this.alone(batch[0]);
+    }
     batch.sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
     const { withSession } = dialectOf(batch[0].em);
     let results: unknown[];
@@ -78,9 +81,11 @@ export class PlacementBatches {
         }
       });
     } catch {
+      this.opts.observe?.(batch.length, true);
       await Promise.all(batch.map((w) => this.alone(w)));
       return;
     }
+    this.opts.observe?.(batch.length, false);
     batch.forEach((w, i) => w.resolve(results[i]));
   }
 

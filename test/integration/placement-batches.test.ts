@@ -38,6 +38,14 @@ const gatewayCard: PaymentProvider = {
   },
 };
 
+const METRICS_TOKEN = 'batch-metrics-token-0123456789';
+/** One sample of /metrics, by its exact series name. */
+async function metric(t: TestEngine, series: string): Promise<number> {
+  const body = await (await fetch(new URL('/metrics', t.url), { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const line = body.split('\n').find((l) => l.startsWith(`${series} `));
+  return line === undefined ? NaN : Number(line.slice(series.length + 1));
+}
+
 const LEVELS = `query($sku: String!) { stockLevels(sku: $sku) { location { code } onHand reserved } }`;
 
 describe('placeOrder group commit on PostgreSQL', () => {
@@ -45,7 +53,7 @@ describe('placeOrder group commit on PostgreSQL', () => {
 
   beforeAll(async () => {
     t = await startTestEngine('postgresql', {
-      env: { ORDO_DISABLE_WORKERS: '1' },
+      env: { ORDO_DISABLE_WORKERS: '1', ORDO_METRICS_TOKEN: METRICS_TOKEN },
       plugins: [definePlugin({ name: 'test-cards', providers: { payment: [recordingCard, gatewayCard] } })],
     });
     await setupShop(t, {
@@ -79,6 +87,10 @@ describe('placeOrder group commit on PostgreSQL', () => {
     expect(rows).toHaveLength(N);
     const transactions = new Set(rows.map((r) => r.tx)).size;
     expect(transactions).toBeLessThan(N);
+    // What an operator sees: every order in one batch, fewer batches than orders, none placed again.
+    expect(await metric(t, 'ordo_place_batch_size_sum')).toBe(N);
+    expect(await metric(t, 'ordo_place_batch_size_count')).toBeLessThan(N);
+    expect(await metric(t, 'ordo_place_batches_placed_again_total')).toBe(0);
     // Each order's line, payment and history were written by its order's transaction, its events too.
     for (const r of rows) expect([Number(r.lines), Number(r.payments), Number(r.history), Number(r.events) >= 2]).toEqual([1, 1, 2, true]);
     // Stock: each SKU reserved exactly what its orders asked for.
@@ -131,6 +143,7 @@ describe('placeOrder group commit on PostgreSQL', () => {
 
   it('asks the payment provider again with the same key when a batch is placed again alone', async () => {
     asked.length = 0;
+    const againBefore = await metric(t, 'ordo_place_batches_placed_again_total');
     const pay = (token: string) => ({ payment: { method: 'recording-card', token } });
     const answers = await Promise.all(Array.from({ length: 20 }, (_, i) =>
       t.gql(PLACE_ORDER, { input: orderInput([{ sku: `G${i % 12}`, quantity: 1 }], pay(i % 5 === 4 ? 'tok_declined' : 'tok_visa')) })));
@@ -141,6 +154,7 @@ describe('placeOrder group commit on PostgreSQL', () => {
     // again, order by order); a placed order's key is its id, and its payment the one authorization.
     expect(new Set(asked).size).toBe(20);
     expect(asked.length).toBeGreaterThan(20);
+    expect(await metric(t, 'ordo_place_batches_placed_again_total')).toBeGreaterThan(againBefore);
     for (const o of placed) expect(o.payments.map((p: any) => p.transactionId)).toEqual([`rc_${o.id}`]);
   });
 
