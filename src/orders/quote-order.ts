@@ -8,6 +8,7 @@ import type { Principal } from '../kernel/auth.js';
 import { newId } from '../kernel/ids.js';
 import { priceShipping } from '../kernel/money.js';
 import { validationProblems } from '../kernel/field-errors.js';
+import { surelyValid } from '../kernel/argument-validation.js';
 import { availableBy } from '../inventory/availability.js';
 import { ShippingService } from '../shipping/shipping.service.js';
 import type { PlaceOrderInput } from './order.inputs.js';
@@ -32,9 +33,9 @@ export class QuoteOrder {
   async run(em: Em, principal: Principal, input: PlaceOrderInput, overrides?: PriceOverrides): Promise<OrderQuote> {
     const sink = ProblemSink.collecting();
     // The argument is not validated by the schema for quotes: its field errors are problems like the rest.
-    for (const p of validationProblems(await validate(input, { forbidUnknownValues: false, skipMissingProperties: true })) ?? []) {
-      sink.add(p.path, 'BAD_USER_INPUT', p.message);
-    }
+    // class-validator only when the plain check of the same rules is not sure (argument-validation.ts).
+    const errors = surelyValid(input) ? [] : await validate(input, { forbidUnknownValues: false, skipMissingProperties: true });
+    for (const p of validationProblems(errors) ?? []) sink.add(p.path, 'BAD_USER_INPUT', p.message);
     const req = await checkRequest(this.app, em, input, sink);
     const draft = await priceRequest(em, req, sink, overrides);
     const lines = await this.stock(em, input, req, draft, sink);
