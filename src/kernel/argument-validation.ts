@@ -29,12 +29,17 @@ interface Storage {
   getTargetValidatorConstraints(cls: Function): Constraint[];
 }
 
+/** A rule with its constraints' validators (class-validator's own, as registered for the rule's class). */
+interface Check {
+  rule: Rule;
+  validators: Constraint['instance'][];
+}
 /** One property's rules, sorted by what class-validator does with them (ValidationExecutor.performValidations). */
 interface PropertyPlan {
   name: string;
-  conditions: Rule[];
-  defined: { rule: Rule; constraints: Constraint[] }[];
-  custom: { rule: Rule; constraints: Constraint[] }[];
+  conditions: ((object: object, value: unknown) => boolean)[];
+  defined: Check[];
+  custom: Check[];
   nested: boolean;
 }
 /** A class's plan, or null when one of its rules is of a kind this check leaves to class-validator. */
@@ -49,38 +54,50 @@ const plans = new WeakMap<Rule[], Plan>();
 function planOf(storage: Storage, rules: Rule[]): Plan {
   let plan = plans.get(rules);
   if (plan !== undefined) return plan;
-  plan = [];
-  for (const [name, list] of Object.entries(storage.groupByPropertyName(rules))) {
-    if (list.some((r) => !MODELLED.has(r.type) || r.validateIf !== undefined)) {
-      plan = null;
-      break;
-    }
-    const withConstraints = (r: Rule) => ({ rule: r, constraints: storage.getTargetValidatorConstraints(r.constraintCls) });
-    plan.push({
-      name,
-      conditions: list.filter((r) => r.type === ValidationTypes.CONDITIONAL_VALIDATION),
-      defined: list.filter((r) => r.type === ValidationTypes.IS_DEFINED).map(withConstraints),
-      custom: list.filter((r) => r.type === ValidationTypes.CUSTOM_VALIDATION).map(withConstraints),
-      nested: list.some((r) => r.type === ValidationTypes.NESTED_VALIDATION),
-    });
-  }
+  plan = compile(storage, rules);
   plans.set(rules, plan);
   return plan;
 }
 
-/** Whether every constraint of a rule holds for the value (each element with `each` on an array); false also for what is not modelled (async). */
-function holds(object: object, value: unknown, { rule, constraints }: { rule: Rule; constraints: Constraint[] }): boolean {
-  const args = { targetName: object.constructor?.name, property: rule.propertyName, object, value, constraints: rule.constraints };
-  for (const c of constraints) {
-    if (c.async) return false;
-    if (rule.each && (value instanceof Set || value instanceof Map)) return false;
-    const values = rule.each && Array.isArray(value) ? value : [value];
-    for (const v of values) {
-      const ok = c.instance.validate(v, args);
-      if (ok !== true && ok !== false) return false; // a promise (or an odd answer): leave it to class-validator
-      if (!ok) return false;
-    }
+function compile(storage: Storage, rules: Rule[]): Plan {
+  const plan: PropertyPlan[] = [];
+  for (const [name, list] of Object.entries(storage.groupByPropertyName(rules))) {
+    if (list.some((r) => !MODELLED.has(r.type) || r.validateIf !== undefined)) return null;
+    const checks = (type: string): Check[] | null => {
+      const out: Check[] = [];
+      for (const rule of list.filter((r) => r.type === type)) {
+        const constraints = storage.getTargetValidatorConstraints(rule.constraintCls);
+        if (constraints.some((c) => c.async)) return null;
+        out.push({ rule, validators: constraints.map((c) => c.instance) });
+      }
+      return out;
+    };
+    const defined = checks(ValidationTypes.IS_DEFINED);
+    const custom = checks(ValidationTypes.CUSTOM_VALIDATION);
+    if (!defined || !custom) return null;
+    plan.push({
+      name,
+      conditions: list.filter((r) => r.type === ValidationTypes.CONDITIONAL_VALIDATION).map((r) => r.constraints[0] as (o: object, v: unknown) => boolean),
+      defined,
+      custom,
+      nested: list.some((r) => r.type === ValidationTypes.NESTED_VALIDATION),
+    });
   }
+  return plan;
+}
+
+/**
+ * Whether every validator of a rule answers `true` for the value (for each element, with `each` on an
+ * array). Anything but `true` (a promise included) counts as not sure.
+ */
+function holds(object: object, targetName: string | undefined, value: unknown, { rule, validators }: Check): boolean {
+  const args = { targetName, property: rule.propertyName, object, value, constraints: rule.constraints };
+  if (rule.each && (Array.isArray(value) || value instanceof Set || value instanceof Map)) {
+    if (!Array.isArray(value)) return false;
+    for (const v of validators) for (const x of value) if (v.validate(x, args) !== true) return false;
+    return true;
+  }
+  for (const v of validators) if (v.validate(value, args) !== true) return false;
   return true;
 }
 
@@ -90,13 +107,14 @@ export function surelyValid(object: object, storage = validatorStorage() as unkn
   const plan = planOf(storage, storage.getTargetValidationMetadatas(object.constructor, undefined, false, false, undefined));
   if (plan === null) return false;
   const target = object as Record<string, unknown>;
-  for (const p of plan) {
+  const targetName = object.constructor?.name;
+  property: for (const p of plan) {
     const value = target[p.name];
     if (value instanceof Promise) return false;
-    if (!p.conditions.every((r) => (r.constraints[0] as (o: object, v: unknown) => boolean)(object, value))) continue;
-    if (!p.defined.every((d) => holds(object, value, d))) return false;
+    for (const condition of p.conditions) if (!condition(object, value)) continue property;
+    for (const c of p.defined) if (!holds(object, targetName, value, c)) return false;
     if (value === null || value === undefined) continue;
-    if (!p.custom.every((d) => holds(object, value, d))) return false;
+    for (const c of p.custom) if (!holds(object, targetName, value, c)) return false;
     if (p.nested && !nestedValid(value, storage, depth)) return false;
   }
   return true;
@@ -104,7 +122,10 @@ export function surelyValid(object: object, storage = validatorStorage() as unkn
 
 /** ValidateNested: an object is validated by its own class's rules, an array element by element (missing ones skipped); anything else is an error. */
 function nestedValid(value: unknown, storage: Storage, depth: number): boolean {
-  if (Array.isArray(value)) return value.every((v) => v === null || v === undefined || (typeof v === 'object' && !(v instanceof Set || v instanceof Map) && nestedValid(v, storage, depth)));
+  if (Array.isArray(value)) {
+    for (const v of value) if (v !== null && v !== undefined && !(typeof v === 'object' && nestedValid(v, storage, depth))) return false;
+    return true;
+  }
   if (value instanceof Set || value instanceof Map) return false;
   return value instanceof Object && surelyValid(value, storage, depth + 1);
 }
