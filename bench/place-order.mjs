@@ -49,6 +49,9 @@ const API_PROCESSES = String(A['api-processes'] ?? '1').split(',').map(Number);
 const RETRY_NOISY = Number(A['retry-noisy'] ?? 0), NOISY = Number(A.noisy ?? 0.3);
 // --ceiling 0 skips the raw-SQL ceiling (comparing two builds of the engine: the ratios then read '?').
 const CEILING = (A.ceiling ?? '1') !== '0';
+// --ceiling-per-round 1: the ceiling runs again before each round, and each round's figures are set against
+// its own ceiling (the machine's speed drifts by up to 2× within minutes; a ratio needs both sides measured together).
+const CEILING_PER_ROUND = CEILING && (A['ceiling-per-round'] ?? '0') !== '0';
 // --client fetch: the load's requests through global fetch, as before 2026-12-03 (for comparisons; it
 // costs the shared cores about 0.5 ms per request against 0.08 ms for the default lean client).
 const CLIENT = String(A.client ?? 'lean');
@@ -58,7 +61,7 @@ const ENGINE_ENV = Object.fromEntries(String(A['engine-env'] ?? '').split(',').f
 const REDIS = A.redis ? String(A.redis) : null;
 const REDIS_PREFIX = `ordo-bench-po-${Date.now().toString(36)}`;
 if (!(DURATION > 0) || !(WARMUP >= 0) || LEVELS.some((c) => !(c >= 1)) || API_PROCESSES.some((n) => !(Number.isInteger(n) && n >= 1 && n <= 16)) || !(Number.isInteger(ROUNDS) && ROUNDS >= 1) || !(SKUS >= 3) || !['lean', 'fetch'].includes(CLIENT) || (REDIS && !/^redis:\/\/127\.0\.0\.1[:/]/.test(REDIS + '/'))) {
-  console.error('usage: node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600] [--trace-sql 0|1] [--workers 0|1] [--cpu-prof] [--quiet-wait 60] [--redis redis://127.0.0.1:6379] [--api-processes 1|1,2] [--engine dist/src/main.js[,other/src/main.js]] [--rounds 1] [--ceiling 0|1] [--retry-noisy 0] [--noisy 0.3] [--client lean|fetch] [--engine-env K=V,…] [--build]');
+  console.error('usage: node bench/place-order.mjs [--duration 10] [--warmup 3] [--levels 1,8,32] [--skus 1000] [--port 4600] [--trace-sql 0|1] [--workers 0|1] [--cpu-prof] [--quiet-wait 60] [--redis redis://127.0.0.1:6379] [--api-processes 1|1,2] [--engine dist/src/main.js[,other/src/main.js]] [--rounds 1] [--ceiling 0|1] [--ceiling-per-round 0|1] [--retry-noisy 0] [--noisy 0.3] [--client lean|fetch] [--engine-env K=V,…] [--build]');
   process.exit(2);
 }
 
@@ -394,9 +397,11 @@ function buildSummary(places) {
     const withCpu = rs.filter((r) => r.cpu && r.rate);
     const e = withCpu.length ? mean(withCpu.map((r) => (r.cpu.engine * 1000) / r.rate)).toFixed(2) : '?';
     const p = withCpu.length ? mean(withCpu.map((r) => (r.cpu.pg * 1000) / r.rate)).toFixed(2) : '?';
-    const c = ctx.ceiling?.byC.get(rs[0].C);
     const m = med(rs.map((r) => r.rate));
-    return `${k}: ${m.toFixed(0)} orders/s${c ? ` (${((100 * m) / c).toFixed(1)}% of the ceiling)` : ''} [${rs.map((r) => r.rate.toFixed(0)).join(', ')}], engine ${e} ms/order, pg ${p} ms/order`;
+    // Per round against its own ceiling with --ceiling-per-round (the median of the rounds' ratios), else against the run's.
+    const ratios = rs.map((r) => ceilingFor(ctx, r)).every(Boolean) ? rs.map((r) => (100 * r.rate) / ceilingFor(ctx, r)) : null;
+    const share = ratios ? ` (${med(ratios).toFixed(1)}% of the ceiling${CEILING_PER_ROUND ? `, per round ${ratios.map((x) => x.toFixed(1)).join(', ')}` : ''})` : '';
+    return `${k}: ${m.toFixed(0)} orders/s${share} [${rs.map((r) => r.rate.toFixed(0)).join(', ')}], engine ${e} ms/order, pg ${p} ms/order`;
   });
 }
 
@@ -406,6 +411,11 @@ function buildSummary(places) {
  * orders/s per core its backends get). Measured CPU only: the load generator and contention on this
  * machine are not in it, so it is an upper bound.
  */
+/** The ceiling (tx/s) an Ordo run is set against: its round's with --ceiling-per-round, else the run's. */
+function ceilingFor(ctx, r) {
+  return (ctx.ceilings?.get(r.round) ?? ctx.ceiling)?.byC.get(r.C);
+}
+
 function projectionLines(places) {
   const out = [];
   for (const r of places) {
@@ -424,7 +434,8 @@ function buildReport(ctx) {
   L.push(machine); md.push(machine, '');
   if (ctx.staleNote) { L.push(`NOTE: ${ctx.staleNote}`); md.push(`> NOTE: ${ctx.staleNote}`, ''); }
   if (ctx.quiet) { const q = `machine load at start: ${ctx.quiet.join('; ')}`; L.push(q); md.push(q, ''); }
-  block('SQL ceiling (../shared/tools/sql-ceiling.mjs)', [...(ctx.ceiling?.lines.length ? ctx.ceiling.lines : ['(no output)']), ...(ctx.ceiling?.cpu ? [ctx.ceiling.cpu] : [])]);
+  const ceilingLines = (c, tag = '') => [...(c?.lines.length ? c.lines.map((l) => tag + l) : [`${tag}(no output)`]), ...(c?.cpu ? [tag + c.cpu] : [])];
+  block('SQL ceiling (../shared/tools/sql-ceiling.mjs)', ctx.ceilings ? [...ctx.ceilings].flatMap(([round, c]) => ceilingLines(c, `[round ${round}] `)) : ceilingLines(ctx.ceiling));
   if (ctx.runs?.length) {
     const places = ctx.runs.filter((r) => r.op === 'place'), quotes = ctx.runs.filter((r) => r.op === 'quote');
     block('Ordo placeOrder (HTTP GraphQL, 1 line, guest, test-card)', places.map(ordoLine));
@@ -436,7 +447,7 @@ function buildReport(ctx) {
       }));
     }
     block('Ordo / ceiling', places.map((r) => {
-      const c = ctx.ceiling?.byC.get(r.C);
+      const c = ceilingFor(ctx, r);
       return `${procs(r)}C=${r.C} ${r.rate.toFixed(0)} / ${c ?? '?'} = ${c ? ((100 * r.rate) / c).toFixed(1) : '?'}%  (aim: >= 50%)`;
     }));
     block(`CPU during the measured window (1.00 = one core${MULTI ? '; with P processes, each one\'s CPU over the orders it answered' : ''})`, ctx.runs.map(cpuLine).filter(Boolean));
@@ -486,6 +497,7 @@ await runBench(ctx, 'place-order.md', async () => {
   if (CEILING) {
     ctx.ceiling = await runCeiling();
     for (const l of ctx.ceiling.lines) log(`ceiling: ${l}`);
+    if (CEILING_PER_ROUND) ctx.ceilings = new Map([[1, ctx.ceiling]]);
   }
 
   ctx.runs = [];
@@ -496,6 +508,10 @@ await runBench(ctx, 'place-order.md', async () => {
   for (let round = 1; round <= ROUNDS; round++) for (const entry of ENGINES) for (const P of API_PROCESSES) plan.push({ round, entry, P });
   for (const { round, entry, P } of plan) {
     const build = buildName(entry);
+    if (CEILING_PER_ROUND && !ctx.ceilings.has(round)) {
+      ctx.ceilings.set(round, await runCeiling());
+      for (const l of ctx.ceilings.get(round).lines) log(`ceiling, round ${round}: ${l}`);
+    }
     // Each build and process count on a database of its own, made alike: a later group does not inherit
     // the rows (and dead tuples) of the earlier ones.
     if (!first) { await recreateDb(BENCH_DB); catalogReady = false; }
