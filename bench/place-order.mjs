@@ -405,17 +405,17 @@ function buildSummary(places) {
   });
 }
 
+/** The ceiling (tx/s) an Ordo run is set against: its round's with --ceiling-per-round, else the run's. */
+function ceilingFor(ctx, r) {
+  return (ctx.ceilings?.get(r.round) ?? ctx.ceiling)?.byC.get(r.C);
+}
+
 /**
  * What a bigger machine could do, from this run's CPU per order: an engine process needs E ms of CPU per
  * order (its one thread: at most 1000/E orders/s per process, one core each), PostgreSQL P ms (1000/P
  * orders/s per core its backends get). Measured CPU only: the load generator and contention on this
  * machine are not in it, so it is an upper bound.
  */
-/** The ceiling (tx/s) an Ordo run is set against: its round's with --ceiling-per-round, else the run's. */
-function ceilingFor(ctx, r) {
-  return (ctx.ceilings?.get(r.round) ?? ctx.ceiling)?.byC.get(r.C);
-}
-
 function projectionLines(places) {
   const out = [];
   for (const r of places) {

@@ -7,7 +7,9 @@
 // are first run as a plain yes/no check. Only "valid" is trusted: anything else (a rule fails, or the
 // check meets something it does not model: an async rule, a Set, a promise, groups) hands the argument
 // to class-validator exactly as type-graphql would, so every error and message is class-validator's.
-// test/unit/argument-validation.test.ts holds "valid here ⇒ valid there" over generated inputs.
+// test/unit/argument-validation.test.ts holds, over generated inputs for every input class, that the
+// check and class-validator agree: what it calls valid class-validator finds nothing wrong with (the
+// part that matters), and what class-validator passes it calls valid (the short way is taken).
 import { getMetadataStorage as validatorStorage, validateOrReject, ValidationTypes, type ValidatorOptions } from 'class-validator';
 import { ArgumentValidationError, getMetadataStorage as typeGraphqlStorage, type ValidatorFn } from 'type-graphql';
 
