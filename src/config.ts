@@ -47,6 +47,10 @@ export interface OrdoConfig {
   maxTokens: number;
   /** Whether `__schema`/`__type` are answered (IDEs and code generators need them). */
   introspection: boolean;
+  /** Whether repeated operations run as compiled plans (kernel/compiled-execution.ts) instead of graphql-js's executor. */
+  compiledExecution: boolean;
+  /** Executions of a document on graphql-js before it is compiled (0: compiled at its first execution). */
+  compileAfter: number;
   /** Browser origins allowed to call /graphql (CORS); `*` for any; unset → none (same origin only). */
   corsOrigins?: string[] | '*';
   /** How long an automatic persisted query stays registered (Redis when REDIS_URL is set, else process memory). */
@@ -314,6 +318,8 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     maxDirectives: int(env, 'ORDO_MAX_DIRECTIVES', 50, 0, 100_000),
     maxTokens: int(env, 'ORDO_MAX_TOKENS', 5_000, 200, 1_000_000),
     introspection: bool(env, 'ORDO_INTROSPECTION', true),
+    compiledExecution: bool(env, 'ORDO_COMPILED_EXECUTION', true),
+    compileAfter: int(env, 'ORDO_COMPILE_AFTER', 2, 0, 1_000_000),
     corsOrigins: corsOrigins(env.ORDO_CORS_ORIGINS),
     apqTtlSeconds: int(env, 'ORDO_APQ_TTL_SECONDS', 86_400, 1, 365 * 86_400),
     customerSessionDays: int(env, 'ORDO_SESSION_DAYS', 30, 1, 365),

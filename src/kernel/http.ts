@@ -22,6 +22,7 @@ import { bindWsOperation, wsOperationHooks } from './ws-operations.js';
 import { corsMiddleware } from './cors.js';
 import { persistedQueries } from './apq-cache.js';
 import { bodyErrors } from './body-errors.js';
+import { compiledExecution } from './compiled-execution.js';
 import { graphqlPost } from './graphql-post.js';
 import { sqlCountHeader } from './sql-count-header.js';
 import { OrdoError } from './errors.js';
@@ -155,7 +156,8 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
   );
 
   const apollo = new ApolloServer<OrdoContext>({
-    schema,
+    // The schema; operations that clients repeat run as compiled plans (compiled-execution.ts).
+    ...(config.compiledExecution ? { gateway: compiledExecution(schema, config.compileAfter) } : { schema }),
     // The limits also stop the standard rules from walking a document that exceeds them (query-limits.ts).
     validationRules: [limits, inputStringsRule],
     parseOptions: { maxTokens: config.maxTokens },
