@@ -3,10 +3,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, getOperationAST, type GraphQLSchema } from 'graphql';
@@ -18,6 +18,7 @@ import { formatError } from './errors-format.js';
 import { queryLimits } from './query-limits.js';
 import { inputStringsRule } from './input-strings.js';
 import { requestChecks } from './request-checks.js';
+import { drainPlugin, requestPlugins, type RequestWatcher } from './request-plugins.js';
 import { bindWsOperation, wsOperationHooks } from './ws-operations.js';
 import { corsMiddleware } from './cors.js';
 import { persistedQueries } from './apq-cache.js';
@@ -53,10 +54,10 @@ export interface HttpServer {
 }
 
 /** What Apollo's cache-control plugin answers when no field has a cache hint (its default maxAge is 0). */
-const noStore: ApolloServerPlugin<OrdoContext> = {
-  async requestDidStart() {
+const noStore: RequestWatcher<OrdoContext> = {
+  requestDidStart() {
     return {
-      async willSendResponse({ response }) {
+      willSendResponse({ response }) {
         const existing = response.http.headers.get('cache-control');
         // Apollo leaves a header it cannot parse alone, and answers no-store for anything else.
         if (existing && existing !== 'no-store' && !/^max-age=(\d+), (public|private)$/.test(existing)) return;
@@ -169,18 +170,18 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     introspection: config.introspection,
     plugins: [
       // WebSocket clients first (closed with 1001 "going away"), then the HTTP server drains: an open
-      // subscription must not keep a stopping process alive.
-      { async serverWillStart() { return { async drainServer() { await wsCleanup.dispose(); } }; } },
-      ApolloServerPluginDrainHttpServer({ httpServer: server }),
+      // subscription must not keep a stopping process alive. One plugin: each plugin costs every request
+      // a promise in Apollo's `Promise.all` over them, whether it watches requests or not.
+      drainPlugin(async () => { await wsCleanup.dispose(); }, ApolloServerPluginDrainHttpServer({ httpServer: server })),
       // Nothing in the schema carries cache hints, so Apollo's cache-control plugin (a hook on every
       // resolved field) always ends in `cache-control: no-store`: say that directly instead.
       ApolloServerPluginCacheControlDisabled(),
       // The IDE is GraphiQL at /graphiql, served from node_modules (Apollo's landing page loads from a CDN).
       ApolloServerPluginLandingPageDisabled(),
-      noStore,
-      requestChecks<OrdoContext>(),
-      graphqlMetrics<OrdoContext>(app.metrics),
-      ...graphqlTracing<OrdoContext>(),
+      // Inline traces are for federated subgraphs, which this schema is not (Apollo's default plugin would
+      // still be asked at every request).
+      ApolloServerPluginInlineTraceDisabled(),
+      requestPlugins([noStore, requestChecks<OrdoContext>(), graphqlMetrics<OrdoContext>(app.metrics), ...graphqlTracing<OrdoContext>()]),
     ],
   });
   await apollo.start();

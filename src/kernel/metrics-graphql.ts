@@ -1,7 +1,7 @@
 // GraphQL operations as metrics and on the request's log line: an Apollo plugin counting each HTTP
 // operation by name (never its text), kind and outcome, with its duration; and the open graphql-ws
 // subscriptions, counted from the moment one starts to the moment it ends however it ends.
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestWatcher } from './request-plugins.js';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Metrics } from './metrics.js';
 import { requestScope } from './request-scope.js';
@@ -28,16 +28,16 @@ function safeOperation(document: DocumentNode, name: string | undefined) {
   }
 }
 
-export function graphqlMetrics<C extends object>(metrics: Metrics): ApolloServerPlugin<C> {
+export function graphqlMetrics<C extends object>(metrics: Metrics): RequestWatcher<C> {
   return {
-    async requestDidStart() {
+    requestDidStart() {
       const started = performance.now();
       return {
-        async didResolveOperation({ operationName: resolved, request, document }) {
+        didResolveOperation({ operationName: resolved, request, document }) {
           const scope = requestScope.current();
           if (scope) scope.operation = operationName(request.operationName, resolved, document);
         },
-        async willSendResponse({ response, operation, operationName: resolved, request, document }) {
+        willSendResponse({ response, operation, operationName: resolved, request, document }) {
           const name = operationName(request.operationName, resolved, document);
           const scope = requestScope.current();
           if (scope) scope.operation = name;

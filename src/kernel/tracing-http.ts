@@ -4,7 +4,7 @@
 // and the outbox events it records are its children. The Apollo plugin names that span after the
 // operation (`mutation PlaceOrder`; `anonymous` without a name) once it is known. Only the method, path,
 // route, status and operation name and kind are recorded: no headers, query string, variables or body.
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { RequestWatcher } from './request-plugins.js';
 import type { Express, Request, Response } from 'express';
 import type * as Api from '@opentelemetry/api';
 import { contextOf, tracing } from './tracing.js';
@@ -60,21 +60,21 @@ export function traceRequests(app: Express): boolean {
 }
 
 /** The Apollo plugin that names the operation's span (none when tracing is off). */
-export function graphqlTracing<C extends object>(): ApolloServerPlugin<C>[] {
+export function graphqlTracing<C extends object>(): RequestWatcher<C>[] {
   const o = tracing();
   if (!o) return [];
   return [{
-    async requestDidStart() {
+    requestDidStart() {
       const span = o.api.trace.getActiveSpan();
-      if (!span || !operationSpans.has(span)) return;
+      if (!span || !operationSpans.has(span)) return undefined;
       return {
-        async didResolveOperation({ operationName: resolved, request, document, operation }) {
+        didResolveOperation({ operationName: resolved, request, document, operation }) {
           const name = operationName(request.operationName, resolved, document);
           const kind = operation?.operation ?? 'unknown';
           span.updateName(`${kind} ${name}`);
           span.setAttributes({ 'graphql.operation.name': name, 'graphql.operation.type': kind });
         },
-        async willSendResponse({ response }) {
+        willSendResponse({ response }) {
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors : response.body.initialResult.errors;
           if (!errors?.length) return;
           const code = String(errors[0].extensions?.code ?? 'INTERNAL_SERVER_ERROR');

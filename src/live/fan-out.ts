@@ -192,6 +192,8 @@ export class EventFanOut {
         return;
       }
       if (r.done) return;
+      // Nobody listens in this process: nothing to load or deliver (a subscriber hears what happens from its start).
+      if (this.all.size === 0) continue;
       if (this.inFlight < MAX_IN_FLIGHT && this.waiting() === 0) this.accept(r.value as DomainEvent);
       else this.wait(r.value as DomainEvent);
     }

@@ -7,9 +7,11 @@ export const live = defineModule({
   name: 'live',
   dependsOn: ['orders', 'fulfillment', 'inventory', 'auth'],
   resolvers: [LiveResolver],
-  // API processes listen to the topic from the start, so the first subscriber does not wait for Redis.
+  // With Redis, API processes listen to the topic from the start, so the first subscriber does not wait for
+  // Redis. In process, subscribing is immediate: the fan-out starts with the first subscriber, and until
+  // then an event costs nothing here (pub/sub hands it to no one).
   onStart: async (app) => {
-    if (app.config.runApi) app.service(EventFanOut).startWhenReady();
+    if (app.config.runApi && app.config.redisUrl) app.service(EventFanOut).startWhenReady();
   },
   onStop: async (app) => {
     await app.service(EventFanOut).stop();
