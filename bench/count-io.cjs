@@ -1,6 +1,6 @@
 // Counts what an engine process sends: PostgreSQL round trips (pg's Client.query calls, by statement
-// shape), Redis commands (by name; a Lua script by its sha's first 8 characters) and socket writes (by
-// remote port). Loaded into the engines of a benchmark run with
+// shape), Redis commands (by name; a Lua script by its sha's first 8 characters), socket writes (by
+// remote port), and the promises it makes per HTTP response. Loaded into the engines of a benchmark run with
 //   BENCH_NODE_OPTIONS="--require $PWD/bench/count-io.cjs" node bench/fulfillment.mjs …
 // each process writes its counts to $COUNT_IO_DIR (default /tmp/ordo-count-io)/<pid>.json every half
 // second and at exit; `node bench/count-io.cjs [dir]` prints them. Measurement only: it wraps the
@@ -12,7 +12,7 @@ const DIR = process.env.COUNT_IO_DIR || '/tmp/ordo-count-io';
 
 function install() {
   const root = process.cwd();
-  const counts = { argv: process.argv.slice(1).join(' '), pgQueries: 0, socketWrites: 0, writesByPort: {}, redis: {}, pg: {} };
+  const counts = { argv: process.argv.slice(1).join(' '), pgQueries: 0, socketWrites: 0, writesByPort: {}, redis: {}, pg: {}, promises: 0, httpResponses: 0 };
   const bump = (o, k) => (o[k] = (o[k] ?? 0) + 1);
   try {
     const pg = require(require.resolve('pg', { paths: [root] }));
@@ -42,6 +42,15 @@ function install() {
     bump(counts.writesByPort, String(this.remotePort));
     return write.apply(this, args);
   };
+  // Promises made (each one, on Node 20, runs AsyncLocalStorage's promise hooks and is garbage to collect)
+  // and HTTP responses sent, for promises per request.
+  require('node:async_hooks').createHook({ init(_id, type) { if (type === 'PROMISE') counts.promises++; } }).enable();
+  const http = require('node:http');
+  const end = http.ServerResponse.prototype.end;
+  http.ServerResponse.prototype.end = function (...args) {
+    counts.httpResponses++;
+    return end.apply(this, args);
+  };
   fs.mkdirSync(DIR, { recursive: true });
   const dump = () => fs.writeFileSync(path.join(DIR, `${process.pid}.json`), JSON.stringify(counts));
   setInterval(dump, 500).unref();
@@ -53,6 +62,7 @@ function report(dir) {
     const c = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
     const top = (o, n) => Object.entries(o).sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `    ${String(v).padStart(7)}  ${k}`).join('\n');
     console.log(`${f}: ${c.argv.slice(-60)}\n  pg round trips ${c.pgQueries}, socket writes ${c.socketWrites} (by port: ${JSON.stringify(c.writesByPort).slice(0, 200)})`);
+    if (c.httpResponses) console.log(`  promises ${c.promises}, HTTP responses ${c.httpResponses}: ${Math.round(c.promises / c.httpResponses)} promises per response (setup included)`);
     if (Object.keys(c.redis).length) console.log(`  redis commands:\n${top(c.redis, 12)}`);
     if (c.pgQueries) console.log(`  pg statements (shapes):\n${top(c.pg, 15)}`);
   }
