@@ -51,6 +51,8 @@ export interface OrdoConfig {
   compiledExecution: boolean;
   /** Executions of a document on graphql-js before it is compiled (0: compiled at its first execution). */
   compileAfter: number;
+  /** Milliseconds per second that compiling may take on average (five times that in a burst). */
+  compileMsPerSecond: number;
   /** Browser origins allowed to call /graphql (CORS); `*` for any; unset → none (same origin only). */
   corsOrigins?: string[] | '*';
   /** How long an automatic persisted query stays registered (Redis when REDIS_URL is set, else process memory). */
@@ -320,6 +322,7 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     introspection: bool(env, 'ORDO_INTROSPECTION', true),
     compiledExecution: bool(env, 'ORDO_COMPILED_EXECUTION', true),
     compileAfter: int(env, 'ORDO_COMPILE_AFTER', 2, 0, 1_000_000),
+    compileMsPerSecond: int(env, 'ORDO_COMPILE_MS_PER_SECOND', 50, 1, 1_000_000),
     corsOrigins: corsOrigins(env.ORDO_CORS_ORIGINS),
     apqTtlSeconds: int(env, 'ORDO_APQ_TTL_SECONDS', 86_400, 1, 365 * 86_400),
     customerSessionDays: int(env, 'ORDO_SESSION_DAYS', 30, 1, 365),

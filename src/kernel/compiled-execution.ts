@@ -7,11 +7,14 @@
 // Apollo lets an executor replace graphql-js's through its gateway interface; everything before execution
 // (parsing, the document cache, validation and the query limits, the plugins) is Apollo's as before.
 //
-// - Only documents executed `compileAfter` times are compiled (ORDO_COMPILE_AFTER): compiling costs far more than one execution, and a
-//   client sending ever new documents must not make the engine compile each of them.
-// - Nor documents longer than COMPILE_MAX_CHARS: compiling grows with the document (a large admin query takes
-//   tens of milliseconds, all of it on the event loop), and the operations repeated often are small (the
-//   example storefront's are under 500 characters).
+// - Only documents executed `compileAfter` times are compiled (ORDO_COMPILE_AFTER): compiling costs far more
+//   than one execution, and a client sending ever new documents must not make the engine compile each of them.
+// - Nor documents longer than COMPILE_MAX_CHARS: compiling grows with the document, all of it on the event
+//   loop (placeOrder's takes 1–3 ms, a 2.5 KB admin query 15–30 ms, an 8 KB one 60–75 ms), and the
+//   operations repeated often are small (the example storefront's are under 500 characters).
+// - Compiling may take COMPILE_MS_PER_SECOND on average (a token bucket, five times that at once):
+//   past that, documents wait on graphql-js for their turn, so that no stream of new documents, however
+//   fast, makes compiling more than a twentieth of a core.
 // - The plans of at most MAX_COMPILED_DOCUMENTS documents are kept, the least recently used dropped first.
 // - When the variables do not coerce (an answer with errors and no data, from before any resolver ran),
 //   graphql-js runs the request again so that the errors are in its words, as clients have always seen them.
@@ -32,16 +35,24 @@ type GatewayExecutor = NonNullable<Awaited<ReturnType<GatewayInterface['load']>>
 export const compiledStats = { answers: 0, compilations: 0 };
 
 /** The longest document (in characters) that is compiled. */
-export const COMPILE_MAX_CHARS = 8_192;
+export const COMPILE_MAX_CHARS = 4_096;
+/** Milliseconds of compiling allowed per second on average (ORDO_COMPILE_MS_PER_SECOND), and in a burst five times that. */
+export const COMPILE_MS_PER_SECOND = 50;
 /** Documents whose plans are kept, the least recently used dropped first: each plan is code in memory. */
 export const MAX_COMPILED_DOCUMENTS = 1_000;
 
 export interface CompiledExecutorOptions {
   compileAfter: number;
   maxDocuments?: number;
+  compileMsPerSecond?: number;
+  compileBurstMs?: number;
 }
 
-export function compiledExecutor(schema: GraphQLSchema, { compileAfter, maxDocuments = MAX_COMPILED_DOCUMENTS }: CompiledExecutorOptions): GatewayExecutor {
+export function compiledExecutor(schema: GraphQLSchema, o: CompiledExecutorOptions): GatewayExecutor {
+  const { compileAfter, maxDocuments = MAX_COMPILED_DOCUMENTS, compileMsPerSecond = COMPILE_MS_PER_SECOND, compileBurstMs = 5 * compileMsPerSecond } = o;
+  /** Milliseconds of compiling that may be spent now (refilled with time, at most the burst). */
+  let budget = compileBurstMs;
+  let refilledAt = performance.now();
   /** Executions so far of documents not compiled yet, per operation name ('' for the only one). */
   const seen = new WeakMap<DocumentNode, Map<string, number>>();
   /** Plans (null: graphql-jit could not compile it) per document and operation name, in order of last use. */
@@ -63,6 +74,11 @@ export function compiledExecutor(schema: GraphQLSchema, { compileAfter, maxDocum
       counts.set(key, n);
       return null;
     }
+    const now = performance.now();
+    budget = Math.min(compileBurstMs, budget + ((now - refilledAt) * compileMsPerSecond) / 1000);
+    refilledAt = now;
+    // Over budget: graphql-js runs it, and the next execution asks again.
+    if (budget <= 0) return null;
     counts.delete(key);
     let plan: CompiledQuery | null = null;
     compiledStats.compilations++;
@@ -72,6 +88,7 @@ export function compiledExecutor(schema: GraphQLSchema, { compileAfter, maxDocum
     } catch {
       // Left to graphql-js, which gives whatever error there is in its own words.
     }
+    budget -= performance.now() - now;
     plans ??= new Map();
     plans.set(key, plan);
     compiled.delete(document);
@@ -142,14 +159,14 @@ function fieldNodesAt(document: DocumentNode, operation: OperationDefinitionNode
 }
 
 /** Apollo's gateway interface around one fixed schema, for its executor. */
-export function compiledExecution(schema: GraphQLSchema, compileAfter: number): GatewayInterface {
+export function compiledExecution(schema: GraphQLSchema, options: CompiledExecutorOptions): GatewayInterface {
   return {
     onSchemaLoadOrUpdate(callback) {
       callback({ apiSchema: schema, coreSupergraphSdl: '' });
       return () => {};
     },
     async load() {
-      return { executor: compiledExecutor(schema, { compileAfter }) };
+      return { executor: compiledExecutor(schema, options) };
     },
     async stop() {},
   };

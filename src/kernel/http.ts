@@ -158,7 +158,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
 
   const apollo = new ApolloServer<OrdoContext>({
     // The schema; operations that clients repeat run as compiled plans (compiled-execution.ts).
-    ...(config.compiledExecution ? { gateway: compiledExecution(schema, config.compileAfter) } : { schema }),
+    ...(config.compiledExecution ? { gateway: compiledExecution(schema, { compileAfter: config.compileAfter, compileMsPerSecond: config.compileMsPerSecond }) } : { schema }),
     // The limits also stop the standard rules from walking a document that exceeds them (query-limits.ts).
     validationRules: [limits, inputStringsRule],
     parseOptions: { maxTokens: config.maxTokens },

@@ -81,9 +81,10 @@ export async function startTestEngine(kind: DbKind, opts: TestEngineOptions = {}
   const env: Record<string, string> = {
     NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', ORDO_DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN_KEY,
     ORDO_SEED_DEMO: '0', ORDO_REFERENCE_CACHE_MS: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-    // Every operation runs compiled from its first execution, the path repeated operations take in
-    // production: the whole suite checks its answers (compiled-execution.test.ts checks both paths agree).
-    ORDO_COMPILE_AFTER: '0',
+    // Every operation runs compiled from its first execution (no compile-time budget), the path repeated
+    // operations take in production: the whole suite checks its answers (compiled-execution.test.ts checks
+    // both paths agree).
+    ORDO_COMPILE_AFTER: '0', ORDO_COMPILE_MS_PER_SECOND: '1000000',
     ...(pg ? { DATABASE_URL: pg.url } : {}),
     ...(opts.redis ? { REDIS_URL, ORDO_REDIS_PREFIX: uniqueName('ordo-test') } : {}),
     ...(opts.configFile ? { ORDO_CONFIG: configFileFor(opts.configFile) } : {}),

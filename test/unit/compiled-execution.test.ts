@@ -78,3 +78,19 @@ describe('compiled executor', () => {
     }
   });
 });
+
+describe('compiled executor budget', () => {
+  it('compiles no more than its budget allows: past it, documents run on graphql-js and ask again next time', async () => {
+    // A budget that one compilation exhausts, refilled at 100 ms per second.
+    const ex = compiledExecutor(schema, { compileAfter: 0, compileMsPerSecond: 100, compileBurstMs: 1e-9 });
+    const [a, b] = [parse('{ n(x: 5) }'), parse('{ n(x: 6) }')];
+    expect(await delta(() => run(ex, a))).toEqual({ value: { data: { n: 10 } }, answers: 1, compilations: 1 });
+    const waiting = await delta(() => run(ex, b));
+    expect(waiting).toEqual({ value: { data: { n: 12 } }, answers: 0, compilations: 0 });
+    // a's plan is kept and used without budget.
+    expect((await delta(() => run(ex, a))).answers).toBe(1);
+    // Once the budget has refilled (30 ms, far more than compiling a's took), b is compiled at its next execution.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await delta(() => run(ex, b))).toEqual({ value: { data: { n: 12 } }, answers: 1, compilations: 1 });
+  });
+});
