@@ -16,8 +16,8 @@
 //   past that, documents wait on graphql-js for their turn, so that no stream of new documents, however
 //   fast, makes compiling more than a twentieth of a core.
 // - The plans of at most MAX_COMPILED_DOCUMENTS documents are kept, the least recently used dropped first.
-// - When the variables do not coerce (an answer with errors and no data, from before any resolver ran),
-//   graphql-js runs the request again so that the errors are in its words, as clients have always seen them.
+// - When the variables do not coerce (errors without data or path, from before any resolver ran), graphql-js
+//   runs the request again so that the errors are in its words, as clients have always seen them.
 // - A document graphql-jit cannot compile runs on graphql-js.
 // - graphql-jit's errors are not graphql-js's (no `nodes`, no `extensions` unless the original had them):
 //   each becomes the error graphql-js would have made, with the field nodes it was about.
@@ -103,11 +103,15 @@ export function compiledExecutor(schema: GraphQLSchema, o: CompiledExecutorOptio
     const plan = (rc.source?.length ?? Infinity) <= COMPILE_MAX_CHARS ? planFor(rc.document, operationName) : null;
     if (plan) {
       const result = await plan.query(undefined, rc.context, variables ?? {});
-      if (!(result.errors?.length && result.data === undefined)) {
+      // Only the variables' errors come without data and without a path: nothing has run yet, so graphql-js
+      // may run it again (a mutation's resolvers never run twice).
+      const variablesFailed = result.data === undefined && !!result.errors?.length && result.errors.every((e) => !e.path);
+      if (!variablesFailed) {
         compiledStats.answers++;
         // graphql-js's shape and key order: errors first, when there are any.
+        const data = result.data ?? null;
         const errors = result.errors?.length ? result.errors.map((e) => asGraphqlJsError(e, rc.document, rc.operation)) : undefined;
-        return (errors ? { errors, data: result.data } : { data: result.data }) as ExecutionResult<Record<string, unknown>>;
+        return (errors ? { errors, data } : { data }) as ExecutionResult<Record<string, unknown>>;
       }
     }
     return (await execute({ schema, document: rc.document, contextValue: rc.context, variableValues: variables, operationName })) as ExecutionResult<Record<string, unknown>>;
