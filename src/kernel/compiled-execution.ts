@@ -1,6 +1,6 @@
 // Operations a client sends again and again run as compiled code (graphql-jit) instead of graphql-js's
 // general executor. graphql-js walks the document and the schema anew for every request: on placeOrder that
-// walk and the coercion of its variables were about a tenth of the engine's CPU, more than the resolver itself.
+// walk and the coercion of its variables were 6 % of the engine's CPU (self time), more than placeOrder's own code.
 // graphql-jit turns one (document, operation) into a function with the selection, the variables' coercion
 // and the leaves' serialization written out, and runs the schema's own resolvers, so the answers are the same.
 //

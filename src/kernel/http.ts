@@ -18,7 +18,7 @@ import { formatError } from './errors-format.js';
 import { queryLimits } from './query-limits.js';
 import { inputStringsRule } from './input-strings.js';
 import { requestChecks } from './request-checks.js';
-import { drainPlugin, requestPlugins, type RequestWatcher } from './request-plugins.js';
+import { requestPlugins, type RequestWatcher } from './request-plugins.js';
 import { bindWsOperation, wsOperationHooks } from './ws-operations.js';
 import { corsMiddleware } from './cors.js';
 import { persistedQueries } from './apq-cache.js';
@@ -156,6 +156,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     wsServer,
   );
 
+  const httpDrain = ApolloServerPluginDrainHttpServer({ httpServer: server });
   const apollo = new ApolloServer<OrdoContext>({
     // The schema; operations that clients repeat run as compiled plans (compiled-execution.ts).
     ...(config.compiledExecution ? { gateway: compiledExecution(schema, { compileAfter: config.compileAfter, compileMsPerSecond: config.compileMsPerSecond }) } : { schema }),
@@ -172,7 +173,17 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
       // WebSocket clients first (closed with 1001 "going away"), then the HTTP server drains: an open
       // subscription must not keep a stopping process alive. One plugin: each plugin costs every request
       // a promise in Apollo's `Promise.all` over them, whether it watches requests or not.
-      drainPlugin(async () => { await wsCleanup.dispose(); }, ApolloServerPluginDrainHttpServer({ httpServer: server })),
+      {
+        async serverWillStart(service) {
+          const http = await httpDrain.serverWillStart!(service);
+          return {
+            async drainServer() {
+              await wsCleanup.dispose();
+              await http?.drainServer?.();
+            },
+          };
+        },
+      },
       // Nothing in the schema carries cache hints, so Apollo's cache-control plugin (a hook on every
       // resolved field) always ends in `cache-control: no-store`: say that directly instead.
       ApolloServerPluginCacheControlDisabled(),

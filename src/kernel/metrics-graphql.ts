@@ -1,5 +1,5 @@
-// GraphQL operations as metrics and on the request's log line: an Apollo plugin counting each HTTP
-// operation by name (never its text), kind and outcome, with its duration; and the open graphql-ws
+// GraphQL operations as metrics and on the request's log line: a request watcher (request-plugins.ts)
+// counting each HTTP operation by name (never its text), kind and outcome, with its duration; and the open graphql-ws
 // subscriptions, counted from the moment one starts to the moment it ends however it ends.
 import type { RequestWatcher } from './request-plugins.js';
 import { getOperationAST, type DocumentNode } from 'graphql';

@@ -1,4 +1,4 @@
-// Apollo plugin for what validation cannot see: the operation's kind and the request's variables. Strings no database can hold
+// A request watcher (request-plugins.ts) for what validation cannot see: the operation's kind and the request's variables. Strings no database can hold
 // are refused before execution (input-strings.ts), and input errors get their failing fields named from
 // the request's document and variables (field-errors.ts) before the formatter writes them out.
 import type { RequestWatcher } from './request-plugins.js';

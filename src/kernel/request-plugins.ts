@@ -5,7 +5,7 @@
 // promises, each of which on Node 20 also runs AsyncLocalStorage's promise hooks and is garbage to collect.
 // Each watcher's hook still runs, in the order given; the first failure is passed on once all have run (as
 // Apollo's `Promise.all` would have started them all).
-import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestListener, GraphQLServerContext } from '@apollo/server';
+import type { ApolloServerPlugin, GraphQLRequestContext, GraphQLRequestListener } from '@apollo/server';
 
 const HOOKS = ['didResolveSource', 'didResolveOperation', 'didEncounterErrors', 'willSendResponse'] as const;
 type Hook = (typeof HOOKS)[number];
@@ -60,19 +60,4 @@ function runAll(fns: readonly ((arg: unknown) => void | Promise<void>)[], arg: u
   }
   if (failure) return Promise.reject(failure.error);
   return undefined;
-}
-
-/** One plugin that drains `first`, then what `then` (a plugin that only has serverWillStart) drains. */
-export function drainPlugin<C extends object>(first: () => Promise<void>, then: ApolloServerPlugin<C>): ApolloServerPlugin<C> {
-  return {
-    async serverWillStart(service: GraphQLServerContext) {
-      const next = await then.serverWillStart?.(service);
-      return {
-        async drainServer() {
-          await first();
-          await next?.drainServer?.();
-        },
-      };
-    },
-  };
 }

@@ -1,7 +1,7 @@
 // HTTP requests and GraphQL operations as spans, when tracing is on (kernel/tracing.ts; nothing is added
 // otherwise). Each request gets a server span (continuing a caller's `traceparent` header); a /graphql
 // request also gets a child span for its operation, active while Apollo runs it, so the operation's SQL
-// and the outbox events it records are its children. The Apollo plugin names that span after the
+// and the outbox events it records are its children. Its request watcher names that span after the
 // operation (`mutation PlaceOrder`; `anonymous` without a name) once it is known. Only the method, path,
 // route, status and operation name and kind are recorded: no headers, query string, variables or body.
 import type { RequestWatcher } from './request-plugins.js';
@@ -59,7 +59,7 @@ export function traceRequests(app: Express): boolean {
   return true;
 }
 
-/** The Apollo plugin that names the operation's span (none when tracing is off). */
+/** The request watcher that names the operation's span (none when tracing is off). */
 export function graphqlTracing<C extends object>(): RequestWatcher<C>[] {
   const o = tracing();
   if (!o) return [];
