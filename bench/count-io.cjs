@@ -51,9 +51,14 @@ function install() {
     counts.httpResponses++;
     return end.apply(this, args);
   };
+  // The counts each half second, so that the report can give promises per response under load only.
+  counts.series = [];
   fs.mkdirSync(DIR, { recursive: true });
   const dump = () => fs.writeFileSync(path.join(DIR, `${process.pid}.json`), JSON.stringify(counts));
-  setInterval(dump, 500).unref();
+  setInterval(() => {
+    counts.series.push([counts.promises, counts.httpResponses]);
+    dump();
+  }, 500).unref();
   process.on('exit', dump);
 }
 
@@ -63,9 +68,21 @@ function report(dir) {
     const top = (o, n) => Object.entries(o).sort((a, b) => b[1] - a[1]).slice(0, n).map(([k, v]) => `    ${String(v).padStart(7)}  ${k}`).join('\n');
     console.log(`${f}: ${c.argv.slice(-60)}\n  pg round trips ${c.pgQueries}, socket writes ${c.socketWrites} (by port: ${JSON.stringify(c.writesByPort).slice(0, 200)})`);
     if (c.httpResponses) console.log(`  promises ${c.promises}, HTTP responses ${c.httpResponses}: ${Math.round(c.promises / c.httpResponses)} promises per response (setup included)`);
+    const load = underLoad(c.series ?? []);
+    if (load) console.log(`  under load (${load.intervals} half seconds with at least half the busiest one's responses): ${load.perResponse.toFixed(1)} promises per response`);
     if (Object.keys(c.redis).length) console.log(`  redis commands:\n${top(c.redis, 12)}`);
     if (c.pgQueries) console.log(`  pg statements (shapes):\n${top(c.pg, 15)}`);
   }
+}
+
+/** Promises per response over the half seconds that answered at least half as many as the busiest one. */
+function underLoad(series) {
+  const steps = series.slice(1).map(([p, r], i) => [p - series[i][0], r - series[i][1]]);
+  const busiest = Math.max(0, ...steps.map(([, r]) => r));
+  const busy = steps.filter(([, r]) => busiest >= 20 && r >= busiest / 2);
+  if (!busy.length) return null;
+  const [p, r] = busy.reduce(([a, b], [x, y]) => [a + x, b + y], [0, 0]);
+  return { intervals: busy.length, perResponse: p / r };
 }
 
 if (require.main === module) report(process.argv[2] || DIR);

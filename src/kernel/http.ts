@@ -45,6 +45,7 @@ const flat = (s: string): string => Buffer.from(s, 'latin1').toString('latin1');
 /** The largest request body (express.json's and graphql-post.ts's limit): 1 MB, as bytes.parse('1mb'). */
 const BODY_LIMIT = 1024 * 1024;
 
+/** Who sends a token (a request without one is anonymous, and the resolver is not asked). */
 export type PrincipalResolver = (em: Em, authorization: string | undefined) => Promise<Principal>;
 
 export interface HttpServer {
@@ -89,7 +90,8 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     const em = app.orm.em.fork() as Em;
     let principal: Principal;
     try {
-      principal = await principalOf(em, authorization);
+      // A guest storefront's request (no token) is anonymous without a promise for it.
+      principal = authorization ? await principalOf(em, authorization) : ANONYMOUS;
     } catch (e) {
       if (e instanceof OrdoError) {
         throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 401 } } });

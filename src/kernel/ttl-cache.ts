@@ -9,6 +9,16 @@ export class TtlCache<V> {
   private generation = 0;
   constructor(private readonly ttlMs: number) {}
 
+  /**
+   * The value while it is fresh, else undefined: for hot paths that read it without making a promise
+   * (`cache.peek(k) ?? await cache.get(k, load)`; on Node 20 each promise also costs the async hooks of the
+   * request scope).
+   */
+  peek(key: string): V | undefined {
+    const hit = this.entries.get(key);
+    return hit && hit.until > Date.now() ? hit.value : undefined;
+  }
+
   async get(key: string, load: () => Promise<V>): Promise<V> {
     const hit = this.entries.get(key);
     if (hit && hit.until > Date.now()) return hit.value;

@@ -35,6 +35,9 @@ export async function placementSourcing(app: AppRuntime, em: Em, db: SqlRunner, 
 /** The active locations, read before the order's transaction (cached), for its promise. */
 export const promiseLocations = (app: AppRuntime, em: Em) => app.service(SourcingService).locations(em);
 
+/** The same, without a promise when they are cached (placeOrder's path); else undefined. */
+export const knownLocations = (app: AppRuntime) => app.service(SourcingService).knownLocations();
+
 /** The promised delivery of units reserved as `allocations`: the last location's handover plus the method's transit. */
 export function promisedDelivery(locations: StockLocation[], allocations: Iterable<Allocation>, transitDays: number, now: number): Date | null {
   const at = new Set([...allocations].map((a) => a.locationId));

@@ -27,7 +27,7 @@ import { transitionRecords, type EventRecord, type HistoryRecord } from '../orde
 import { placedOrderStatements, type OrderRow } from '../order-core/order-rows.js';
 import type { PlaceOrderInput } from './order.inputs.js';
 import { orderAccessToken } from '../order-core/order-token.js';
-import { byPriority, placementSourcing, promisedDelivery, promiseLocations } from './order-sourcing.js';
+import { byPriority, knownLocations, placementSourcing, promisedDelivery, promiseLocations } from './order-sourcing.js';
 import type { StockLocation } from '../inventory/stock-location.entity.js';
 import { applyDiscounts } from './order-pricing.js';
 import { checkRequest, priceRequest, priceVariants, toVariant, VARIANTS, type OrderRequest, type PricedDraft } from './order-draft.js';
@@ -175,7 +175,7 @@ export class PlaceOrder {
    */
   private async sourcing(em: Em, input: PlaceOrderInput, c: Prepared): Promise<Sourcing> {
     const now = Date.now();
-    const locations = await promiseLocations(this.app, em);
+    const locations = knownLocations(this.app) ?? (await promiseLocations(this.app, em));
     // Not by priority: a strategy, the buyer's goal, a pickup store or a checkout hold says where to reserve.
     if (byPriority(this.app, c, input)) return { now, locations, priority: true, pre: null, planned: null };
     const pre = await priceRequest(em, c, ProblemSink.strict(), overridesOf(c));

@@ -27,7 +27,7 @@ export const shipAddress = (a: AddressInput): ShipAddress => ({
  * asked) is a problem on `shippingMethodCode` and null. `request` is built once, on first need.
  */
 export async function methodPrice(app: AppRuntime, method: ShippingMethod, request: () => Promise<RateRequest | null>, sink: ProblemSink): Promise<MethodPrice | null> {
-  if (!method.carrierRated) return { price: method.price, minTransitDays: method.minTransitDays, maxTransitDays: method.maxTransitDays };
+  if (!method.carrierRated) return flatPrice(method);
   try {
     const priced = await app.service(ShippingRates).priceOf(method, await request());
     if (!priced) sink.add('shippingMethodCode', 'BAD_USER_INPUT', `${method.name} has no ${method.carrierCode} rate for this parcel and address.`);
@@ -37,6 +37,9 @@ export async function methodPrice(app: AppRuntime, method: ShippingMethod, reque
     return null;
   }
 }
+
+/** A flat-rate method's price (what methodPrice gives it, without a promise). */
+export const flatPrice = (method: ShippingMethod): MethodPrice => ({ price: method.price, minTransitDays: method.minTransitDays, maxTransitDays: method.maxTransitDays });
 
 /** One lazily built request, shared by every method priced for the same order. */
 export function lazyRequest(em: Em, quantities: ReadonlyMap<string, number>, to: AddressInput): () => Promise<RateRequest | null> {

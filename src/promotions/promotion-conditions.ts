@@ -65,18 +65,26 @@ function toPromotion(r: any, d: Dialect): PromotionRow {
  * UPDATEs of the rows themselves (promotion-claims.ts), and dates are compared at each order.
  */
 export const AUTOMATIC_CACHE_MS = 2_000;
-const automaticCache = new WeakMap<object, { at: number; rows: Promise<PromotionRow[]> }>();
+const automaticCache = new WeakMap<object, { at: number; rows: Promise<PromotionRow[]>; read?: PromotionRow[] }>();
 
 /** The active automatic promotions (the index on status, automatic), per database as read within AUTOMATIC_CACHE_MS. */
 export function automaticPromotions(db: SqlRunner, d: Dialect): Promise<PromotionRow[]> {
   const key = db.getDriver();
   const hit = automaticCache.get(key);
   if (hit && Date.now() - hit.at < AUTOMATIC_CACHE_MS) return hit.rows;
+  const entry: { at: number; rows: Promise<PromotionRow[]>; read?: PromotionRow[] } = { at: Date.now(), rows: null! };
   const rows = db.execute(`SELECT ${COLUMNS} FROM promotion p WHERE p.status = 'ACTIVE' AND p.automatic = true`)
-    .then((rs: any[]) => rs.map((r) => toPromotion(r, d)));
-  automaticCache.set(key, { at: Date.now(), rows });
+    .then((rs: any[]) => (entry.read = rs.map((r) => toPromotion(r, d))));
+  entry.rows = rows;
+  automaticCache.set(key, entry);
   rows.catch(() => automaticCache.delete(key));
   return rows;
+}
+
+/** automaticPromotions' rows when they are read and fresh, else undefined: placeOrder's path without a promise. */
+export function knownAutomaticPromotions(db: SqlRunner): PromotionRow[] | undefined {
+  const hit = automaticCache.get(db.getDriver());
+  return hit && Date.now() - hit.at < AUTOMATIC_CACHE_MS ? hit.read : undefined;
 }
 
 /** A promotion was created or changed: this process reads the automatic ones again on the next order. */

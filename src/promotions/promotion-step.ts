@@ -8,7 +8,7 @@ import { OrdoError } from '../kernel/errors.js';
 import type { OrderDiscountRecord, PricingInput, PricingStep } from '../kernel/pricing.js';
 import { choosePromotions, aloneAmount, type Given, type MathLine } from './promotion-math.js';
 import {
-  automaticPromotions, Buyer, couponsByKey, customerKeyOf, unmet, type CouponReason, type CouponRow, type PromotionRow,
+  automaticPromotions, knownAutomaticPromotions, Buyer, couponsByKey, customerKeyOf, unmet, type CouponReason, type CouponRow, type PromotionRow,
 } from './promotion-conditions.js';
 import { claimUses, giveBack, recordRedemption, type Counted } from './promotion-claims.js';
 
@@ -59,10 +59,13 @@ async function apply(input: PricingInput): Promise<OrderDiscountRecord[]> {
   // Shipping with its tax: what the order costs beyond its goods. Promotions run first of the steps
   // (module order), so nothing was taken off before them.
   const shipping = Math.max(0, input.total - goods);
-  const candidates = await typedCoupons(input, buyer, lines, shipping);
-  for (const p of await automaticPromotions(input.tx, input.dialect)) {
+  // Most orders type no coupon and meet no automatic promotion: no promise for the lookup, nor for the
+  // claim of nothing below.
+  const candidates = input.requests.length ? await typedCoupons(input, buyer, lines, shipping) : [];
+  for (const p of knownAutomaticPromotions(input.tx) ?? (await automaticPromotions(input.tx, input.dialect))) {
     if (!(await unmet(p, input, buyer))) candidates.push({ p });
   }
+  if (!candidates.length) return [];
   const customerKey = customerKeyOf(input);
   // An automatic promotion used up between the read and the claim is left out and the choice made again.
   for (;;) {

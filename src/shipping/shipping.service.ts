@@ -69,6 +69,16 @@ export class ShippingService {
     this.active.clear();
   }
 
+  /** methodByCode's method when it is cached, else undefined (methodByCode reads it). */
+  knownMethod(code: string): ShippingMethod | undefined {
+    return this.methods.peek(code) ?? undefined;
+  }
+
+  /** basisPointsFor's rate when it is cached, else undefined (basisPointsFor reads it). */
+  knownBasisPoints(countryCode: string): number | undefined {
+    return this.rates.peek(countryCode)?.bp;
+  }
+
   /** Cached for the order hot path; null when there is no active method with that code. */
   methodByCode(em: Em, code: string): Promise<ShippingMethod | null> {
     return this.methods.get(code, async () => detached(ShippingMethod, await em.fork().findOne(ShippingMethod, { code, active: true })));

@@ -110,6 +110,11 @@ export class SourcingService {
     return { strategy: strategy.code, lines: out, shipments: list, missing, shipsAt: latest };
   }
 
+  /** locations() when they are cached, else undefined (locations() reads them). */
+  knownLocations(): StockLocation[] | undefined {
+    return this.locationCache.peek('all');
+  }
+
   /** Active locations, cached (ORDO_REFERENCE_CACHE_MS). */
   locations(em: Em): Promise<StockLocation[]> {
     return this.locationCache.get('all', () => em.fork().find(StockLocation, { active: true }, { orderBy: { priority: 'asc', code: 'asc' } }));

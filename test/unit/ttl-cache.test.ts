@@ -30,4 +30,22 @@ describe('TtlCache', () => {
     await expect(cache.get('k', () => Promise.reject(new Error('down')))).rejects.toThrow('down');
     expect(await cache.get('k', () => later('v'))).toBe('v');
   });
+
+  it('peek answers a fresh value only: nothing before the load, nothing after the TTL or a clear()', async () => {
+    const cache = new TtlCache<string>(40);
+    expect(cache.peek('k')).toBeUndefined();
+    const loading = cache.get('k', () => later('v1'));
+    expect(cache.peek('k')).toBeUndefined(); // a load under way is not a value yet
+    await loading;
+    expect(cache.peek('k')).toBe('v1');
+    await later(null, 60);
+    expect(cache.peek('k')).toBeUndefined();
+    await cache.get('k', () => later('v2'));
+    cache.clear();
+    expect(cache.peek('k')).toBeUndefined();
+    // A cache that keeps nothing (ORDO_REFERENCE_CACHE_MS=0) never answers from memory.
+    const none = new TtlCache<string>(0);
+    await none.get('k', () => later('v'));
+    expect(none.peek('k')).toBeUndefined();
+  });
 });
