@@ -13,6 +13,7 @@ import type { OrdoModule } from '../../src/kernel/module.js';
 import type { Em } from '../../src/kernel/db/orm.js';
 import { createPgDatabase, REDIS_URL, uniqueName } from './services.js';
 import { gqlAt, type GqlResult } from './gql.js';
+import { migratedTemplate } from './pg-template.js';
 
 export type DbKind = 'sqlite' | 'postgresql';
 export const DB_KINDS: DbKind[] = ['sqlite', 'postgresql'];
@@ -77,7 +78,8 @@ function configFileFor(source: string): string {
 
 export async function startTestEngine(kind: DbKind, opts: TestEngineOptions = {}): Promise<TestEngine> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ordo-test-'));
-  const pg = kind === 'postgresql' ? await createPgDatabase() : null;
+  // A copy of the migrated template unless the test gives its own database (pg-template.ts).
+  const pg = kind === 'postgresql' && !opts.env?.DATABASE_URL ? await createPgDatabase(await migratedTemplate()) : null;
   const env: Record<string, string> = {
     NODE_ENV: 'test', PORT: '0', HOST: '127.0.0.1', ORDO_DATA_DIR: dataDir, ADMIN_API_KEY: ADMIN_KEY,
     ORDO_SEED_DEMO: '0', ORDO_REFERENCE_CACHE_MS: '0', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',

@@ -8,15 +8,21 @@ export const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export const uniqueName = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
 
-/** A PostgreSQL database of its own for one test file; dropped by the returned function. */
-export async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+/** The URL of database `name` on the tests' PostgreSQL server. */
+export const pgUrlOf = (name: string) => PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`);
+
+/**
+ * A PostgreSQL database of its own for one test file; dropped by the returned function. Empty, or a copy
+ * of `template` (a migrated one: pg-template.ts).
+ */
+export async function createPgDatabase(template?: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const name = uniqueName('ordo_t');
   const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
   await admin.end();
   return {
-    url: PG_ADMIN_URL.replace(/\/[^/]*$/, `/${name}`),
+    url: pgUrlOf(name),
     drop: async () => {
       const c = new pg.Client({ connectionString: PG_ADMIN_URL });
       await c.connect();
