@@ -5,7 +5,8 @@
 // migration makes a new one; it is built once per machine, under an advisory lock, by the worker that
 // comes first. Only the migrations are in it: whatever an engine writes at its start (the default
 // channel, say) it writes in its own copy, under its own settings. Tests of migrating itself (deploy,
-// migration-create, the e2e servers) start from empty databases (createPgDatabase without a template).
+// and the e2e servers started as `npm start` is) start from empty databases (createPgDatabase without a
+// template); migration-create's engines find the core migrated and apply its plugins' migrations.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
