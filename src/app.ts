@@ -160,6 +160,19 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
   return { app, schema, http, port, workerPort: workerOps?.port, metricsPort: metricsOps?.port, devAdminKey, stop };
 }
 
+/**
+ * `npm run migrate`'s work (src/migrate.ts): opens the database of the core and `plugins`, applies their
+ * pending migrations under the migration lock and closes it; the names applied.
+ */
+export async function migrateDatabase(config: OrdoConfig, plugins: OrdoModule[], log: Logger): Promise<string[]> {
+  const orm = await openEngineDatabase(config, orderModules([...coreModules, ...plugins]), log);
+  try {
+    return await migrate(orm, config);
+  } finally {
+    await orm.close(true);
+  }
+}
+
 /** The engine's database: the kernel's and the modules' entities, the core migrations and the modules' own (plugins). */
 export async function openEngineDatabase(config: OrdoConfig, modules: OrdoModule[], log: Logger): Promise<Orm> {
   const entities = [...KERNEL_ENTITIES, ...modules.flatMap((m) => m.entities ?? [])];

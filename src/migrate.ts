@@ -5,26 +5,17 @@
 import 'reflect-metadata';
 import { ConfigError } from './config.js';
 import { resolveStartup } from './config-file.js';
-import { openEngineDatabase } from './app.js';
-import { coreModules } from './modules.js';
-import { migrate } from './kernel/db/migrate.js';
+import { migrateDatabase } from './app.js';
 import { createLogger } from './kernel/logger.js';
-import { orderModules } from './kernel/module.js';
 
 try {
   // The worker role: migrating needs the database settings, not ADMIN_API_KEY.
   const { config, plugins, path } = await resolveStartup(process.env, 'worker');
   const log = createLogger(config.logLevel);
-  const modules = orderModules([...coreModules, ...plugins]);
-  const orm = await openEngineDatabase(config, modules, log);
-  try {
-    const applied = await migrate(orm, config);
-    const where = config.database.kind === 'postgresql' ? 'PostgreSQL' : config.database.sqlitePath;
-    log.info({ database: config.database.kind, configFile: path, plugins: plugins.map((p) => p.name), migrations: applied },
-      applied.length ? `applied ${applied.length} migration(s) to ${where}` : `nothing to migrate: ${where} is up to date`);
-  } finally {
-    await orm.close(true);
-  }
+  const applied = await migrateDatabase(config, plugins, log);
+  const where = config.database.kind === 'postgresql' ? 'PostgreSQL' : config.database.sqlitePath;
+  log.info({ database: config.database.kind, configFile: path, plugins: plugins.map((p) => p.name), migrations: applied },
+    applied.length ? `applied ${applied.length} migration(s) to ${where}` : `nothing to migrate: ${where} is up to date`);
   process.exit(0);
 } catch (e) {
   if (e instanceof ConfigError) {

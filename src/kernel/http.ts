@@ -45,7 +45,7 @@ const flat = (s: string): string => Buffer.from(s, 'latin1').toString('latin1');
 /** The largest request body (express.json's and graphql-post.ts's limit): 1 MB, as bytes.parse('1mb'). */
 const BODY_LIMIT = 1024 * 1024;
 
-/** Who sends a token (a request without one is anonymous, and the resolver is not asked). */
+/** Who sends a token (an HTTP request without one is anonymous without asking it; a WebSocket's connection asks it either way). */
 export type PrincipalResolver = (em: Em, authorization: string | undefined) => Promise<Principal>;
 
 export interface HttpServer {

@@ -20,8 +20,9 @@ export class TtlCache<V> {
   }
 
   async get(key: string, load: () => Promise<V>): Promise<V> {
-    const hit = this.entries.get(key);
-    if (hit && hit.until > Date.now()) return hit.value;
+    // Only values are kept (never null or undefined), so undefined is a miss.
+    const fresh = this.peek(key);
+    if (fresh !== undefined) return fresh;
     const pending = this.loading.get(key);
     if (pending) return pending;
     const generation = this.generation;

@@ -16,7 +16,7 @@ import { MAX_LINE_QUANTITY, type PlaceOrderInput } from './order.inputs.js';
 import { planDiscounts, type PlannedStep } from './order-pricing.js';
 import type { ProblemSink } from './order-problems.js';
 import { flatPrice, lazyRequest, methodPrice } from './shipping-price.js';
-import { isPickup, pickupOf, type Pickup } from './pickup.js';
+import { asksForPickup, pickupOf, type Pickup } from './pickup.js';
 import type { MethodPrice } from '../shipping/shipping-rates.js';
 import { epochOf } from '../catalog/preorder.js';
 
@@ -86,7 +86,7 @@ export async function checkRequest(app: AppRuntime, em: Em, input: PlaceOrderInp
   const shippingService = app.service(ShippingService);
   const method = shippingService.knownMethod(input.shippingMethodCode) ?? (await shippingService.methodByCode(em, input.shippingMethodCode));
   // Click & collect: the order goes to the store (served, taxed and rated there), never to the buyer's address.
-  const pickup = method && (isPickup(method) || input.pickupLocationCode?.trim()) ? await pickupOf(em, input, method, sink) : null;
+  const pickup = asksForPickup(input, method) ? await pickupOf(em, input, method, sink) : null;
   const to = pickup?.shipTo ?? input.shippingAddress;
   const country = to.countryCode;
   if (!method) {

@@ -32,12 +32,20 @@ export interface Pickup {
 export const isPickup = (method: Pick<ShippingMethod, 'kind'> | null | undefined) => method?.kind === ShippingMethodKind.PICKUP;
 
 /**
+ * Whether pickupOf has anything to check: a PICKUP method, or a store code sent with another method (a
+ * problem). Without it an order is a delivery, and its caller need not wait for pickupOf.
+ */
+export function asksForPickup(input: PlaceOrderInput, method: ShippingMethod | null): method is ShippingMethod {
+  return !!method && (isPickup(method) || !!input.pickupLocationCode?.trim());
+}
+
+/**
  * The store of a PICKUP method's order, checked, with the addresses the order gets; null for a delivery
  * method (which refuses a pickupLocationCode) or when the store is wrong (a problem in `sink`).
  */
 export async function pickupOf(em: Em, input: PlaceOrderInput, method: ShippingMethod | null, sink: ProblemSink): Promise<Pickup | null> {
   const code = input.pickupLocationCode?.trim();
-  if (!method) return null;
+  if (!asksForPickup(input, method)) return null;
   if (!isPickup(method)) {
     if (code) sink.add('pickupLocationCode', 'BAD_USER_INPUT', `Shipping method ${method.code} delivers to the shipping address: pickupLocationCode is only for a PICKUP method.`);
     return null;

@@ -14,11 +14,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { resolveStartup } from '../../src/config-file.js';
-import { openEngineDatabase } from '../../src/app.js';
-import { coreModules } from '../../src/modules.js';
-import { migrate } from '../../src/kernel/db/migrate.js';
+import { migrateDatabase } from '../../src/app.js';
 import { createLogger } from '../../src/kernel/logger.js';
-import { orderModules } from '../../src/kernel/module.js';
 import { PG_ADMIN_URL, pgUrlOf, uniqueName } from './services.js';
 
 const MIGRATIONS = resolve(fileURLToPath(new URL('../../migrations', import.meta.url)));
@@ -73,17 +70,12 @@ async function ensureTemplate(): Promise<string> {
   }
 }
 
-/** What `npm run migrate` does (src/migrate.ts), for the core's modules only. */
+/** What `npm run migrate` does, for the core alone (no plugins). */
 async function applyCoreMigrations(url: string): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'ordo-tmpl-'));
   try {
     const { config } = await resolveStartup({ NODE_ENV: 'test', DATABASE_URL: url, ORDO_DATA_DIR: dataDir, LOG_LEVEL: 'error' }, 'worker', dataDir);
-    const orm = await openEngineDatabase(config, orderModules([...coreModules]), createLogger('error'));
-    try {
-      await migrate(orm, config);
-    } finally {
-      await orm.close(true);
-    }
+    await migrateDatabase(config, [], createLogger('error'));
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
