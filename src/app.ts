@@ -83,7 +83,7 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
     }
   }
 
-  const queue: QueueDriver = config.redisUrl ? new BullQueue(config.redisUrl, config.redisPrefix, log) : new InProcessQueue();
+  const queue: QueueDriver = config.redisUrl ? new BullQueue(config.redisUrl, config.redisPrefix, log, config.queueLockMs) : new InProcessQueue();
   const pubsub = createOrdoPubSub(config.redisUrl, config.redisPrefix, (err) => log.warn({ err: err.message }, 'redis (pub/sub) connection error'));
   const events = new EventBus();
   events.register(modules);

@@ -92,6 +92,12 @@ export interface OrdoConfig {
   documentLinkSeconds: number;
   /** Workers per queue in this process. */
   queueConcurrency: number;
+  /**
+   * BullMQ: how long a running job's lock lasts (renewed at half of it while the job runs), and how often
+   * a worker looks for jobs whose lock ran out. A job of a process that died runs again within about two
+   * of these.
+   */
+  queueLockMs: number;
   /** Events the relay puts in one job of the events queue at most (kernel/outbox/event-group.ts); 1: a job per event. */
   eventGroupSize: number;
   /** placeOrder's group commit (PostgreSQL): one-SKU orders per shared transaction at most; 1 turns it off. */
@@ -339,6 +345,7 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     passwordResetUrl: resetUrl(env.ORDO_PASSWORD_RESET_URL),
     documentLinkSeconds: int(env, 'ORDO_DOCUMENT_LINK_SECONDS', 7 * 86_400, 10, 365 * 86_400),
     queueConcurrency: int(env, 'ORDO_QUEUE_CONCURRENCY', 8, 1, 256),
+    queueLockMs: int(env, 'ORDO_QUEUE_LOCK_MS', 30_000, 1_000, 600_000),
     eventGroupSize: int(env, 'ORDO_EVENT_GROUP_SIZE', 16, 1, 200),
     placeBatchMax: int(env, 'ORDO_PLACE_BATCH', 16, 1, 64),
     unpaidOrderTtlMs: int(env, 'ORDO_UNPAID_ORDER_TTL_MS', 3 * 86_400_000, 1_000, 365 * 86_400_000),

@@ -32,6 +32,8 @@ describe('channel import under faults (PostgreSQL, Redis, separate worker proces
     const env: Record<string, string> = {
       DATABASE_URL: db.url, ADMIN_API_KEY: ADMIN_KEY, ORDO_SEED_DEMO: '0', REDIS_URL, ORDO_REDIS_PREFIX: uniqueName('ordo-chf'),
       ORDO_DATA_DIR: dataDir, LOG_LEVEL: 'info', ORDO_REFERENCE_CACHE_MS: '0', ORDO_CHANNEL_POLL_MS: '1000', ORDO_CHANNEL_BACKOFF_MS: '50',
+      // The killed worker's import job comes back after its lock and a stall check: about 10 s, not 60.
+      ORDO_QUEUE_LOCK_MS: '5000',
     };
     cleanups.push(() => deleteKeys(REDIS_URL, env.ORDO_REDIS_PREFIX));
     const api = await spawnEngine({ ...env, ORDO_DISABLE_WORKERS: '1' });

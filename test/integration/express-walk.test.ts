@@ -103,7 +103,8 @@ describe.each(DB_KINDS)('the express walk and the ORM walk on %s', (kind: DbKind
   let orm: Run;
 
   beforeAll(async () => {
-    [express, orm] = [await start(kind, []), await start(kind, [passThrough])];
+    // Two engines of their own (a database each): they start and take their orders side by side.
+    [express, orm] = await Promise.all([start(kind, []), start(kind, [passThrough])]);
   }, 120_000);
   afterAll(async () => {
     await express?.t.stop();

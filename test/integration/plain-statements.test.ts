@@ -67,6 +67,24 @@ describe.each(DB_KINDS)('plain statements on %s', (kind) => {
     }
   });
 
+  it('relays the events a plain transaction wrote at its commit, not at the relay\'s next poll', async () => {
+    const commits: number[] = [];
+    t.engine.app.orm.em.getEventManager().registerSubscriber({ afterTransactionCommit: () => void commits.push(Date.now()) });
+    const before = commits.length;
+    const id = await plainTransaction(em(), async (db) => {
+      await db.execute(INSERT, ['e1', 400, 'with an event'], 'run');
+      await db.execute(`INSERT INTO outbox_event (type, aggregate_id, payload, created_at_ms, attempts) VALUES ('probe.committed', 'e1', '{}', ?, 0)`, [Date.now()], 'run');
+      const [{ id }] = await db.execute(`SELECT MAX(id) AS id FROM outbox_event WHERE aggregate_id = 'e1'`, [], 'all');
+      return { result: Number(id), last: [] };
+    });
+    // The ORM's subscribers hear of the commit (the relay's kick, app.ts) as after the ORM's own transactions.
+    expect(commits.length).toBeGreaterThan(before);
+    // The relay pass that kick started publishes the event: nothing waits for the poll (a second away).
+    await t.engine.app.relay.drain();
+    const [row] = await t.sql('SELECT published_at_ms FROM outbox_event WHERE id = ?', [id]);
+    expect(row.published_at_ms).not.toBeNull();
+  });
+
   it('answers concurrent lone statements each with its own answer; a unique violation is its own caller\'s error', async () => {
     await plainStatement(em(), INSERT, ['d0', 300, 'first'], 'run');
     // Sent at the same moment: on PostgreSQL they share a round trip (shared-trip.ts), where the repeat

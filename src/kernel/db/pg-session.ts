@@ -2,6 +2,7 @@
 // with BEGIN riding along with its first statement and COMMIT with its last. The PostgreSQL dialect
 // offers it (Dialect.withSession); on SQLite, in process, the ORM's transaction costs no round trips,
 // so there is nothing to save.
+import { EventType } from '@mikro-orm/core';
 import type { Em } from './orm.js';
 import type { SqlMethod, Statement } from './sql-runner.js';
 import type { Session } from './dialect.js';
@@ -131,6 +132,10 @@ export class PgSession implements Session {
     }
     await this.sendWithDeferred(more, ['COMMIT']);
     this.inTransaction = false;
+    // What the ORM tells its subscribers after a transaction of its own: without it, the outbox relay
+    // (kicked by afterTransactionCommit, app.ts) would find this transaction's events only at its next
+    // poll, up to a second later at each step of an order.
+    this.em.getEventManager().dispatchEvent(EventType.afterTransactionCommit, { em: this.em });
   }
 
   /** Rolls back what was sent (nothing goes out when the transaction never reached the database). */

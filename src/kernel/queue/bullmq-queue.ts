@@ -19,6 +19,8 @@ export class BullQueue implements QueueDriver {
     private readonly url: string,
     private readonly prefix: string,
     private readonly log: Logger,
+    /** lockDuration and stalledInterval: a dead process's jobs come back after about two of these. */
+    private readonly lockMs = 30_000,
   ) {
     this.connection = new Redis(url, { maxRetriesPerRequest: null });
     this.connection.on('error', (err) => log.warn({ err: err.message }, 'redis (queue) connection error'));
@@ -57,6 +59,8 @@ export class BullQueue implements QueueDriver {
         connection: new Redis(this.url, { maxRetriesPerRequest: null }) as unknown as ConnectionOptions,
         prefix: this.prefix,
         concurrency,
+        lockDuration: this.lockMs,
+        stalledInterval: this.lockMs,
       },
     );
     worker.on('error', (err) => this.log.warn({ err: err.message, queue }, 'worker error'));
