@@ -132,10 +132,24 @@ export class PgSession implements Session {
     }
     await this.sendWithDeferred(more, ['COMMIT']);
     this.inTransaction = false;
-    // What the ORM tells its subscribers after a transaction of its own: without it, the outbox relay
-    // (kicked by afterTransactionCommit, app.ts) would find this transaction's events only at its next
-    // poll, up to a second later at each step of an order.
-    this.em.getEventManager().dispatchEvent(EventType.afterTransactionCommit, { em: this.em });
+    this.committed();
+  }
+
+  /**
+   * What the ORM tells its subscribers after a transaction of its own: without it, the outbox relay
+   * (kicked by afterTransactionCommit, app.ts) would find this transaction's events only at its next poll,
+   * up to a second later at each step of an order. The transaction has committed whatever a subscriber
+   * does, and the relay's poll still finds the events: a failing subscriber must neither look like a failed
+   * commit to the caller (the group commit would run its orders again) nor end the process (the ORM runs
+   * subscribers in a promise, so its failure would be an unhandled rejection).
+   */
+  private committed(): void {
+    try {
+      const answer = this.em.getEventManager().dispatchEvent(EventType.afterTransactionCommit, { em: this.em });
+      if (answer instanceof Promise) answer.catch(() => {});
+    } catch {
+      // committed all the same (see above)
+    }
   }
 
   /** Rolls back what was sent (nothing goes out when the transaction never reached the database). */
