@@ -47,7 +47,8 @@ export async function pickupOf(em: Em, input: PlaceOrderInput, method: ShippingM
   const code = input.pickupLocationCode?.trim();
   if (!asksForPickup(input, method)) return null;
   if (!isPickup(method)) {
-    if (code) sink.add('pickupLocationCode', 'BAD_USER_INPUT', `Shipping method ${method.code} delivers to the shipping address: pickupLocationCode is only for a PICKUP method.`);
+    // asksForPickup: a delivery method gets here only with a store code, which it refuses.
+    sink.add('pickupLocationCode', 'BAD_USER_INPUT', `Shipping method ${method.code} delivers to the shipping address: pickupLocationCode is only for a PICKUP method.`);
     return null;
   }
   if (!code) {
