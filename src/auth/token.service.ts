@@ -8,6 +8,7 @@ import { ANONYMOUS, hashToken, type AdminRole, type Principal } from '../kernel/
 import { OrdoError } from '../kernel/errors.js';
 import { newId, randomToken } from '../kernel/ids.js';
 import { sqlCounter } from '../kernel/db/sql-counter.js';
+import { plainFindOne } from '../kernel/db/plain-find.js';
 import { ApiKey } from './api-key.entity.js';
 import { CustomerSession } from '../customers/customer-session.entity.js';
 import { StaffSession } from './staff-session.entity.js';
@@ -37,7 +38,7 @@ export class TokenService {
     const hash = hashToken(token);
     const prefix = token.slice(0, token.indexOf('_') + 1);
     if (prefix === 'cs_') {
-      const s = await em.findOne(CustomerSession, { tokenHash: hash, revokedAt: null, expiresAt: { $gt: new Date() } });
+      const s = await plainFindOne(em, CustomerSession, { tokenHash: hash, revokedAt: null, expiresAt: { $gt: new Date() } });
       if (!s) throw invalid();
       this.noteSessionUse(s);
       return { kind: 'customer', customerId: s.customer.id, sessionId: s.id };
@@ -56,7 +57,8 @@ export class TokenService {
       return p;
     }
     // No cache: a revoked key is refused on its next request, in every process.
-    const key = await em.findOne(ApiKey, { tokenHash: hash, revokedAt: null });
+    // Read-only (plain-find.ts): a prepared statement on PostgreSQL, and none of the ORM's hydration per request.
+    const key = await plainFindOne(em, ApiKey, { tokenHash: hash, revokedAt: null });
     if (!key) throw invalid();
     this.noteUse(key);
     return { kind: 'admin', keyId: key.id, name: key.name, roles: key.roles, channelIds: key.channelIds ?? null };

@@ -1,6 +1,8 @@
 // Calls that arrive together run together: a worker's concurrent jobs hand their items to one batch
 // (one transaction, a few statements for all of them) instead of a transaction each. The batch runs
 // once `max` items wait or `delayMs` after the first; under no load an item waits `delayMs` at most.
+// `delayMs: 0` waits for nothing but what the same turn of the event loop adds (setImmediate): a GraphQL
+// request's loaders of one level, which are dispatched together.
 // A batch that fails runs its items one by one, so that one item's trouble (a conflict, a refusal) is
 // its own caller's error and not its neighbours'. A batch runs in the async context of the call that
 // started it (its trace span, its statement count): a batch of one is its caller's own work; callers
@@ -8,7 +10,7 @@
 
 export class Coalescer<I, R> {
   private waiting: { item: I; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | null = null;
 
   constructor(
     private readonly run: (items: I[]) => Promise<R[]>,
@@ -20,13 +22,16 @@ export class Coalescer<I, R> {
     return new Promise<R>((resolve, reject) => {
       this.waiting.push({ item, resolve, reject });
       if (this.waiting.length >= this.opts.max) void this.flush();
-      else this.timer ??= setTimeout(() => void this.flush(), this.opts.delayMs);
+      else this.timer ??= this.opts.delayMs > 0 ? setTimeout(() => void this.flush(), this.opts.delayMs) : setImmediate(() => void this.flush());
     });
   }
 
   /** Runs what waits now (at shutdown, say); settles once that batch did. */
   flush(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
+    if (this.timer) {
+      if (this.opts.delayMs > 0) clearTimeout(this.timer as NodeJS.Timeout);
+      else clearImmediate(this.timer as NodeJS.Immediate);
+    }
     this.timer = null;
     const batch = this.waiting;
     this.waiting = [];

@@ -3,6 +3,8 @@
 import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
 import { badInput } from './errors.js';
 import type { PageInfo } from './graphql-types.js';
+import type { Em } from './db/orm.js';
+import { plainCount, plainFind } from './db/plain-find.js';
 
 export const MAX_PAGE = 100;
 
@@ -62,8 +64,8 @@ export async function pageOf<T extends { id: string }>(
 ): Promise<Page<T>> {
   const size = pageSize(first);
   const cursor = decodeCursor(after);
-  const rows = () => em.find(entity, cursor ? ({ $and: [where, { id: { $lt: cursor } }] } as FilterQuery<T>) : where, { orderBy: { id: 'desc' } as never, limit: size + 1, ...read });
-  const count = () => em.count(entity, where, read);
+  const rows = () => newestFirst(em, entity, cursor ? ({ $and: [where, { id: { $lt: cursor } }] } as FilterQuery<T>) : where, size + 1, read);
+  const count = () => countOf(em, entity, where, read);
   if (size === 0) return emptyPage(async () => (await rows()).length > 0, count, cursor);
   return toPage((await rows()) as T[], size, count, cursor);
 }
@@ -103,7 +105,20 @@ export async function pageOfBranches<T extends { id: string }>(
   const cursor = decodeCursor(after);
   if (size === 0) return pageOf(em, entity, where, 0, after, read); // one row of the whole filter says whether there is more
   const parts = await Promise.all(branches.map((b) =>
-    em.find(entity, cursor ? ({ $and: [b, { id: { $lt: cursor } }] } as FilterQuery<T>) : b, { orderBy: { id: 'desc' } as never, limit: size + 1, ...read })));
+    newestFirst(em, entity, cursor ? ({ $and: [b, { id: { $lt: cursor } }] } as FilterQuery<T>) : b, size + 1, read)));
   const rows = (parts.flat() as T[]).sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, size + 1);
-  return toPage(rows, size, () => em.count(entity, where, read), cursor);
+  return toPage(rows, size, () => countOf(em, entity, where, read), cursor);
+}
+
+/**
+ * Up to `limit` rows, newest first: read-only instances by plain SQL (kernel/db/plain-find.ts) when the
+ * filter is a plain one, else the ORM's managed entities. A page is only read (its field resolvers read).
+ */
+async function newestFirst<T extends object>(em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>, limit: number, read: PageRead): Promise<T[]> {
+  const orderBy = { id: 'desc' } as const;
+  return (await plainFind(em as Em, entity, where, { orderBy, limit, ...read })) ?? em.find(entity, where, { orderBy: orderBy as never, limit, ...read });
+}
+
+async function countOf<T extends object>(em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>, read: PageRead): Promise<number> {
+  return (await plainCount(em as Em, entity, where, read.connectionType)) ?? em.count(entity, where, read);
 }

@@ -4,6 +4,7 @@ import { actorName, adminIn, assertMayReadOrders, authorize, channelScope, isAdm
 import { OrdoError } from '../kernel/errors.js';
 import { checkIdempotencyKey, keyOwner, once } from '../kernel/idempotency.js';
 import { pageOf, pageOfBranches, type Page } from '../kernel/pagination.js';
+import { plainFindOne } from '../kernel/db/plain-find.js';
 import { release } from '../inventory/stock-ledger.js';
 import { PaymentStatus } from '../order-core/payment-status.js';
 import { formatMoney } from '../kernel/money.js';
@@ -31,7 +32,7 @@ export class OrderService {
   /** An order the principal may read, or null when there is none; FORBIDDEN when it is someone else's. */
   async readable(em: Em, principal: Principal, id: string): Promise<Order | null> {
     assertMayReadOrders(principal);
-    const order = await em.findOne(Order, { id });
+    const order = await plainFindOne(em, Order, { id });
     if (!order) return null;
     authorize(principal, orderReader(order));
     return order;
@@ -39,7 +40,8 @@ export class OrderService {
 
   async byNumber(em: Em, principal: Principal, channelCode: string | undefined | null, number: string): Promise<Order | null> {
     assertMayReadOrders(principal);
-    const order = await em.findOne(Order, { number, channel: { code: channelCode ?? 'default' } });
+    const channelId = await this.channelIdOf(em, channelCode ?? 'default');
+    const order = channelId ? await plainFindOne(em, Order, { number, channel: channelId }) : null;
     if (!order) return null;
     authorize(principal, orderReader(order));
     return order;
@@ -58,12 +60,8 @@ export class OrderService {
     if (filter?.externalId) where.externalId = filter.externalId;
     let channels: string[] | null = null;
     if (filter?.channelCode) {
-      // The reference cache (ORDO_REFERENCE_CACHE_MS) answers, as for placeOrder: no statement per list.
-      const ch = await this.app.service(ChannelService).byCode(em, filter.channelCode).catch((e: unknown) => {
-        if (e instanceof OrdoError && e.code === 'BAD_USER_INPUT') return null; // no such channel: an empty list
-        throw e;
-      });
-      where.channel = ch && (!scope || scope.includes(ch.id)) ? ch.id : '-';
+      const id = await this.channelIdOf(em, filter.channelCode);
+      where.channel = id && (!scope || scope.includes(id)) ? id : '-'; // no such channel: an empty list
     } else if (scope) {
       where.channel = { $in: scope };
       channels = [...new Set(scope)];
@@ -89,6 +87,16 @@ export class OrderService {
       if (branches.length <= MAX_BRANCHES) return pageOfBranches(em, Order, where, branches, first, after, FROM_REPLICA);
     }
     return this.page(em, where, first, after);
+  }
+
+  /** The id of the channel of that code, or null when there is none: the reference cache (ORDO_REFERENCE_CACHE_MS) answers, as for placeOrder. */
+  private async channelIdOf(em: Em, code: string): Promise<string | null> {
+    try {
+      return (await this.app.service(ChannelService).byCode(em, code)).id;
+    } catch (e) {
+      if (e instanceof OrdoError && e.code === 'BAD_USER_INPUT') return null;
+      throw e;
+    }
   }
 
   /** A page of orders and its count, from the read replica when there is one (DATABASE_READ_URL: it may lag). */

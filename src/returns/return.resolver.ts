@@ -15,6 +15,7 @@ import { ReceiveReturnLineInput, RequestReturnInput } from './return.inputs.js';
 import { ReturnService } from './return.service.js';
 import { RefundDestination, ReturnStatus } from './return-status.js';
 import { returnQueue } from './return-queue.js';
+import { returnLinesOfOrders } from './return-lines-of-orders.js';
 import { connectionOf } from '../kernel/graphql-types.js';
 import type { Page } from '../kernel/pagination.js';
 
@@ -137,7 +138,7 @@ export class OrderReturnsField {
   async returns(@Root() order: Order, @Ctx() ctx: OrdoContext, @Info() info: GraphQLResolveInfo): Promise<ReturnRequest[]> {
     const requests = manyBy(ctx, ReturnRequest, 'order', (r) => r.order.id, { id: 'asc' }).load(order.id);
     if (!selects(info, 'lines')) return requests;
-    const [found, lines] = await Promise.all([requests, returnLinesOfOrders(ctx).load(order.id)]);
+    const [found, lines] = await Promise.all([requests, returnLinesByOrders(ctx).load(order.id)]);
     const byReturn = manyBy(ctx, ReturnLine, 'returnRequest', (l) => l.returnRequest.id, { id: 'asc' });
     for (const r of found) byReturn.prime(r.id, lines.get(r.id) ?? []);
     return found;
@@ -145,9 +146,9 @@ export class OrderReturnsField {
 }
 
 /** The lines of the returns of some orders, by return id, in one statement per batch of orders. */
-function returnLinesOfOrders(ctx: OrdoContext): DataLoader<string, Map<string, ReturnLine[]>> {
+function returnLinesByOrders(ctx: OrdoContext): DataLoader<string, Map<string, ReturnLine[]>> {
   return loader(ctx, 'returnLinesOfOrders', () => new DataLoader<string, Map<string, ReturnLine[]>>(async (orderIds) => {
-    const rows = await ctx.em.find(ReturnLine, { returnRequest: { order: { $in: [...orderIds] } } }, { orderBy: { id: 'asc' } });
+    const rows = await returnLinesOfOrders(ctx.em, orderIds);
     const byReturn = new Map<string, ReturnLine[]>();
     for (const l of rows) byReturn.set(l.returnRequest.id, [...(byReturn.get(l.returnRequest.id) ?? []), l]);
     return orderIds.map(() => byReturn);

@@ -16,6 +16,8 @@ type Read = (row: Record<string, unknown>, d: Dialect, loaded: Record<string, un
 interface Shape {
   proto: object;
   fields: { name: string; read: Read }[];
+  /** The prototype of its instances (plainInstance's shadow), made on first use. */
+  shadow?: object;
   /** The columns the fields read, quoted: what a statement selects instead of `*`. */
   columns: string[];
   /** Those columns as select lists, by table alias ('' for none), made once. */
@@ -44,10 +46,14 @@ export function selectList(db: SqlRunner, entityName: string, alias?: string): s
 export function readEntities<T extends object>(db: SqlRunner, entityName: string, rows: readonly Record<string, unknown>[], loaded: Record<string, unknown> = {}): T[] {
   const shape = shapeOf(db.getDriver().getMetadata(), entityName);
   const d = dialectOf(db);
+  const fields = shape.fields;
+  // The shadow made once per shape (the fields are always the same, in one order): no field object and
+  // no lookup per row; a page of 20 orders is 20 rows of 45 fields each.
+  const shadow = (shape.shadow ??= fixedShadow(shape.proto, fields.map((f) => f.name)));
   return rows.map((row) => {
-    const fields: Record<string, unknown> = {};
-    for (const f of shape.fields) fields[f.name] = f.read(row, d, loaded);
-    return plainInstance(shape.proto as T, fields);
+    const o = Object.create(shadow) as Record<string, unknown>;
+    for (let i = 0; i < fields.length; i++) o[fields[i].name] = fields[i].read(row, d, loaded);
+    return o as T;
   });
 }
 
@@ -61,7 +67,9 @@ export function readEntities<T extends object>(db: SqlRunner, entityName: string
  * for every instance of a shape. `instanceof` and the class's methods are as before.
  */
 export function plainInstance<T extends object>(proto: T, fields: Record<string, unknown>): T {
-  const o = Object.create(shadowOf(proto, fields)) as Record<string, unknown>;
+  let names = '';
+  for (const k in fields) names += `${k},`;
+  const o = Object.create(shadowOf(proto, names, () => Object.keys(fields))) as Record<string, unknown>;
   for (const k in fields) o[k] = fields[k];
   return o as T;
 }
@@ -69,21 +77,23 @@ export function plainInstance<T extends object>(proto: T, fields: Record<string,
 /** Shadows by prototype, then by the fields' names in order (one shadow per shape of `fields`). */
 const shadows = new WeakMap<object, Map<string, object>>();
 
-function shadowOf(proto: object, fields: Record<string, unknown>): object {
+/** The shadow of `proto` for the fields named `key` (`a,b,`); `names` lists them when it is made. */
+function shadowOf(proto: object, key: string, names: () => readonly string[]): object {
   let byNames = shadows.get(proto);
   if (!byNames) shadows.set(proto, (byNames = new Map()));
-  let names = '';
-  for (const k in fields) names += `${k},`;
-  let shadow = byNames.get(names);
+  let shadow = byNames.get(key);
   if (!shadow) {
     shadow = Object.create(proto) as object;
     // Never read: every instance of this shadow has its own property of each name. Not enumerable, so
     // for…in and the spread see the instance's own properties only, as before.
-    for (const k in fields) Object.defineProperty(shadow, k, { value: undefined, writable: true, enumerable: false, configurable: true });
-    byNames.set(names, shadow);
+    for (const k of names()) Object.defineProperty(shadow, k, { value: undefined, writable: true, enumerable: false, configurable: true });
+    byNames.set(key, shadow);
   }
   return shadow;
 }
+
+/** The shadow for fields always named `names`, in that order (a shape's, an embeddable's, a reference's). */
+const fixedShadow = (proto: object, names: readonly string[]): object => shadowOf(proto, names.map((n) => `${n},`).join(''), () => names);
 
 function shapeOf(metadata: MetadataStorage, entityName: string): Shape {
   let byName = shapes.get(metadata);
@@ -139,15 +149,16 @@ function converter(p: EntityProperty): (v: unknown, d: Dialect) => unknown {
 function embeddable(meta: EntityMetadata, p: EntityProperty): Read {
   const proto = (p.embeddable as { prototype: object }).prototype;
   const parts = meta.props.filter((c) => c.embedded?.[0] === p.name).map((c) => ({ name: c.embedded![1], column: c.fieldNames[0], convert: converter(c) }));
+  const shadow = fixedShadow(proto, parts.map((c) => c.name));
   return (row, d) => {
-    const fields: Record<string, unknown> = {};
+    const o = Object.create(shadow) as Record<string, unknown>;
     let any = false;
     for (const c of parts) {
       const v = row[c.column];
       if (v !== null && v !== undefined) any = true;
-      fields[c.name] = v === null || v === undefined ? null : c.convert(v, d);
+      o[c.name] = v === null || v === undefined ? null : c.convert(v, d);
     }
-    return !any && p.nullable ? null : plainInstance(proto, fields);
+    return !any && p.nullable ? null : o;
   };
 }
 
@@ -155,10 +166,14 @@ function reference(metadata: MetadataStorage, p: EntityProperty): Read {
   const column = p.fieldNames[0];
   const target = metadata.get(p.type);
   const pk = target.primaryKeys[0];
+  const shadow = fixedShadow(target.class.prototype, [pk]);
   return (row, _d, loaded) => {
     const id = row[column];
     if (id === null || id === undefined) return null;
     const given = loaded[p.name] as Record<string, unknown> | undefined;
-    return given && given[pk] === id ? given : plainInstance(target.class.prototype, { [pk]: id });
+    if (given && given[pk] === id) return given;
+    const ref = Object.create(shadow) as Record<string, unknown>;
+    ref[pk] = id;
+    return ref;
   };
 }

@@ -68,3 +68,15 @@ export async function plainStatement(em: Em, sql: string, params: readonly unkno
   const [answer] = await sharedTrip(em, withSession, [{ sql, params: params as unknown[] }], [method]);
   return answer;
 }
+
+/**
+ * A read a request waits for (kernel/db/plain-find.ts), as plainStatement runs it, except that on
+ * PostgreSQL it shares its round trip only with what is sent in the same turn of the event loop (a
+ * request's loaders of one level): plainStatement's millisecond for company would be each read's latency.
+ */
+export async function plainRead(em: Em, sql: string, params: readonly unknown[]): Promise<any[]> {
+  const { withSession } = dialectOf(em);
+  if (!withSession || em.isInTransaction()) return em.execute(sql, params as unknown[], 'all');
+  const [answer] = await sharedTrip(em, withSession, [{ sql, params: params as unknown[] }], ['all'], true);
+  return answer;
+}

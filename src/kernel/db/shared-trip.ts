@@ -18,17 +18,24 @@ interface Trip {
   methods: readonly SqlMethod[];
 }
 
-/** How long a statement waits for company, and how many callers share a round trip at most. */
+/**
+ * How long a statement waits for company, and how many callers share a round trip at most. A read a
+ * GraphQL request waits for (`soon`) does not wait a millisecond for callers that may come: it shares
+ * its trip only with what the same turn of the event loop sends (the other loaders of its level).
+ */
 const TRIP = { delayMs: 1, max: 64 };
+const SOON = { delayMs: 0, max: 64 };
 
-/** Per ORM (its driver), the callers waiting for the next shared round trip. */
+/** Per ORM (its driver), the callers waiting for the next shared round trip; the `soon` ones apart. */
 const trips = new WeakMap<object, Coalescer<Trip, any[]>>();
+const soonTrips = new WeakMap<object, Coalescer<Trip, any[]>>();
 
 /** The statements' answers (each as `execute` gives it with its method), sent with other callers' in one round trip. */
-export function sharedTrip(em: Em, withSession: WithSession, statements: readonly Statement[], methods: readonly SqlMethod[]): Promise<any[]> {
+export function sharedTrip(em: Em, withSession: WithSession, statements: readonly Statement[], methods: readonly SqlMethod[], soon = false): Promise<any[]> {
   const driver = em.getDriver();
-  let c = trips.get(driver);
-  if (!c) trips.set(driver, (c = new Coalescer<Trip, any[]>((items) => send(withSession, items), TRIP)));
+  const byDriver = soon ? soonTrips : trips;
+  let c = byDriver.get(driver);
+  if (!c) byDriver.set(driver, (c = new Coalescer<Trip, any[]>((items) => send(withSession, items), soon ? SOON : TRIP)));
   return c.add({ em, statements, methods });
 }
 
