@@ -5,7 +5,8 @@
 // scalars converted as the ORM converts them (dates per dialect, JSON text parsed, SQLite's 0/1
 // booleans, numbers given as strings), an embeddable made into its class from its prefixed columns (null
 // when it is nullable and every column is null), a many-to-one relation as a reference holding only its
-// id unless the caller passes the loaded entity. Collections are left out: an unloaded collection is of
+// id unless the caller passes the loaded entity (its key itself when the relation is `mapToPk`).
+// Collections are left out: an unloaded collection is of
 // no use to a reader either. The instances belong to no EntityManager: changing one persists nothing.
 import { JsonType, ReferenceKind, type EntityMetadata, type EntityProperty, type MetadataStorage } from '@mikro-orm/core';
 import { dialectOf, type Dialect } from './dialect.js';
@@ -170,6 +171,7 @@ function reference(metadata: MetadataStorage, p: EntityProperty): Read {
   return (row, _d, loaded) => {
     const id = row[column];
     if (id === null || id === undefined) return null;
+    if (p.mapToPk) return id; // the property holds the key itself, as the ORM gives it
     const given = loaded[p.name] as Record<string, unknown> | undefined;
     if (given && given[pk] === id) return given;
     const ref = Object.create(shadow) as Record<string, unknown>;

@@ -9,6 +9,7 @@ import type { Em } from './orm.js';
 import type { Session } from './dialect.js';
 import type { SqlMethod, Statement } from './sql-runner.js';
 import { Coalescer } from '../coalescer.js';
+import { sqlCounter } from './sql-counter.js';
 
 type WithSession = <T>(em: Em, fn: (session: Session) => Promise<T>) => Promise<T>;
 
@@ -16,6 +17,8 @@ interface Trip {
   em: Em;
   statements: readonly Statement[];
   methods: readonly SqlMethod[];
+  /** The caller's statement count (sql-counter.ts), if it keeps one. */
+  counter: ReturnType<typeof sqlCounter.getStore>;
 }
 
 /**
@@ -36,11 +39,21 @@ export function sharedTrip(em: Em, withSession: WithSession, statements: readonl
   const byDriver = soon ? soonTrips : trips;
   let c = byDriver.get(driver);
   if (!c) byDriver.set(driver, (c = new Coalescer<Trip, any[]>((items) => send(withSession, items), soon ? SOON : TRIP)));
-  return c.add({ em, statements, methods });
+  return c.add({ em, statements, methods, counter: sqlCounter.getStore() });
 }
 
+/**
+ * The trip runs in the async context of the caller that started it; each caller's statements are counted
+ * as its own (x-ordo-count-sql of two requests whose reads shared a trip: each its own), none twice.
+ */
 async function send(withSession: WithSession, items: Trip[]): Promise<any[][]> {
-  const answers = await withSession(items[0].em, (session) => session.executeEach(items.flatMap((i) => i.statements), items.flatMap((i) => i.methods)));
+  const answers = await sqlCounter.exit(() =>
+    withSession(items[0].em, (session) => session.executeEach(items.flatMap((i) => i.statements), items.flatMap((i) => i.methods))));
+  for (const { counter, statements } of items) {
+    if (!counter) continue;
+    counter.count += statements.length;
+    counter.statements?.push(...statements.map((s) => s.sql));
+  }
   let at = 0;
   return items.map((i) => answers.slice(at, (at += i.statements.length)));
 }
