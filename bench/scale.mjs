@@ -28,6 +28,7 @@ const READ_CLIENTS = Number(A['read-clients'] ?? 1);
 const NOISE_RETRIES = Number(A['noise-retries'] ?? 2);
 const NOISY = 0.3; // cores of other work on the machine that make a measured pair noisy
 const READ_RATE = Number(A['read-rate'] ?? 0); // reads per second over all read clients (0: each client as fast as it is answered)
+const ENGINE = String(A.engine ?? 'dist/src/main.js'); // another build's main.js: a before/after pair on the same database
 const EMPTY = (A.empty ?? '1') !== '0';
 const WANT_PORT = Number(A.port ?? 4640);
 const TARGET_P50_MS = 20;
@@ -35,7 +36,7 @@ const dbName = new URL(DB_URL).pathname.slice(1);
 const EMPTY_DB = `${dbName}_empty`;
 const emptyUrl = (() => { const u = new URL(DB_URL); u.pathname = `/${EMPTY_DB}`; return u.toString(); })();
 if (!(DURATION > 0) || !(PLACE_CLIENTS >= 1) || !(PLACE_RATE >= 0) || !(READ_CLIENTS >= 1) || !(READ_RATE >= 0) || !/^ordo_scale\w*$/.test(dbName)) {
-  console.error('usage: node bench/scale.mjs [--database postgres://postgres@127.0.0.1:5432/ordo_scale…] [--duration 10] [--warmup 3] [--place-clients 8] [--place-rate 100] [--read-clients 1] [--read-rate 0] [--empty 0|1] [--build]');
+  console.error('usage: node bench/scale.mjs [--database postgres://postgres@127.0.0.1:5432/ordo_scale…] [--duration 10] [--warmup 3] [--place-clients 8] [--place-rate 100] [--read-clients 1] [--read-rate 0] [--empty 0|1] [--engine dist/src/main.js] [--build]');
   process.exit(2);
 }
 
@@ -48,7 +49,7 @@ async function startEngine({ dbUrl, name, port }) {
     ...engineBaseEnv(tempDir('ordo-scale-')), DATABASE_URL: dbUrl, PORT: String(port), LOG_LEVEL: 'warn',
     ORDO_DISABLE_WORKERS: '1', DATABASE_POOL_SIZE: '40',
   };
-  const child = startChild(['dist/src/main.js'], { env }, name);
+  const child = startChild([ENGINE], { env }, name);
   const base = `http://127.0.0.1:${port}`;
   await waitReady(child, base);
   return { child, base, url: `${base}/graphql` };
@@ -376,7 +377,7 @@ await runBench(ctx, 'scale.md', async () => {
   }
 }, () => {
   const { L, md, block, done } = newReport();
-  md.push('# Reads on a big database, placeOrder beside them', '', `Run ${ctx.startedAt}, ${DURATION}s per measurement (+${WARMUP}s warm-up), Node ${process.version}.`, '');
+  md.push('# Reads on a big database, placeOrder beside them', '', `Run ${ctx.startedAt}, ${DURATION}s per measurement (+${WARMUP}s warm-up), Node ${process.version}, engine ${ENGINE}.`, '');
   const head = [`database ${ctx.db ?? dbName}`, `placeOrder in the background: ${PLACE_CLIENTS} clients, ${PLACE_RATE || 'unlimited'} orders/s in all (open loop: latency counted from when an order was due), guest orders of 1-2 lines over 4 channels`,
     `reads: ${READ_CLIENTS} client${READ_CLIENTS > 1 ? 's' : ''} per kind, ${READ_RATE ? `${READ_RATE} reads/s in all (open loop: latency counted from when a read was due)` : 'each sending its next read when the last is answered (closed loop)'}, one kind at a time, over HTTP GraphQL (admin key; customer sessions made by the bench); machine busy ${fmt(ctx.idleBusy)} cores before the runs, loadavg ${ctx.loadavg}`];
   if (ctx.staleNote) head.push(`NOTE: ${ctx.staleNote}`);

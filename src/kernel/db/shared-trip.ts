@@ -43,17 +43,23 @@ export function sharedTrip(em: Em, withSession: WithSession, statements: readonl
 }
 
 /**
- * The trip runs in the async context of the caller that started it; each caller's statements are counted
- * as its own (x-ordo-count-sql of two requests whose reads shared a trip: each its own), none twice.
+ * Each caller's statements are counted as its own (x-ordo-count-sql of two requests whose reads shared a
+ * trip: each its own), as the session sent them (values inline, or EXECUTE of a prepared shape), none twice.
  */
 async function send(withSession: WithSession, items: Trip[]): Promise<any[][]> {
-  const answers = await sqlCounter.exit(() =>
+  const sent = { count: 0, statements: [] as string[] };
+  const answers = await sqlCounter.run(sent, () =>
     withSession(items[0].em, (session) => session.executeEach(items.flatMap((i) => i.statements), items.flatMap((i) => i.methods))));
-  for (const { counter, statements } of items) {
-    if (!counter) continue;
-    counter.count += statements.length;
-    counter.statements?.push(...statements.map((s) => s.sql));
-  }
+  // Anything the session sent before the callers' statements (nothing, as a rule) is the first caller's.
+  let from = Math.max(0, sent.statements.length - items.reduce((n, i) => n + i.statements.length, 0));
+  items.forEach(({ counter, statements }, i) => {
+    const to = from + statements.length;
+    const mine = sent.statements.slice(i === 0 ? 0 : from, to);
+    from = to;
+    if (!counter) return;
+    counter.count += mine.length;
+    counter.statements?.push(...mine);
+  });
   let at = 0;
   return items.map((i) => answers.slice(at, (at += i.statements.length)));
 }
