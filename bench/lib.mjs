@@ -439,6 +439,7 @@ export async function startSqlProxy() {
     sockets.add(client); sockets.add(up);
     let buf = Buffer.alloc(0), started = false;
     const named = new Map();
+    const prepared = new Map();
     let lastParse = null;
     client.on('data', (chunk) => {
       up.write(chunk);
@@ -457,7 +458,17 @@ export async function startSqlProxy() {
         const type = buf[0], len = buf.readInt32BE(1);
         if (buf.length < 1 + len) break;
         const body = buf.subarray(5, 1 + len);
-        if (type === 0x51 && capturing) captured.push({ conn, sql: body.toString('utf8', 0, body.indexOf(0)), params: [] });
+        if (type === 0x51) { // Query: one statement, or the engine's PostgreSQL session's several joined by ';\n'
+          for (const sql of body.toString('utf8', 0, body.indexOf(0)).split(';\n')) {
+            // The session's prepared shapes: `PREPARE name AS …` once per connection (kept, whether or not
+            // capturing), then `EXECUTE name(values)`, captured with the PREPARE that explains it.
+            const prep = /^PREPARE (\w+)(?:\s*\([^)]*\))? AS ([\s\S]*)$/.exec(sql);
+            if (prep) { prepared.set(prep[1], sql); continue; }
+            if (!capturing) continue;
+            const exec = /^EXECUTE (\w+)\(/.exec(sql);
+            captured.push(exec ? { conn, sql, params: [], prepare: prepared.get(exec[1]) ?? null } : { conn, sql, params: [] });
+          }
+        }
         else if (type === 0x50) { // Parse: name\0 query\0 …
           const n0 = body.indexOf(0);
           const name = body.toString('utf8', 0, n0);
