@@ -1,13 +1,13 @@
 // Rows read by plain SQL made into instances of their entity class, for code that only reads them (a
-// message's template): what `em.map` gives, without the identity map, change tracking and relation
-// wrappers, which cost more than the reads themselves (a fifth of a mail's CPU went to em.map's
-// hydration and propagation). How each property is read is worked out once per ORM from its metadata:
-// scalars converted as the ORM converts them (dates per dialect, JSON text parsed, SQLite's 0/1
-// booleans, numbers given as strings), an embeddable made into its class from its prefixed columns (null
-// when it is nullable and every column is null), a many-to-one relation as a reference holding only its
-// id unless the caller passes the loaded entity (its key itself when the relation is `mapToPk`).
-// Collections are left out: an unloaded collection is of
-// no use to a reader either. The instances belong to no EntityManager: changing one persists nothing.
+// message's template, the GraphQL read side's pages and loaders: plain-find.ts): what `em.map` gives,
+// without the identity map, change tracking and relation wrappers, which cost more than the reads
+// themselves (a fifth of a mail's CPU went to em.map's hydration and propagation). How each property is
+// read is worked out once per ORM from its metadata: scalars converted as the ORM converts them (dates
+// per dialect, JSON text parsed, SQLite's 0/1 booleans, numbers given as strings), an embeddable made
+// into its class from its prefixed columns (null when it is nullable and every column is null), a
+// many-to-one relation as a reference holding only its id unless the caller passes the loaded entity
+// (its key itself when the relation is `mapToPk`). Collections are left out: an unloaded collection is
+// of no use to a reader either. The instances belong to no EntityManager: changing one persists nothing.
 import { JsonType, ReferenceKind, type EntityMetadata, type EntityProperty, type MetadataStorage } from '@mikro-orm/core';
 import { dialectOf, type Dialect } from './dialect.js';
 import type { SqlRunner } from './sql-runner.js';

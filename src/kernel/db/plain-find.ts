@@ -136,7 +136,6 @@ function columnOf(p: EntityProperty | undefined): string | null {
   if (!p || p.persist === false || p.embedded || p.fieldNames?.length !== 1) return null;
   const own = p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE || (p.kind === ReferenceKind.ONE_TO_ONE && p.owner);
   if (!own || (p.kind === ReferenceKind.SCALAR && !PLAIN_TYPES.has(p.runtimeType))) return null; // JSON, arrays: the ORM's own SQL
-
   return `"${p.fieldNames[0]}"`;
 }
 
