@@ -2,9 +2,9 @@
 // page of 100 orders costs one statement per kind of thing, not one per order. Their rows are read-only
 // instances read by plain SQL (kernel/db/plain-find.ts): field resolvers only read them.
 import DataLoader from 'dataloader';
-import type { EntityName, FilterQuery } from '@mikro-orm/core';
+import type { EntityName } from '@mikro-orm/core';
 import { loader, type OrdoContext } from './context.js';
-import { plainFind } from './db/plain-find.js';
+import { findRows } from './db/plain-find.js';
 
 /** Children grouped by a parent key: `Order.lines` is manyBy(ctx, OrderLine, 'order', l => l.order.id). */
 export function manyBy<T extends object>(
@@ -16,8 +16,7 @@ export function manyBy<T extends object>(
 ): DataLoader<string, T[]> {
   return loader(ctx, `many:${String((entity as Function).name ?? entity)}:${prop}`, () =>
     new DataLoader<string, T[]>(async (keys) => {
-      const where = { [prop]: { $in: [...keys] } } as FilterQuery<T>;
-      const rows = (await plainFind(ctx.em, entity, where, { orderBy })) ?? await ctx.em.find(entity, where, { orderBy: orderBy as never });
+      const rows = await findRows(ctx.em, entity, { [prop]: { $in: [...keys] } }, { orderBy });
       const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
       for (const r of rows) groups.get(keyOf(r))?.push(r);
       return keys.map((k) => groups.get(k)!);
@@ -29,8 +28,7 @@ export function manyBy<T extends object>(
 export function oneBy<T extends object>(ctx: OrdoContext, entity: EntityName<T>, prop = 'id'): DataLoader<string, T | null> {
   return loader(ctx, `one:${String((entity as Function).name ?? entity)}:${prop}`, () =>
     new DataLoader<string, T | null>(async (keys) => {
-      const where = { [prop]: { $in: [...keys] } } as FilterQuery<T>;
-      const rows = (await plainFind(ctx.em, entity, where)) ?? await ctx.em.find(entity, where);
+      const rows = await findRows(ctx.em, entity, { [prop]: { $in: [...keys] } });
       const byKey = new Map(rows.map((r) => [String((r as Record<string, unknown>)[prop]), r]));
       return keys.map((k) => byKey.get(k) ?? null);
     }),

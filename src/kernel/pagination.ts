@@ -4,7 +4,7 @@ import type { EntityClass, EntityManager, FilterQuery } from '@mikro-orm/core';
 import { badInput } from './errors.js';
 import type { PageInfo } from './graphql-types.js';
 import type { Em } from './db/orm.js';
-import { plainCount, plainFind } from './db/plain-find.js';
+import { countRows, findRows } from './db/plain-find.js';
 
 export const MAX_PAGE = 100;
 
@@ -114,11 +114,10 @@ export async function pageOfBranches<T extends { id: string }>(
  * Up to `limit` rows, newest first: read-only instances by plain SQL (kernel/db/plain-find.ts) when the
  * filter is a plain one, else the ORM's managed entities. A page is only read (its field resolvers read).
  */
-async function newestFirst<T extends object>(em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>, limit: number, read: PageRead): Promise<T[]> {
-  const orderBy = { id: 'desc' } as const;
-  return (await plainFind(em as Em, entity, where, { orderBy, limit, ...read })) ?? em.find(entity, where, { orderBy: orderBy as never, limit, ...read });
+function newestFirst<T extends object>(em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>, limit: number, read: PageRead): Promise<T[]> {
+  return findRows(em as Em, entity, where, { orderBy: { id: 'desc' }, limit, ...read });
 }
 
-async function countOf<T extends object>(em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>, read: PageRead): Promise<number> {
-  return (await plainCount(em as Em, entity, where, read.connectionType)) ?? em.count(entity, where, read);
+function countOf<T extends object>(em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>, read: PageRead): Promise<number> {
+  return countRows(em as Em, entity, where, read.connectionType);
 }

@@ -70,7 +70,7 @@ export function readEntities<T extends object>(db: SqlRunner, entityName: string
 export function plainInstance<T extends object>(proto: T, fields: Record<string, unknown>): T {
   let names = '';
   for (const k in fields) names += `${k},`;
-  const o = Object.create(shadowOf(proto, names, () => Object.keys(fields))) as Record<string, unknown>;
+  const o = Object.create(shadowOf(proto, names, fields)) as Record<string, unknown>;
   for (const k in fields) o[k] = fields[k];
   return o as T;
 }
@@ -78,8 +78,8 @@ export function plainInstance<T extends object>(proto: T, fields: Record<string,
 /** Shadows by prototype, then by the fields' names in order (one shadow per shape of `fields`). */
 const shadows = new WeakMap<object, Map<string, object>>();
 
-/** The shadow of `proto` for the fields named `key` (`a,b,`); `names` lists them when it is made. */
-function shadowOf(proto: object, key: string, names: () => readonly string[]): object {
+/** The shadow of `proto` for the fields named `key` (`a,b,`): `names` lists them (or has them as its keys) when it is made. */
+function shadowOf(proto: object, key: string, names: readonly string[] | Record<string, unknown>): object {
   let byNames = shadows.get(proto);
   if (!byNames) shadows.set(proto, (byNames = new Map()));
   let shadow = byNames.get(key);
@@ -87,14 +87,14 @@ function shadowOf(proto: object, key: string, names: () => readonly string[]): o
     shadow = Object.create(proto) as object;
     // Never read: every instance of this shadow has its own property of each name. Not enumerable, so
     // for…in and the spread see the instance's own properties only, as before.
-    for (const k of names()) Object.defineProperty(shadow, k, { value: undefined, writable: true, enumerable: false, configurable: true });
+    for (const k of Array.isArray(names) ? names : Object.keys(names)) Object.defineProperty(shadow, k, { value: undefined, writable: true, enumerable: false, configurable: true });
     byNames.set(key, shadow);
   }
   return shadow;
 }
 
 /** The shadow for fields always named `names`, in that order (a shape's, an embeddable's, a reference's). */
-const fixedShadow = (proto: object, names: readonly string[]): object => shadowOf(proto, names.map((n) => `${n},`).join(''), () => names);
+const fixedShadow = (proto: object, names: readonly string[]): object => shadowOf(proto, names.map((n) => `${n},`).join(''), names);
 
 function shapeOf(metadata: MetadataStorage, entityName: string): Shape {
   let byName = shapes.get(metadata);

@@ -43,10 +43,15 @@ export async function plainFind<T extends object>(em: Em, entity: EntityName<T>,
   return readEntities<T>(em, meta.className, await run(em, sql, filter.params, options.connectionType));
 }
 
-/** The first row plainFind reads (the ORM's findOne when it would not read it), or null. */
+/** plainFind's rows, or the ORM's (managed) rows with the same options when plain SQL does not know the filter. */
+export async function findRows<T extends object>(em: Em, entity: EntityName<T>, where: object, options: PlainFindOptions = {}): Promise<T[]> {
+  const { orderBy, limit, connectionType } = options;
+  return (await plainFind(em, entity, where, options)) ?? em.find(entity, where as FilterQuery<T>, { orderBy: orderBy as never, limit, connectionType });
+}
+
+/** The first row findRows reads, or null. */
 export async function plainFindOne<T extends object>(em: Em, entity: EntityName<T>, where: object): Promise<T | null> {
-  const rows = await plainFind(em, entity, where, { limit: 1 });
-  return rows ? rows[0] ?? null : em.findOne(entity, where as FilterQuery<T>);
+  return (await findRows(em, entity, where, { limit: 1 }))[0] ?? null;
 }
 
 /** How many rows of `entity` match `where`, or null when plainFind would not read it. */
@@ -56,6 +61,11 @@ export async function plainCount(em: Em, entity: EntityName<any>, where: object,
   if (!meta || !filter) return null;
   const [row] = await run(em, `SELECT COUNT(*) AS n FROM "${meta.tableName}"${filter.sql ? ` WHERE ${filter.sql}` : ''}`, filter.params, connectionType);
   return Number(row.n);
+}
+
+/** plainCount, or the ORM's count when plain SQL does not know the filter. */
+export async function countRows(em: Em, entity: EntityName<any>, where: object, connectionType?: 'read' | 'write'): Promise<number> {
+  return (await plainCount(em, entity, where, connectionType)) ?? em.count(entity, where as never, { connectionType });
 }
 
 /**

@@ -47,9 +47,18 @@ export function sharedTrip(em: Em, withSession: WithSession, statements: readonl
  * trip: each its own), as the session sent them (values inline, or EXECUTE of a prepared shape), none twice.
  */
 async function send(withSession: WithSession, items: Trip[]): Promise<any[][]> {
+  const trip = () => withSession(items[0].em, (session) => session.executeEach(items.flatMap((i) => i.statements), items.flatMap((i) => i.methods)));
+  // Nobody counts (the rule outside benchmarks, tests and ORDO_DEBUG_SQL): nothing to share out. The trip
+  // runs in the first caller's context, whose count is none.
+  const answers = items.some((i) => i.counter) ? await countedTrip(items, trip) : await trip();
+  let at = 0;
+  return items.map((i) => answers.slice(at, (at += i.statements.length)));
+}
+
+/** The trip with what the session sent shared out among its callers' counts. */
+async function countedTrip(items: Trip[], trip: () => Promise<any[]>): Promise<any[]> {
   const sent = { count: 0, statements: [] as string[] };
-  const answers = await sqlCounter.run(sent, () =>
-    withSession(items[0].em, (session) => session.executeEach(items.flatMap((i) => i.statements), items.flatMap((i) => i.methods))));
+  const answers = await sqlCounter.run(sent, trip);
   // Anything the session sent before the callers' statements (nothing, as a rule) is the first caller's.
   let from = Math.max(0, sent.statements.length - items.reduce((n, i) => n + i.statements.length, 0));
   items.forEach(({ counter, statements }, i) => {
@@ -60,6 +69,5 @@ async function send(withSession: WithSession, items: Trip[]): Promise<any[][]> {
     counter.count += mine.length;
     counter.statements?.push(...mine);
   });
-  let at = 0;
-  return items.map((i) => answers.slice(at, (at += i.statements.length)));
+  return answers;
 }
