@@ -72,6 +72,12 @@ if (A['slip-timing']) {
 }
 
 const ORDERS = Number(A.orders ?? 500);
+// --warm N: the workers first fulfil N orders of their own (not measured), then the queues are paused while
+// the measured orders are placed, and resumed: the measured workers are warm, as a worker that has run for
+// a while is. Cold (the default), the workers start on the full queue and V8 compiles their hot code during
+// the measured window (on this 2-core machine its compiler threads were 14 % of the machine, traced with
+// `perf record -a` during a cold 2-worker run).
+const WARM = Number(A.warm ?? 0);
 const WORKER_COUNTS = String(A.workers ?? '1,2').split(',').map(Number);
 const JOBS = Number(A.jobs ?? 5000);
 const CONCURRENCY = Number(A.concurrency ?? 8);
@@ -82,8 +88,8 @@ const QUIET_WAIT = Number(A['quiet-wait'] ?? 30), QUIET_BUSY = 0.3;
 // --smtp 1: the engine's mails go to an SMTP server on 127.0.0.1 (a sink started here), as a production
 // engine's do; by default they are written as .eml files (no SMTP_URL), as the zero-setup engine does.
 const SMTP = (A.smtp ?? '0') !== '0';
-if (!(ORDERS >= 10) || WORKER_COUNTS.some((w) => !(w >= 1 && w <= 8)) || !(JOBS >= 100) || !(CONCURRENCY >= 1) || !(SKUS >= 1) || !(TIMEOUT_S > 0) || !/^redis:\/\/127\.0\.0\.1[:/]/.test(REDIS + '/')) {
-  console.error('usage: node bench/fulfillment.mjs [--orders 500] [--workers 1,2] [--jobs 5000] [--concurrency 8] [--skus 100] [--timeout 300] [--redis redis://127.0.0.1:6379] [--quiet-wait 30] [--smtp 0|1] [--build]');
+if (!(ORDERS >= 10) || !(WARM >= 0) || WORKER_COUNTS.some((w) => !(w >= 1 && w <= 8)) || !(JOBS >= 100) || !(CONCURRENCY >= 1) || !(SKUS >= 1) || !(TIMEOUT_S > 0) || !/^redis:\/\/127\.0\.0\.1[:/]/.test(REDIS + '/')) {
+  console.error('usage: node bench/fulfillment.mjs [--orders 500] [--workers 1,2] [--jobs 5000] [--concurrency 8] [--skus 100] [--timeout 300] [--redis redis://127.0.0.1:6379] [--quiet-wait 30] [--smtp 0|1] [--warm 0] [--build]');
   process.exit(2);
 }
 
@@ -140,9 +146,21 @@ const setupFfShop = (url) => setupShop(url, {
 });
 
 const PLACE_ORDER = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id status } } }`;
-async function placeOrders(url, n) {
+/** Pauses (or resumes) every queue the workers take jobs from: BullMQ's pause holds them for every worker. */
+async function pauseQueues(prefix, pause) {
+  const conn = new Redis(REDIS, { maxRetriesPerRequest: 1 });
+  try {
+    for (const q of QUEUES) {
+      const queue = new Queue(q, { connection: conn, prefix });
+      await (pause ? queue.pause() : queue.resume());
+      await queue.close();
+    }
+  } finally { conn.disconnect(); }
+}
+
+async function placeOrders(url, n, from = 0) {
   let failures = 0;
-  const ids = Array.from({ length: n }, (_, i) => i);
+  const ids = Array.from({ length: n }, (_, i) => from + i);
   await inBatches(ids, 16, async (i) => {
     const r = await gql(url, PLACE_ORDER, { input: {
       email: `ff-${i}@example.com`, lines: [{ sku: sku(i % SKUS), quantity: 1 }], shippingAddress: ADDRESS, shippingMethodCode: 'standard',
@@ -199,11 +217,17 @@ function rates(samples, total, t0, ready) {
  * until it reaches `total` (or --timeout); `check(kids)` runs after each poll short of it. Sets run.bootMs,
  * run.cpu (the processes' CPU while polling) and the rates(); returns the processes and the last count.
  */
-async function measure(run, { start, readyLine, readyMs, total, pollMs, count, check, settled }) {
-  const t0 = performance.now();
+async function measure(run, { start, readyLine, readyMs, total, pollMs, count, check, settled, warmup }) {
+  let t0 = performance.now();
   const kids = Array.from({ length: run.workers }, (_, i) => start(i));
   const ready = await Promise.all(kids.map(async (k) => { await waitForLine(k, readyLine, readyMs); return performance.now(); }));
   run.bootMs = Math.max(...ready) - t0;
+  // Warm workers (--warm): the window starts when the warm-up hands them the measured orders.
+  if (warmup) {
+    await warmup(kids);
+    t0 = performance.now();
+    ready.fill(t0);
+  }
   const c0 = cpuSample(kids);
   const samples = [];
   const deadline = Date.now() + TIMEOUT_S * 1000;
@@ -288,21 +312,53 @@ async function fulfillmentRun(workers) {
     await stopChild(drain, 25_000);
     run.setupJobs = await jobCounts(prefix, QUEUES);
     run.setupEvents = await n(`SELECT count(*) AS n FROM outbox_event`);
-    const tPlace = performance.now();
-    run.placeFailures = await placeOrders(api.url, ORDERS);
-    run.placeRate = ORDERS / ((performance.now() - tPlace) / 1000);
-    const confirmed = await n(`SELECT count(*) AS n FROM orders WHERE status = 'CONFIRMED'`);
-    if (confirmed !== ORDERS) run.notes.push(`${confirmed} of ${ORDERS} orders CONFIRMED before the workers started`);
-    // The API's relay has put every event in Redis: the workers start on a full queue.
-    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
-      if ((await n(`SELECT count(*) AS n FROM outbox_event WHERE published_at_ms IS NULL`)) === 0) break;
-      await sleep(100);
+    const published = async () => {
+      for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
+        if ((await n(`SELECT count(*) AS n FROM outbox_event WHERE published_at_ms IS NULL`)) === 0) break;
+        await sleep(100);
+      }
+    };
+    // The measured orders, placed through the API, whose relay puts every event in Redis: the workers
+    // start (or, warm, resume) on a full queue. The API plays no part in fulfillment: it stops before the
+    // measured window, and its CPU stays out of the figures.
+    const placeMeasured = async () => {
+      const tPlace = performance.now();
+      run.placeFailures = await placeOrders(api.url, ORDERS, WARM);
+      run.placeRate = ORDERS / ((performance.now() - tPlace) / 1000);
+      const confirmed = await n(`SELECT count(*) AS n FROM orders WHERE status = 'CONFIRMED'`);
+      if (confirmed !== ORDERS) run.notes.push(`${confirmed} of ${ORDERS} orders CONFIRMED before the workers started`);
+      await published();
+      run.eventsBefore = await n(`SELECT count(*) AS n FROM outbox_event`);
+      await stopChild(api.child, 15_000);
+    };
+    let warmup = null;
+    if (WARM) {
+      const failures = await placeOrders(api.url, WARM);
+      if (failures) run.notes.push(`${failures} of ${WARM} warm-up orders failed`);
+      await published();
+      log(`w=${workers}: ${WARM} warm-up orders placed; starting ${workers} worker process(es)`);
+      warmup = async (ks) => {
+        for (const deadline = Date.now() + TIMEOUT_S * 1000; ;) {
+          const left = await n(`SELECT (SELECT count(*) FROM orders WHERE status <> 'SHIPPED') + (SELECT count(*) FROM outbox_event WHERE processed_at_ms IS NULL) + (SELECT count(*) FROM orders WHERE payment_status <> 'PAID') AS n`);
+          if (!left) break;
+          if (Date.now() > deadline) throw new Error(`the ${WARM} warm-up orders were not fulfilled within ${TIMEOUT_S}s`);
+          if (ks.some((k) => k.exitInfo)) throw new Error('a worker exited during the warm-up');
+          await sleep(100);
+        }
+        // What the warm-up's orders left (jobs, events, the documents they drew) is subtracted from the run's.
+        run.setupJobs = await jobCounts(prefix, QUEUES);
+        run.setupEvents = await n(`SELECT count(*) AS n FROM outbox_event`);
+        await pauseQueues(prefix, true);
+        await placeMeasured();
+        log(`w=${workers}: ${ORDERS} orders placed (${f0(run.placeRate)}/s) with the queues paused; resuming them`);
+        run.busyBefore = await waitQuiet(`the ${workers}-worker run`);
+        await pauseQueues(prefix, false);
+      };
+    } else {
+      await placeMeasured();
+      log(`w=${workers}: ${ORDERS} orders placed (${f0(run.placeRate)}/s); starting ${workers} worker process(es)`);
+      run.busyBefore = await waitQuiet(`the ${workers}-worker run`);
     }
-    run.eventsBefore = await n(`SELECT count(*) AS n FROM outbox_event`);
-    await stopChild(api.child, 15_000); // the API plays no part in fulfillment; its CPU stays out of the figures
-    log(`w=${workers}: ${ORDERS} orders placed (${f0(run.placeRate)}/s); starting ${workers} worker process(es)`);
-
-    run.busyBefore = await waitQuiet(`the ${workers}-worker run`);
     const { kids, done } = await measure(run, {
       start: (i) => {
         // --job-times: the workers log each job's wall time and statements at debug level (app.ts).
@@ -311,8 +367,8 @@ async function fulfillmentRun(workers) {
         k.spawnAt = performance.now();
         return k;
       },
-      readyLine: /Ordo workers running/, readyMs: 60_000, total: ORDERS, pollMs: 100,
-      count: () => n(`SELECT count(*) AS n FROM orders WHERE status = 'SHIPPED'`),
+      readyLine: /Ordo workers running/, readyMs: 60_000, total: ORDERS, pollMs: 100, warmup,
+      count: async () => (await n(`SELECT count(*) AS n FROM orders WHERE status = 'SHIPPED'`)) - WARM,
       settled: () => n(`SELECT (SELECT count(*) FROM outbox_event WHERE processed_at_ms IS NULL) + (SELECT count(*) FROM orders WHERE payment_status <> 'PAID') AS n`),
       check: (ks) => { if (ks.some((k) => k.exitInfo)) throw new Error(`a worker exited during the run: ${JSON.stringify(ks.map((k) => k.exitInfo))}`); },
     });
@@ -331,7 +387,8 @@ async function fulfillmentRun(workers) {
       (SELECT count(*) FROM outbox_event)::int AS events,
       (SELECT count(*) FROM outbox_event WHERE processed_at_ms IS NULL)::int AS unprocessed`)).rows;
     run.check = c;
-    const ok = c.shipments === ORDERS && c.shipped_shipments === ORDERS && c.tracking === ORDERS && c.moves === ORDERS && c.reserved === 0 && c.unshipped_lines === 0;
+    const all = ORDERS + WARM;
+    const ok = c.shipments === all && c.shipped_shipments === all && c.tracking === all && c.moves === all && c.reserved === 0 && c.unshipped_lines === 0;
     if (!ok) run.notes.push(`CHECK FAILED: ${JSON.stringify(c)}`);
     run.eventsPerOrder = (c.events - run.setupEvents) / ORDERS;
     run.jobs = minusJobs(await jobCounts(prefix, QUEUES), run.setupJobs);
@@ -457,15 +514,15 @@ function buildReport() {
   const both = (s) => { L.push(s); md.push(s, ''); };
   md.push('# Fulfillment benchmark', '');
   both(`Run ${ctx.startedAt}: ${ORDERS} single-line orders over ${SKUS} SKUs at one autoFulfill location (sim carrier), ` +
-    `CONFIRMED → SHIPPED; ORDO_QUEUE_CONCURRENCY=${CONCURRENCY} per queue per process; mails ${SMTP ? 'by SMTP to a local sink (--smtp 1)' : 'as .eml files'}; PostgreSQL ${ctx.pgVersion ?? '?'}, Redis ${ctx.redisVersion ?? '?'}, Node ${process.version}; ` +
+    `CONFIRMED → SHIPPED; ${WARM ? `workers warm (--warm ${WARM}: they fulfilled ${WARM} orders first, then the measured orders were placed with the queues paused)` : 'workers cold (started on the full queue)'}; ORDO_QUEUE_CONCURRENCY=${CONCURRENCY} per queue per process; mails ${SMTP ? 'by SMTP to a local sink (--smtp 1)' : 'as .eml files'}; PostgreSQL ${ctx.pgVersion ?? '?'}, Redis ${ctx.redisVersion ?? '?'}, Node ${process.version}; ` +
     `${CORES} cores, loadavg at start ${ctx.loadavg}.`);
   if (ctx.staleNote) both(`NOTE: ${ctx.staleNote}`);
   if (ctx.runs.length) {
-    block('Ordo fulfillment, CONFIRMED → SHIPPED (orders placed first by an API process, workers started after)', ctx.runs.map((r) =>
-      `workers=${r.workers} orders/s=${f1(r.rate)} (all ${r.shipped}/${ORDERS} SHIPPED ${f1(r.workMs / 1000)}s after the first worker was ready; boot ${f1(r.bootMs / 1000)}s; ` +
+    block(`Ordo fulfillment, CONFIRMED → SHIPPED (orders placed first by an API process, ${WARM ? 'queues resumed' : 'workers started'} after)`, ctx.runs.map((r) =>
+      `workers=${r.workers} orders/s=${f1(r.rate)} (all ${r.shipped}/${ORDERS} SHIPPED ${f1(r.workMs / 1000)}s after ${WARM ? 'the queues were resumed' : 'the first worker was ready'}; boot ${f1(r.bootMs / 1000)}s; ` +
       `first SHIPPED after ${f1(r.firstMs / 1000)}s, then 10%→90% at ${f1(r.steady)}/s)` +
       (r.notes.length ? `  ${r.notes.join('; ')}` : '')).concat(ctx.runs.map((r) => r.settledMs
-      ? `workers=${r.workers} settled orders/s=${f1(ORDERS / (r.settledMs / 1000))} (every event handled and every payment captured ${f1(r.settledMs / 1000)}s after the first worker was ready; ` +
+      ? `workers=${r.workers} settled orders/s=${f1(ORDERS / (r.settledMs / 1000))} (every event handled and every payment captured ${f1(r.settledMs / 1000)}s after ${WARM ? 'the queues were resumed' : 'the first worker was ready'}; ` +
         `cpu: worker processes ${f1((r.cpuSettled.kids * r.cpuSettled.sec * 1000) / ORDERS)} ms/order, pg backends ${f1((r.cpuSettled.pg * r.cpuSettled.sec * 1000) / ORDERS)} ms/order; machine busy ${f2(r.cpuSettled.busy)})`
       : `workers=${r.workers} settled: not within the run's time limit`)));
     block('Work per order and CPU during the run (1.00 = one core)', ctx.runs.flatMap((r) => [

@@ -11,7 +11,7 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { GraphQLError, getOperationAST, type GraphQLSchema } from 'graphql';
 import type { AppRuntime } from './runtime.js';
-import type { OrdoContext } from './context.js';
+import { RequestContext, type OrdoContext } from './context.js';
 import { ANONYMOUS, type Principal } from './auth.js';
 import type { Em } from './db/orm.js';
 import { formatError } from './errors-format.js';
@@ -87,11 +87,11 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
   const apq = persistedQueries(config.redisUrl, config.redisPrefix, config.apqTtlSeconds, app.log);
 
   const context = async (authorization: string | undefined, ip?: string, requestId: string = randomUUID(), userAgent?: string): Promise<OrdoContext> => {
-    const em = app.orm.em.fork() as Em;
+    const ctx = new RequestContext(app, requestId, authorization, ip, userAgent?.slice(0, 300));
     let principal: Principal;
     try {
       // A guest storefront's request (no token) is anonymous without a promise for it.
-      principal = authorization ? await principalOf(em, authorization) : ANONYMOUS;
+      principal = authorization ? await principalOf(ctx.em, authorization) : ANONYMOUS;
     } catch (e) {
       if (e instanceof OrdoError) {
         throw new GraphQLError(e.message, { extensions: { ...e.extensions, http: { status: 401 } } });
@@ -100,7 +100,8 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
     }
     const scope = requestScope.current();
     if (scope) scope.principal = principalKind(principal);
-    return { app, em, principal, requestId, loaders: new Map(), authorization, ip, userAgent: userAgent?.slice(0, 300) };
+    ctx.principal = principal;
+    return ctx;
   };
 
   const wsServer = new WebSocketServer({ server, path: '/graphql' });

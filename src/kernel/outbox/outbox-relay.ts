@@ -7,6 +7,7 @@ import type { AppRuntime } from '../runtime.js';
 import type { Em } from '../db/orm.js';
 import { sqlCounter } from '../db/sql-counter.js';
 import { dialectOf } from '../db/dialect.js';
+import type { SqlMethod } from '../db/sql-runner.js';
 import { untraced } from '../tracing.js';
 import { eventJobs, type ToQueue } from './event-group.js';
 import { toEvent, type EventRow } from './event-row.js';
@@ -112,10 +113,22 @@ export class OutboxRelay {
     await this.drain();
   }
 
+  /**
+   * One of the relay's statements, on its own. On PostgreSQL through a session (pg-session.ts): the claim's
+   * text is the same every pass, so it is prepared and PostgreSQL skips its parse and plan, and neither
+   * knex's query machinery nor a forked EntityManager runs for it (under load a pass runs every 10 ms, in
+   * the API and in every worker). Not in a shared trip: the claim must be a transaction of its own.
+   */
+  private run(sql: string, params: unknown[], method: SqlMethod = 'all'): Promise<any> {
+    const em = this.app.orm.em as Em;
+    const { withSession } = dialectOf(em);
+    if (!withSession) return em.fork().execute(sql, params, method);
+    return withSession(em, (session) => session.execute(sql, params, method));
+  }
+
   private async relayBatch(): Promise<number> {
-    const em = this.app.orm.em.fork() as Em;
     const now = Date.now();
-    const dialect = dialectOf(em);
+    const dialect = dialectOf(this.app.orm.em as Em);
     const pg = dialect.name === 'postgresql';
     const pick = `SELECT id FROM outbox_event WHERE published_at_ms IS NULL${pg ? ' AND id > ?' : ''} AND (claimed_until_ms IS NULL OR claimed_until_ms < ?) ORDER BY id LIMIT ${BATCH}${dialect.forUpdate({ skipLocked: true })}`;
     // Relays of other processes claim at the same time: on PostgreSQL each skips the rows another is
@@ -128,7 +141,7 @@ export class OutboxRelay {
       const { from, token } = this.floor.start();
       // The claim above the floor, with what its snapshot saw (one statement, one snapshot): the floor's
       // next step (claim-floor.ts). The snapshot's row comes back even when nothing is claimed.
-      const answer: (Partial<Row> & { snap_top: string | null; snap_xmin: string; snap_xmax: string })[] = await em.execute(
+      const answer: (Partial<Row> & { snap_top: string | null; snap_xmin: string; snap_xmax: string })[] = await this.run(
         `WITH snap AS (SELECT (SELECT max(id) FROM outbox_event) AS snap_top, pg_snapshot_xmin(pg_current_snapshot())::text AS snap_xmin,
            pg_snapshot_xmax(pg_current_snapshot())::text AS snap_xmax), claimed AS (${claim})
          SELECT claimed.*, snap.* FROM snap LEFT JOIN claimed ON true`,
@@ -137,7 +150,7 @@ export class OutboxRelay {
       rows = answer.filter((r) => r.id != null) as Row[];
       if (rows.length < BATCH) this.floor.passed({ top: Number(answer[0].snap_top ?? 0), xmin: BigInt(answer[0].snap_xmin), xmax: BigInt(answer[0].snap_xmax) }, token);
     } else {
-      rows = await em.execute(claim, [until, now]);
+      rows = await this.run(claim, [until, now]);
     }
     if (!rows.length) return 0;
     rows.sort((a, b) => Number(a.id) - Number(b.id));
@@ -163,7 +176,7 @@ export class OutboxRelay {
     const sets = [`published_at_ms = ${t}`];
     if (unhandled.length) sets.push(`processed_at_ms = CASE WHEN id IN (${unhandled.join(',')}) THEN ${t} ELSE processed_at_ms END`);
     if (keys.size) sets.push(`job_key = CASE ${[...keys].map(([key, ids]) => `WHEN id IN (${ids.join(',')}) THEN '${key}'`).join(' ')} ELSE job_key END`);
-    await em.execute(`UPDATE outbox_event SET ${sets.join(', ')} WHERE id IN (${[...handled, ...unhandled].join(',')})`, [], 'run');
+    await this.run(`UPDATE outbox_event SET ${sets.join(', ')} WHERE id IN (${[...handled, ...unhandled].join(',')})`, [], 'run');
     // Queued before they are published: a subscriber told of an event can rely on its job being there.
     await this.app.queue.addBulk(EVENTS_QUEUE, jobs);
     for (const event of events) this.app.pubsub.publish(EVENT_TOPIC, event);
