@@ -23,6 +23,8 @@ const KICK_DELAY_MS = 3;
  * Idle, an event still leaves KICK_DELAY_MS after its commit.
  */
 const BUSY_PASS_GAP_MS = 10;
+/** The columns a claim answers. Named, not `*`: a statement with a star is never prepared (pg-prepared.ts). */
+const CLAIMED = ['id', 'type', 'aggregate_id', 'payload', 'created_at_ms', 'trace_parent', 'attempts', 'job_key'];
 /** An event replayed this many times without being processed is left to the failed-jobs list. */
 const MAX_REPLAYS = 20;
 
@@ -115,7 +117,7 @@ export class OutboxRelay {
 
   /**
    * One of the relay's statements, on its own. On PostgreSQL through a session (pg-session.ts): the claim's
-   * text is the same every pass, so it is prepared and PostgreSQL skips its parse and plan, and neither
+   * text is the same every pass, so it is prepared (pg-prepared.ts) and PostgreSQL skips its parse and plan, and neither
    * knex's query machinery nor a forked EntityManager runs for it (under load a pass runs every 10 ms, in
    * the API and in every worker). Not in a shared trip: the claim must be a transaction of its own.
    */
@@ -133,7 +135,7 @@ export class OutboxRelay {
     const pick = `SELECT id FROM outbox_event WHERE published_at_ms IS NULL${pg ? ' AND id > ?' : ''} AND (claimed_until_ms IS NULL OR claimed_until_ms < ?) ORDER BY id LIMIT ${BATCH}${dialect.forUpdate({ skipLocked: true })}`;
     // Relays of other processes claim at the same time: on PostgreSQL each skips the rows another is
     // claiming rather than waiting for them (Dialect.forUpdate); SQLite has one writer at a time.
-    const claim = `UPDATE outbox_event SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id IN (${pick}) RETURNING id, type, aggregate_id, payload, created_at_ms, trace_parent, attempts, job_key`;
+    const claim = `UPDATE outbox_event SET claimed_until_ms = ?, attempts = attempts + 1 WHERE id IN (${pick}) RETURNING ${CLAIMED.join(', ')}`;
     // A claim lasts the retry interval: events a relay claimed and then died on are relayed again after it.
     const until = now + this.app.config.outboxRetryMs;
     let rows: Row[];
@@ -144,7 +146,7 @@ export class OutboxRelay {
       const answer: (Partial<Row> & { snap_top: string | null; snap_xmin: string; snap_xmax: string })[] = await this.run(
         `WITH snap AS (SELECT (SELECT max(id) FROM outbox_event) AS snap_top, pg_snapshot_xmin(pg_current_snapshot())::text AS snap_xmin,
            pg_snapshot_xmax(pg_current_snapshot())::text AS snap_xmax), claimed AS (${claim})
-         SELECT claimed.*, snap.* FROM snap LEFT JOIN claimed ON true`,
+         SELECT ${CLAIMED.map((c) => `claimed.${c}`).join(', ')}, snap.snap_top, snap.snap_xmin, snap.snap_xmax FROM snap LEFT JOIN claimed ON true`,
         [until, from, now],
       );
       rows = answer.filter((r) => r.id != null) as Row[];
