@@ -5,7 +5,7 @@
 // shipments — what labels.ts, ship-out.ts and order-progress.ts write. The others are left as they are
 // (false) for the ORM's walk. Orders are locked in id order, as every batch locks them.
 import { dialectOf } from '../kernel/db/dialect.js';
-import { marks, readAll, rowsBy, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
+import { readAll, rowsBy, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { mergeTables } from '../kernel/db/entity-rows.js';
 import { proportional } from '../kernel/money.js';
 import { giveBack, movementRows, shippedMoves, stockOut, type Allocation, type PlainTake } from '../inventory/stock-ledger.js';
@@ -48,15 +48,15 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
     {
       sql: `SELECT o.id, o.status, (SELECT sum(quantity) FROM order_line WHERE order_id = o.id) AS units,
         (SELECT sum(quantity_shipped) FROM order_line WHERE order_id = o.id) AS shipped
-       FROM orders o WHERE o.id IN (${marks(orderIds.length)}) ORDER BY o.id${dialect.forUpdate()}`,
-      params: orderIds,
+       FROM orders o WHERE ${dialect.anyOf('o.id', orderIds).sql} ORDER BY o.id${dialect.forUpdate()}`,
+      params: dialect.anyOf('o.id', orderIds).params,
     },
     {
       sql: `SELECT s.id AS shipment_id, s.status, s.tracking_number, s.shipped_at, sl.quantity, ol.id AS line_id, ol.variant_id, ol.sku,
         ol.quantity AS line_quantity, ol.line_total, ol.allocations
        FROM shipment s JOIN shipment_line sl ON sl.shipment_id = s.id JOIN order_line ol ON ol.id = sl.order_line_id
-       WHERE s.id IN (${marks(items.length)})`,
-      params: items.map((i) => i.shipment.id),
+       WHERE ${dialect.anyOf('s.id', items.map((i) => i.shipment.id)).sql}`,
+      params: dialect.anyOf('s.id', items.map((i) => i.shipment.id)).params,
     },
     ...outs.statements,
   ]);

@@ -4,7 +4,7 @@
 // others are left as they are (null) for the ORM's routing. Orders are locked in id order, as every batch
 // locks them, so that two batches never wait for each other in a circle.
 import { dialectOf } from '../kernel/db/dialect.js';
-import { marks, readAll, rowsBy, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
+import { readAll, rowsBy, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { newId } from '../kernel/ids.js';
 import { mergeTables } from '../kernel/db/entity-rows.js';
 import { DEFAULT_UNIT_GRAMS } from '../inventory/parcel.js';
@@ -27,26 +27,28 @@ export async function createPacked(db: SqlRunner, orderIds: readonly string[], t
   const ids = [...orderIds].sort();
   // The orders locked, their lines, and the locations their units are reserved at (one round trip on a session).
   const held = dialect.jsonArrayField('ol.allocations', 'locationId');
+  // `= ANY(?)` on PostgreSQL (dialect.anyOf): one text, prepared, whatever the batch's size.
+  const anyOrder = (column: string) => dialect.anyOf(column, ids);
   const [orderRows, lineRows, locationRows] = await readAll(db, [
     {
       sql: `SELECT o.id, o.status, o.number, o.external_id, o.pickup_location_id, o.shipping_method_id,
         ${addressColumns('ship_')},
         (SELECT count(*) FROM shipment s WHERE s.order_id = o.id) AS shipments
-       FROM orders o WHERE o.id IN (${marks(ids.length)}) ORDER BY o.id${dialect.forUpdate()}`,
-      params: ids,
+       FROM orders o WHERE ${anyOrder('o.id').sql} ORDER BY o.id${dialect.forUpdate()}`,
+      params: anyOrder('o.id').params,
     },
     {
       sql: `SELECT ol.order_id, ol.id, ol.variant_id, ol.sku, ol.quantity, ol.quantity_shipped, ol.quantity_backordered, ol.quantity_preordered,
         ol.quantity_cancelled, ol.allocations, v.weight_grams, m.id AS method_id, m.carrier_code, m.service_code, m.min_transit_days, m.max_transit_days
        FROM order_line ol JOIN orders o ON o.id = ol.order_id LEFT JOIN product_variant v ON v.sku = ol.sku
        LEFT JOIN shipping_method m ON m.id = o.shipping_method_id
-       WHERE ol.order_id IN (${marks(ids.length)}) ORDER BY ol.id`,
-      params: ids,
+       WHERE ${anyOrder('ol.order_id').sql} ORDER BY ol.id`,
+      params: anyOrder('ol.order_id').params,
     },
     {
       sql: `SELECT id, code, name, priority, auto_fulfill, country_code, region, address, parcel_box FROM stock_location
-       WHERE id IN (SELECT ${held.value} FROM order_line ol, ${held.from} WHERE ol.order_id IN (${marks(ids.length)}))`,
-      params: ids,
+       WHERE id IN (SELECT ${held.value} FROM order_line ol, ${held.from} WHERE ${anyOrder('ol.order_id').sql})`,
+      params: anyOrder('ol.order_id').params,
     },
   ]);
   const linesOf = rowsBy(lineRows, 'order_id');
@@ -91,7 +93,8 @@ export async function createPacked(db: SqlRunner, orderIds: readonly string[], t
     ...history.flatMap((h) => recordRows(db, dialect, { id: h.orderId, placedAt: at }, h.records, h.events)),
   ]));
   const started = [...routed.keys()];
-  const status = { sql: `UPDATE orders SET status = ?, version = version + 1, updated_at = ? WHERE id IN (${marks(started.length)})`, params: [O.IN_FULFILLMENT, dialect.date(at), ...started] };
+  const startedAny = dialect.anyOf('id', started);
+  const status = { sql: `UPDATE orders SET status = ?, version = version + 1, updated_at = ? WHERE ${startedAny.sql}`, params: [O.IN_FULFILLMENT, dialect.date(at), ...startedAny.params] };
   return { result: orderIds.map((id) => routed.get(id) ?? null), last: [...inserts, status] };
 }
 

@@ -80,6 +80,19 @@ async function insertClaimed(em: Em, rows: NewMessage[]): Promise<void> {
 }
 
 async function markSent(em: Em, sent: SentMark[]): Promise<void> {
+  const dialect = dialectOf(em);
+  if (dialect.name === 'postgresql') {
+    // One text for any number of messages (the rows as one JSON parameter), so that it is prepared (pg-prepared.ts).
+    const rows = sent.map((s) => ({ id: s.id, provider: s.provider, message_id: s.providerMessageId }));
+    await plainStatement(
+      em,
+      `UPDATE notification_message n SET status = ?, sent_at = ?, provider = u.provider, provider_message_id = u.message_id, claimed_until_ms = NULL, error = NULL
+       FROM json_to_recordset(CAST(? AS json)) AS u(id text, provider text, message_id text) WHERE n.id = u.id`,
+      [NotificationStatus.SENT, dialect.date(new Date()), JSON.stringify(rows)],
+      'run',
+    );
+    return;
+  }
   const cases = sent.map(() => 'WHEN ? THEN ?').join(' ');
   await plainStatement(
     em,

@@ -16,7 +16,7 @@ import type { Em } from '../kernel/db/orm.js';
 import { dialectOf } from '../kernel/db/dialect.js';
 import { mergeTables, PlainRows } from '../kernel/db/entity-rows.js';
 import { plainTransaction } from '../kernel/db/plain-transaction.js';
-import { marks, readAll, rowsBy, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
+import { readAll, rowsBy, type SqlRunner, type Statement } from '../kernel/db/sql-runner.js';
 import { newId } from '../kernel/ids.js';
 import { Coalescer } from '../kernel/coalescer.js';
 import { currentTraceParent } from '../kernel/tracing.js';
@@ -93,10 +93,12 @@ export class PlainCaptures {
 async function captureBatch(app: AppRuntime, db: SqlRunner, asked: Ask[]): Promise<{ result: Outcome[]; last: Statement[] }> {
   const dialect = dialectOf(db);
   const ids = [...new Set(asked.map((a) => a.orderId))].sort();
-  const list = marks(ids.length);
+  // `= ANY(?)` on PostgreSQL (dialect.anyOf): one text, prepared, whatever the batch's size.
+  const byId = dialect.anyOf('id', ids);
+  const byOrder = dialect.anyOf('order_id', ids);
   const [orders, payments] = await readAll(db, [
-    { sql: `SELECT id, number, status, held_from, payment_status, total FROM orders WHERE id IN (${list}) ORDER BY id${dialect.forUpdate()}`, params: ids },
-    { sql: `SELECT id, order_id, method, status, amount, currency_code, transaction_id FROM payment WHERE order_id IN (${list})`, params: ids },
+    { sql: `SELECT id, number, status, held_from, payment_status, total FROM orders WHERE ${byId.sql} ORDER BY id${dialect.forUpdate()}`, params: byId.params },
+    { sql: `SELECT id, order_id, method, status, amount, currency_code, transaction_id FROM payment WHERE ${byOrder.sql}`, params: byOrder.params },
   ]);
   const orderOf = new Map(orders.map((o: any) => [o.id as string, o]));
   const paymentsOf = rowsBy(payments, 'order_id');

@@ -127,6 +127,9 @@ describe('notifications through a real SMTP server', () => {
       const byType = (type: string, channel = 'EMAIL') => list.find((n: any) => n.eventType === type && n.channel === channel);
       expect(byType('payment.refunded').attempts).toBe(2);
       expect(byType('order.confirmed')).toMatchObject({ recipient, sender: '"Example Shop" <shop@example.com>', provider: 'smtp', subject: `Order ${number} confirmed` });
+      // The row marked SENT keeps what the provider answered: the SMTP server's message id, and when.
+      expect(byType('order.confirmed').providerMessageId).toMatch(/^<.+@.+>$/);
+      expect(Date.parse(byType('order.confirmed').sentAt)).toBeGreaterThan(0);
       const sms = byType('shipment.shipped', 'SMS');
       expect(sms).toMatchObject({ recipient: '+4930123456', sender: 'EXSHOP', provider: 'log' });
       expect(sms.text).toContain(tracking.trackingUrl);

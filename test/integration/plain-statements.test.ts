@@ -9,6 +9,7 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { plainReads, plainStatement, plainTransaction } from '../../src/kernel/db/plain-transaction.js';
 import { withPgSession } from '../../src/kernel/db/pg-session.js';
 import type { Em } from '../../src/kernel/db/orm.js';
+import { dialectOf } from '../../src/kernel/db/dialect.js';
 
 const INSERT = 'INSERT INTO plain_statement_probe (id, n, label) VALUES (?, ?, ?)';
 const BY_ID = 'SELECT id, n, label FROM plain_statement_probe WHERE id = ?';
@@ -54,6 +55,25 @@ describe.each(DB_KINDS)('plain statements on %s', (kind) => {
       const rows = await t.sql('SELECT id, label FROM plain_statement_probe WHERE id IN (?, ?) ORDER BY id', [`b${i}`, `c${i}`]);
       expect(rows).toEqual([{ id: `b${i}`, label: 'committed' }, { id: `c${i}`, label: 'kept' }]);
     }
+  });
+
+  it('finds the rows of an id list of any size (dialect.anyOf), odd characters and all, once prepared too', async () => {
+    const ids = ['d"1', 'd\\2', "d'3", 'd,4', 'd{5}', 'd 6', 'dNULL'];
+    for (const [i, id] of ids.entries()) await plainStatement(em(), INSERT, [id, 900 + i, null], 'run');
+    // Lists of several sizes, each sent often enough for its statement to be prepared on PostgreSQL (one
+    // text there whatever the size): each answers exactly its own rows.
+    for (let round = 0; round < 3; round++) {
+      for (let n = 0; n <= ids.length; n++) {
+        const want = ids.slice(0, n);
+        const any = dialectOf(em()).anyOf('id', [...want, 'not-there']);
+        const rows = await plainTransaction(em(), async (db) => ({ result: await db.execute(`SELECT id FROM plain_statement_probe WHERE ${any.sql} ORDER BY n`, any.params, 'all'), last: [] }));
+        expect(rows.map((r: { id: string }) => r.id)).toEqual(want);
+      }
+    }
+    const none = dialectOf(em()).anyOf('id', []);
+    expect(await rowsOf(`SELECT id FROM plain_statement_probe WHERE ${none.sql}`, none.params)).toEqual([]);
+    const byN = dialectOf(em()).anyOf('n', [900, 902]);
+    expect((await rowsOf(`SELECT id FROM plain_statement_probe WHERE ${byN.sql} ORDER BY n`, byN.params)).map((r: { id: string }) => r.id)).toEqual([ids[0], ids[2]]);
   });
 
   it('rolls back what a failed transaction wrote, also once its statements are prepared', async () => {

@@ -109,6 +109,15 @@ export interface Dialect {
   insertStatements(tables: readonly TableRows[]): Statement[];
 
   /**
+   * `column` is one of `values`, as SQL text with placeholders and its parameters. On PostgreSQL
+   * `column = ANY(?)` with the values as one array literal: the text is the same for any number of values,
+   * so a statement that names a batch's rows is prepared (pg-prepared.ts) and PostgreSQL skips its parse
+   * and plan, where `IN (?, ?, …)` was a new text for each batch size. On SQLite `column IN (?, ?, …)`.
+   * The values are ids (strings or integers); an empty list matches nothing.
+   */
+  anyOf(column: string, values: readonly (string | number)[]): Statement;
+
+  /**
    * Runs `fn` on a connection of its own whose BEGIN and COMMIT ride along with its first and last
    * statements (PostgreSQL, where each statement is a round trip: a transaction then costs none of its
    * own). Null on SQLite: in process, the ORM's transaction costs no round trips, so there is nothing to

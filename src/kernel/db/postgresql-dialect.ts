@@ -48,8 +48,21 @@ export const postgresqlDialect: Dialect = {
     return [{ sql: cte(filled), params: filled.flatMap((t) => (asJson(t) ? [rowsJson(t)] : t.rows.flat())) }];
   },
 
+  anyOf: (column: string, values: readonly (string | number)[]): Statement => ({ sql: `${column} = ANY(?)`, params: [arrayLiteral(values)] }),
+
   withSession: withPgSession,
 };
+
+/** An array literal of ids, each element quoted (a quote or backslash in one escaped), for `= ANY(?)`. */
+function arrayLiteral(values: readonly (string | number)[]): string {
+  let out = '{';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i) out += ',';
+    out += typeof v === 'number' ? String(v) : `"${v.replace(/["\\]/g, '\\$&')}"`;
+  }
+  return `${out}}`;
+}
 
 /**
  * One statement for all the inserts (data-modifying CTEs). A table's rows go in as VALUES up to

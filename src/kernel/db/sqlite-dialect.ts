@@ -2,7 +2,7 @@
 // no date type (the ORM keeps epoch milliseconds), no row locks, no sequences. See dialect.ts for why
 // each member differs from PostgreSQL's.
 import type { Dialect, TableRows } from './dialect.js';
-import { insertSql, type SqlRunner, type Statement } from './sql-runner.js';
+import { insertSql, marks, type SqlRunner, type Statement } from './sql-runner.js';
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
@@ -31,6 +31,9 @@ export const sqliteDialect: Dialect = {
   async createSequence(_db: SqlRunner, _name: string, _start: number): Promise<void> {},
 
   nextValueSql: () => null,
+
+  anyOf: (column: string, values: readonly (string | number)[]): Statement =>
+    values.length ? { sql: `${column} IN (${marks(values.length)})`, params: [...values] } : { sql: '1 = 0', params: [] },
 
   insertStatements: (tables: readonly TableRows[]): Statement[] =>
     tables.filter((t) => t.rows.length).map((t) => ({ sql: insertSql(t.table, t.columns, t.rows.length), params: t.rows.flat() })),

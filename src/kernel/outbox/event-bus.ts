@@ -5,6 +5,8 @@ import type { DomainEvent, EventHandler, OrdoModule } from '../module.js';
 import type { Em } from '../db/orm.js';
 import type { QueueJob } from '../queue/queue.js';
 import { measured, sqlCounter } from '../db/sql-counter.js';
+import { dialectOf } from '../db/dialect.js';
+import { plainStatement } from '../db/plain-transaction.js';
 import { untraced, inJobSpan } from '../tracing.js';
 import { Coalescer } from '../coalescer.js';
 import { EVENTS_QUEUE } from './outbox-relay.js';
@@ -88,8 +90,11 @@ export class EventBus {
     this.acks ??= new Coalescer<number, void>(async (ids) => {
       // Outside the async context of the job that happened to start the batch (its trace, its SQL count).
       await untraced(() => sqlCounter.exit(async () => {
+        // One text for any number of events (dialect.anyOf): on PostgreSQL a prepared statement, through a
+        // statement of its own (plainStatement), not knex.
         const em = app.orm.em.fork() as Em;
-        await em.execute(`UPDATE outbox_event SET processed_at_ms = ? WHERE id IN (${ids.map(Number).join(',')})`, [Date.now()], 'run');
+        const any = dialectOf(em).anyOf('id', ids.map(Number));
+        await plainStatement(em, `UPDATE outbox_event SET processed_at_ms = ? WHERE ${any.sql}`, [Date.now(), ...any.params], 'run');
       }));
       return ids.map(() => undefined);
     }, { delayMs: ACK_DELAY_MS, max: 1000 });

@@ -174,11 +174,7 @@ export class OutboxRelay {
     // group's key on its events. Marked before they are queued: a relay that dies in between leaves them
     // to the sweeper, whose replay adds the same jobs (event-group.ts), not to a new claim that would
     // queue them under other ones.
-    const t = Date.now();
-    const sets = [`published_at_ms = ${t}`];
-    if (unhandled.length) sets.push(`processed_at_ms = CASE WHEN id IN (${unhandled.join(',')}) THEN ${t} ELSE processed_at_ms END`);
-    if (keys.size) sets.push(`job_key = CASE ${[...keys].map(([key, ids]) => `WHEN id IN (${ids.join(',')}) THEN '${key}'`).join(' ')} ELSE job_key END`);
-    await this.run(`UPDATE outbox_event SET ${sets.join(', ')} WHERE id IN (${[...handled, ...unhandled].join(',')})`, [], 'run');
+    await this.run(...markPublished(pg, Date.now(), handled, unhandled, keys), 'run');
     // Queued before they are published: a subscriber told of an event can rely on its job being there.
     await this.app.queue.addBulk(EVENTS_QUEUE, jobs);
     for (const event of events) this.app.pubsub.publish(EVENT_TOPIC, event);
@@ -202,4 +198,26 @@ export class OutboxRelay {
     }
     return n;
   }
+}
+
+/**
+ * The statement that marks a pass's events published, those no handler wants processed too, and keeps each
+ * new group's key on its events. On PostgreSQL its text is the same for every pass (the lists go in as an
+ * array and a JSON object), so it is prepared; SQLite's lists are written into the text.
+ */
+function markPublished(pg: boolean, t: number, handled: number[], unhandled: number[], keys: Map<string, number[]>): [string, unknown[]] {
+  const all = [...handled, ...unhandled];
+  if (pg) {
+    const keyOf: Record<string, string> = {};
+    for (const [key, ids] of keys) for (const id of ids) keyOf[id] = key;
+    return [
+      `UPDATE outbox_event SET published_at_ms = ?, processed_at_ms = CASE WHEN id = ANY(?) THEN ? ELSE processed_at_ms END,
+         job_key = COALESCE(CAST(? AS jsonb) ->> CAST(id AS text), job_key) WHERE id = ANY(?)`,
+      [t, `{${unhandled.join(',')}}`, t, JSON.stringify(keyOf), `{${all.join(',')}}`],
+    ];
+  }
+  const sets = [`published_at_ms = ${t}`];
+  if (unhandled.length) sets.push(`processed_at_ms = CASE WHEN id IN (${unhandled.join(',')}) THEN ${t} ELSE processed_at_ms END`);
+  if (keys.size) sets.push(`job_key = CASE ${[...keys].map(([key, ids]) => `WHEN id IN (${ids.join(',')}) THEN '${key}'`).join(' ')} ELSE job_key END`);
+  return [`UPDATE outbox_event SET ${sets.join(', ')} WHERE id IN (${all.join(',')})`, []];
 }
