@@ -2,7 +2,6 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { GraphQLSchema } from 'graphql';
-import { Redis } from 'ioredis';
 import { ConfigError, type OrdoConfig } from './config.js';
 import { coreModules } from './modules.js';
 import { openDatabase, type Em, type Orm } from './kernel/db/orm.js';
@@ -12,7 +11,7 @@ import { AuditEntry } from './kernel/audit/audit-entry.entity.js';
 import { createLogger, type Logger } from './kernel/logger.js';
 import { orderModules, type OrdoModule, type JobDefinition } from './kernel/module.js';
 import { InProcessQueue } from './kernel/queue/in-process-queue.js';
-import { BullQueue } from './kernel/queue/bullmq-queue.js';
+import { redisClient } from './kernel/redis-client.js';
 import type { QueueDriver } from './kernel/queue/queue.js';
 import { createOrdoPubSub } from './kernel/pubsub.js';
 import { EventBus } from './kernel/outbox/event-bus.js';
@@ -83,11 +82,14 @@ export async function createEngine(config: OrdoConfig, opts: EngineOptions = {})
     }
   }
 
-  const queue: QueueDriver = config.redisUrl ? new BullQueue(config.redisUrl, config.redisPrefix, log, config.queueLockMs) : new InProcessQueue();
+  const queue: QueueDriver = config.redisUrl
+    // Loaded only with REDIS_URL: bullmq and ioredis are a tenth of an idle engine's memory (lazy-require.ts).
+    ? new (await import('./kernel/queue/bullmq-queue.js')).BullQueue(config.redisUrl, config.redisPrefix, log, config.queueLockMs)
+    : new InProcessQueue();
   const pubsub = createOrdoPubSub(config.redisUrl, config.redisPrefix, (err) => log.warn({ err: err.message }, 'redis (pub/sub) connection error'));
   const events = new EventBus();
   events.register(modules);
-  const probe = config.redisUrl ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) : null;
+  const probe = config.redisUrl ? redisClient(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 }) : null;
   probe?.on('error', () => {}); // /ready reports it (redisReady below); ioredis reconnects by itself
 
   let app!: AppRuntime;

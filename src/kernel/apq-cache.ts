@@ -2,7 +2,7 @@
 // processes behind a load balancer share them (a query registered through one is found by the next),
 // else in Apollo's bounded in-memory LRU cache of this process. Keys carry ORDO_REDIS_PREFIX, and each
 // registration expires (ORDO_APQ_TTL_SECONDS) so that documents nobody sends any more go away.
-import { Redis } from 'ioredis';
+import { redisClient, type Redis } from './redis-client.js';
 import type { ApolloServerOptions } from '@apollo/server';
 import type { Logger } from './logger.js';
 
@@ -16,7 +16,7 @@ export class RedisApqCache {
   constructor(url: string, private readonly prefix: string, private readonly defaultTtlSeconds: number, private readonly log: Logger) {
     // A slow or absent Redis must not hold requests: a command gives up quickly, and the query is then
     // treated as not registered (the client sends it in full: slower, never wrong).
-    this.redis = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1_000, lazyConnect: true });
+    this.redis = redisClient(url, { maxRetriesPerRequest: 1, commandTimeout: 1_000, lazyConnect: true });
     this.redis.on('error', () => {}); // reported per command below; ioredis reconnects by itself
   }
 

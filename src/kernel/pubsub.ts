@@ -2,7 +2,7 @@
 // on one engine process reaches subscribers on every other.
 import { createPubSub, type PubSub } from '@graphql-yoga/subscription';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { Redis } from 'ioredis';
+import { redisClient } from './redis-client.js';
 
 export type OrdoPubSub = PubSub<Record<string, [unknown]>> & { close(): Promise<void> };
 
@@ -14,10 +14,10 @@ export function createOrdoPubSub(redisUrl: string | undefined, prefix: string, o
   }
   // Auto-pipelining: the relay publishes a claimed batch's events in one synchronous loop, and ioredis then
   // sends them in one write instead of one write (and one wake-up of Redis) per event.
-  const publishClient = new Redis(redisUrl, { enableAutoPipelining: true });
+  const publishClient = redisClient(redisUrl, { enableAutoPipelining: true });
   // No ready check on the subscriber: its INFO probe would race the first SUBSCRIBE and leave the
   // connection in subscriber mode without ever hearing an event.
-  const subscribeClient = new Redis(redisUrl, { enableReadyCheck: false });
+  const subscribeClient = redisClient(redisUrl, { enableReadyCheck: false });
   // ioredis reconnects by itself; without a listener it prints "Unhandled error event" for each try.
   publishClient.on('error', onError);
   subscribeClient.on('error', onError);

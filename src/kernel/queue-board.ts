@@ -18,11 +18,9 @@
 import type { Server } from 'node:http';
 import type { Express, NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
-import { Redis } from 'ioredis';
-import { Queue, type ConnectionOptions } from 'bullmq';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
+import type { Queue, ConnectionOptions } from 'bullmq';
+import { lazyRequire } from './lazy-require.js';
+import { redisClient, type Redis } from './redis-client.js';
 import type { AppRuntime } from './runtime.js';
 import type { Em } from './db/orm.js';
 import { channelScope, isAdmin, type Principal } from './auth.js';
@@ -66,6 +64,12 @@ function refuse(res: Response, status: number, message: string): void {
 }
 
 /** Removes what the page would load from another host (Google Fonts); checked by test/e2e/queue-board.test.ts. */
+// bullmq and bull-board (its templates and pages) are loaded by the board's first request (lazy-require.ts).
+const bullmq = lazyRequire<typeof import('bullmq')>('bullmq');
+const bullBoard = lazyRequire<typeof import('@bull-board/api')>('@bull-board/api');
+const bullMqAdapter = lazyRequire<typeof import('@bull-board/api/bullMQAdapter')>('@bull-board/api/bullMQAdapter');
+const expressAdapter = lazyRequire<typeof import('@bull-board/express')>('@bull-board/express');
+
 const EXTERNAL_STYLESHEET = /<link\b[^>]*\bhref="https?:\/\/[^"]*"[^>]*>/gi;
 
 export function mountQueueBoard(expressApp: Express, app: AppRuntime, principalOf: PrincipalOf, server: Server): void {
@@ -84,16 +88,16 @@ export function mountQueueBoard(expressApp: Express, app: AppRuntime, principalO
   const open = () => {
     if (board) return board;
     // One retry per command: with Redis down the board answers an error quickly instead of hanging.
-    const connection = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+    const connection = redisClient(redisUrl, { maxRetriesPerRequest: 1 });
     connection.on('error', (err) => app.log.warn({ err: err.message }, 'redis (queue board) connection error'));
     const queues = queueNames(app.modules).map((name) => {
-      const q = new Queue(name, { connection: connection as unknown as ConnectionOptions, prefix: config.redisPrefix });
+      const q = new (bullmq().Queue)(name, { connection: connection as unknown as ConnectionOptions, prefix: config.redisPrefix });
       q.on('error', (err) => app.log.warn({ err: err.message, queue: name }, 'queue board: queue error'));
       return q;
     });
-    const adapter = new ExpressAdapter().setBasePath(QUEUE_BOARD_PATH);
-    createBullBoard({
-      queues: queues.map((q) => new BullMQAdapter(q)),
+    const adapter = new (expressAdapter().ExpressAdapter)().setBasePath(QUEUE_BOARD_PATH);
+    bullBoard().createBullBoard({
+      queues: queues.map((q) => new (bullMqAdapter().BullMQAdapter)(q)),
       serverAdapter: adapter,
       options: { uiConfig: { boardTitle: 'Ordo queues' } },
     });

@@ -2,7 +2,7 @@
 // token) in fixed windows, on Redis when REDIS_URL is set, so that every API process counts together
 // (keys under ORDO_REDIS_PREFIX), else in this process's memory. Over the limit is RATE_LIMITED with
 // `extensions.retryAfterSeconds`. Should Redis fail, each process counts in its own memory meanwhile.
-import { Redis } from 'ioredis';
+import { redisClient, type Redis } from './redis-client.js';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { hashToken, type Principal } from './auth.js';
 import { OrdoError } from './errors.js';
@@ -75,7 +75,7 @@ export class RateLimits {
   private client(): Redis {
     if (!this.redis) {
       // A slow Redis must not hold sign-ins: a command gives up quickly and the memory counter answers.
-      this.redis = new Redis(this.app.config.redisUrl!, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
+      this.redis = redisClient(this.app.config.redisUrl!, { maxRetriesPerRequest: 1, commandTimeout: 1_000 });
       this.redis.on('error', () => {}); // the insurance limiter covers it; ioredis reconnects by itself
     }
     return this.redis;

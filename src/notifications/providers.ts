@@ -4,7 +4,8 @@ import { rename, writeFile } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { lazyRequire } from '../kernel/lazy-require.js';
 import type { Logger } from '../kernel/logger.js';
 
 export interface OutgoingEmail {
@@ -45,11 +46,15 @@ export interface SmsProvider {
   send(sms: OutgoingSms): Promise<{ providerMessageId: string }>;
 }
 
+// nodemailer: loaded with the first mail a process sends (the sender is made then: NotificationService),
+// so API processes that leave mail to the workers never load it (lazy-require.ts).
+const nodemailer = lazyRequire<typeof import('nodemailer')>('nodemailer');
+
 export class SmtpEmailSender implements EmailSender {
   readonly code = 'smtp';
   private transport: Transporter;
   constructor(url: string) {
-    this.transport = nodemailer.createTransport(pooled(url));
+    this.transport = nodemailer().createTransport(pooled(url));
     // Unless the URL set up a proxy (which provides the sockets itself).
     const t = this.transport as Transporter & { getSocket?: unknown };
     if (typeof t.getSocket !== 'function') t.getSocket = noDelaySocket;
@@ -106,11 +111,12 @@ function noDelaySocket(
 /** No SMTP_URL: the complete message (RFC 822) is written to <data>/mail/*.eml and logged. */
 export class FileEmailSender implements EmailSender {
   readonly code = 'file';
-  private transport = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  private transport: Transporter | undefined;
   /** The folder, made once per process (a call per mail cost a system call each). */
   private made: Promise<unknown> | null = null;
   constructor(private readonly dir: string, private readonly log: Logger) {}
   async send(mail: OutgoingEmail) {
+    this.transport ??= nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
     const info = await this.transport.sendMail(mail);
     await (this.made ??= mkdir(this.dir, { recursive: true }).catch((e) => { this.made = null; throw e; }));
     const file = join(this.dir, `${fileSafe(mail.messageId)}.eml`);

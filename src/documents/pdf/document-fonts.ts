@@ -15,7 +15,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import PDFDocument from 'pdfkit';
+import { lazyRequire } from '../../kernel/lazy-require.js';
+
+/** pdfkit (and fontkit under it), loaded by the first document a process renders (lazy-require.ts). */
+export const pdfkit = lazyRequire<typeof import('pdfkit')>('pdfkit');
 
 export const SANS = 'Sans';
 export const SANS_BOLD = 'Sans-Bold';
@@ -51,7 +54,7 @@ function load(): Loaded {
   if (loaded) return loaded;
   const dir = join(dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
   const files = Object.fromEntries(NAMES.map((n) => [n, readFileSync(join(dir, FILES[n]))]));
-  const probe = new PDFDocument({ font: '' });
+  const probe = new (pdfkit())({ font: '' });
   const parsed: Record<string, ParsedFont> = {};
   let Embedded: EmbeddedFontClass | null = null;
   for (const name of NAMES) {

@@ -1,6 +1,6 @@
 // What every renderer shares: a pdfkit document with the embedded document font, collected into a
 // Buffer; text made safe for that font, address blocks, a table that breaks across pages, page numbers.
-import PDFDocument from 'pdfkit';
+import { pdfkit } from './document-fonts.js';
 import { SANS, SANS_BOLD, hasGlyph, useDocumentFonts } from './document-fonts.js';
 
 export { SANS, SANS_BOLD };
@@ -23,6 +23,7 @@ export interface PdfAddress {
  * by tests (pdf-text.ts). Pages are buffered so page numbers can be written at the end.
  */
 export function createPdf(size: 'A4' | 'A6', margin: number, info: { title: string; createdAt?: Date }): Pdf {
+  const PDFDocument = pdfkit();
   const doc = new PDFDocument({
     size,
     margin,

@@ -3,8 +3,9 @@
 // (`dialectOf(db)`) and call its members, instead of branching on the database in the middle of their
 // code. Each member says why the two differ. A difference that is new goes here, as a member of both.
 import type { LockMode } from '@mikro-orm/core';
-import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { loadedModule } from '../lazy-require.js';
 import type { Em } from './orm.js';
 import type { SqlMethod, SqlRunner, Statement } from './sql-runner.js';
 import { postgresqlDialect } from './postgresql-dialect.js';
@@ -129,7 +130,22 @@ export interface Dialect {
 /** The dialect of the database `db` (an EntityManager, a transaction's, or a Session) talks to. */
 export function dialectOf(db: { getDriver(): object }): Dialect {
   const driver = db.getDriver();
-  if (driver instanceof PostgreSqlDriver) return postgresqlDialect;
-  if (driver instanceof BetterSqliteDriver) return sqliteDialect;
+  let dialect = dialects.get(driver);
+  if (!dialect) {
+    dialect = driverDialect(driver);
+    dialects.set(driver, dialect);
+  }
+  return dialect;
+}
+
+const dialects = new WeakMap<object, Dialect>();
+
+// Only the driver the process opened is loaded (orm.ts, lazy-require.ts): a driver class that is not
+// loaded has no instances, so it is not loaded here to ask.
+function driverDialect(driver: object): Dialect {
+  const pg = loadedModule<{ PostgreSqlDriver: typeof PostgreSqlDriver }>('@mikro-orm/postgresql');
+  if (pg && driver instanceof pg.PostgreSqlDriver) return postgresqlDialect;
+  const sqlite = loadedModule<{ BetterSqliteDriver: typeof BetterSqliteDriver }>('@mikro-orm/better-sqlite');
+  if (sqlite && driver instanceof sqlite.BetterSqliteDriver) return sqliteDialect;
   throw new Error(`No dialect for the database driver ${driver.constructor.name}: Ordo runs on PostgreSQL or SQLite.`);
 }

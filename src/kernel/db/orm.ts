@@ -5,8 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataloaderType, MikroORM, ReflectMetadataProvider, type MigrationObject, type Options } from '@mikro-orm/core';
-import { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
-import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import type { BetterSqliteDriver } from '@mikro-orm/better-sqlite';
+import type { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { EntityManager as KnexEntityManager } from '@mikro-orm/knex';
 import type { OrdoConfig } from '../../config.js';
@@ -14,6 +14,11 @@ import type { Logger } from '../logger.js';
 import { countStatement } from './sql-counter.js';
 import { traceKnexQueries } from './sql-spans.js';
 import { preparingOff } from './pg-prepared.js';
+import { lazyRequire } from '../lazy-require.js';
+
+// Each driver is loaded only by a process that opens its database (lazy-require.ts).
+const postgresqlDriver = lazyRequire<{ PostgreSqlDriver: typeof PostgreSqlDriver }>('@mikro-orm/postgresql');
+const sqliteDriver = lazyRequire<{ BetterSqliteDriver: typeof BetterSqliteDriver }>('@mikro-orm/better-sqlite');
 
 export type Orm = MikroORM;
 export type Em = KnexEntityManager;
@@ -47,7 +52,7 @@ export function ormOptions(config: OrdoConfig, opts: DbOptions): Options {
   if (config.database.kind === 'postgresql') {
     return {
       ...common,
-      driver: PostgreSqlDriver,
+      driver: postgresqlDriver().PostgreSqlDriver,
       clientUrl: config.database.url,
       pool: { min: 0, max: config.database.poolSize },
       // DATABASE_READ_URL: a read replica, used only by the reads that ask for it (FROM_REPLICA); a read
@@ -60,7 +65,7 @@ export function ormOptions(config: OrdoConfig, opts: DbOptions): Options {
   mkdirSync(dirname(config.database.sqlitePath), { recursive: true });
   return {
     ...common,
-    driver: BetterSqliteDriver,
+    driver: sqliteDriver().BetterSqliteDriver,
     dbName: config.database.sqlitePath,
     pool: {
       min: 1,
