@@ -43,20 +43,23 @@ export async function handOver(db: SqlRunner, items: readonly Handover[]): Promi
     if (!planned.has(s.id)) planned.set(s.id, s.units.map((u) => ({ at: { variantId: u.line.variantId, sku: u.line.sku, locationId: s.location.id }, quantity: u.quantity, why: handoverNote(s.id, order) })));
   }
   const outs = stockOut([...planned.values()].flat());
+  // `= ANY(?)` on PostgreSQL (dialect.anyOf): one text, prepared, whatever the batch's size.
+  const byOrder = dialect.anyOf('o.id', orderIds);
+  const byShipment = dialect.anyOf('s.id', items.map((i) => i.shipment.id));
   // The orders locked, the shipments with their lines, then the stock taken (one round trip on a session).
   const [orderRows, lineRows, ...taken] = await readAll(db, [
     {
       sql: `SELECT o.id, o.status, (SELECT sum(quantity) FROM order_line WHERE order_id = o.id) AS units,
         (SELECT sum(quantity_shipped) FROM order_line WHERE order_id = o.id) AS shipped
-       FROM orders o WHERE ${dialect.anyOf('o.id', orderIds).sql} ORDER BY o.id${dialect.forUpdate()}`,
-      params: dialect.anyOf('o.id', orderIds).params,
+       FROM orders o WHERE ${byOrder.sql} ORDER BY o.id${dialect.forUpdate()}`,
+      params: byOrder.params,
     },
     {
       sql: `SELECT s.id AS shipment_id, s.status, s.tracking_number, s.shipped_at, sl.quantity, ol.id AS line_id, ol.variant_id, ol.sku,
         ol.quantity AS line_quantity, ol.line_total, ol.allocations
        FROM shipment s JOIN shipment_line sl ON sl.shipment_id = s.id JOIN order_line ol ON ol.id = sl.order_line_id
-       WHERE ${dialect.anyOf('s.id', items.map((i) => i.shipment.id)).sql}`,
-      params: dialect.anyOf('s.id', items.map((i) => i.shipment.id)).params,
+       WHERE ${byShipment.sql}`,
+      params: byShipment.params,
     },
     ...outs.statements,
   ]);

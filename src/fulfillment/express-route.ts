@@ -28,27 +28,28 @@ export async function createPacked(db: SqlRunner, orderIds: readonly string[], t
   // The orders locked, their lines, and the locations their units are reserved at (one round trip on a session).
   const held = dialect.jsonArrayField('ol.allocations', 'locationId');
   // `= ANY(?)` on PostgreSQL (dialect.anyOf): one text, prepared, whatever the batch's size.
-  const anyOrder = (column: string) => dialect.anyOf(column, ids);
+  const byOrder = dialect.anyOf('o.id', ids);
+  const byLineOrder = dialect.anyOf('ol.order_id', ids);
   const [orderRows, lineRows, locationRows] = await readAll(db, [
     {
       sql: `SELECT o.id, o.status, o.number, o.external_id, o.pickup_location_id, o.shipping_method_id,
         ${addressColumns('ship_')},
         (SELECT count(*) FROM shipment s WHERE s.order_id = o.id) AS shipments
-       FROM orders o WHERE ${anyOrder('o.id').sql} ORDER BY o.id${dialect.forUpdate()}`,
-      params: anyOrder('o.id').params,
+       FROM orders o WHERE ${byOrder.sql} ORDER BY o.id${dialect.forUpdate()}`,
+      params: byOrder.params,
     },
     {
       sql: `SELECT ol.order_id, ol.id, ol.variant_id, ol.sku, ol.quantity, ol.quantity_shipped, ol.quantity_backordered, ol.quantity_preordered,
         ol.quantity_cancelled, ol.allocations, v.weight_grams, m.id AS method_id, m.carrier_code, m.service_code, m.min_transit_days, m.max_transit_days
        FROM order_line ol JOIN orders o ON o.id = ol.order_id LEFT JOIN product_variant v ON v.sku = ol.sku
        LEFT JOIN shipping_method m ON m.id = o.shipping_method_id
-       WHERE ${anyOrder('ol.order_id').sql} ORDER BY ol.id`,
-      params: anyOrder('ol.order_id').params,
+       WHERE ${byLineOrder.sql} ORDER BY ol.id`,
+      params: byLineOrder.params,
     },
     {
       sql: `SELECT id, code, name, priority, auto_fulfill, country_code, region, address, parcel_box FROM stock_location
-       WHERE id IN (SELECT ${held.value} FROM order_line ol, ${held.from} WHERE ${anyOrder('ol.order_id').sql})`,
-      params: anyOrder('ol.order_id').params,
+       WHERE id IN (SELECT ${held.value} FROM order_line ol, ${held.from} WHERE ${byLineOrder.sql})`,
+      params: byLineOrder.params,
     },
   ]);
   const linesOf = rowsBy(lineRows, 'order_id');

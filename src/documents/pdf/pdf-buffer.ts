@@ -1,7 +1,6 @@
 // What every renderer shares: a pdfkit document with the embedded document font, collected into a
 // Buffer; text made safe for that font, address blocks, a table that breaks across pages, page numbers.
-import { pdfkit } from './document-fonts.js';
-import { SANS, SANS_BOLD, hasGlyph, useDocumentFonts } from './document-fonts.js';
+import { SANS, SANS_BOLD, hasGlyph, pdfkit, useDocumentFonts } from './document-fonts.js';
 
 export { SANS, SANS_BOLD };
 

@@ -7,6 +7,7 @@ import type { AppRuntime } from '../runtime.js';
 import type { Em } from '../db/orm.js';
 import { sqlCounter } from '../db/sql-counter.js';
 import { dialectOf } from '../db/dialect.js';
+import { postgresqlDialect } from '../db/postgresql-dialect.js';
 import type { SqlMethod } from '../db/sql-runner.js';
 import { untraced } from '../tracing.js';
 import { eventJobs, type ToQueue } from './event-group.js';
@@ -210,10 +211,12 @@ function markPublished(pg: boolean, t: number, handled: number[], unhandled: num
   if (pg) {
     const keyOf: Record<string, string> = {};
     for (const [key, ids] of keys) for (const id of ids) keyOf[id] = key;
+    const done = postgresqlDialect.anyOf('id', unhandled);
+    const every = postgresqlDialect.anyOf('id', all);
     return [
-      `UPDATE outbox_event SET published_at_ms = ?, processed_at_ms = CASE WHEN id = ANY(?) THEN ? ELSE processed_at_ms END,
-         job_key = COALESCE(CAST(? AS jsonb) ->> CAST(id AS text), job_key) WHERE id = ANY(?)`,
-      [t, `{${unhandled.join(',')}}`, t, JSON.stringify(keyOf), `{${all.join(',')}}`],
+      `UPDATE outbox_event SET published_at_ms = ?, processed_at_ms = CASE WHEN ${done.sql} THEN ? ELSE processed_at_ms END,
+         job_key = COALESCE(CAST(? AS jsonb) ->> CAST(id AS text), job_key) WHERE ${every.sql}`,
+      [t, ...done.params, t, JSON.stringify(keyOf), ...every.params],
     ];
   }
   const sets = [`published_at_ms = ${t}`];
