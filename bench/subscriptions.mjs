@@ -6,7 +6,9 @@
 // used from the engine's own /metrics), so that growth over many rounds shows.
 //
 //   node bench/subscriptions.mjs [--sizes 1000,5000,10000] [--rounds 5] [--clients 2] [--build] [--engine dist/src/main.js]
-//                                [--node-flags "--trace-gc"] [--heap-every 10]
+//                                [--node-flags "--trace-gc"] [--heap-every 10] [--engine-env K=V[,K=V]]
+//
+// --engine-env: more environment for the engine (ORDO_WS_KEEPALIVE_MS=1000, MALLOC_ARENA_MAX=2, …).
 //
 // RSS is read from /proc after every round. The V8 heap comes from the engine's /metrics, which costs the
 // engine a collection of its default process metrics (with 10,000 sockets: arrays of every open handle and
@@ -82,7 +84,7 @@ async function subscriberThread() {
 // ------------------------------------------------------------------ main thread
 function args() {
   const o = { sizes: '1000,5000,10000', rounds: '5', clients: String(Math.max(1, Math.min(2, cpus().length))), ...parseArgs(process.argv.slice(2), ['build'], { bare: true }) };
-  return { sizes: o.sizes.split(',').map(Number), rounds: Number(o.rounds), threads: Number(o.clients), build: !!o.build, engine: o.engine ? resolve(o.engine) : join(ROOT, 'dist/src/main.js'), nodeFlags: o['node-flags'] ? String(o['node-flags']).split(/\s+/).filter(Boolean) : [], heapEvery: Math.max(1, Number(o['heap-every'] ?? 10)) };
+  return { sizes: o.sizes.split(',').map(Number), rounds: Number(o.rounds), threads: Number(o.clients), build: !!o.build, engine: o.engine ? resolve(o.engine) : join(ROOT, 'dist/src/main.js'), nodeFlags: o['node-flags'] ? String(o['node-flags']).split(/\s+/).filter(Boolean) : [], heapEvery: Math.max(1, Number(o['heap-every'] ?? 10)), engineEnv: Object.fromEntries(String(o['engine-env'] ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
 }
 
 async function gql(url, query, variables, token) {
@@ -118,7 +120,7 @@ async function main() {
   const METRICS = 'bench-subscriptions-metrics-token-0123';
   const engine = spawn(process.execPath, [...o.nodeFlags, o.engine], {
     cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'production', ORDO_MIGRATE_ON_START: 'true', ADMIN_API_KEY: ADMIN, ORDO_DATA_DIR: dataDir, ORDO_SEED_DEMO: '0', LOG_LEVEL: 'warn', ORDO_METRICS_TOKEN: METRICS },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), NODE_ENV: 'production', ORDO_MIGRATE_ON_START: 'true', ADMIN_API_KEY: ADMIN, ORDO_DATA_DIR: dataDir, ORDO_SEED_DEMO: '0', LOG_LEVEL: 'warn', ORDO_METRICS_TOKEN: METRICS, ...o.engineEnv },
   });
   let log = '';
   engine.stdout.on('data', (d) => (log += d));

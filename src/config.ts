@@ -53,6 +53,8 @@ export interface OrdoConfig {
   compileAfter: number;
   /** Milliseconds per second that compiling may take on average (five times that in a burst). */
   compileMsPerSecond: number;
+  /** How often each WebSocket is pinged; one that has not answered the last ping by the next is closed (0: never). */
+  wsKeepAliveMs: number;
   /** Browser origins allowed to call /graphql (CORS); `*` for any; unset → none (same origin only). */
   corsOrigins?: string[] | '*';
   /** How long an automatic persisted query stays registered (Redis when REDIS_URL is set, else process memory). */
@@ -329,6 +331,7 @@ export function loadConfig(env: Env = process.env, role: 'all' | 'api' | 'worker
     compiledExecution: bool(env, 'ORDO_COMPILED_EXECUTION', true),
     compileAfter: int(env, 'ORDO_COMPILE_AFTER', 2, 0, 1_000_000),
     compileMsPerSecond: int(env, 'ORDO_COMPILE_MS_PER_SECOND', 50, 1, 1_000_000),
+    wsKeepAliveMs: int(env, 'ORDO_WS_KEEPALIVE_MS', 12_000, 0, 3_600_000),
     corsOrigins: corsOrigins(env.ORDO_CORS_ORIGINS),
     apqTtlSeconds: int(env, 'ORDO_APQ_TTL_SECONDS', 86_400, 1, 365 * 86_400),
     customerSessionDays: int(env, 'ORDO_SESSION_DAYS', 30, 1, 365),

@@ -9,6 +9,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { keepAlive } from './ws-keepalive.js';
 import { GraphQLError, getOperationAST, type GraphQLSchema } from 'graphql';
 import type { AppRuntime } from './runtime.js';
 import { RequestContext, type OrdoContext } from './context.js';
@@ -157,7 +158,10 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
       },
     },
     wsServer,
+    // graphql-ws's keep-alive is a pair of timers per socket: one sweep for the process instead (ws-keepalive.ts).
+    0,
   );
+  const pings = keepAlive(wsServer, config.wsKeepAliveMs);
 
   const httpDrain = ApolloServerPluginDrainHttpServer({ httpServer: server });
   const apollo = new ApolloServer<OrdoContext>({
@@ -181,6 +185,7 @@ export async function createHttpServer(app: AppRuntime, schema: GraphQLSchema, p
           const http = await httpDrain.serverWillStart!(service);
           return {
             async drainServer() {
+              pings.stop();
               await wsCleanup.dispose();
               await http?.drainServer?.();
             },

@@ -93,6 +93,9 @@ export class Audiences {
   }
 }
 
+/** Subscriber sets as the fan-out holds them (an absent set: no one asked for that key). */
+type Sets<T> = readonly (Set<LiveSubscriber<T>> | undefined)[];
+
 /**
  * Hands one event to the subscribers in `sets` that write their own messages: executed once per audience
  * among them, then each message given to its subscriber (whose socket takes it now, or queues it), BATCH
@@ -102,31 +105,76 @@ export class Audiences {
  * audience gets the next. Resolves when every subscriber has its message: the next event follows it, so
  * each socket gets events in order. Returns how many were handed out and how many subscribers were
  * closed meanwhile (or ended now as too slow).
+ *
+ * The walks are plain functions, not loops of this async one: V8 cannot optimize a loop inside an async
+ * function while it runs (no on-stack replacement for resumable functions), and one call per event is too
+ * few for it to be optimized as a whole, so each step of its walk would allocate an iterator result (17 %
+ * of what an event allocated with 10,000 subscribers). `deliverSome`, called a hundred times per event,
+ * is optimized at once and its iterator results never reach the heap.
  */
 export async function broadcast<T>(
-  sets: readonly (Set<LiveSubscriber<T>> | undefined)[], root: unknown, em: Em, loaders: Map<string, any>, onError: (err: unknown) => void,
+  sets: Sets<T>, root: unknown, em: Em, loaders: Map<string, any>, onError: (err: unknown) => void,
 ): Promise<{ delivered: number; dropped: number }> {
-  const executions = new Map<Audience, Promise<NextPayload | null>>();
-  for (const set of sets) {
-    for (const s of set ?? []) {
-      const a = s.wire?.audience;
-      if (a && !executions.has(a)) executions.set(a, a.payload(root, em, loaders).catch((err) => { onError(err); return null; }));
-    }
-  }
+  const executions = executionsOf(sets, root, em, loaders, onError);
   const payloads = new Map<Audience, NextPayload | null>();
   for (const [a, p] of executions) payloads.set(a, await p);
-  let delivered = 0;
-  let dropped = 0;
-  let written = 0;
-  for (const set of sets) {
-    for (const s of set ?? []) {
-      const payload = s.wire && payloads.get(s.wire.audience);
-      if (!payload) continue;
-      s.send(payload);
-      if (s.closed) dropped++;
-      else delivered++;
-      if (++written % BATCH === 0) await turn();
+  const walk: Walk<T> = { sets, set: 0, at: null, payloads, delivered: 0, dropped: 0 };
+  while (!deliverSome(walk)) await turn();
+  return { delivered: walk.delivered, dropped: walk.dropped };
+}
+
+/** One execution started per audience among the subscribers of `sets`. */
+function executionsOf<T>(
+  sets: Sets<T>, root: unknown, em: Em, loaders: Map<string, any>, onError: (err: unknown) => void,
+): Map<Audience, Promise<NextPayload | null>> {
+  const executions = new Map<Audience, Promise<NextPayload | null>>();
+  const failed = (err: unknown) => {
+    onError(err);
+    return null;
+  };
+  for (let i = 0; i < sets.length; i++) {
+    const set = sets[i];
+    if (set === undefined) continue;
+    for (const s of set) {
+      const a = s.wire?.audience;
+      if (a !== undefined && !executions.has(a)) executions.set(a, a.payload(root, em, loaders).catch(failed));
     }
   }
-  return { delivered, dropped };
+  return executions;
+}
+
+/** Where the delivery of one event stands: the set and the position in it, and the counts so far. */
+interface Walk<T> {
+  readonly sets: Sets<T>;
+  set: number;
+  at: Iterator<LiveSubscriber<T>> | null;
+  readonly payloads: Map<Audience, NextPayload | null>;
+  delivered: number;
+  dropped: number;
+}
+
+/** Hands the event to the next BATCH subscribers of the walk; true when none is left. */
+function deliverSome<T>(w: Walk<T>): boolean {
+  let written = 0;
+  while (written < BATCH) {
+    if (w.at === null) {
+      if (w.set >= w.sets.length) return true;
+      const set = w.sets[w.set++];
+      if (set !== undefined) w.at = set.values();
+      continue;
+    }
+    const step = w.at.next();
+    if (step.done) {
+      w.at = null;
+      continue;
+    }
+    const s = step.value;
+    const payload = s.wire && w.payloads.get(s.wire.audience);
+    if (!payload) continue;
+    s.send(payload);
+    if (s.closed) w.dropped++;
+    else w.delivered++;
+    written++;
+  }
+  return false;
 }

@@ -117,6 +117,32 @@ describe('live updates shared per audience (SQLite)', () => {
     await until(() => fanOut().subscriberCount, (n) => n === subscribers);
     socket.close();
   }, 60_000);
+
+  it('an event reaches each of 250 subscribers once, over several turns of the event loop, and the next one follows it', async () => {
+    // More subscribers than the fan-out writes per turn (audience.ts, BATCH): the walk over them stops and
+    // resumes; one that leaves meanwhile is skipped, the others each hear every event once, in order.
+    const placed = ok(await t.gql(PLACE_ORDER, { input: orderInput([{ sku: SKU, quantity: 1 }], { email: 'aud@example.com' }) }, customer)).placeOrder;
+    const query = `subscription($id: ID!) { orderEvents(orderId: $id) { type order { id status } } }`;
+    const before = fanOut().subscriberCount;
+    const own: Client[] = [];
+    const followers = Array.from({ length: 250 }, () => follow(wsClient(ws(), placed.accessToken, own), query, { id: placed.order.id }));
+    clients.push(...own);
+    await until(() => fanOut().subscriberCount, (n) => n === before + 250, 30_000);
+    const leaving = own[120];
+    ok(await t.admin(`mutation($id: ID!) { holdOrder(id: $id, reason: "many") { status } }`, { id: placed.order.id }));
+    await leaving.dispose();
+    ok(await t.admin(`mutation($id: ID!) { releaseOrderHold(id: $id) { status } }`, { id: placed.order.id }));
+    const statuses = (f: Follower) => f.results.map((r) => r.data?.orderEvents.order.status);
+    for (const [i, f] of followers.entries()) {
+      if (i === 120) continue;
+      await f.until((r) => r.length >= 2);
+      expect(statuses(f)).toEqual(['ON_HOLD', 'CONFIRMED']);
+    }
+    // The one that left heard at most the first event, never the second.
+    expect(statuses(followers[120]).filter((s) => s === 'CONFIRMED')).toEqual([]);
+    await sleep(200);
+    expect(followers.filter((f, i) => i !== 120 && f.results.length !== 2)).toEqual([]);
+  }, 90_000);
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
