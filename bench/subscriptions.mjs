@@ -6,9 +6,11 @@
 // used from the engine's own /metrics), so that growth over many rounds shows.
 //
 //   node bench/subscriptions.mjs [--sizes 1000,5000,10000] [--rounds 5] [--clients 2] [--build] [--engine dist/src/main.js]
-//                                [--node-flags "--trace-gc"] [--heap-every 10] [--engine-env K=V[,K=V]]
+//                                [--node-flags "--trace-gc"] [--heap-every 10] [--engine-env K=V[,K=V]] [--settle 0.5]
 //
 // --engine-env: more environment for the engine (ORDO_WS_KEEPALIVE_MS=1000, MALLOC_ARENA_MAX=2, …).
+// --settle S: seconds after the last round, subscribers still connected, before the "after" memory is read
+// (0.5 by default; 20 or more lets V8's memory reducer, which waits for a quiet process, run).
 //
 // RSS is read from /proc after every round. The V8 heap comes from the engine's /metrics, which costs the
 // engine a collection of its default process metrics (with 10,000 sockets: arrays of every open handle and
@@ -84,7 +86,7 @@ async function subscriberThread() {
 // ------------------------------------------------------------------ main thread
 function args() {
   const o = { sizes: '1000,5000,10000', rounds: '5', clients: String(Math.max(1, Math.min(2, cpus().length))), ...parseArgs(process.argv.slice(2), ['build'], { bare: true }) };
-  return { sizes: o.sizes.split(',').map(Number), rounds: Number(o.rounds), threads: Number(o.clients), build: !!o.build, engine: o.engine ? resolve(o.engine) : join(ROOT, 'dist/src/main.js'), nodeFlags: o['node-flags'] ? String(o['node-flags']).split(/\s+/).filter(Boolean) : [], heapEvery: Math.max(1, Number(o['heap-every'] ?? 10)), engineEnv: Object.fromEntries(String(o['engine-env'] ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
+  return { sizes: o.sizes.split(',').map(Number), rounds: Number(o.rounds), threads: Number(o.clients), build: !!o.build, engine: o.engine ? resolve(o.engine) : join(ROOT, 'dist/src/main.js'), nodeFlags: o['node-flags'] ? String(o['node-flags']).split(/\s+/).filter(Boolean) : [], heapEvery: Math.max(1, Number(o['heap-every'] ?? 10)), settleMs: Math.max(0, Number(o.settle ?? 0.5)) * 1000, engineEnv: Object.fromEntries(String(o['engine-env'] ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
 }
 
 async function gql(url, query, variables, token) {
@@ -198,7 +200,7 @@ async function main() {
         csv.push([n, r, l.p50?.toFixed(1), l.p99?.toFixed(1), l.p100?.toFixed(1), l.heard, mm.rss, Number.isNaN(mm.heap) ? '' : mm.heap, Number.isNaN(mm.external) ? '' : mm.external].join(','));
         if (r === 1 || r % 10 === 0 || r === o.rounds) console.error(`N=${n} round ${r}: p50 ${l.p50?.toFixed(1)} ms, p99 ${l.p99?.toFixed(1)} ms, 100% ${l.p100?.toFixed(1)} ms, heard ${l.heard}; RSS ${mm.rss} MB, heap used ${mm.heap} MB, external ${mm.external} MB`);
       }
-      await sleep(500);
+      await sleep(o.settleMs);
       const med = (k) => { const v = lat.map((x) => x[k]).sort((x, y) => x - y); return v[Math.floor(v.length / 2)]; };
       const after = await memory();
       const series = (k) => { const v = mem.map((x) => x[k]).filter((x) => !Number.isNaN(x)); return { first: v[0], last: v[v.length - 1], max: Math.max(...v) }; };
@@ -207,7 +209,7 @@ async function main() {
         idleRss, rss: atConnect.rss, rssRounds: series('rss'), afterRss: after.rss, idleHeap, heap: atConnect.heap, heapRounds: series('heap'), afterHeap: after.heap,
       };
       rows.push(row);
-      console.error(`N=${n}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, 100% ${row.p100.toFixed(1)} ms; RSS ${row.rss} MB connected, rounds ${row.rssRounds.first}/${row.rssRounds.last}/${row.rssRounds.max} MB (first/last/max)`);
+      console.error(`N=${n}: p50 ${row.p50.toFixed(1)} ms, p99 ${row.p99.toFixed(1)} ms, 100% ${row.p100.toFixed(1)} ms; RSS ${row.rss} MB connected, rounds ${row.rssRounds.first}/${row.rssRounds.last}/${row.rssRounds.max} MB (first/last/max), ${o.settleMs / 1000} s after ${row.afterRss} MB`);
     }
     const fmt = (x) => x.toFixed(1);
     const report = [
@@ -220,7 +222,7 @@ async function main() {
       '|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...rows.map((r) => `| ${r.n} | ${r.connectS.toFixed(1)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.p100)} | ${fmt(r.worst99)} | ${fmt(r.worst100)} | ${r.heardAll} |`),
       '',
-      `Memory in MB (RSS; V8 heap used, from the engine's /metrics): idle before any subscriber, with N connected, after each of the ${o.rounds} rounds (first / last / max; the heap after the first, the last and every ${o.heapEvery} rounds), and 0.5 s after the last round.`,
+      `Memory in MB (RSS; V8 heap used, from the engine's /metrics): idle before any subscriber, with N connected, after each of the ${o.rounds} rounds (first / last / max; the heap after the first, the last and every ${o.heapEvery} rounds), and ${o.settleMs / 1000} s after the last round.`,
       '',
       '| subscribers | RSS idle | RSS connected | RSS rounds first / last / max | RSS after | heap idle | heap connected | heap rounds first / last / max | heap after |',
       '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
