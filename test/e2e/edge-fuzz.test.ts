@@ -123,14 +123,16 @@ describe.each(DB_KINDS)('fuzzed inputs on %s', (kind) => {
       if (target.name !== 'registerCustomer') ok(r); // registering new@example.com twice is a CONFLICT later on
     }
     let refused = 0;
-    const started = Date.now();
+    let slowest = 0;
     await fc.assert(
       fc.asyncProperty(fuzzCase, async ({ target: i, mutations }) => {
         const target = TARGETS[i];
         const vars = target.base();
         for (const m of mutations) apply(vars, m);
         const before = await snapshot(t);
+        const sent = Date.now();
         const r: GqlResult = target.admin ? await t.admin(target.query, vars) : await t.gql(target.query, vars);
+        slowest = Math.max(slowest, Date.now() - sent);
         const shown = JSON.stringify({ target: target.name, vars, r }).slice(0, 1500);
         expect(r.status, shown).toBeLessThan(500);
         for (const e of r.errors ?? []) {
@@ -149,6 +151,8 @@ describe.each(DB_KINDS)('fuzzed inputs on %s', (kind) => {
     );
     // Most mutations make an input invalid; the run must have exercised refusals.
     expect(refused).toBeGreaterThan(150);
-    expect(Date.now() - started).toBeLessThan(60_000);
+    // No input wedges the engine: each answer comes within seconds (they take milliseconds; a bound on
+    // the whole run instead failed on a busy machine without anything being wrong).
+    expect(slowest).toBeLessThan(10_000);
   }, 120_000);
 });

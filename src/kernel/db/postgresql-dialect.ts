@@ -6,10 +6,16 @@ import { LockMode } from '@mikro-orm/core';
 import type { Dialect, TableRows } from './dialect.js';
 import { insertSql, type SqlRunner, type Statement } from './sql-runner.js';
 import { withPgSession } from './pg-session.js';
+import { flatMapOf, flatten } from '../arrays.js';
+
+/** Sequence names already checked: a handful per process, asked for on every order (the test cost 2 µs). */
+const identifiers = new Set<string>();
 
 /** A sequence's name goes into the SQL text (no placeholders there): only a plain lower-case identifier. */
 function identifier(name: string): string {
+  if (identifiers.has(name)) return name;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`"${name}" is not a plain lower-case identifier for a sequence`);
+  if (identifiers.size < 1_000) identifiers.add(name);
   return name;
 }
 
@@ -45,7 +51,7 @@ export const postgresqlDialect: Dialect = {
   insertStatements(tables: readonly TableRows[]): Statement[] {
     const filled = tables.filter((t) => t.rows.length);
     if (!filled.length) return [];
-    return [{ sql: cte(filled), params: filled.flatMap((t) => (asJson(t) ? [rowsJson(t)] : t.rows.flat())) }];
+    return [{ sql: cte(filled), params: flatMapOf(filled, (t) => (asJson(t) ? [rowsJson(t)] : flatten(t.rows))) }];
   },
 
   anyOf: (column: string, values: readonly (string | number)[]): Statement => ({ sql: `${column} = ANY(?)`, params: [arrayLiteral(values)] }),

@@ -8,6 +8,7 @@
 import type { Session } from './dialect.js';
 import type { PlainOutcome } from './plain-transaction.js';
 import type { SqlMethod, SqlRunner, Statement } from './sql-runner.js';
+import { flatMapOf } from '../arrays.js';
 
 interface Ask {
   statements: readonly Statement[];
@@ -41,7 +42,7 @@ export async function sharedTransaction<T>(session: Session, bodies: readonly ((
     const asks = held;
     held = [];
     sending = true;
-    session.executeEach(asks.flatMap((a) => a.statements), asks.flatMap((a) => a.methods)).then(
+    session.executeEach(flatMapOf(asks, (a) => a.statements), flatMapOf(asks, (a) => a.methods)).then(
       (answers) => {
         let at = 0;
         for (const a of asks) {
@@ -109,6 +110,6 @@ export async function sharedTransaction<T>(session: Session, bodies: readonly ((
   const thrown = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (thrown || failure) throw thrown ? thrown.reason : failure;
   const outcomes = settled.map((s) => (s as PromiseFulfilledResult<PlainOutcome<T>>).value);
-  await session.commit(outcomes.flatMap((o) => o.last));
+  await session.commit(flatMapOf(outcomes, (o) => o.last));
   return outcomes.map((o) => o.result);
 }

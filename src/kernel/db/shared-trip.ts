@@ -10,6 +10,7 @@ import type { Session } from './dialect.js';
 import type { SqlMethod, Statement } from './sql-runner.js';
 import { Coalescer } from '../coalescer.js';
 import { sqlCounter } from './sql-counter.js';
+import { flatMapOf } from '../arrays.js';
 
 type WithSession = <T>(em: Em, fn: (session: Session) => Promise<T>) => Promise<T>;
 
@@ -47,7 +48,7 @@ export function sharedTrip(em: Em, withSession: WithSession, statements: readonl
  * trip: each its own), as the session sent them (values inline, or EXECUTE of a prepared shape), none twice.
  */
 async function send(withSession: WithSession, items: Trip[]): Promise<any[][]> {
-  const trip = () => withSession(items[0].em, (session) => session.executeEach(items.flatMap((i) => i.statements), items.flatMap((i) => i.methods)));
+  const trip = () => withSession(items[0].em, (session) => session.executeEach(flatMapOf(items, (i) => i.statements), flatMapOf(items, (i) => i.methods)));
   // Nobody counts (the rule outside benchmarks, tests and ORDO_DEBUG_SQL): nothing to share out. The trip
   // runs in the first caller's context, whose count is none.
   const answers = items.some((i) => i.counter) ? await countedTrip(items, trip) : await trip();

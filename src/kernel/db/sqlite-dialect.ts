@@ -3,6 +3,7 @@
 // each member differs from PostgreSQL's.
 import type { Dialect, TableRows } from './dialect.js';
 import { insertSql, marks, type SqlRunner, type Statement } from './sql-runner.js';
+import { flatten } from '../arrays.js';
 
 export const sqliteDialect: Dialect = {
   name: 'sqlite',
@@ -36,7 +37,7 @@ export const sqliteDialect: Dialect = {
     values.length ? { sql: `${column} IN (${marks(values.length)})`, params: [...values] } : { sql: '1 = 0', params: [] },
 
   insertStatements: (tables: readonly TableRows[]): Statement[] =>
-    tables.filter((t) => t.rows.length).map((t) => ({ sql: insertSql(t.table, t.columns, t.rows.length), params: t.rows.flat() })),
+    tables.filter((t) => t.rows.length).map((t) => ({ sql: insertSql(t.table, t.columns, t.rows.length), params: flatten(t.rows) })),
 
   withSession: null,
 };
