@@ -31,6 +31,15 @@ export const oneLine = (s, n = 200) => { const t = String(s).replace(/\s+/g, ' '
 export const loadavgText = () => loadavg().map((x) => x.toFixed(2)).join(' ');
 
 // ---------------------------------------------------------------- options
+/** `K=V,K=V` (an --engine-env option) as an object; a pair without `=` is refused. */
+export function envPairs(text) {
+  return Object.fromEntries(String(text ?? '').split(',').filter(Boolean).map((kv) => {
+    const at = kv.indexOf('=');
+    if (at < 1) throw new Error(`--engine-env: "${kv}" is not KEY=VALUE`);
+    return [kv.slice(0, at), kv.slice(at + 1)];
+  }));
+}
+
 /** `--key value` pairs; the names in `flags` take no value ('1'). With `bare`, words without `--` are keys too. */
 export function parseArgs(argv, flags = ['build'], { bare = false } = {}) {
   const o = {};

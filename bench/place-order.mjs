@@ -17,7 +17,7 @@ import {
   cleanups, initCleanup, tempDir, startChild, stopChild, waitReady, freePort, pgVersion, recreateDb, ensureBuilt,
   engineBaseEnv, gql, admin, setupShop, ADDRESS, cpuTicks, machineTicks, busyCores, procTicksByPid, pgBackendOf,
   machineBusy, waitQuiet as waitQuietFor, logEntry, topCounts, newReport, runBench, deleteRedisKeys, startSqlProxy,
-  REQUEST_TIMEOUT_MS,
+  REQUEST_TIMEOUT_MS, envPairs,
 } from './lib.mjs';
 import { KeepAliveClient } from './http-client.mjs';
 
@@ -56,7 +56,7 @@ const CEILING_PER_ROUND = CEILING && (A['ceiling-per-round'] ?? '0') !== '0';
 // costs the shared cores about 0.5 ms per request against 0.08 ms for the default lean client).
 const CLIENT = String(A.client ?? 'lean');
 // --engine-env K=V[,K=V]: settings for the engines (ORDO_PLACE_BATCH=1, say), on top of the benchmark's.
-const ENGINE_ENV = Object.fromEntries(String(A['engine-env'] ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+const ENGINE_ENV = envPairs(A['engine-env']);
 // With --redis, the engine runs as in production: its relay adds the jobs to BullMQ and publishes on Redis.
 const REDIS = A.redis ? String(A.redis) : null;
 const REDIS_PREFIX = `ordo-bench-po-${Date.now().toString(36)}`;

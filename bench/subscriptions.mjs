@@ -29,7 +29,7 @@ import { join, resolve } from 'node:path';
 import { tmpdir, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { ROOT, sleep, parseArgs, freePort } from './lib.mjs';
+import { ROOT, sleep, parseArgs, freePort, envPairs } from './lib.mjs';
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -86,7 +86,7 @@ async function subscriberThread() {
 // ------------------------------------------------------------------ main thread
 function args() {
   const o = { sizes: '1000,5000,10000', rounds: '5', clients: String(Math.max(1, Math.min(2, cpus().length))), ...parseArgs(process.argv.slice(2), ['build'], { bare: true }) };
-  return { sizes: o.sizes.split(',').map(Number), rounds: Number(o.rounds), threads: Number(o.clients), build: !!o.build, engine: o.engine ? resolve(o.engine) : join(ROOT, 'dist/src/main.js'), nodeFlags: o['node-flags'] ? String(o['node-flags']).split(/\s+/).filter(Boolean) : [], heapEvery: Math.max(1, Number(o['heap-every'] ?? 10)), settleMs: Math.max(0, Number(o.settle ?? 0.5)) * 1000, engineEnv: Object.fromEntries(String(o['engine-env'] ?? '').split(',').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])) };
+  return { sizes: o.sizes.split(',').map(Number), rounds: Number(o.rounds), threads: Number(o.clients), build: !!o.build, engine: o.engine ? resolve(o.engine) : join(ROOT, 'dist/src/main.js'), nodeFlags: o['node-flags'] ? String(o['node-flags']).split(/\s+/).filter(Boolean) : [], heapEvery: Math.max(1, Number(o['heap-every'] ?? 10)), settleMs: Math.max(0, Number(o.settle ?? 0.5)) * 1000, engineEnv: envPairs(o['engine-env']) };
 }
 
 async function gql(url, query, variables, token) {
