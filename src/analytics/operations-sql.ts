@@ -79,8 +79,13 @@ interface Claim {
 /** The counts that wait for a transaction, per ORM (its driver) and rollup. */
 const batches = new WeakMap<object, Map<string, Coalescer<Claim, void>>>();
 
-/** How long a count waits for others of its rollup, and how many share one transaction at most. */
-const BATCH = { delayMs: 2, max: 32 };
+/**
+ * How long a count waits for others of its rollup, and how many share one transaction at most. One
+ * batch at a time per process (serial): the batches take the rollup's lock in turn anyway, and a
+ * process's next batch would only wait for it inside PostgreSQL, holding a pooled connection (and its
+ * jobs) meanwhile; waiting here it gathers what arrives meanwhile into one transaction instead.
+ */
+const BATCH = { delayMs: 2, max: 32, serial: true };
 
 /**
  * `count` in a plain transaction that first claims (event, rollup); nothing when it was claimed before.
