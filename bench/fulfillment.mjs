@@ -3,7 +3,7 @@
 // 2 worker processes, beside the ceiling of the same Redis: empty BullMQ jobs at the same concurrency.
 //   node bench/fulfillment.mjs [--orders 500] [--workers 1,2] [--jobs 5000] [--concurrency 8] [--skus 100]
 //                              [--timeout 300] [--redis redis://127.0.0.1:6379] [--quiet-wait 30] [--build]
-//                              [--cpu-prof 1] [--job-times 1]
+//                              [--cpu-prof 1] [--job-times 1] [--engine-env K=V,...]
 //   node bench/fulfillment.mjs --slip-timing 500     (CPU per packing slip PDF, in this process; nothing else)
 // Needs a local PostgreSQL at postgres://postgres@127.0.0.1:5432 (trust auth) and Redis. Creates and drops
 // its own database (ordo_bench_ff) and deletes its own Redis keys (a unique prefix). Prints a report and
@@ -14,7 +14,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ROOT, CORES, CLK_TCK, PG, requireFromRoot, log, sleep, oneLine, loadavgText, parseArgs, cleanups, initCleanup, tempDir,
-  startChild, stopChild, waitForLine, waitReady, freePort, pgVersion, recreateDb, ensureBuilt, engineBaseEnv, gql, admin, must,
+  startChild, stopChild, waitForLine, waitReady, freePort, pgVersion, recreateDb, ensureBuilt, engineBaseEnv, gql, admin, must, envPairs,
   inBatches, setupShop, ADDRESS, cpuTicks, machineTicks, busyCores, procTicksByPid, pgBackendOf, waitQuiet as waitQuietFor,
   logEntry, topCounts, newReport, runBench, deleteRedisKeys as deleteKeys, RESULTS, profileSelfTime, topShares, startSmtpSink,
 } from './lib.mjs';
@@ -88,8 +88,10 @@ const QUIET_WAIT = Number(A['quiet-wait'] ?? 30), QUIET_BUSY = 0.3;
 // --smtp 1: the engine's mails go to an SMTP server on 127.0.0.1 (a sink started here), as a production
 // engine's do; by default they are written as .eml files (no SMTP_URL), as the zero-setup engine does.
 const SMTP = (A.smtp ?? '0') !== '0';
+// --engine-env K=V,…: settings for the API and worker processes (after the benchmark's own, so they win).
+const ENGINE_ENV = envPairs(A['engine-env']);
 if (!(ORDERS >= 10) || !(WARM >= 0) || WORKER_COUNTS.some((w) => !(w >= 1 && w <= 8)) || !(JOBS >= 100) || !(CONCURRENCY >= 1) || !(SKUS >= 1) || !(TIMEOUT_S > 0) || !/^redis:\/\/127\.0\.0\.1[:/]/.test(REDIS + '/')) {
-  console.error('usage: node bench/fulfillment.mjs [--orders 500] [--workers 1,2] [--jobs 5000] [--concurrency 8] [--skus 100] [--timeout 300] [--redis redis://127.0.0.1:6379] [--quiet-wait 30] [--smtp 0|1] [--warm 0] [--build]');
+  console.error('usage: node bench/fulfillment.mjs [--orders 500] [--workers 1,2] [--jobs 5000] [--concurrency 8] [--skus 100] [--timeout 300] [--redis redis://127.0.0.1:6379] [--quiet-wait 30] [--smtp 0|1] [--warm 0] [--engine-env K=V,...] [--build]');
   process.exit(2);
 }
 
@@ -105,7 +107,7 @@ function engineEnv(dataDir, prefix, extra = {}) {
   return {
     ...engineBaseEnv(dataDir), DATABASE_URL: PG(BENCH_DB),
     LOG_LEVEL: 'info', REDIS_URL: REDIS, ORDO_REDIS_PREFIX: prefix, ORDO_QUEUE_CONCURRENCY: String(CONCURRENCY),
-    DATABASE_POOL_SIZE: '20', ...(ctx.smtpUrl ? { SMTP_URL: ctx.smtpUrl } : {}), ...extra,
+    DATABASE_POOL_SIZE: '20', ...(ctx.smtpUrl ? { SMTP_URL: ctx.smtpUrl } : {}), ...extra, ...ENGINE_ENV,
   };
 }
 
@@ -514,7 +516,7 @@ function buildReport() {
   const both = (s) => { L.push(s); md.push(s, ''); };
   md.push('# Fulfillment benchmark', '');
   both(`Run ${ctx.startedAt}: ${ORDERS} single-line orders over ${SKUS} SKUs at one autoFulfill location (sim carrier), ` +
-    `CONFIRMED → SHIPPED; ${WARM ? `workers warm (--warm ${WARM}: they fulfilled ${WARM} orders first, then the measured orders were placed with the queues paused)` : 'workers cold (started on the full queue)'}; ORDO_QUEUE_CONCURRENCY=${CONCURRENCY} per queue per process; mails ${SMTP ? 'by SMTP to a local sink (--smtp 1)' : 'as .eml files'}; PostgreSQL ${ctx.pgVersion ?? '?'}, Redis ${ctx.redisVersion ?? '?'}, Node ${process.version}; ` +
+    `CONFIRMED → SHIPPED; ${WARM ? `workers warm (--warm ${WARM}: they fulfilled ${WARM} orders first, then the measured orders were placed with the queues paused)` : 'workers cold (started on the full queue)'}; ORDO_QUEUE_CONCURRENCY=${CONCURRENCY} per queue per process; mails ${SMTP ? 'by SMTP to a local sink (--smtp 1)' : 'as .eml files'}${Object.keys(ENGINE_ENV).length ? `; engine settings ${Object.entries(ENGINE_ENV).map(([k, v]) => `${k}=${v}`).join(" ")}` : ""}; PostgreSQL ${ctx.pgVersion ?? '?'}, Redis ${ctx.redisVersion ?? '?'}, Node ${process.version}; ` +
     `${CORES} cores, loadavg at start ${ctx.loadavg}.`);
   if (ctx.staleNote) both(`NOTE: ${ctx.staleNote}`);
   if (ctx.runs.length) {
