@@ -34,7 +34,10 @@ export class Coalescer<I, R> {
     });
   }
 
-  /** Runs what waits now (at shutdown, say); settles once that batch did. */
+  /**
+   * Runs what waits now; settles once that batch did. Serial, while a batch runs: nothing (that batch
+   * starts the next when it ends).
+   */
   flush(): Promise<void> {
     if (this.timer) {
       if (this.opts.delayMs > 0) clearTimeout(this.timer as NodeJS.Timeout);
