@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Transporter } from 'nodemailer';
 import { lazyRequire } from '../kernel/lazy-require.js';
 import type { Logger } from '../kernel/logger.js';
+import { textEncodingOf } from './mail-encoding.js';
 
 export interface OutgoingEmail {
   /** Stable per (event, recipient): a receiving system can drop a repeat by it. */
@@ -60,7 +61,7 @@ export class SmtpEmailSender implements EmailSender {
     if (typeof t.getSocket !== 'function') t.getSocket = noDelaySocket;
   }
   async send(mail: OutgoingEmail) {
-    const info = await this.transport.sendMail({ ...mail, headers: { 'X-Ordo-Message': mail.messageId } });
+    const info = await this.transport.sendMail({ ...mail, ...textEncodingOf(mail), headers: { 'X-Ordo-Message': mail.messageId } });
     return { providerMessageId: String(info.messageId ?? mail.messageId) };
   }
   close() {
@@ -117,7 +118,7 @@ export class FileEmailSender implements EmailSender {
   constructor(private readonly dir: string, private readonly log: Logger) {}
   async send(mail: OutgoingEmail) {
     this.transport ??= nodemailer().createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-    const info = await this.transport.sendMail(mail);
+    const info = await this.transport.sendMail({ ...mail, ...textEncodingOf(mail) });
     await (this.made ??= mkdir(this.dir, { recursive: true }).catch((e) => { this.made = null; throw e; }));
     const file = join(this.dir, `${fileSafe(mail.messageId)}.eml`);
     await writeAtomic(file, info.message as Buffer);
