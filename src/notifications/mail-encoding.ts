@@ -41,8 +41,8 @@ export function textEncodingOf(mail: CountedMail): { textEncoding?: 'quoted-prin
   // and names their files by RFC 2231 parameters.
   // An address's name is counted only when it is not ASCII.
   if (!ascii(mail.from) || !ascii(mail.to) || !ascii(mail.replyTo ?? '')) return {};
-  // The subject is always counted, but an ASCII one has no word to encode whatever the count says.
-  if (!ascii(mail.subject) && !latinDominant(mail.subject)) return {};
+  // The subject is counted, and encoded whole when it has a quote or a non-ASCII character (ASCII or not).
+  if (mail.subject && !latinDominant(mail.subject)) return {};
   if ((mail.text && !latinDominant(mail.text)) || (mail.html && !latinDominant(mail.html))) return {};
   return { textEncoding: 'quoted-printable' };
 }
