@@ -64,8 +64,27 @@ export class StockSync {
     }
   }
 
-  /** Job `channels.syncStock`: pushes the SKUs whose sellable quantity differs from what the channel was told. */
-  async sync(em: Em, channelId: string): Promise<number> {
+  /** The sync of each channel that runs in this process now (the next waits for it). */
+  private readonly running = new Map<string, Promise<number>>();
+
+  /**
+   * Job `channels.syncStock`: pushes the SKUs whose sellable quantity differs from what the channel was told.
+   * A process runs one sync of a channel at a time: two (a debounce bucket's job and the next one's, or a
+   * poll tick's, when a push is slow) would both read what the channel was told before either remembered
+   * its push, and push the same quantities twice. The second waits and then finds nothing left to push.
+   */
+  sync(em: Em, channelId: string): Promise<number> {
+    const before = this.running.get(channelId);
+    const run = (before ? before.catch(() => 0) : Promise.resolve(0)).then(() => this.syncNow(em, channelId));
+    this.running.set(channelId, run);
+    const forget = () => {
+      if (this.running.get(channelId) === run) this.running.delete(channelId);
+    };
+    run.then(forget, forget);
+    return run;
+  }
+
+  private async syncNow(em: Em, channelId: string): Promise<number> {
     const found = await this.app.service(ConnectorService).connectionOf(em.fork(), channelId);
     if (!found?.connector.pushStock) return 0;
     const { connection, connector, ctx } = found;

@@ -10,6 +10,7 @@ import { settled } from '../helpers/settled.js';
 import { expectReconciled } from '../helpers/reconcile.js';
 import { marketOrders, startMarketplaceApi, type MarketplaceApi } from '../fakes/marketplace-api.js';
 import { channelPushHandlers } from '../../src/channel-sync/channel-pushes.js';
+import { StockSync } from '../../src/channel-sync/stock-sync.js';
 
 const CONNECT = `mutation($code: String!, $connector: String!, $config: JSONObject!) {
   connectChannel(channelCode: $code, connector: $connector, config: $config) { connector cursor failures }
@@ -138,6 +139,16 @@ describe.each(DB_KINDS)('channel connectors on %s', (kind: DbKind) => {
         const rushed = stock.inventoryUpdates.filter((u) => u.sku === 'RUSH-1').map((u) => u.quantity);
         expect([rushed[0], rushed.at(-1)]).toEqual([10, 0]);
         expect(rushed.every((q, i) => i === 0 || q < rushed[i - 1])).toBe(true);
+
+        // Two syncs of one channel at once (a debounce bucket's job and the next one's, or a poll tick's, while
+        // a push is slow): each quantity is still pushed once; the second finds nothing left to push.
+        ok(await t.admin(`mutation($i: AdjustStockInput!) { adjustStock(input: $i) { onHand } }`, { i: { sku: 'SHARE-1', locationCode: 'staffed', delta: 25, reason: 'RECEIVED' } }));
+        const [{ id: shareId }] = await t.sql(`SELECT id FROM channel WHERE code = 'stock-share'`);
+        const sync = t.engine.app.service(StockSync);
+        await Promise.all([sync.sync(t.em(), shareId), sync.sync(t.em(), shareId)]);
+        // (50 + 25 − 2) × 20 % = 14, told once.
+        await until(() => share.inventory.get('SHARE-1'), (q) => q === 14, 5_000);
+        expect(share.inventoryUpdates.filter((u) => u.sku === 'SHARE-1').map((u) => u.quantity)).toEqual([19, 9, 14]);
       } finally {
         await share.close();
       }
